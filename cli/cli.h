@@ -1,0 +1,43 @@
+/* The nuem command: shared option parsing and output for the subcommands. */
+#ifndef NUEM_CLI_H
+#define NUEM_CLI_H
+
+#include <stdio.h>
+
+#include "nuem/nuem.h"
+
+typedef struct {
+  const char *command;
+  const char *config_file; /* positional FILE.ini, or NULL */
+  const char *out_file;    /* --out, or NULL for stdout */
+  nuem_format format;
+  /* xsec */
+  const char *channel, *flavour, *enu, *t, *target;
+} cli_options;
+
+typedef struct {
+  const char *name;
+  const char *synopsis;
+  const char *help;
+  int (*run)(nuem_context *ctx, nuem_config *cfg, const cli_options *opt);
+  int takes_xsec_options;
+} cli_command;
+
+extern const cli_command cli_commands[];
+
+/* Report a library failure on stderr; returns its exit code. */
+int cli_fail(nuem_context *ctx, nuem_status s);
+/* Write a result to --out or stdout, with provenance. */
+int cli_write_result(nuem_context *ctx, const cli_options *opt,
+                     const nuem_config *cfg, const nuem_result *r);
+/* Write `len` bytes to `path` (NULL: stdout); returns an exit code. */
+int cli_write_buffer(const char *path, const char *buf, size_t len);
+/* Print config warnings (keys given but not used) on stderr. */
+void cli_report_unused(nuem_context *ctx, const nuem_config *cfg);
+
+int cli_spectrum(nuem_context *ctx, nuem_config *cfg, const cli_options *opt);
+int cli_flux(nuem_context *ctx, nuem_config *cfg, const cli_options *opt);
+int cli_xsec(nuem_context *ctx, nuem_config *cfg, const cli_options *opt);
+int cli_config(nuem_context *ctx, nuem_config *cfg, const cli_options *opt);
+
+#endif

@@ -1,0 +1,98 @@
+/* The subcommands of nuem. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+int cli_fail(nuem_context *ctx, nuem_status s) {
+  const char *msg = nuem_context_error(ctx);
+  fprintf(stderr, "nuem: %s\n", *msg ? msg : nuem_status_string(s));
+  return nuem_status_exit_code(s);
+}
+
+void cli_report_unused(nuem_context *ctx, const nuem_config *cfg) {
+  nuem_config_report_unused(ctx, cfg);
+  for (size_t i = 0; i < nuem_context_warning_count(ctx); i++)
+    fprintf(stderr, "nuem: warning: %s\n", nuem_context_warning(ctx, i));
+}
+
+/* Everything is written to memory first, so a failure never leaves a
+ * half-written file behind. */
+int cli_write_buffer(const char *path, const char *buf, size_t len) {
+  FILE *f = path ? fopen(path, "w") : stdout;
+  if (!f) {
+    fprintf(stderr, "nuem: cannot write '%s': ", path);
+    perror(NULL);
+    return 1;
+  }
+  int bad = fwrite(buf, 1, len, f) != len;
+  bad |= path ? fclose(f) != 0 : fflush(f) != 0;
+  if (bad) fprintf(stderr, "nuem: writing '%s' failed\n", path ? path : "stdout");
+  return bad;
+}
+
+int cli_write_result(nuem_context *ctx, const cli_options *opt,
+                     const nuem_config *cfg, const nuem_result *r) {
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *mem = open_memstream(&buf, &len);
+  if (!mem) return 1;
+  nuem_status s = nuem_result_write(ctx, mem, opt->format, opt->command, cfg, r);
+  fclose(mem);
+  int rc = s ? cli_fail(ctx, s) : cli_write_buffer(opt->out_file, buf, len);
+  free(buf);
+  return rc;
+}
+
+int cli_spectrum(nuem_context *ctx, nuem_config *cfg, const cli_options *opt) {
+  nuem_result r;
+  nuem_status s = nuem_spectrum_compute(ctx, cfg, &r);
+  if (s) return cli_fail(ctx, s);
+  cli_report_unused(ctx, cfg);
+  int rc = cli_write_result(ctx, opt, cfg, &r);
+  nuem_result_free(&r);
+  return rc;
+}
+
+int cli_flux(nuem_context *ctx, nuem_config *cfg, const cli_options *opt) {
+  static const char *const names[] = {"E", "flux", "U235", "U238", "Pu239",
+                                      "Pu241", "capture"};
+  static const char *const units[] = {"MeV", "/cm2/s/MeV", "/cm2/s/MeV",
+                                      "/cm2/s/MeV", "/cm2/s/MeV", "/cm2/s/MeV",
+                                      "/cm2/s/MeV"};
+  nuem_source *src;
+  nuem_status s = nuem_source_init(ctx, cfg, &src);
+  if (s) return cli_fail(ctx, s);
+  double lo = nuem_config_number(cfg, NUEM_P_OUTPUT_E_MIN);
+  double hi = nuem_source_e_max(src);
+  long n = nuem_config_integer(cfg, NUEM_P_OUTPUT_POINTS);
+  nuem_result r;
+  if (!(hi > lo)) {
+    s = nuem_error(ctx, NUEM_ERANGE, "output.e_min (%g MeV) must lie below the "
+                   "source's upper end (%g MeV)", lo, hi);
+  } else {
+    s = nuem_result_init(ctx, &r, (size_t)n, 2 + NUEM_NCOMPONENTS, names, units);
+  }
+  if (s) {
+    nuem_source_free(src);
+    return cli_fail(ctx, s);
+  }
+  for (long i = 0; i < n; i++) {
+    double *row = &r.data[(size_t)i * r.ncols];
+    row[0] = n > 1 ? lo * pow(hi / lo, (double)i / (double)(n - 1)) : lo;
+    row[1] = nuem_source_flux_components(src, row[0], row + 2);
+  }
+  double err, total = nuem_source_total(src, &err);
+  nuem_result_note(&r, "total_flux", "%.6g /cm2/s (quadrature error %.2g)", total, err);
+  if (nuem_source_fission_rate(src) > 0) {
+    nuem_result_note(&r, "fission_rate", "%.6g /s", nuem_source_fission_rate(src));
+    nuem_result_note(&r, "antineutrinos_per_fission", "%.6g", nuem_source_per_fission(src));
+  }
+  cli_report_unused(ctx, cfg);
+  int rc = cli_write_result(ctx, opt, cfg, &r);
+  nuem_result_free(&r);
+  nuem_source_free(src);
+  return rc;
+}

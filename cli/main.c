@@ -1,0 +1,161 @@
+/* nuem: command-line entry point. Parses, calls the library, prints. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static void usage(FILE *out) {
+  fprintf(out,
+          "usage: nuem [COMMAND] [FILE.ini] [--set SECTION.KEY=VALUE]... "
+          "[--format tsv|csv|json] [--out FILE]\n\n"
+          "Predicts what a low-threshold detector records from reactor "
+          "neutrinos.\nWithout a command, runs `nuem spectrum` on the built-in "
+          "default experiment\n(Kuo-Sheng-like reactor, 1 kg natural Ge).\n\n"
+          "commands:\n");
+  for (const cli_command *c = cli_commands; c->name; c++)
+    fprintf(out, "  %-9s %s\n", c->name, c->synopsis);
+  fprintf(out, "\n`nuem COMMAND --help` describes a command; `nuem config` "
+               "lists every key.\nExit status: 0 success, 2 usage or "
+               "configuration error, 1 other failure.\n");
+}
+
+static const cli_command *find_command(const char *name) {
+  for (const cli_command *c = cli_commands; c->name; c++)
+    if (strcmp(c->name, name) == 0) return c;
+  return NULL;
+}
+
+/* The value of option `name` given as "--name VALUE" or "--name=VALUE". */
+static int option_value(int argc, char **argv, int *i, const char *name,
+                        const char **value) {
+  size_t len = strlen(name);
+  if (strncmp(argv[*i], name, len) != 0) return 0;
+  if (argv[*i][len] == '=') {
+    *value = argv[*i] + len + 1;
+    return 1;
+  }
+  if (argv[*i][len] != '\0') return 0;
+  if (*i + 1 >= argc) {
+    *value = NULL;
+    return 1;
+  }
+  *value = argv[++*i];
+  return 1;
+}
+
+/* --channel, --flavour, --enu, --t, --target; *value NULL if it is missing. */
+static int xsec_option(int argc, char **argv, int *i, cli_options *opt,
+                       const char **value) {
+  static const char *const names[] = {"--channel", "--flavour", "--enu", "--t",
+                                      "--target"};
+  const char **slots[] = {&opt->channel, &opt->flavour, &opt->enu, &opt->t,
+                          &opt->target};
+  for (int k = 0; k < 5; k++)
+    if (option_value(argc, argv, i, names[k], value)) {
+      *slots[k] = *value;
+      return 1;
+    }
+  return 0;
+}
+
+static int usage_error(const char *fmt, const char *arg) {
+  fprintf(stderr, "nuem: ");
+  fprintf(stderr, fmt, arg);
+  fprintf(stderr, " (see `nuem --help`)\n");
+  return 2;
+}
+
+static int parse_args(int argc, char **argv, int first, const cli_command *cmd,
+                      nuem_context *ctx, nuem_config *cfg, cli_options *opt) {
+  /* Config file first, so that --set overrides it whatever the order. */
+  for (int i = first; i < argc; i++) {
+    const char *a = argv[i];
+    if (a[0] != '-' && !opt->config_file) {
+      opt->config_file = a;
+    } else if (a[0] != '-') {
+      return usage_error("unexpected argument '%s': give at most one config file", a);
+    } else if ((strcmp(a, "--set") == 0 || strcmp(a, "--format") == 0 ||
+                strcmp(a, "--out") == 0 || (cmd->takes_xsec_options &&
+                (strcmp(a, "--channel") == 0 || strcmp(a, "--flavour") == 0 ||
+                 strcmp(a, "--enu") == 0 || strcmp(a, "--t") == 0 ||
+                 strcmp(a, "--target") == 0))) && i + 1 < argc) {
+      i++; /* skip the option's value here; handled below */
+    }
+  }
+  if (opt->config_file) {
+    nuem_status s = nuem_config_load_file(ctx, cfg, opt->config_file);
+    if (s) return cli_fail(ctx, s);
+  }
+  for (int i = first; i < argc; i++) {
+    const char *v = NULL;
+    if (argv[i][0] != '-') continue;
+    if (option_value(argc, argv, &i, "--set", &v)) {
+      if (!v) return usage_error("%s needs SECTION.KEY=VALUE", "--set");
+      nuem_status s = nuem_config_set_assignment(ctx, cfg, v);
+      if (s) return cli_fail(ctx, s);
+    } else if (option_value(argc, argv, &i, "--format", &v)) {
+      if (!v) return usage_error("%s needs tsv, csv or json", "--format");
+      nuem_status s = nuem_format_parse(ctx, v, &opt->format);
+      if (s) return cli_fail(ctx, s);
+    } else if (option_value(argc, argv, &i, "--out", &v)) {
+      if (!v) return usage_error("%s needs a file name", "--out");
+      opt->out_file = v;
+    } else if (cmd->takes_xsec_options && xsec_option(argc, argv, &i, opt, &v)) {
+      if (!v) return usage_error("option '%s' needs a value", argv[i]);
+    } else {
+      return usage_error("unknown option '%s'", argv[i]);
+    }
+  }
+  if (opt->out_file && opt->config_file && strcmp(opt->out_file, opt->config_file) == 0)
+    return usage_error("--out '%s' is the config file; nuem never overwrites its "
+                       "input", opt->out_file);
+  return 0;
+}
+
+static int wants_help(int argc, char **argv, int first) {
+  for (int i = first; i < argc; i++)
+    if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) return 1;
+  return 0;
+}
+
+int main(int argc, char **argv) {
+  int first = 1;
+  const cli_command *cmd = find_command("spectrum");
+  if (argc > 1 && (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0)) {
+    printf("nuem %s\n", nuem_version());
+    return 0;
+  }
+  if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+                   strcmp(argv[1], "help") == 0)) {
+    usage(stdout);
+    return 0;
+  }
+  if (argc > 1 && argv[1][0] != '-' && !strchr(argv[1], '.') && !strchr(argv[1], '/')) {
+    cmd = find_command(argv[1]);
+    if (!cmd) return usage_error("unknown command '%s'", argv[1]);
+    first = 2;
+  }
+  if (wants_help(argc, argv, first)) {
+    printf("usage: nuem %s\n\n%s", cmd->synopsis, cmd->help);
+    return 0;
+  }
+  nuem_context *ctx;
+  nuem_config *cfg;
+  if (nuem_context_new(&ctx)) {
+    fprintf(stderr, "nuem: out of memory\n");
+    return 1;
+  }
+  nuem_status s = nuem_config_new(ctx, &cfg);
+  if (s) {
+    int rc = cli_fail(ctx, s);
+    nuem_context_free(ctx);
+    return rc;
+  }
+  cli_options opt = {.command = cmd->name, .format = NUEM_FORMAT_TSV};
+  int rc = parse_args(argc, argv, first, cmd, ctx, cfg, &opt);
+  if (rc == 0) rc = cmd->run(ctx, cfg, &opt);
+  nuem_config_free(cfg);
+  nuem_context_free(ctx);
+  return rc;
+}

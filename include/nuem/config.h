@@ -1,0 +1,161 @@
+/* nuem configuration: every key is declared once in NUEM_PARAM_LIST, which
+ * expands into the parameter ids, the parser, the defaults and the docs
+ * (`nuem config`, docs/config.md), so they cannot drift apart. */
+#ifndef NUEM_CONFIG_H
+#define NUEM_CONFIG_H
+
+#include "nuem/core.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum {
+  NUEM_KIND_NUMBER,    /* number with a unit (or dimensionless, unit "1") */
+  NUEM_KIND_OPTNUMBER, /* like NUMBER, or "none" */
+  NUEM_KIND_INTEGER,   /* whole number */
+  NUEM_KIND_CHOICE,    /* one of the words in `spec`, separated by '|' */
+  NUEM_KIND_TEXT,      /* free text (file names) */
+  NUEM_KIND_FRACTIONS  /* NAME:x pairs, names from `spec`, summing to 1 */
+} nuem_param_kind;
+
+typedef enum {
+  NUEM_RANGE_ANY,
+  NUEM_RANGE_POSITIVE, /* > 0 */
+  NUEM_RANGE_NONNEG,   /* >= 0 */
+  NUEM_RANGE_OPEN_UNIT /* 0 < x < 1 */
+} nuem_param_range;
+
+/* X(ID, section, key, kind, default, spec, range, doc)
+ * spec: the display unit for numbers, the choices for CHOICE, the allowed
+ * names for FRACTIONS. */
+#define NUEM_PARAM_LIST(X)                                                     \
+  X(SOURCE_TYPE, "source", "type", CHOICE, "reactor", "reactor|table", ANY,   \
+    "Neutrino source: a reactor model, or a user flux table (source.file)")   \
+  X(SOURCE_POWER, "source", "power", NUMBER, "2.9 GW", "GW", POSITIVE,        \
+    "Reactor thermal power")                                                   \
+  X(SOURCE_DISTANCE, "source", "distance", NUMBER, "28 m", "m", POSITIVE,     \
+    "Distance from reactor core to detector")                                 \
+  X(SOURCE_FRACTIONS, "source", "fractions", FRACTIONS,                        \
+    "U235:0.55 U238:0.07 Pu239:0.32 Pu241:0.06", "U235|U238|Pu239|Pu241", ANY, \
+    "Fission fractions (must sum to 1; Kuo-Sheng values, arXiv:2402.06416)")  \
+  X(SOURCE_ENERGY_PER_FISSION, "source", "energy_per_fission", CHOICE,         \
+    "ma2013", "ma2013|kopeikin2004", ANY,                                       \
+    "Energy released per fission: Ma et al. PRC 88 014605 (2013) or "          \
+    "Kopeikin et al. hep-ph/0410100")                                          \
+  X(SOURCE_HIGH_ENERGY, "source", "high_energy", CHOICE, "huber-mueller",      \
+    "huber-mueller|mueller|vogel-engel", ANY,                                  \
+    "Spectrum per fission above 2 MeV: Huber (U235, Pu239, Pu241) + Mueller "  \
+    "(U238), Mueller for all four, or Vogel-Engel 1989")                       \
+  X(SOURCE_LOW_ENERGY, "source", "low_energy", CHOICE, "vogel-engel",          \
+    "vogel-engel|flat", ANY,                                                   \
+    "Spectrum per fission below 2 MeV: Vogel-Engel 1989 Table II, or flat "   \
+    "(held at the high-energy model's 2 MeV value)")                           \
+  X(SOURCE_CAPTURE, "source", "capture", CHOICE, "on", "on|off", ANY,          \
+    "Add the antineutrinos of 238U(n,g)239U -> 239Np -> 239Pu")                \
+  X(SOURCE_CAPTURES_PER_FISSION, "source", "captures_per_fission", NUMBER,     \
+    "0.6", "1", NONNEG, "238U neutron captures per fission (capture = on)")    \
+  X(SOURCE_E_MAX, "source", "e_max", NUMBER, "8 MeV", "MeV", POSITIVE,         \
+    "Upper end of the reactor spectrum (the fits are valid to 8 MeV)")         \
+  X(SOURCE_TOTAL_FLUX, "source", "total_flux", OPTNUMBER, "none", "/cm2/s",    \
+    POSITIVE, "If set, scale the spectrum to this total flux")                \
+  X(SOURCE_FILE, "source", "file", TEXT, "", "", ANY,                          \
+    "Flux table for type = table: columns E, dPhi/dE with a units: line")     \
+  X(TARGET_MATERIAL, "target", "material", TEXT, "Ge", "", ANY,                \
+    "Detector material (Ge, Si, Ar, Xe, CsI, NaI, ...; see `nuem config`)")   \
+  X(PHYSICS_FLAVOUR, "physics", "flavour", CHOICE, "antinue",                  \
+    "nue|antinue|numu|antinumu|nutau|antinutau", ANY,                          \
+    "Flavour of the source neutrinos")                                         \
+  X(PHYSICS_SIN2W, "physics", "sin2w", NUMBER, "0.23857", "1", OPEN_UNIT,      \
+    "Weak mixing angle sin^2(theta_W) at Q^2 -> 0, MS-bar (PDG 2020-22)")      \
+  X(PHYSICS_COUPLINGS, "physics", "couplings", CHOICE, "tree",                 \
+    "tree|effective", ANY,                                                     \
+    "nu-e couplings: tree level in sin2w, or radiatively corrected "          \
+    "(arXiv:2207.05036, for sin2w = 0.23857)")                                 \
+  X(PHYSICS_FORM_FACTOR, "physics", "form_factor", CHOICE, "helm",             \
+    "helm|klein-nystrand|none", ANY, "Nuclear form factor for CEvNS")          \
+  X(DETECTOR_QUENCHING, "detector", "quenching", CHOICE, "lindhard",           \
+    "lindhard", ANY, "Quenching model for nuclear recoils")                    \
+  X(DETECTOR_QUENCHING_K, "detector", "quenching_k", NUMBER, "0.162", "1",     \
+    POSITIVE, "Lindhard k (0.162: CONUS, Bonhomme et al. EPJC 82 815)")        \
+  X(OUTPUT_T_MIN, "output", "t_min", NUMBER, "10 eV", "keV", POSITIVE,         \
+    "Lowest measurable energy T in the spectrum")                              \
+  X(OUTPUT_T_MAX, "output", "t_max", NUMBER, "100 keV", "keV", POSITIVE,       \
+    "Highest measurable energy T in the spectrum")                             \
+  X(OUTPUT_POINTS, "output", "points", INTEGER, "41", "", POSITIVE,            \
+    "Number of T values in the spectrum (and of E values in `nuem flux`)")     \
+  X(OUTPUT_E_MIN, "output", "e_min", NUMBER, "10 keV", "MeV", POSITIVE,        \
+    "Lowest neutrino energy in the `nuem flux` table (it ends at the source's "\
+    "upper end)")                                                              \
+  X(OUTPUT_SPACING, "output", "spacing", CHOICE, "log", "log|linear", ANY,     \
+    "Spacing of the T values")                                                 \
+  X(NUMERICS_REL_TOL, "numerics", "rel_tol", NUMBER, "1e-9", "1", POSITIVE,    \
+    "Relative tolerance of every numerical integral")
+
+typedef enum {
+#define NUEM_X_ID(id, sec, key, kind, def, spec, range, doc) NUEM_P_##id,
+  NUEM_PARAM_LIST(NUEM_X_ID)
+#undef NUEM_X_ID
+  NUEM_P_COUNT
+} nuem_param;
+
+typedef struct {
+  const char *section, *key;
+  nuem_param_kind kind;
+  const char *default_value, *spec;
+  nuem_param_range range;
+  const char *doc;
+} nuem_param_info;
+
+const nuem_param_info *nuem_param_info_get(nuem_param id);
+/* Find "section.key"; returns NUEM_P_COUNT if unknown. */
+nuem_param nuem_param_find(const char *section, const char *key);
+
+/* Fraction-style values: values[i] belongs to the i-th name of the key's
+ * spec (for source.fractions: U235, U238, Pu239, Pu241); absent names are 0. */
+enum { NUEM_FRACTIONS_MAX = 8 };
+typedef struct {
+  size_t n;
+  double values[NUEM_FRACTIONS_MAX];
+} nuem_fractions;
+
+typedef struct nuem_config nuem_config;
+
+nuem_status nuem_config_new(nuem_context *ctx, nuem_config **cfg);
+void nuem_config_free(nuem_config *cfg);
+/* Read an INI file; unknown sections or keys, keys given twice and values
+ * that do not parse are errors naming file, line and key. */
+nuem_status nuem_config_load_file(nuem_context *ctx, nuem_config *cfg,
+                                  const char *path);
+nuem_status nuem_config_load_string(nuem_context *ctx, nuem_config *cfg,
+                                    const char *text, const char *origin);
+/* "section.key=value", as given to --set. */
+nuem_status nuem_config_set_assignment(nuem_context *ctx, nuem_config *cfg,
+                                       const char *assignment);
+nuem_status nuem_config_set(nuem_context *ctx, nuem_config *cfg,
+                            const char *section, const char *key,
+                            const char *value, const char *origin);
+
+/* Typed access. Reading a value marks it used; see nuem_config_report_unused. */
+double nuem_config_number(const nuem_config *cfg, nuem_param id);
+int nuem_config_is_set(const nuem_config *cfg, nuem_param id); /* OPTNUMBER */
+long nuem_config_integer(const nuem_config *cfg, nuem_param id);
+int nuem_config_choice(const nuem_config *cfg, nuem_param id);
+const char *nuem_config_choice_name(const nuem_config *cfg, nuem_param id);
+const char *nuem_config_text(const nuem_config *cfg, nuem_param id);
+const nuem_fractions *nuem_config_fractions(const nuem_config *cfg,
+                                            nuem_param id);
+
+/* The resolved value as text in its display unit, e.g. "2.9 GW". */
+void nuem_config_format(const nuem_config *cfg, nuem_param id, char *buf,
+                        size_t size);
+/* 1 if the value came from a file or --set rather than the default. */
+int nuem_config_given(const nuem_config *cfg, nuem_param id);
+/* Add a warning to ctx for every key that was given but never read. */
+nuem_status nuem_config_report_unused(nuem_context *ctx,
+                                      const nuem_config *cfg);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,144 @@
+/* nuem core: status codes, the context, units and plain-text tables.
+ *
+ * Every library function returns a nuem_status; on failure the context holds
+ * a message that names the offending key, file or line and says what to do.
+ * The library never prints, exits or aborts.
+ */
+#ifndef NUEM_CORE_H
+#define NUEM_CORE_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Status codes: declared once, expanded into the enum and the message table.
+ * The third field is the command-line exit status (2: the input is wrong). */
+#define NUEM_STATUS_LIST(X)                                                   \
+  X(NUEM_OK, "success", 0)                                                    \
+  X(NUEM_EUSAGE, "usage error", 2)                                            \
+  X(NUEM_ECONFIG, "configuration error", 2)                                   \
+  X(NUEM_EUNIT, "unit error", 2)                                              \
+  X(NUEM_ERANGE, "value out of range", 2)                                     \
+  X(NUEM_EFILE, "file error", 2)                                              \
+  X(NUEM_EPARSE, "malformed input", 2)                                        \
+  X(NUEM_ENOMEM, "out of memory", 1)                                          \
+  X(NUEM_ENUMERIC, "numerical failure", 1)                                    \
+  X(NUEM_EINTERNAL, "internal error", 1)
+
+typedef enum {
+#define NUEM_X_ENUM(name, msg, exit_code) name,
+  NUEM_STATUS_LIST(NUEM_X_ENUM)
+#undef NUEM_X_ENUM
+} nuem_status;
+
+const char *nuem_status_string(nuem_status s);
+int nuem_status_exit_code(nuem_status s);
+
+/* ---- context ------------------------------------------------------------ */
+
+/* Holds what would otherwise be global: the last error and warnings.
+ * One context per thread; two contexts give identical, independent results. */
+typedef struct nuem_context nuem_context;
+
+nuem_status nuem_context_new(nuem_context **ctx);
+void nuem_context_free(nuem_context *ctx);
+
+/* The message of the last failure ("" if none). Valid until the next call. */
+const char *nuem_context_error(const nuem_context *ctx);
+nuem_status nuem_context_status(const nuem_context *ctx);
+void nuem_context_clear(nuem_context *ctx);
+
+/* Warnings (e.g. config keys given but not used) are collected, not printed. */
+size_t nuem_context_warning_count(const nuem_context *ctx);
+const char *nuem_context_warning(const nuem_context *ctx, size_t i);
+
+/* Record a failure (printf-style) and return the status, so callers write
+ * `return nuem_error(ctx, NUEM_ECONFIG, "…")`. */
+nuem_status nuem_error(nuem_context *ctx, nuem_status s, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+nuem_status nuem_warning(nuem_context *ctx, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* ---- units -------------------------------------------------------------- */
+
+/* Internal unit system: energy MeV, length cm, time s, mass kg; magnetic
+ * moments in Bohr magnetons and charges in units of e are their own bases. */
+enum { NUEM_DIM_ENERGY, NUEM_DIM_LENGTH, NUEM_DIM_TIME, NUEM_DIM_MASS,
+       NUEM_DIM_MAGMOM, NUEM_DIM_CHARGE, NUEM_DIM_COUNT };
+
+typedef struct {
+  signed char power[NUEM_DIM_COUNT];
+} nuem_dim;
+
+typedef struct {
+  double factor; /* value in internal units = number × factor */
+  nuem_dim dim;
+} nuem_unit;
+
+/* Parse a unit expression such as "keV", "/cm2/s", "kg*day", "cm^2", "1".
+ * `what` names the thing being parsed, for the message. */
+nuem_status nuem_unit_parse(nuem_context *ctx, const char *text,
+                            const char *what, nuem_unit *out);
+
+/* Parse "2.9 GW", "1MeV", "6.4e12/cm2/s": the number must be finite and the
+ * unit must have the dimension of `expected_unit` (itself a unit text). The
+ * value is returned in internal units. */
+nuem_status nuem_quantity_parse(nuem_context *ctx, const char *text,
+                                const char *expected_unit, const char *what,
+                                double *value);
+
+int nuem_dim_equal(nuem_dim a, nuem_dim b);
+/* A readable dimension, e.g. "energy^-1 length^-2 time^-1". */
+void nuem_dim_describe(nuem_dim d, char *buf, size_t size);
+
+/* ---- tables ------------------------------------------------------------- */
+
+/* A numeric table read from text: '#' starts a comment; the comment
+ * directives "# columns: a b c" and "# units: MeV /MeV 1" name the columns
+ * and give their units; any other "# key: value" directive is kept. */
+typedef struct {
+  char *origin;        /* file name, for messages */
+  size_t ncols, nrows;
+  char **names;        /* ncols column names */
+  nuem_unit *units;    /* ncols units (factor 1, dimensionless if absent) */
+  double *data;        /* nrows × ncols, row-major, in internal units */
+  size_t ndirectives;
+  char **directive_keys, **directive_values;
+} nuem_table;
+
+/* Parse `text` (length `len`); `origin` (a file name) names the table in
+ * messages. Rows must all have ncols finite numbers. */
+nuem_status nuem_table_parse(nuem_context *ctx, const char *text, size_t len,
+                             const char *origin, nuem_table *out);
+nuem_status nuem_table_read(nuem_context *ctx, const char *path,
+                            nuem_table *out);
+void nuem_table_free(nuem_table *t);
+double nuem_table_get(const nuem_table *t, size_t row, size_t col);
+/* Column index by name, or -1. */
+long nuem_table_column(const nuem_table *t, const char *name);
+/* Directive value by key, or NULL. */
+const char *nuem_table_directive(const nuem_table *t, const char *key);
+/* Require column `col` to increase strictly (and, if nonneg, be >= 0). */
+nuem_status nuem_table_check_column(nuem_context *ctx, const nuem_table *t,
+                                    size_t col, int increasing, int nonneg);
+
+/* Read a whole file into a NUL-terminated buffer (caller frees). */
+nuem_status nuem_file_read(nuem_context *ctx, const char *path, char **text,
+                           size_t *len);
+
+/* ---- compiled-in data --------------------------------------------------- */
+
+/* The data files under data/ are compiled into the library; `name` is the
+ * path below data/, e.g. "targets/Ge.dat". Returns NULL if absent. */
+const char *nuem_data_find(const char *name, size_t *len);
+/* The i-th compiled-in file name, or NULL past the end. */
+const char *nuem_data_name(size_t i);
+
+const char *nuem_version(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

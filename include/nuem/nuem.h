@@ -1,0 +1,17 @@
+/* nuem: neutrino electromagnetic properties with low-threshold detectors.
+ * The umbrella header; one header per stage of the chain
+ * source -> target -> interaction -> rate -> response -> output. */
+#ifndef NUEM_H
+#define NUEM_H
+
+#include "nuem/config.h"
+#include "nuem/constants.h"
+#include "nuem/core.h"
+#include "nuem/interaction.h"
+#include "nuem/output.h"
+#include "nuem/rate.h"
+#include "nuem/response.h"
+#include "nuem/source.h"
+#include "nuem/target.h"
+
+#endif

@@ -1,0 +1,93 @@
+/* Stage 7, output: result tables and their writers (TSV, CSV, JSON), and the
+ * spectrum driver that runs the chain source -> target -> interaction ->
+ * rate -> response for a list of measurable energies T. */
+#ifndef NUEM_OUTPUT_H
+#define NUEM_OUTPUT_H
+
+#include <stdio.h>
+
+#include "nuem/config.h"
+#include "nuem/core.h"
+#include "nuem/interaction.h"
+#include "nuem/rate.h"
+#include "nuem/response.h"
+#include "nuem/source.h"
+#include "nuem/target.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum { NUEM_RESULT_MAX_COLS = 16, NUEM_RESULT_MAX_NOTES = 16 };
+
+/* A table of results; names and units point to static strings. */
+typedef struct {
+  size_t ncols, nrows;
+  const char *names[NUEM_RESULT_MAX_COLS];
+  const char *units[NUEM_RESULT_MAX_COLS];
+  double *data; /* nrows × ncols, row-major, in the units named */
+  size_t nnotes; /* summary lines: "total_flux" = "6.4e12 /cm2/s" */
+  char *note_keys[NUEM_RESULT_MAX_NOTES], *note_values[NUEM_RESULT_MAX_NOTES];
+} nuem_result;
+
+nuem_status nuem_result_init(nuem_context *ctx, nuem_result *r, size_t nrows,
+                             size_t ncols, const char *const *names,
+                             const char *const *units);
+nuem_status nuem_result_note(nuem_result *r, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void nuem_result_free(nuem_result *r);
+
+/* MARKDOWN is only for the key listing of `nuem config` (docs/config.md). */
+typedef enum { NUEM_FORMAT_TSV, NUEM_FORMAT_CSV, NUEM_FORMAT_JSON,
+               NUEM_FORMAT_MARKDOWN } nuem_format;
+nuem_status nuem_format_parse(nuem_context *ctx, const char *name,
+                              nuem_format *out);
+
+/* Write `s` as a JSON string literal, escaped. */
+void nuem_json_string(FILE *out, const char *s);
+
+/* Write provenance (version, command, resolved config, notes), then the
+ * table. A non-finite value is an error, never written. */
+nuem_status nuem_result_write(nuem_context *ctx, FILE *out, nuem_format fmt,
+                              const char *command, const nuem_config *cfg,
+                              const nuem_result *r);
+
+/* ---- the spectrum chain ---------------------------------------------------- */
+
+/* Spectrum columns (DESIGN.md): T, then rates in /kg/keV/day. */
+enum { NUEM_COL_T, NUEM_COL_ELEC_SM, NUEM_COL_NUCL_SM, NUEM_COL_TOTAL,
+       NUEM_SPECTRUM_NCOLS };
+
+typedef struct {
+  nuem_source *src;
+  nuem_target *tgt;
+  nuem_interaction in;
+  nuem_rate_plan *plan;
+  nuem_lindhard *quench; /* one per element of the target */
+} nuem_spectrum_plan;
+
+/* Build the chain from a config: source, target, interaction, rate plan,
+ * quenching. Free with nuem_spectrum_plan_free. */
+nuem_status nuem_spectrum_plan_new(nuem_context *ctx, const nuem_config *cfg,
+                                   nuem_spectrum_plan *plan);
+void nuem_spectrum_plan_free(nuem_spectrum_plan *plan);
+
+/* One row of the spectrum at measurable energy T [MeV]: columns as above,
+ * T in keV and rates in /kg/keV/day; err (optional) gets their error
+ * estimates. The nuclear channel is in electron-equivalent energy. */
+void nuem_spectrum_row(const nuem_spectrum_plan *plan, double T,
+                       double row[NUEM_SPECTRUM_NCOLS],
+                       double err[NUEM_SPECTRUM_NCOLS]);
+
+/* The T grid of [output] (t_min, t_max, points, spacing), in MeV. */
+nuem_status nuem_spectrum_grid(nuem_context *ctx, const nuem_config *cfg,
+                               double **T, size_t *n);
+
+/* The whole `nuem spectrum` job for a config. */
+nuem_status nuem_spectrum_compute(nuem_context *ctx, const nuem_config *cfg,
+                                  nuem_result *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

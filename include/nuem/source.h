@@ -1,0 +1,59 @@
+/* Stage 1, source: the neutrino flux dPhi/dE at the detector.
+ *
+ * A reactor source sums the fission spectra S_i(E) weighted by the fission
+ * fractions, scaled by the fission rate P / sum_i f_i e_i and by 1/(4 pi L^2),
+ * plus (optionally) the antineutrinos of neutron capture on 238U. A table
+ * source interpolates a user's (E, dPhi/dE) table. Flux in 1/(cm2 s MeV). */
+#ifndef NUEM_SOURCE_H
+#define NUEM_SOURCE_H
+
+#include "nuem/config.h"
+#include "nuem/core.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Order of source.type choices. */
+enum { NUEM_SOURCE_REACTOR, NUEM_SOURCE_TABLE };
+/* Order of the fission isotopes (as in source.fractions). */
+enum { NUEM_U235, NUEM_U238, NUEM_PU239, NUEM_PU241, NUEM_NFISSION };
+/* Flux components: the four fission isotopes, then neutron capture. */
+enum { NUEM_COMPONENT_CAPTURE = NUEM_NFISSION, NUEM_NCOMPONENTS };
+
+typedef struct nuem_source nuem_source;
+
+nuem_status nuem_source_init(nuem_context *ctx, const nuem_config *cfg,
+                             nuem_source **out);
+void nuem_source_free(nuem_source *src);
+
+/* dPhi/dE [1/(cm2 s MeV)] at neutrino energy E [MeV]; 0 outside the support. */
+double nuem_source_flux(const nuem_source *src, double E);
+/* The same split into components (reactor sources only; a table source puts
+ * everything in component 0). Returns the total. */
+double nuem_source_flux_components(const nuem_source *src, double E,
+                                   double comp[NUEM_NCOMPONENTS]);
+
+/* Support [e_min, e_max] of the flux, in MeV. */
+double nuem_source_e_min(const nuem_source *src);
+double nuem_source_e_max(const nuem_source *src);
+/* Energies (MeV, increasing, including both ends of the support) where the
+ * flux or its derivatives may jump; integrals should break there. */
+size_t nuem_source_knots(const nuem_source *src, const double **knots);
+
+/* Total flux [1/(cm2 s)] and its quadrature error estimate. */
+double nuem_source_total(const nuem_source *src, double *abserr);
+/* Fissions per second (reactor sources; 0 for tables). */
+double nuem_source_fission_rate(const nuem_source *src);
+/* Antineutrinos per fission (reactor sources; 0 for tables). */
+double nuem_source_per_fission(const nuem_source *src);
+
+/* The spectrum per fission S_i(E) [1/MeV] of fission isotope i under the
+ * configured high- and low-energy models (for tests and the flux command). */
+double nuem_source_per_fission_spectrum(const nuem_source *src, int isotope,
+                                        double E);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,445 @@
+/* Configuration: parse, check and hold every key of NUEM_PARAM_LIST. */
+#include <ctype.h>
+#include <errno.h>
+#include <ini.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core_internal.h"
+#include "nuem/config.h"
+
+static const nuem_param_info param_table[NUEM_P_COUNT] = {
+#define NUEM_X_INFO(id, sec, key, kind, def, spec, range, doc) \
+  {sec, key, NUEM_KIND_##kind, def, spec, NUEM_RANGE_##range, doc},
+    NUEM_PARAM_LIST(NUEM_X_INFO)
+#undef NUEM_X_INFO
+};
+
+typedef struct {
+  double number;
+  long integer;
+  int choice;
+  int is_set;
+  char *text;
+  nuem_fractions fractions;
+  char *origin; /* where the value was given; NULL for the default */
+} param_value;
+
+struct nuem_config {
+  param_value values[NUEM_P_COUNT];
+  /* Reading marks a key used; the config is otherwise const for readers. */
+  unsigned char *used;
+};
+
+const nuem_param_info *nuem_param_info_get(nuem_param id) {
+  return (unsigned)id < NUEM_P_COUNT ? &param_table[id] : NULL;
+}
+
+nuem_param nuem_param_find(const char *section, const char *key) {
+  for (int i = 0; i < NUEM_P_COUNT; i++)
+    if (strcmp(param_table[i].section, section) == 0 &&
+        strcmp(param_table[i].key, key) == 0)
+      return (nuem_param)i;
+  return NUEM_P_COUNT;
+}
+
+static int section_known(const char *section) {
+  for (int i = 0; i < NUEM_P_COUNT; i++)
+    if (strcmp(param_table[i].section, section) == 0) return 1;
+  return 0;
+}
+
+/* Index of `word` among the '|'-separated words of `spec`, or -1. */
+static int word_index(const char *spec, const char *word, size_t len) {
+  int idx = 0;
+  const char *p = spec;
+  while (*p) {
+    const char *bar = strchr(p, '|');
+    size_t n = bar ? (size_t)(bar - p) : strlen(p);
+    if (n == len && strncmp(p, word, len) == 0) return idx;
+    idx++;
+    if (!bar) break;
+    p = bar + 1;
+  }
+  return -1;
+}
+
+static const char *word_at(const char *spec, int idx, size_t *len) {
+  const char *p = spec;
+  for (int i = 0; i < idx; i++) p = strchr(p, '|') + 1;
+  const char *bar = strchr(p, '|');
+  *len = bar ? (size_t)(bar - p) : strlen(p);
+  return p;
+}
+
+static nuem_status check_range(nuem_context *ctx, const nuem_param_info *info,
+                               double x, const char *what, const char *text) {
+  int ok = 1;
+  const char *need = "";
+  switch (info->range) {
+  case NUEM_RANGE_ANY: break;
+  case NUEM_RANGE_POSITIVE: ok = x > 0; need = "positive"; break;
+  case NUEM_RANGE_NONNEG: ok = x >= 0; need = "zero or positive"; break;
+  case NUEM_RANGE_OPEN_UNIT: ok = x > 0 && x < 1; need = "between 0 and 1"; break;
+  }
+  if (!ok)
+    return nuem_error(ctx, NUEM_ERANGE, "%s: '%s' must be %s", what, text, need);
+  return NUEM_OK;
+}
+
+static nuem_status parse_fractions(nuem_context *ctx,
+                                   const nuem_param_info *info,
+                                   const char *text, const char *what,
+                                   nuem_fractions *out) {
+  nuem_fractions f = {0};
+  size_t nnames = 1;
+  for (const char *p = info->spec; *p; p++) nnames += *p == '|';
+  f.n = nnames;
+  int seen[NUEM_FRACTIONS_MAX] = {0};
+  const char *p = text;
+  double sum = 0;
+  while (*p) {
+    while (isspace((unsigned char)*p) || *p == ',') p++;
+    if (!*p) break;
+    const char *name = p;
+    while (*p && *p != ':' && !isspace((unsigned char)*p)) p++;
+    if (*p != ':')
+      return nuem_error(ctx, NUEM_ECONFIG,
+                        "%s: expected NAME:fraction pairs such as 'U235:0.55', "
+                        "got '%s'", what, text);
+    int idx = word_index(info->spec, name, (size_t)(p - name));
+    if (idx < 0)
+      return nuem_error(ctx, NUEM_ECONFIG, "%s: unknown isotope '%.*s' (known: %s)",
+                        what, (int)(p - name), name, info->spec);
+    if (seen[idx]++)
+      return nuem_error(ctx, NUEM_ECONFIG, "%s: '%.*s' is given twice", what,
+                        (int)(p - name), name);
+    p++;
+    char *end;
+    errno = 0;
+    double x = strtod(p, &end);
+    if (end == p || !isfinite(x) || (*end && !isspace((unsigned char)*end) && *end != ','))
+      return nuem_error(ctx, NUEM_ECONFIG, "%s: '%.*s' is not a number",
+                        what, (int)strcspn(p, " ,\t"), p);
+    if (x < 0 || x > 1)
+      return nuem_error(ctx, NUEM_ERANGE,
+                        "%s: the fraction of %.*s must lie in [0, 1], got %g",
+                        what, (int)(p - 1 - name), name, x);
+    f.values[idx] = x;
+    sum += x;
+    p = end;
+  }
+  if (fabs(sum - 1.0) > 1e-3)
+    return nuem_error(ctx, NUEM_ERANGE,
+                      "%s: the fractions sum to %.6g, not 1 (within 1e-3); "
+                      "fix them so they add up", what, sum);
+  *out = f;
+  return NUEM_OK;
+}
+
+static nuem_status parse_value(nuem_context *ctx, nuem_param id,
+                               const char *text, const char *what,
+                               param_value *v) {
+  const nuem_param_info *info = &param_table[id];
+  switch (info->kind) {
+  case NUEM_KIND_OPTNUMBER: {
+    const char *p = text;
+    while (isspace((unsigned char)*p)) p++;
+    if (strncmp(p, "none", 4) == 0 && !p[4 + strspn(p + 4, " \t")]) {
+      v->is_set = 0;
+      return NUEM_OK;
+    }
+  }
+    /* fall through */
+  case NUEM_KIND_NUMBER: {
+    double x;
+    NUEM_TRY(nuem_quantity_parse(ctx, text, info->spec, what, &x));
+    NUEM_TRY(check_range(ctx, info, x, what, text));
+    v->number = x;
+    v->is_set = 1;
+    return NUEM_OK;
+  }
+  case NUEM_KIND_INTEGER: {
+    char *end;
+    errno = 0;
+    long n = strtol(text, &end, 10);
+    while (isspace((unsigned char)*end)) end++;
+    if (end == text || *end || errno)
+      return nuem_error(ctx, NUEM_ECONFIG, "%s: '%s' is not a whole number",
+                        what, text);
+    NUEM_TRY(check_range(ctx, info, (double)n, what, text));
+    if (n > 10000000)
+      return nuem_error(ctx, NUEM_ERANGE, "%s: '%s' is too large (at most 1e7)",
+                        what, text);
+    v->integer = n;
+    return NUEM_OK;
+  }
+  case NUEM_KIND_CHOICE: {
+    const char *p = text;
+    while (isspace((unsigned char)*p)) p++;
+    size_t len = strlen(p);
+    while (len && isspace((unsigned char)p[len - 1])) len--;
+    int idx = word_index(info->spec, p, len);
+    if (idx < 0)
+      return nuem_error(ctx, NUEM_ECONFIG, "%s: unknown value '%s' (choose one of %s)",
+                        what, text, info->spec);
+    v->choice = idx;
+    return NUEM_OK;
+  }
+  case NUEM_KIND_TEXT: {
+    const char *p = text;
+    while (isspace((unsigned char)*p)) p++;
+    size_t len = strlen(p);
+    while (len && isspace((unsigned char)p[len - 1])) len--;
+    char *copy = nuem_strndup(p, len);
+    if (!copy) return NUEM_ENOMEM;
+    free(v->text);
+    v->text = copy;
+    return NUEM_OK;
+  }
+  case NUEM_KIND_FRACTIONS:
+    return parse_fractions(ctx, info, text, what, &v->fractions);
+  }
+  return nuem_error(ctx, NUEM_EINTERNAL, "%s: unknown parameter kind", what);
+}
+
+nuem_status nuem_config_new(nuem_context *ctx, nuem_config **out) {
+  nuem_config *cfg = calloc(1, sizeof *cfg);
+  if (!cfg || !(cfg->used = calloc(NUEM_P_COUNT, 1))) {
+    free(cfg);
+    return nuem_error(ctx, NUEM_ENOMEM, "out of memory creating a config");
+  }
+  for (int i = 0; i < NUEM_P_COUNT; i++) {
+    char what[128];
+    snprintf(what, sizeof what, "default of %s.%s", param_table[i].section,
+             param_table[i].key);
+    nuem_status s = parse_value(ctx, (nuem_param)i, param_table[i].default_value,
+                                what, &cfg->values[i]);
+    if (s) {
+      nuem_config_free(cfg);
+      return s;
+    }
+  }
+  *out = cfg;
+  return NUEM_OK;
+}
+
+void nuem_config_free(nuem_config *cfg) {
+  if (!cfg) return;
+  for (int i = 0; i < NUEM_P_COUNT; i++) {
+    free(cfg->values[i].text);
+    free(cfg->values[i].origin);
+  }
+  free(cfg->used);
+  free(cfg);
+}
+
+nuem_status nuem_config_set(nuem_context *ctx, nuem_config *cfg,
+                            const char *section, const char *key,
+                            const char *value, const char *origin) {
+  nuem_param id = nuem_param_find(section, key);
+  if (id == NUEM_P_COUNT) {
+    if (!section_known(section))
+      return nuem_error(ctx, NUEM_ECONFIG,
+                        "%s: unknown section [%s] (run `nuem config` for the "
+                        "list of keys)", origin, section);
+    return nuem_error(ctx, NUEM_ECONFIG,
+                      "%s: unknown key '%s' in section [%s] (run `nuem config` "
+                      "for the list of keys)", origin, key, section);
+  }
+  char what[512];
+  snprintf(what, sizeof what, "%s: %s.%s", origin, section, key);
+  param_value v = cfg->values[id];
+  v.text = NULL;
+  NUEM_TRY(parse_value(ctx, id, value, what, &v));
+  if (param_table[id].kind == NUEM_KIND_TEXT) {
+    free(cfg->values[id].text);
+  } else {
+    v.text = cfg->values[id].text;
+  }
+  char *o = nuem_strdup(origin);
+  if (!o) return NUEM_ENOMEM;
+  free(cfg->values[id].origin);
+  v.origin = o;
+  cfg->values[id] = v;
+  return NUEM_OK;
+}
+
+nuem_status nuem_config_set_assignment(nuem_context *ctx, nuem_config *cfg,
+                                       const char *assignment) {
+  const char *eq = strchr(assignment, '=');
+  const char *dot = strchr(assignment, '.');
+  if (!eq || !dot || dot > eq || dot == assignment || dot + 1 == eq)
+    return nuem_error(ctx, NUEM_EUSAGE,
+                      "--set '%s': write SECTION.KEY=VALUE, e.g. "
+                      "--set source.power=3.0GW", assignment);
+  char *section = nuem_strndup(assignment, (size_t)(dot - assignment));
+  char *key = nuem_strndup(dot + 1, (size_t)(eq - dot - 1));
+  nuem_status s = NUEM_ENOMEM;
+  if (section && key) s = nuem_config_set(ctx, cfg, section, key, eq + 1, "--set");
+  free(section);
+  free(key);
+  return s;
+}
+
+typedef struct {
+  nuem_context *ctx;
+  nuem_config *cfg;
+  const char *origin;
+  nuem_status status;
+  unsigned char seen[NUEM_P_COUNT];
+} ini_state;
+
+static int config_ini_handler(void *user, const char *section, const char *name,
+                       const char *value) {
+  ini_state *st = user;
+  if (st->status != NUEM_OK) return 0;
+  nuem_param id = nuem_param_find(section, name);
+  if (id != NUEM_P_COUNT && st->seen[id]++) {
+    st->status = nuem_error(st->ctx, NUEM_ECONFIG,
+                            "%s.%s is given twice; keep one", section, name);
+    return 0;
+  }
+  st->status = nuem_config_set(st->ctx, st->cfg, section, name, value, st->origin);
+  return st->status == NUEM_OK;
+}
+
+nuem_status nuem_config_load_string(nuem_context *ctx, nuem_config *cfg,
+                                    const char *text, const char *origin) {
+  ini_state st = {ctx, cfg, origin, NUEM_OK, {0}};
+  int line = ini_parse_string(text, config_ini_handler, &st);
+  if (line == 0) return NUEM_OK;
+  if (st.status != NUEM_OK) {
+    /* Prefix the line the handler's message is about. */
+    char msg[1024];
+    snprintf(msg, sizeof msg, "%s", nuem_context_error(ctx));
+    const char *rest = msg;
+    size_t olen = strlen(origin);
+    if (strncmp(rest, origin, olen) == 0 && rest[olen] == ':') rest += olen + 1;
+    while (*rest == ' ') rest++;
+    return nuem_error(ctx, st.status, "%s:%d: %s", origin, line, rest);
+  }
+  if (line < 0)
+    return nuem_error(ctx, NUEM_ENOMEM, "%s: out of memory while reading", origin);
+  return nuem_error(ctx, NUEM_EPARSE,
+                    "%s:%d: not a '[section]' or 'key = value' line (or longer "
+                    "than 200 characters)", origin, line);
+}
+
+nuem_status nuem_config_load_file(nuem_context *ctx, nuem_config *cfg,
+                                  const char *path) {
+  char *text;
+  size_t len;
+  NUEM_TRY(nuem_file_read(ctx, path, &text, &len));
+  nuem_status s = NUEM_OK;
+  if (strlen(text) != len)
+    s = nuem_error(ctx, NUEM_EPARSE, "%s: contains a NUL byte; not a text file", path);
+  else
+    s = nuem_config_load_string(ctx, cfg, text, path);
+  free(text);
+  return s;
+}
+
+static void mark_used(const nuem_config *cfg, nuem_param id) {
+  cfg->used[id] = 1;
+}
+
+double nuem_config_number(const nuem_config *cfg, nuem_param id) {
+  mark_used(cfg, id);
+  return cfg->values[id].number;
+}
+
+int nuem_config_is_set(const nuem_config *cfg, nuem_param id) {
+  mark_used(cfg, id);
+  return cfg->values[id].is_set;
+}
+
+long nuem_config_integer(const nuem_config *cfg, nuem_param id) {
+  mark_used(cfg, id);
+  return cfg->values[id].integer;
+}
+
+int nuem_config_choice(const nuem_config *cfg, nuem_param id) {
+  mark_used(cfg, id);
+  return cfg->values[id].choice;
+}
+
+const char *nuem_config_choice_name(const nuem_config *cfg, nuem_param id) {
+  static _Thread_local char buf[64];
+  size_t len;
+  const char *w = word_at(param_table[id].spec, nuem_config_choice(cfg, id), &len);
+  snprintf(buf, sizeof buf, "%.*s", (int)len, w);
+  return buf;
+}
+
+const char *nuem_config_text(const nuem_config *cfg, nuem_param id) {
+  mark_used(cfg, id);
+  return cfg->values[id].text ? cfg->values[id].text : "";
+}
+
+const nuem_fractions *nuem_config_fractions(const nuem_config *cfg,
+                                            nuem_param id) {
+  mark_used(cfg, id);
+  return &cfg->values[id].fractions;
+}
+
+int nuem_config_given(const nuem_config *cfg, nuem_param id) {
+  return cfg->values[id].origin != NULL;
+}
+
+void nuem_config_format(const nuem_config *cfg, nuem_param id, char *buf,
+                        size_t size) {
+  const nuem_param_info *info = &param_table[id];
+  const param_value *v = &cfg->values[id];
+  switch (info->kind) {
+  case NUEM_KIND_OPTNUMBER:
+    if (!v->is_set) { snprintf(buf, size, "none"); return; }
+    /* fall through */
+  case NUEM_KIND_NUMBER: {
+    nuem_unit u = {1.0, {{0}}};
+    nuem_context *scratch = NULL;
+    if (nuem_context_new(&scratch) == NUEM_OK) {
+      nuem_unit_parse(scratch, info->spec, "display unit", &u);
+      nuem_context_free(scratch);
+    }
+    if (strcmp(info->spec, "1") == 0)
+      snprintf(buf, size, "%.10g", v->number);
+    else
+      snprintf(buf, size, "%.10g %s", v->number / u.factor, info->spec);
+    return;
+  }
+  case NUEM_KIND_INTEGER: snprintf(buf, size, "%ld", v->integer); return;
+  case NUEM_KIND_CHOICE: {
+    size_t len;
+    const char *w = word_at(info->spec, v->choice, &len);
+    snprintf(buf, size, "%.*s", (int)len, w);
+    return;
+  }
+  case NUEM_KIND_TEXT: snprintf(buf, size, "%s", v->text ? v->text : ""); return;
+  case NUEM_KIND_FRACTIONS: {
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < v->fractions.n && used < size; i++) {
+      size_t len;
+      const char *w = word_at(info->spec, (int)i, &len);
+      int n = snprintf(buf + used, size - used, "%s%.*s:%.6g", i ? " " : "",
+                       (int)len, w, v->fractions.values[i]);
+      if (n < 0) break;
+      used += (size_t)n;
+    }
+    return;
+  }
+  }
+}
+
+nuem_status nuem_config_report_unused(nuem_context *ctx,
+                                      const nuem_config *cfg) {
+  for (int i = 0; i < NUEM_P_COUNT; i++)
+    if (cfg->values[i].origin && !cfg->used[i])
+      NUEM_TRY(nuem_warning(ctx, "%s.%s was given (%s) but is not used by this "
+                            "run", param_table[i].section, param_table[i].key,
+                            cfg->values[i].origin));
+  return NUEM_OK;
+}

@@ -1,0 +1,88 @@
+/* The context: error state and warnings that would otherwise be global. */
+#include <gsl/gsl_errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core_internal.h"
+
+enum { MESSAGE_SIZE = 1024 };
+
+struct nuem_context {
+  nuem_status status;
+  char message[MESSAGE_SIZE];
+  char **warnings;
+  size_t nwarnings;
+};
+
+nuem_status nuem_context_new(nuem_context **ctx) {
+  /* GSL's default handler aborts the process; the library must not. The
+   * setting is process-wide but idempotent, so every context may set it. */
+  gsl_set_error_handler_off();
+  *ctx = calloc(1, sizeof **ctx);
+  return *ctx ? NUEM_OK : NUEM_ENOMEM;
+}
+
+void nuem_context_free(nuem_context *ctx) {
+  if (!ctx) return;
+  for (size_t i = 0; i < ctx->nwarnings; i++) free(ctx->warnings[i]);
+  free(ctx->warnings);
+  free(ctx);
+}
+
+const char *nuem_context_error(const nuem_context *ctx) { return ctx->message; }
+nuem_status nuem_context_status(const nuem_context *ctx) { return ctx->status; }
+
+void nuem_context_clear(nuem_context *ctx) {
+  ctx->status = NUEM_OK;
+  ctx->message[0] = '\0';
+}
+
+size_t nuem_context_warning_count(const nuem_context *ctx) {
+  return ctx->nwarnings;
+}
+
+const char *nuem_context_warning(const nuem_context *ctx, size_t i) {
+  return i < ctx->nwarnings ? ctx->warnings[i] : NULL;
+}
+
+nuem_status nuem_error(nuem_context *ctx, nuem_status s, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(ctx->message, sizeof ctx->message, fmt, ap);
+  va_end(ap);
+  ctx->status = s;
+  return s;
+}
+
+nuem_status nuem_warning(nuem_context *ctx, const char *fmt, ...) {
+  char buf[MESSAGE_SIZE];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(buf, sizeof buf, fmt, ap);
+  va_end(ap);
+  char **grown = realloc(ctx->warnings, (ctx->nwarnings + 1) * sizeof *grown);
+  if (!grown) return NUEM_ENOMEM;
+  ctx->warnings = grown;
+  if (!(ctx->warnings[ctx->nwarnings] = nuem_strdup(buf))) return NUEM_ENOMEM;
+  ctx->nwarnings++;
+  return NUEM_OK;
+}
+
+char *nuem_strdup(const char *s) {
+  size_t n = strlen(s) + 1;
+  char *d = malloc(n);
+  if (d) memcpy(d, s, n);
+  return d;
+}
+
+char *nuem_strndup(const char *s, size_t n) {
+  char *d = malloc(n + 1);
+  if (!d) return NULL;
+  memcpy(d, s, n);
+  d[n] = '\0';
+  return d;
+}
+
+const char *nuem_version(void) { return NUEM_VERSION; }

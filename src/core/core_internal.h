@@ -1,0 +1,17 @@
+/* Helpers shared by the library's own sources; not installed. */
+#ifndef NUEM_CORE_INTERNAL_H
+#define NUEM_CORE_INTERNAL_H
+
+#include "nuem/core.h"
+
+char *nuem_strdup(const char *s);
+char *nuem_strndup(const char *s, size_t n);
+
+/* Propagate a failure: evaluate once, return it if it is not NUEM_OK. */
+#define NUEM_TRY(expr)                       \
+  do {                                       \
+    nuem_status nuem_try_s_ = (expr);        \
+    if (nuem_try_s_ != NUEM_OK) return nuem_try_s_; \
+  } while (0)
+
+#endif

@@ -1,0 +1,290 @@
+/* Reactor antineutrino source: fission spectra, fission rate, neutron capture.
+ * Formulas and sources: docs/physics.md, "Reactor source". */
+#include <gsl/gsl_sf_gamma.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core_internal.h"
+#include "integrate.h"
+#include "nuem/constants.h"
+#include "source_internal.h"
+
+static const int fission_za[NUEM_NFISSION] = {92235, 92238, 94239, 94241};
+#define LOW_HIGH_BOUNDARY 2.0 /* MeV: the fits of Huber/Mueller start here */
+
+/* Load a compiled-in table by its name under data/. */
+static nuem_status load_data(nuem_context *ctx, const char *name, nuem_table *t) {
+  size_t len;
+  const char *text = nuem_data_find(name, &len);
+  if (!text)
+    return nuem_error(ctx, NUEM_EINTERNAL, "compiled-in data file '%s' is missing",
+                      name);
+  return nuem_table_parse(ctx, text, len, name, t);
+}
+
+static long find_row(const nuem_table *t, int za) {
+  for (size_t r = 0; r < t->nrows; r++)
+    if ((int)nuem_table_get(t, r, 0) == za) return (long)r;
+  return -1;
+}
+
+/* Fill the exp-polynomial coefficients of the high-energy model. */
+static nuem_status load_high_energy(nuem_context *ctx, int model,
+                                    nuem_source *src) {
+  static const char *const files[] = {"reactor/huber_2011.dat",
+                                      "reactor/mueller_2011.dat",
+                                      "reactor/vogel_engel_1989_fit.dat"};
+  nuem_table main_t, mueller_t;
+  NUEM_TRY(load_data(ctx, files[model], &main_t));
+  nuem_status s = load_data(ctx, files[1], &mueller_t);
+  if (s) { nuem_table_free(&main_t); return s; }
+  for (int i = 0; i < NUEM_NFISSION && !s; i++) {
+    /* Huber has no 238U: nuem's "huber-mueller" takes it from Mueller. */
+    const nuem_table *t = &main_t;
+    long r = find_row(t, fission_za[i]);
+    if (r < 0) { t = &mueller_t; r = find_row(t, fission_za[i]); }
+    if (r < 0) {
+      s = nuem_error(ctx, NUEM_EINTERNAL, "no spectrum for ZA %d in %s",
+                     fission_za[i], files[model]);
+      break;
+    }
+    memset(src->poly[i], 0, sizeof src->poly[i]);
+    for (size_t c = 1; c < t->ncols && c <= NUEM_POLY_TERMS; c++)
+      src->poly[i][c - 1] = nuem_table_get(t, (size_t)r, c);
+  }
+  nuem_table_free(&main_t);
+  nuem_table_free(&mueller_t);
+  return s;
+}
+
+static double high_energy_spectrum(const nuem_source *src, int i, double E) {
+  const double *a = src->poly[i];
+  double p = 0;
+  for (int k = NUEM_POLY_TERMS - 1; k >= 0; k--) p = p * E + a[k];
+  return exp(p);
+}
+
+/* Low-energy table: log-log interpolation between points, S ∝ E^2 (the
+ * phase-space limit of a beta spectrum) below the first point. */
+static double low_energy_spectrum(const nuem_source *src, int i, double E) {
+  if (src->low_model == NUEM_LOW_FLAT)
+    return high_energy_spectrum(src, i, LOW_HIGH_BOUNDARY);
+  const double *x = src->low_e, *y = src->low_s[i];
+  size_t n = src->nlow;
+  if (E <= x[0]) return y[0] * (E / x[0]) * (E / x[0]);
+  size_t lo = 0, hi = n - 1;
+  if (E >= x[hi]) return y[hi];
+  while (hi - lo > 1) {
+    size_t mid = (lo + hi) / 2;
+    if (x[mid] <= E) lo = mid; else hi = mid;
+  }
+  if (y[lo] <= 0 || y[hi] <= 0) /* a zero entry: fall back to linear */
+    return y[lo] + (y[hi] - y[lo]) * (E - x[lo]) / (x[hi] - x[lo]);
+  double t = log(E / x[lo]) / log(x[hi] / x[lo]);
+  return y[lo] * pow(y[hi] / y[lo], t);
+}
+
+double nuem_source_per_fission_spectrum(const nuem_source *src, int i, double E) {
+  if (src->type != NUEM_SOURCE_REACTOR || i < 0 || i >= NUEM_NFISSION || E <= 0)
+    return 0.0;
+  return E < LOW_HIGH_BOUNDARY ? low_energy_spectrum(src, i, E)
+                               : high_energy_spectrum(src, i, E);
+}
+
+static nuem_status load_low_energy(nuem_context *ctx, nuem_source *src) {
+  nuem_table t;
+  NUEM_TRY(load_data(ctx, "reactor/low_energy_vogel_engel_1989.dat", &t));
+  static const char *const names[NUEM_NFISSION] = {"U235", "U238", "Pu239", "Pu241"};
+  nuem_status s = NUEM_OK;
+  size_t n = 0;
+  for (size_t r = 0; r < t.nrows; r++) n += nuem_table_get(&t, r, 0) <= LOW_HIGH_BOUNDARY;
+  src->nlow = n;
+  src->low_e = malloc(n * sizeof *src->low_e);
+  for (int i = 0; i < NUEM_NFISSION; i++) src->low_s[i] = malloc(n * sizeof(double));
+  for (int i = 0; i < NUEM_NFISSION; i++)
+    if (!src->low_s[i]) s = NUEM_ENOMEM;
+  if (!src->low_e || s || n < 2) {
+    nuem_table_free(&t);
+    return s ? s : nuem_error(ctx, NUEM_EINTERNAL, "low-energy table too short");
+  }
+  for (size_t r = 0; r < n; r++) src->low_e[r] = nuem_table_get(&t, r, 0);
+  for (int i = 0; i < NUEM_NFISSION && !s; i++) {
+    long c = nuem_table_column(&t, names[i]);
+    if (c < 0) {
+      s = nuem_error(ctx, NUEM_EINTERNAL, "%s has no column %s", t.origin, names[i]);
+      break;
+    }
+    for (size_t r = 0; r < n; r++) src->low_s[i][r] = nuem_table_get(&t, r, (size_t)c);
+  }
+  nuem_table_free(&t);
+  return s;
+}
+
+/* ---- neutron capture: 238U(n,g)239U -> 239Np -> 239Pu ------------------- */
+
+/* Relativistic Fermi function with a finite nuclear radius (e.g. Behrens &
+ * Buehring; Huber 2011 eq. 3 uses the same leading form). W, p in MeV. */
+static double fermi_function(int z, double W, double p, double radius) {
+  double az = NUEM_ALPHA * z;
+  double gamma = sqrt(1.0 - az * az);
+  double eta = az * W / p;
+  gsl_sf_result lnr, arg;
+  if (gsl_sf_lngamma_complex_e(gamma, eta, &lnr, &arg)) return 0.0;
+  double lg = gsl_sf_lngamma(2.0 * gamma + 1.0);
+  double lnf = log(2.0 * (1.0 + gamma)) + 2.0 * (gamma - 1.0) * log(2.0 * p * radius) +
+               NUEM_PI * eta + 2.0 * lnr.val - 2.0 * lg;
+  return exp(lnf);
+}
+
+/* Unnormalised antineutrino spectrum of an allowed beta branch. */
+static double branch_shape(const nuem_beta_branch *b, double Enu) {
+  if (Enu <= 0 || Enu >= b->endpoint) return 0.0;
+  double W = NUEM_ME + b->endpoint - Enu; /* electron total energy */
+  double p = sqrt(W * W - NUEM_ME * NUEM_ME);
+  double radius = 1.2 * cbrt(239.0) * 1e-13 / NUEM_HBARC_MEV_CM; /* MeV^-1 */
+  return p * W * Enu * Enu * fermi_function(b->z_daughter, W, p, radius);
+}
+
+static double branch_shape_gsl(double E, void *params) {
+  return branch_shape(params, E);
+}
+
+static double capture_spectrum(const nuem_source *src, double E) {
+  double s = 0;
+  for (size_t b = 0; b < src->nbranch; b++)
+    s += src->branch[b].weight * branch_shape(&src->branch[b], E);
+  return src->captures_per_fission * s;
+}
+
+static nuem_status load_capture(nuem_context *ctx, const nuem_config *cfg,
+                                nuem_source *src) {
+  nuem_table t;
+  NUEM_TRY(load_data(ctx, "reactor/capture_u239_np239.dat", &t));
+  src->captures_per_fission = nuem_config_number(cfg, NUEM_P_SOURCE_CAPTURES_PER_FISSION);
+  src->nbranch = t.nrows;
+  src->branch = calloc(t.nrows, sizeof *src->branch);
+  if (!src->branch) { nuem_table_free(&t); return NUEM_ENOMEM; }
+  gsl_integration_workspace *ws = gsl_integration_workspace_alloc(NUEM_QUAD_LIMIT);
+  nuem_status s = ws ? NUEM_OK : NUEM_ENOMEM;
+  double sum_by_nuclide[2] = {0, 0};
+  for (size_t r = 0; r < t.nrows && !s; r++) {
+    nuem_beta_branch *b = &src->branch[r];
+    b->nuclide = nuem_table_get(&t, r, 0) > 93000 ? 1 : 0; /* ZA 92239 / 93239 */
+    b->z_daughter = (int)nuem_table_get(&t, r, 1);
+    b->endpoint = nuem_table_get(&t, r, 2);
+    b->intensity = nuem_table_get(&t, r, 3);
+    sum_by_nuclide[b->nuclide] += b->intensity;
+    gsl_function f = {branch_shape_gsl, b};
+    double norm, err;
+    s = nuem_integrate(ctx, &f, 0.0, b->endpoint, NULL, 0, 1e-10, ws, &norm,
+                       &err, "capture beta spectrum normalisation");
+    b->weight = norm > 0 ? 1.0 / norm : 0.0;
+  }
+  /* Each nuclide emits one antineutrino per decay: intensities sum to 1. */
+  for (size_t r = 0; r < t.nrows && !s; r++) {
+    nuem_beta_branch *b = &src->branch[r];
+    b->weight *= b->intensity / sum_by_nuclide[b->nuclide];
+  }
+  gsl_integration_workspace_free(ws);
+  nuem_table_free(&t);
+  return s;
+}
+
+/* ---- assembly ------------------------------------------------------------ */
+
+double nuem_reactor_flux_components(const nuem_source *src, double E,
+                                    double comp[NUEM_NCOMPONENTS]) {
+  double total = 0;
+  for (int i = 0; i < NUEM_NCOMPONENTS; i++) comp[i] = 0;
+  if (E <= 0 || E > src->e_max) return 0.0;
+  for (int i = 0; i < NUEM_NFISSION; i++) {
+    if (src->fractions[i] == 0) continue;
+    comp[i] = src->scale * src->fission_flux * src->fractions[i] *
+              nuem_source_per_fission_spectrum(src, i, E);
+    total += comp[i];
+  }
+  if (src->nbranch) {
+    comp[NUEM_COMPONENT_CAPTURE] = src->scale * src->fission_flux * capture_spectrum(src, E);
+    total += comp[NUEM_COMPONENT_CAPTURE];
+  }
+  return total;
+}
+
+double nuem_reactor_flux(const nuem_source *src, double E) {
+  if (E <= 0 || E > src->e_max) return 0.0;
+  double phi = 0;
+  if (E < LOW_HIGH_BOUNDARY) {
+    for (int i = 0; i < NUEM_NFISSION; i++)
+      if (src->fractions[i] != 0)
+        phi += src->fractions[i] * low_energy_spectrum(src, i, E);
+    if (src->nbranch) phi += capture_spectrum(src, E);
+  } else {
+    for (int i = 0; i < NUEM_NFISSION; i++)
+      if (src->fractions[i] != 0)
+        phi += src->fractions[i] * high_energy_spectrum(src, i, E);
+  }
+  return src->scale * src->fission_flux * phi;
+}
+
+static int compare_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+static nuem_status build_knots(nuem_source *src) {
+  size_t cap = src->nlow + src->nbranch + 3;
+  src->knots = malloc(cap * sizeof *src->knots);
+  if (!src->knots) return NUEM_ENOMEM;
+  size_t n = 0;
+  src->knots[n++] = 0.0;
+  if (src->low_model != NUEM_LOW_FLAT)
+    for (size_t i = 0; i < src->nlow; i++) src->knots[n++] = src->low_e[i];
+  src->knots[n++] = LOW_HIGH_BOUNDARY;
+  for (size_t b = 0; b < src->nbranch; b++) src->knots[n++] = src->branch[b].endpoint;
+  src->knots[n++] = src->e_max;
+  qsort(src->knots, n, sizeof *src->knots, compare_double);
+  size_t m = 0; /* unique, within the support */
+  for (size_t i = 0; i < n; i++)
+    if (src->knots[i] <= src->e_max && (m == 0 || src->knots[i] > src->knots[m - 1]))
+      src->knots[m++] = src->knots[i];
+  src->nknots = m;
+  return NUEM_OK;
+}
+
+nuem_status nuem_reactor_init(nuem_context *ctx, const nuem_config *cfg,
+                              nuem_source *src) {
+  src->type = NUEM_SOURCE_REACTOR;
+  double power = nuem_config_number(cfg, NUEM_P_SOURCE_POWER);
+  double distance = nuem_config_number(cfg, NUEM_P_SOURCE_DISTANCE);
+  const nuem_fractions *f = nuem_config_fractions(cfg, NUEM_P_SOURCE_FRACTIONS);
+  for (int i = 0; i < NUEM_NFISSION; i++) src->fractions[i] = f->values[i];
+  src->e_max = nuem_config_number(cfg, NUEM_P_SOURCE_E_MAX);
+  if (src->e_max <= LOW_HIGH_BOUNDARY || src->e_max > 12.0)
+    return nuem_error(ctx, NUEM_ERANGE,
+                      "source.e_max = %g MeV: must lie in (2, 12] MeV (the "
+                      "spectrum fits are valid to about 8 MeV)", src->e_max);
+
+  nuem_table efis;
+  NUEM_TRY(load_data(ctx, "reactor/energy_per_fission.dat", &efis));
+  int efis_col = 1 + nuem_config_choice(cfg, NUEM_P_SOURCE_ENERGY_PER_FISSION);
+  double mean_energy = 0;
+  for (int i = 0; i < NUEM_NFISSION; i++) {
+    long r = find_row(&efis, fission_za[i]);
+    mean_energy += src->fractions[i] * nuem_table_get(&efis, (size_t)r, (size_t)efis_col);
+  }
+  nuem_table_free(&efis);
+  src->fission_rate = power / mean_energy; /* power in MeV/s */
+  src->fission_flux = src->fission_rate / (4.0 * NUEM_PI * distance * distance);
+
+  NUEM_TRY(load_high_energy(ctx, nuem_config_choice(cfg, NUEM_P_SOURCE_HIGH_ENERGY), src));
+  src->low_model = nuem_config_choice(cfg, NUEM_P_SOURCE_LOW_ENERGY);
+  if (src->low_model != NUEM_LOW_FLAT) NUEM_TRY(load_low_energy(ctx, src));
+  if (nuem_config_choice(cfg, NUEM_P_SOURCE_CAPTURE) == 0 /* on */)
+    NUEM_TRY(load_capture(ctx, cfg, src));
+  else
+    src->captures_per_fission = 0;
+  NUEM_TRY(build_knots(src));
+  src->e_min = 0.0;
+  return NUEM_OK;
+}

@@ -1,0 +1,159 @@
+/* The source stage: builds a reactor or table flux and its total. */
+#include <gsl/gsl_integration.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core_internal.h"
+#include "integrate.h"
+#include "source_internal.h"
+
+/* A user table (E, dPhi/dE), linear between points, zero outside. */
+static nuem_status table_init(nuem_context *ctx, const nuem_config *cfg,
+                              nuem_source *src) {
+  src->type = NUEM_SOURCE_TABLE;
+  const char *path = nuem_config_text(cfg, NUEM_P_SOURCE_FILE);
+  if (!*path)
+    return nuem_error(ctx, NUEM_ECONFIG,
+                      "source.type = table needs source.file, a table with "
+                      "columns E and dPhi/dE");
+  nuem_table t;
+  NUEM_TRY(nuem_table_read(ctx, path, &t));
+  nuem_status s = NUEM_OK;
+  nuem_unit want_e, want_phi;
+  nuem_unit_parse(ctx, "MeV", "", &want_e);
+  nuem_unit_parse(ctx, "/cm2/s/MeV", "", &want_phi);
+  if (t.ncols != 2)
+    s = nuem_error(ctx, NUEM_EPARSE, "%s: a flux table has 2 columns (E, dPhi/dE), "
+                   "this one has %zu", path, t.ncols);
+  else if (!nuem_table_directive(&t, "units") && !t.units)
+    s = NUEM_EINTERNAL;
+  if (!s && (!nuem_dim_equal(t.units[0].dim, want_e.dim) ||
+             !nuem_dim_equal(t.units[1].dim, want_phi.dim)))
+    s = nuem_error(ctx, NUEM_EUNIT,
+                   "%s: a flux table needs a line '# units: MeV /cm2/s/MeV' (any "
+                   "energy and flux-density units) so its numbers mean something",
+                   path);
+  if (!s && t.nrows < 2)
+    s = nuem_error(ctx, NUEM_EPARSE, "%s: a flux table needs at least 2 rows", path);
+  if (!s) s = nuem_table_check_column(ctx, &t, 0, 1, 1);
+  if (!s) s = nuem_table_check_column(ctx, &t, 1, 0, 1);
+  if (!s) {
+    src->ntab = t.nrows;
+    src->tab_e = malloc(t.nrows * sizeof(double));
+    src->tab_phi = malloc(t.nrows * sizeof(double));
+    src->knots = malloc(t.nrows * sizeof(double));
+    if (!src->tab_e || !src->tab_phi || !src->knots) s = NUEM_ENOMEM;
+  }
+  if (!s) {
+    for (size_t r = 0; r < t.nrows; r++) {
+      src->tab_e[r] = src->knots[r] = nuem_table_get(&t, r, 0);
+      src->tab_phi[r] = nuem_table_get(&t, r, 1);
+    }
+    src->nknots = t.nrows;
+    src->e_min = src->tab_e[0];
+    src->e_max = src->tab_e[t.nrows - 1];
+  }
+  nuem_table_free(&t);
+  return s;
+}
+
+static double table_flux(const nuem_source *src, double E) {
+  const double *x = src->tab_e;
+  size_t lo = 0, hi = src->ntab - 1;
+  if (E < x[lo] || E > x[hi]) return 0.0;
+  while (hi - lo > 1) {
+    size_t mid = (lo + hi) / 2;
+    if (x[mid] <= E) lo = mid; else hi = mid;
+  }
+  double w = (E - x[lo]) / (x[hi] - x[lo]);
+  return src->scale * (src->tab_phi[lo] + w * (src->tab_phi[hi] - src->tab_phi[lo]));
+}
+
+double nuem_source_flux(const nuem_source *src, double E) {
+  return src->type == NUEM_SOURCE_REACTOR ? nuem_reactor_flux(src, E)
+                                          : table_flux(src, E);
+}
+
+double nuem_source_flux_components(const nuem_source *src, double E,
+                                   double comp[NUEM_NCOMPONENTS]) {
+  if (src->type == NUEM_SOURCE_REACTOR)
+    return nuem_reactor_flux_components(src, E, comp);
+  for (int i = 0; i < NUEM_NCOMPONENTS; i++) comp[i] = 0;
+  return comp[0] = table_flux(src, E);
+}
+
+static double flux_gsl(double E, void *params) {
+  return nuem_source_flux(params, E);
+}
+
+static nuem_status compute_total(nuem_context *ctx, const nuem_config *cfg,
+                                 nuem_source *src) {
+  gsl_integration_workspace *ws = gsl_integration_workspace_alloc(NUEM_QUAD_LIMIT);
+  if (!ws) return NUEM_ENOMEM;
+  gsl_function f = {flux_gsl, src};
+  nuem_status s = nuem_integrate(ctx, &f, src->e_min, src->e_max, src->knots,
+                                 src->nknots, nuem_config_number(cfg, NUEM_P_NUMERICS_REL_TOL),
+                                 ws, &src->total, &src->total_err, "total flux");
+  gsl_integration_workspace_free(ws);
+  if (!s && !(src->total > 0))
+    s = nuem_error(ctx, NUEM_ERANGE, "the source's total flux is zero; check "
+                   "source.fractions or the flux table");
+  return s;
+}
+
+nuem_status nuem_source_init(nuem_context *ctx, const nuem_config *cfg,
+                             nuem_source **out) {
+  nuem_source *src = calloc(1, sizeof *src);
+  if (!src) return nuem_error(ctx, NUEM_ENOMEM, "out of memory for the source");
+  src->scale = 1.0;
+  nuem_status s = nuem_config_choice(cfg, NUEM_P_SOURCE_TYPE) == NUEM_SOURCE_REACTOR
+                      ? nuem_reactor_init(ctx, cfg, src)
+                      : table_init(ctx, cfg, src);
+  if (!s) s = compute_total(ctx, cfg, src);
+  if (!s && nuem_config_is_set(cfg, NUEM_P_SOURCE_TOTAL_FLUX)) {
+    double want = nuem_config_number(cfg, NUEM_P_SOURCE_TOTAL_FLUX);
+    src->scale = want / src->total;
+    src->total_err *= src->scale;
+    src->total = want;
+  }
+  if (s) {
+    nuem_source_free(src);
+    return s;
+  }
+  *out = src;
+  return NUEM_OK;
+}
+
+void nuem_source_free(nuem_source *src) {
+  if (!src) return;
+  free(src->knots);
+  free(src->low_e);
+  for (int i = 0; i < NUEM_NFISSION; i++) free(src->low_s[i]);
+  free(src->branch);
+  free(src->tab_e);
+  free(src->tab_phi);
+  free(src);
+}
+
+double nuem_source_e_min(const nuem_source *src) { return src->e_min; }
+double nuem_source_e_max(const nuem_source *src) { return src->e_max; }
+
+size_t nuem_source_knots(const nuem_source *src, const double **knots) {
+  *knots = src->knots;
+  return src->nknots;
+}
+
+double nuem_source_total(const nuem_source *src, double *abserr) {
+  if (abserr) *abserr = src->total_err;
+  return src->total;
+}
+
+double nuem_source_fission_rate(const nuem_source *src) {
+  return src->type == NUEM_SOURCE_REACTOR ? src->fission_rate : 0.0;
+}
+
+double nuem_source_per_fission(const nuem_source *src) {
+  if (src->type != NUEM_SOURCE_REACTOR) return 0.0;
+  return src->total / (src->scale * src->fission_flux);
+}

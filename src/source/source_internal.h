@@ -1,0 +1,48 @@
+/* The source stage's private state (not installed). */
+#ifndef NUEM_SOURCE_INTERNAL_H
+#define NUEM_SOURCE_INTERNAL_H
+
+#include "nuem/source.h"
+
+enum { NUEM_POLY_TERMS = 6 };
+/* Order of source.low_energy choices. */
+enum { NUEM_LOW_VOGEL_ENGEL, NUEM_LOW_FLAT };
+
+typedef struct {
+  int nuclide;    /* 0: 239U, 1: 239Np */
+  int z_daughter;
+  double endpoint;  /* MeV */
+  double intensity; /* fraction of decays */
+  double weight;    /* intensity / (sum of intensities × shape integral) */
+} nuem_beta_branch;
+
+struct nuem_source {
+  int type;
+  double e_min, e_max;
+  double *knots;
+  size_t nknots;
+  double scale; /* total_flux normalisation (1 if unset) */
+  double total, total_err;
+  /* reactor */
+  double fractions[NUEM_NFISSION];
+  double fission_rate;  /* fissions / s */
+  double fission_flux;  /* fissions / s / cm2 at the detector */
+  double poly[NUEM_NFISSION][NUEM_POLY_TERMS];
+  int low_model;
+  size_t nlow;
+  double *low_e, *low_s[NUEM_NFISSION];
+  double captures_per_fission;
+  size_t nbranch;
+  nuem_beta_branch *branch;
+  /* table */
+  size_t ntab;
+  double *tab_e, *tab_phi;
+};
+
+nuem_status nuem_reactor_init(nuem_context *ctx, const nuem_config *cfg,
+                              nuem_source *src);
+double nuem_reactor_flux(const nuem_source *src, double E);
+double nuem_reactor_flux_components(const nuem_source *src, double E,
+                                    double comp[NUEM_NCOMPONENTS]);
+
+#endif
