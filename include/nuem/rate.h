@@ -1,11 +1,15 @@
 /* Stage 4, rate: fold flux × cross section × targets into dR/dT.
  *
  * Every cross section here has the form c0(T) + c1(T)/E + c2(T)/E^2 above its
- * threshold E_min(T), so the fold needs only the flux moments
- *     M_n(x) = ∫_x^Emax dPhi/dE E^-n dE,   n = 0, 1, 2.
- * A plan tabulates them once (Gauss-Legendre per cell, cumulated from the
- * top) and interpolates with cubic Hermite polynomials whose slopes are the
- * exact derivatives -dPhi/dE(x) x^-n; any T then costs a few operations.
+ * threshold E_min(T) = x, so the fold needs only the flux moments
+ *     N_k(x) = ∫_x^Emax dPhi/dE (1/E - 1/x)^k dE,   k = 0, 1, 2,
+ * as ∫ = g(x) N0 + g'(x) N1 + c2 N2 with g(x) the cross section at E = x.
+ * Expanding about 1/x keeps full precision near kinematic end points, where
+ * the cross section vanishes and the plain moments ∫ E^-k would cancel.
+ * A plan tabulates N_k once (Gauss-Legendre per cell, cumulated from the top
+ * with a sign-preserving shift) and interpolates with cubic Hermite
+ * polynomials whose slopes are exact (dN0/dx = -phi, dN1/dx = N0/x^2,
+ * dN2/dx = 2 N1/x^2); any T then costs a few operations.
  * The direct functions integrate flux × dsigma/dT adaptively instead: the
  * plain baseline the plan is checked and benchmarked against.
  *
@@ -37,7 +41,7 @@ nuem_status nuem_rate_plan_new(nuem_context *ctx, const nuem_source *src,
                                nuem_rate_plan **out);
 void nuem_rate_plan_free(nuem_rate_plan *plan);
 
-/* The flux moments M_0..M_2 at x [MeV], with error estimates. */
+/* The flux moments N_0..N_2 at x [MeV], with error estimates. */
 void nuem_rate_moments(const nuem_rate_plan *plan, double x, double M[3],
                        double err[3]);
 

@@ -95,13 +95,13 @@ nuem_status nuem_unit_parse(nuem_context *ctx, const char *text,
   while (isspace((unsigned char)*p)) p++;
   if (strcmp(p, "1") == 0) { *out = u; return NUEM_OK; }
   if (!*p) return bad_unit(ctx, text, what, "no unit given");
-  int sign = 1, first = 1;
+  int sign = 1, first = 1, spaced = 0;
   while (*p) {
     if (*p == '/' || *p == '*' || *p == '.' || *p == ' ') {
       sign = *p == '/' ? -1 : 1;
       p++;
       while (*p == ' ') p++;
-    } else if (!first) {
+    } else if (!first && !spaced) {
       return bad_unit(ctx, text, what, "expected '*' or '/' between units");
     }
     const char *name = p;
@@ -135,6 +135,7 @@ nuem_status nuem_unit_parse(nuem_context *ctx, const char *text,
     }
     sign = 1;
     first = 0;
+    spaced = *p == ' ';
     while (*p == ' ') p++;
   }
   *out = u;

@@ -8,7 +8,8 @@
 #include "nuem/constants.h"
 #include "nuem/rate.h"
 
-enum { NMOM = 3, GL_POINTS = 16, GL_CHECK = 8, NODES_PER_DECADE = 100 };
+enum { NMOM = 3, GL_POINTS = 16, GL_CHECK = 8, NODES_PER_DECADE = 200,
+       END_DECADES = 10 };
 #define FIRST_NODE 1e-5 /* MeV: below it moments are integrated on demand */
 
 struct nuem_rate_plan {
@@ -17,27 +18,43 @@ struct nuem_rate_plan {
   const nuem_interaction *in;
   size_t nnodes;
   double *x;               /* nodes, increasing, last = e_max */
-  double *m[NMOM];         /* M_n at the nodes */
-  double *dl[NMOM];        /* dM_n/dx at the left end of cell j (from inside) */
-  double *dr[NMOM];        /* dM_n/dx at the right end of cell j */
-  double *err_cum[NMOM];   /* quadrature error of M_n at the nodes */
+  double *m[NMOM];         /* N_k at the nodes */
+  double *dl[NMOM];        /* dN_k/dx at the left end of cell j (from inside) */
+  double *dr[NMOM];        /* dN_k/dx at the right end of cell j */
+  double *err_cum[NMOM];   /* quadrature error of N_k at the nodes */
   double *err_cell[NMOM];  /* interpolation error estimate of cell j */
   gsl_integration_glfixed_table *gl, *gl_check;
 };
 
-/* ∫_a^b phi(E) E^-n dE for n = 0..2 with an n-point Gauss-Legendre rule. */
+/* ∫_a^b phi(E) (1/E - 1/a)^k dE, k = 0..2, with a Gauss-Legendre rule. */
 static void cell_integrals(const nuem_source *src,
                            const gsl_integration_glfixed_table *gl, double a,
                            double b, double out[NMOM]) {
-  for (int n = 0; n < NMOM; n++) out[n] = 0;
+  for (int k = 0; k < NMOM; k++) out[k] = 0;
   for (size_t i = 0; i < gl->n; i++) {
     double xi, wi;
     gsl_integration_glfixed_point(a, b, i, &xi, &wi, gl);
-    double f = wi * nuem_source_flux(src, xi);
+    double f = wi * nuem_source_flux(src, xi), v = 1.0 / xi - 1.0 / a;
     out[0] += f;
-    out[1] += f / xi;
-    out[2] += f / (xi * xi);
+    out[1] += f * v;
+    out[2] += f * v * v;
   }
+}
+
+/* Moves N_k from the lower limit b down to x < b: above b,
+ * 1/E - 1/x = (1/E - 1/b) + delta with delta = 1/b - 1/x < 0, and every
+ * term of the binomial expansion has the same sign (no cancellation). */
+static void shift_down(const double nb[NMOM], double delta, double out[NMOM]) {
+  out[0] = nb[0];
+  out[1] = nb[1] + delta * nb[0];
+  out[2] = nb[2] + 2.0 * delta * nb[1] + delta * delta * nb[0];
+}
+
+/* dN_k/dx from N at x: dN0/dx = -phi(x), dN1/dx = N0/x^2, dN2/dx = 2 N1/x^2. */
+static void slopes(double phi, double x, const double n[NMOM], double d[NMOM]) {
+  d[0] = -phi;
+  d[1] = n[0] / (x * x);
+  d[2] = 2.0 * n[1] / (x * x);
 }
 
 static int compare_double(const void *a, const void *b) {
@@ -59,7 +76,7 @@ static nuem_status build_nodes(nuem_rate_plan *p) {
     if (knots[i] > lo && knots[i] < hi) brk[nb++] = knots[i];
   brk[nb++] = hi;
   qsort(brk, nb, sizeof *brk, compare_double);
-  size_t cap = 1;
+  size_t cap = 1 + END_DECADES * NODES_PER_DECADE / 4 + 1;
   for (size_t i = 0; i + 1 < nb; i++)
     cap += 2 + (size_t)ceil(log10(brk[i + 1] / brk[i]) * NODES_PER_DECADE);
   p->x = malloc(cap * sizeof *p->x);
@@ -74,7 +91,18 @@ static nuem_status build_nodes(nuem_rate_plan *p) {
     for (size_t k = 1; k < sub; k++) p->x[n++] = brk[i] * exp(ratio * (double)k / (double)sub);
     p->x[n++] = brk[i + 1];
   }
-  p->nnodes = n;
+  /* Near e_max every N_k vanishes like (e_max - x)^(k+1); nodes graded
+   * geometrically towards it keep the interpolation error relative. */
+  double gap = hi - brk[nb - 2];
+  for (int i = 1; i <= END_DECADES * NODES_PER_DECADE / 4; i++) {
+    double d = gap * pow(10.0, -4.0 * i / NODES_PER_DECADE);
+    if (d > hi * 1e-12) p->x[n++] = hi - d;
+  }
+  qsort(p->x, n, sizeof *p->x, compare_double);
+  size_t m = 1;
+  for (size_t i = 1; i < n; i++)
+    if (p->x[i] > p->x[m - 1]) p->x[m++] = p->x[i];
+  p->nnodes = m;
   free(brk);
   return NUEM_OK;
 }
@@ -106,29 +134,45 @@ static nuem_status tabulate(nuem_rate_plan *p) {
     if (!p->m[k] || !p->err_cum[k] || !p->dl[k] || !p->dr[k] || !p->err_cell[k])
       return NUEM_ENOMEM;
   }
-  /* Cumulate from the top: M_n(e_max) = 0. */
+  /* Cumulate from the top, where N_k(e_max) = 0. */
   for (size_t j = ncell; j-- > 0;) {
     double a = p->x[j], b = p->x[j + 1], fine[NMOM], coarse[NMOM];
+    double above[NMOM], above_err[NMOM], here[NMOM], err_here[NMOM], d[NMOM];
     cell_integrals(p->src, p->gl, a, b, fine);
     cell_integrals(p->src, p->gl_check, a, b, coarse);
-    /* One-sided slopes: the flux may jump at a node (e.g. at 2 MeV). */
-    double fa = nuem_source_flux(p->src, nextafter(a, b));
-    double fb = nuem_source_flux(p->src, nextafter(b, a));
     for (int k = 0; k < NMOM; k++) {
-      p->m[k][j] = p->m[k][j + 1] + fine[k];
-      p->err_cum[k][j] = p->err_cum[k][j + 1] + fabs(fine[k] - coarse[k]);
-      p->dl[k][j] = -fa * pow(a, -k);
-      p->dr[k][j] = -fb * pow(b, -k);
+      above[k] = p->m[k][j + 1];
+      above_err[k] = p->err_cum[k][j + 1];
     }
+    double delta = 1.0 / b - 1.0 / a;
+    shift_down(above, delta, here);
+    shift_down(above_err, fabs(delta), err_here); /* errors add up in size */
+    for (int k = 0; k < NMOM; k++) {
+      p->m[k][j] = here[k] + fine[k];
+      p->err_cum[k][j] = err_here[k] + fabs(fine[k] - coarse[k]);
+    }
+    /* One-sided slopes: the flux may jump at a node (e.g. at 2 MeV). */
+    double na[NMOM], nb[NMOM];
+    for (int k = 0; k < NMOM; k++) {
+      na[k] = p->m[k][j];
+      nb[k] = p->m[k][j + 1];
+    }
+    slopes(nuem_source_flux(p->src, nextafter(a, b)), a, na, d);
+    for (int k = 0; k < NMOM; k++) p->dl[k][j] = d[k];
+    slopes(nuem_source_flux(p->src, nextafter(b, a)), b, nb, d);
+    for (int k = 0; k < NMOM; k++) p->dr[k][j] = d[k];
   }
   /* Interpolation error: Hermite at the cell midpoint against quadrature. */
   for (size_t j = 0; j < ncell; j++) {
-    double a = p->x[j], b = p->x[j + 1], mid = 0.5 * (a + b), upper[NMOM];
+    double a = p->x[j], b = p->x[j + 1], mid = 0.5 * (a + b);
+    double upper[NMOM], nb[NMOM], shifted[NMOM];
     cell_integrals(p->src, p->gl, mid, b, upper);
+    for (int k = 0; k < NMOM; k++) nb[k] = p->m[k][j + 1];
+    shift_down(nb, 1.0 / b - 1.0 / mid, shifted);
     for (int k = 0; k < NMOM; k++) {
       double h;
       hermite(0.5, b - a, p->m[k][j], p->dl[k][j], p->m[k][j + 1], p->dr[k][j], &h);
-      p->err_cell[k][j] = fabs(h - (p->m[k][j + 1] + upper[k]));
+      p->err_cell[k][j] = fabs(h - (shifted[k] + upper[k]));
     }
   }
   return NUEM_OK;
@@ -172,38 +216,50 @@ void nuem_rate_plan_free(nuem_rate_plan *p) {
   free(p);
 }
 
-void nuem_rate_moments(const nuem_rate_plan *p, double x, double M[3],
+void nuem_rate_moments(const nuem_rate_plan *p, double x, double N[3],
                        double err[3]) {
   const double *x_ = p->x;
   if (x >= x_[p->nnodes - 1]) {
-    for (int k = 0; k < NMOM; k++) M[k] = err[k] = 0;
+    for (int k = 0; k < NMOM; k++) N[k] = err[k] = 0;
     return;
   }
   if (x < x_[0]) {
     /* Below the first node (T below ~eV): add the missing piece directly. */
-    double extra[NMOM] = {0, 0, 0};
-    if (x > 0) cell_integrals(p->src, p->gl, x, x_[0], extra);
+    double extra[NMOM] = {0, 0, 0}, n0[NMOM], e0[NMOM];
+    if (x <= 0) x = x_[0]; /* the plan's support starts at x_[0] */
+    cell_integrals(p->src, p->gl, x, x_[0], extra);
     for (int k = 0; k < NMOM; k++) {
-      M[k] = p->m[k][0] + extra[k];
-      err[k] = p->err_cum[k][0] + 1e-12 * fabs(extra[k]);
+      n0[k] = p->m[k][0];
+      e0[k] = p->err_cum[k][0];
+    }
+    double delta = 1.0 / x_[0] - 1.0 / x;
+    shift_down(n0, delta, N);
+    shift_down(e0, fabs(delta), err);
+    for (int k = 0; k < NMOM; k++) {
+      N[k] += extra[k];
+      err[k] += 1e-12 * fabs(extra[k]);
     }
     return;
   }
   size_t j = find_cell(p, x);
   double h = x_[j + 1] - x_[j], t = (x - x_[j]) / h;
   for (int k = 0; k < NMOM; k++) {
-    hermite(t, h, p->m[k][j], p->dl[k][j], p->m[k][j + 1], p->dr[k][j], &M[k]);
+    hermite(t, h, p->m[k][j], p->dl[k][j], p->m[k][j + 1], p->dr[k][j], &N[k]);
     err[k] = p->err_cum[k][j] + p->err_cell[k][j];
   }
 }
 
-/* sum_n c_n M_n(x) and its error estimate. */
+/* ∫_x phi (c0 + c1/E + c2/E^2) dE, expanded in u - u_x with u = 1/E:
+ * g_x N0 + g1 N1 + c2 N2, where g_x = g(1/x) and g1 = c1 + 2 c2/x. Near the
+ * kinematic end point g is nearly zero at x, and this form keeps the digits
+ * that c0 M0 + c1 M1 + c2 M2 would lose to cancellation. */
 static void fold(const nuem_rate_plan *p, double x, const double c[3],
                  double *value, double *abserr) {
-  double M[NMOM], e[NMOM];
-  nuem_rate_moments(p, x, M, e);
-  *value = c[0] * M[0] + c[1] * M[1] + c[2] * M[2];
-  *abserr = fabs(c[0]) * e[0] + fabs(c[1]) * e[1] + fabs(c[2]) * e[2];
+  double N[NMOM], e[NMOM], u = 1.0 / x;
+  nuem_rate_moments(p, x, N, e);
+  double gx = c[0] + u * (c[1] + u * c[2]), g1 = c[1] + 2.0 * c[2] * u;
+  *value = gx * N[0] + g1 * N[1] + c[2] * N[2];
+  *abserr = fabs(gx) * e[0] + fabs(g1) * e[1] + fabs(c[2]) * e[2];
   if (*value < 0) *value = 0; /* round-off at the kinematic end point */
 }
 

@@ -1,0 +1,21 @@
+#!/bin/sh
+# Install the Debian packages nuem needs, if any are missing.
+# Usage: scripts/install-deps.sh [build|fuzz|plot]   (default: build)
+set -eu
+packages="cmake make gcc pkg-config libgsl-dev libinih-dev libcmocka-dev"
+case "${1:-build}" in
+  fuzz) packages="$packages clang libclang-rt-dev" ;;
+  plot) packages="$packages gnuplot-nox" ;;
+esac
+missing=""
+for p in $packages; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+echo "nuem: installing Debian packages:$missing"
+if [ "$(id -u)" -eq 0 ]; then sudo=""; elif command -v sudo >/dev/null; then sudo="sudo"; else
+  echo "nuem: need root (or sudo) to install:$missing" >&2; exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends $missing

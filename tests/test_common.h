@@ -1,0 +1,37 @@
+/* Shared helpers for nuem's cmocka tests. Every expected number in a test
+ * cites its source: a paper, ../shared/PHYSICS.md, or a derivation. */
+#ifndef NUEM_TEST_COMMON_H
+#define NUEM_TEST_COMMON_H
+
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <cmocka.h>
+
+#include "nuem/nuem.h"
+
+/* |actual/expected - 1| <= tol, with a readable failure. */
+#define assert_rel(actual, expected, tol)                                     \
+  do {                                                                        \
+    double a_ = (actual), e_ = (expected);                                    \
+    double r_ = e_ != 0 ? fabs(a_ / e_ - 1.0) : fabs(a_);                     \
+    if (!(r_ <= (tol)))                                                       \
+      fail_msg("%s = %.10g, expected %.10g (relative difference %.3g > %g)",  \
+               #actual, a_, e_, r_, (double)(tol));                           \
+  } while (0)
+
+/* A fresh context and default config, with --set style overrides. */
+static inline nuem_config *test_config(nuem_context *ctx, const char *const *sets) {
+  nuem_config *cfg;
+  assert_int_equal(nuem_config_new(ctx, &cfg), NUEM_OK);
+  for (; sets && *sets; sets++) {
+    nuem_status s = nuem_config_set_assignment(ctx, cfg, *sets);
+    if (s) fail_msg("--set %s: %s", *sets, nuem_context_error(ctx));
+  }
+  return cfg;
+}
+
+#endif

@@ -1,0 +1,165 @@
+/* Source: reactor spectra, fission rate, capture, tables, normalisation. */
+#include <gsl/gsl_integration.h>
+#include <string.h>
+
+#include "test_common.h"
+
+static nuem_context *ctx;
+static int setup(void **state) { return nuem_context_new(&ctx); }
+static int teardown(void **state) { nuem_context_free(ctx); return 0; }
+
+static nuem_source *make_source(const char *const *sets) {
+  nuem_config *cfg = test_config(ctx, sets);
+  nuem_source *src;
+  nuem_status s = nuem_source_init(ctx, cfg, &src);
+  nuem_config_free(cfg);
+  if (s) fail_msg("%s", nuem_context_error(ctx));
+  return src;
+}
+
+static void huber_mueller_at_4_mev(void **state) {
+  /* PHYSICS.md V10 (from the Huber 2011 / Mueller 2011 coefficients) */
+  nuem_source *src = make_source(NULL);
+  assert_rel(nuem_source_per_fission_spectrum(src, NUEM_U235, 4.0), 0.29227, 1e-4);
+  assert_rel(nuem_source_per_fission_spectrum(src, NUEM_PU239, 4.0), 0.19808, 1e-4);
+  assert_rel(nuem_source_per_fission_spectrum(src, NUEM_PU241, 4.0), 0.27679, 1e-4);
+  assert_rel(nuem_source_per_fission_spectrum(src, NUEM_U238, 4.0), 0.44171, 1e-4);
+  nuem_source_free(src);
+}
+
+typedef struct { nuem_source *src; int iso; } spec_params;
+static double spectrum_gsl(double E, void *p) {
+  spec_params *sp = p;
+  return nuem_source_per_fission_spectrum(sp->src, sp->iso, E);
+}
+
+static void integrals_from_2_to_8_mev(void **state) {
+  /* PHYSICS.md V11: 235U 1.687, 239Pu 1.262, 241Pu 1.615, 238U 2.245 per fission */
+  static const double expected[NUEM_NFISSION] = {1.687, 2.245, 1.262, 1.615};
+  nuem_source *src = make_source(NULL);
+  gsl_integration_workspace *ws = gsl_integration_workspace_alloc(100);
+  for (int i = 0; i < NUEM_NFISSION; i++) {
+    spec_params p = {src, i};
+    gsl_function f = {spectrum_gsl, &p};
+    double r, e;
+    gsl_integration_qag(&f, 2.0, 8.0, 0, 1e-10, 100, GSL_INTEG_GAUSS21, ws, &r, &e);
+    assert_rel(r, expected[i], 1e-2);
+  }
+  gsl_integration_workspace_free(ws);
+  nuem_source_free(src);
+}
+
+static void kuo_sheng_fission_rate_and_flux(void **state) {
+  /* PHYSICS.md V12: 8.78e19 fissions/s at 2.9 GW with Ma 2013 energies. */
+  nuem_source *src = make_source(NULL);
+  assert_rel(nuem_source_fission_rate(src), 8.78e19, 1e-3);
+  /* Independently: dPhi/dE(4 MeV) = P/(sum f e)/(4 pi L^2) sum f S(4 MeV),
+   * sum f e = 206.1313 MeV (PHYSICS.md section 4: 206.13), V10 spectra. */
+  double fissions = 2.9e9 / 1.602176634e-13 / 206.1313;
+  double fission_flux = fissions / (4 * NUEM_PI * 2800.0 * 2800.0);
+  double s4 = 0.55 * 0.29227 + 0.07 * 0.44171 + 0.32 * 0.19808 + 0.06 * 0.27679;
+  assert_rel(nuem_source_flux(src, 4.0), fission_flux * s4, 2e-4);
+  nuem_source_free(src);
+}
+
+typedef struct { nuem_source *src; } comp_params;
+static double capture_gsl(double E, void *p) {
+  double comp[NUEM_NCOMPONENTS];
+  nuem_source_flux_components(((comp_params *)p)->src, E, comp);
+  return comp[NUEM_COMPONENT_CAPTURE];
+}
+
+static void capture_gives_two_antineutrinos_per_capture(void **state) {
+  /* 239U and 239Np each emit one antineutrino per decay: the component
+   * integrates to 2 × captures_per_fission per fission (PHYSICS.md §4:
+   * "about 1.2 extra antineutrinos per fission" for 0.6 captures). */
+  nuem_source *src = make_source(NULL);
+  comp_params p = {src};
+  gsl_function f = {capture_gsl, &p};
+  gsl_integration_workspace *ws = gsl_integration_workspace_alloc(1000);
+  double total = 0, r, e;
+  const double pieces[] = {0, 0.2107, 0.3309, 0.393, 0.438, 0.713, 1.1438, 1.1875,
+                           1.2304, 1.2615};
+  for (int i = 0; i + 1 < 10; i++) {
+    gsl_integration_qag(&f, pieces[i], pieces[i + 1], 0, 1e-10, 1000, GSL_INTEG_GAUSS21,
+                        ws, &r, &e);
+    total += r;
+  }
+  double fission_flux = nuem_source_fission_rate(src) / (4 * NUEM_PI * 2800.0 * 2800.0);
+  assert_rel(total / fission_flux, 1.2, 1e-6);
+  assert_rel(capture_gsl(1.27, &p), 0.0, 0); /* above the 239U Q value */
+  gsl_integration_workspace_free(ws);
+  nuem_source_free(src);
+}
+
+static void low_energy_models(void **state) {
+  /* Vogel-Engel 1989 Table II at a tabulated energy: 235U 2.66 at 0.5 MeV. */
+  nuem_source *src = make_source(NULL);
+  assert_rel(nuem_source_per_fission_spectrum(src, NUEM_U235, 0.5), 2.66, 1e-12);
+  nuem_source_free(src);
+  /* flat: held at the Huber 235U value at 2 MeV, exp(4.367 - 4.577*2 + 2.1*4
+   * - 0.5294*8 + 0.06186*16 - 0.002777*32) = 1.3213 (PHYSICS.md §4 coefficients). */
+  src = make_source((const char *[]){"source.low_energy=flat", NULL});
+  double s2 = exp(4.367 - 4.577 * 2 + 2.100 * 4 - 0.5294 * 8 + 0.06186 * 16 - 0.002777 * 32);
+  assert_rel(nuem_source_per_fission_spectrum(src, NUEM_U235, 0.3), s2, 1e-12);
+  nuem_source_free(src);
+}
+
+static void total_flux_normalisation(void **state) {
+  nuem_source *plain = make_source(NULL);
+  nuem_source *norm = make_source((const char *[]){"source.total_flux=6.4e12/cm2/s", NULL});
+  assert_rel(nuem_source_total(norm, NULL), 6.4e12, 1e-12);
+  double ratio = 6.4e12 / nuem_source_total(plain, NULL);
+  assert_rel(nuem_source_flux(norm, 3.0), ratio * nuem_source_flux(plain, 3.0), 1e-12);
+  nuem_source_free(plain);
+  nuem_source_free(norm);
+}
+
+static void table_source(void **state) {
+  /* A box of 1e12 /cm2/s/MeV over 1-3 MeV has total flux 2e12 /cm2/s. */
+  nuem_source *src = make_source((const char *[]){"source.type=table",
+      "source.file=" NUEM_TEST_DATA "/flux_box.dat", NULL});
+  assert_rel(nuem_source_total(src, NULL), 2e12, 1e-10);
+  assert_rel(nuem_source_flux(src, 2.5), 1e12, 1e-14);
+  assert_rel(nuem_source_flux(src, 3.5), 0.0, 0);
+  nuem_source_free(src);
+}
+
+static void bad_table_sources(void **state) {
+  static const struct { const char *file; nuem_status want; const char *needle; } cases[] = {
+      {"flux_nounits.dat", NUEM_EUNIT, "units"},
+      {"flux_nonmonotonic.dat", NUEM_EPARSE, "increase"},
+      {"flux_negative.dat", NUEM_ERANGE, "negative"},
+      {"flux_empty.dat", NUEM_EPARSE, "no data rows"},
+      {"no_such_file.dat", NUEM_EFILE, "no_such_file.dat"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    char set[512];
+    snprintf(set, sizeof set, "source.file=%s/%s", NUEM_TEST_DATA, cases[i].file);
+    nuem_config *cfg = test_config(ctx, (const char *[]){"source.type=table", set, NULL});
+    nuem_source *src = NULL;
+    nuem_status s = nuem_source_init(ctx, cfg, &src);
+    if (s != cases[i].want || !strstr(nuem_context_error(ctx), cases[i].needle))
+      fail_msg("%s: status %d, message '%s'", cases[i].file, s, nuem_context_error(ctx));
+    nuem_config_free(cfg);
+  }
+  nuem_config *cfg = test_config(ctx, (const char *[]){"source.type=table", NULL});
+  nuem_source *src;
+  assert_int_equal(nuem_source_init(ctx, cfg, &src), NUEM_ECONFIG);
+  assert_non_null(strstr(nuem_context_error(ctx), "source.file"));
+  nuem_config_free(cfg);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(huber_mueller_at_4_mev),
+      cmocka_unit_test(integrals_from_2_to_8_mev),
+      cmocka_unit_test(kuo_sheng_fission_rate_and_flux),
+      cmocka_unit_test(capture_gives_two_antineutrinos_per_capture),
+      cmocka_unit_test(low_energy_models),
+      cmocka_unit_test(total_flux_normalisation),
+      cmocka_unit_test(table_source),
+      cmocka_unit_test(bad_table_sources),
+  };
+  return cmocka_run_group_tests(tests, setup, teardown);
+}
