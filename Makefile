@@ -37,7 +37,7 @@ install: build
 	cmake --install $(BUILD) --prefix $(PREFIX)
 
 bench: build
-	./$(BUILD)/bench/nuem_bench
+	./$(BUILD)/bench/nuem_bench ./$(BUILD)/nuem
 
 # libFuzzer targets for the config, unit and table parsers; FUZZ_SECONDS each.
 FUZZ_SECONDS ?= 60

@@ -66,23 +66,51 @@ static int usage_error(const char *fmt, const char *arg) {
   return 2;
 }
 
-static int parse_args(int argc, char **argv, int first, const cli_command *cmd,
-                      nuem_context *ctx, nuem_config *cfg, cli_options *opt) {
-  /* Config file first, so that --set overrides it whatever the order. */
+/* Options that take a value (as "--opt VALUE" or "--opt=VALUE"). */
+static int takes_value(const cli_command *cmd, const char *a) {
+  static const char *const common[] = {"--set", "--format", "--out"};
+  static const char *const xsec[] = {"--channel", "--flavour", "--enu", "--t", "--target"};
+  for (int k = 0; k < 3; k++)
+    if (strcmp(a, common[k]) == 0) return 1;
+  for (int k = 0; cmd->takes_xsec_options && k < 5; k++)
+    if (strcmp(a, xsec[k]) == 0) return 1;
+  return 0;
+}
+
+static int known_option(const cli_command *cmd, const char *a) {
+  char name[32];
+  size_t len = strcspn(a, "=");
+  if (len >= sizeof name) return 0;
+  memcpy(name, a, len);
+  name[len] = '\0';
+  return takes_value(cmd, name);
+}
+
+/* First pass: find the config file and reject unknown options, so that
+ * nothing is read before the whole command line is known to be sound. */
+static int scan_args(int argc, char **argv, int first, const cli_command *cmd,
+                     cli_options *opt) {
   for (int i = first; i < argc; i++) {
     const char *a = argv[i];
-    if (a[0] != '-' && !opt->config_file) {
+    if (a[0] != '-') {
+      if (opt->config_file)
+        return usage_error("unexpected argument '%s': give at most one config file", a);
       opt->config_file = a;
-    } else if (a[0] != '-') {
-      return usage_error("unexpected argument '%s': give at most one config file", a);
-    } else if ((strcmp(a, "--set") == 0 || strcmp(a, "--format") == 0 ||
-                strcmp(a, "--out") == 0 || (cmd->takes_xsec_options &&
-                (strcmp(a, "--channel") == 0 || strcmp(a, "--flavour") == 0 ||
-                 strcmp(a, "--enu") == 0 || strcmp(a, "--t") == 0 ||
-                 strcmp(a, "--target") == 0))) && i + 1 < argc) {
-      i++; /* skip the option's value here; handled below */
+    } else if (!known_option(cmd, a)) {
+      return usage_error("unknown option '%s'", a);
+    } else if (!strchr(a, '=')) {
+      if (i + 1 >= argc) return usage_error("option '%s' needs a value", a);
+      i++;
     }
   }
+  return 0;
+}
+
+static int parse_args(int argc, char **argv, int first, const cli_command *cmd,
+                      nuem_context *ctx, nuem_config *cfg, cli_options *opt) {
+  int rc = scan_args(argc, argv, first, cmd, opt);
+  if (rc) return rc;
+  /* The config file first, so that --set overrides it whatever the order. */
   if (opt->config_file) {
     nuem_status s = nuem_config_load_file(ctx, cfg, opt->config_file);
     if (s) return cli_fail(ctx, s);
@@ -91,20 +119,15 @@ static int parse_args(int argc, char **argv, int first, const cli_command *cmd,
     const char *v = NULL;
     if (argv[i][0] != '-') continue;
     if (option_value(argc, argv, &i, "--set", &v)) {
-      if (!v) return usage_error("%s needs SECTION.KEY=VALUE", "--set");
       nuem_status s = nuem_config_set_assignment(ctx, cfg, v);
       if (s) return cli_fail(ctx, s);
     } else if (option_value(argc, argv, &i, "--format", &v)) {
-      if (!v) return usage_error("%s needs tsv, csv or json", "--format");
       nuem_status s = nuem_format_parse(ctx, v, &opt->format);
       if (s) return cli_fail(ctx, s);
     } else if (option_value(argc, argv, &i, "--out", &v)) {
-      if (!v) return usage_error("%s needs a file name", "--out");
       opt->out_file = v;
-    } else if (cmd->takes_xsec_options && xsec_option(argc, argv, &i, opt, &v)) {
-      if (!v) return usage_error("option '%s' needs a value", argv[i]);
     } else {
-      return usage_error("unknown option '%s'", argv[i]);
+      xsec_option(argc, argv, &i, opt, &v);
     }
   }
   if (opt->out_file && opt->config_file && strcmp(opt->out_file, opt->config_file) == 0)

@@ -90,6 +90,7 @@ nuem_status nuem_spectrum_compute(nuem_context *ctx, const nuem_config *cfg,
       "keV", "/kg/keV/day", "/kg/keV/day", "/kg/keV/day"};
   double *T;
   size_t n;
+  memset(out, 0, sizeof *out);
   NUEM_TRY(nuem_spectrum_grid(ctx, cfg, &T, &n));
   nuem_spectrum_plan plan;
   nuem_status s = nuem_spectrum_plan_new(ctx, cfg, &plan);

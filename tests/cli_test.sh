@@ -1,0 +1,129 @@
+#!/bin/sh
+# Command-line tests: every command, format and documented error.
+# Usage: cli_test.sh NUEM DATA_DIR. Prints "N passed, M failed".
+NUEM=$1
+DATA=$2
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+pass=0
+fail=0
+
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+
+# expect STATUS NEEDLE -- ARGS: exit status and a string in stdout+stderr
+expect() {
+  want=$1 needle=$2
+  shift 3
+  "$NUEM" "$@" >"$TMP/out" 2>"$TMP/err"
+  got=$?
+  if [ "$got" -ne "$want" ]; then bad "nuem $* exited $got, expected $want: $(cat "$TMP/err")"; return; fi
+  if [ -n "$needle" ] && ! cat "$TMP/out" "$TMP/err" | grep -qF -- "$needle"; then
+    bad "nuem $*: output lacks '$needle': $(head -c 300 "$TMP/err")"; return
+  fi
+  if grep -qiE '(^|[^a-z])(nan|inf)([^a-z]|$)' "$TMP/out"; then bad "nuem $*: NaN or inf in output"; return; fi
+  ok
+}
+
+# close VALUE EXPECTED TOL LABEL: relative agreement
+close() {
+  if awk -v a="$1" -v e="$2" -v t="$3" 'BEGIN { r = a / e - 1; if (r < 0) r = -r; exit !(r <= t) }'; then ok
+  else bad "$4: got $1, expected $2 (tolerance $3)"; fi
+}
+
+# value of data column COL (1-based) in the first data row of a TSV in $TMP/out
+first_value() { grep -v '^#' "$TMP/out" | head -n 1 | cut -f "$1"; }
+
+# --- the main job and the provenance header --------------------------------
+expect 0 "# columns: T elec_sm nucl_sm total" --
+expect 0 "#     power = 2.9 GW" --
+rows=$(grep -vc '^#' "$TMP/out")
+[ "$rows" -eq 41 ] && ok || bad "default spectrum has $rows rows, expected 41"
+expect 0 "nuem 0.1.0" -- --version
+expect 0 "commands:" -- --help
+for c in spectrum flux xsec config; do expect 0 "usage: nuem $c" -- "$c" --help; done
+
+# --- xsec: PHYSICS.md V4/V5 through the command line (cm2/keV = cm2/MeV/1e3)
+expect 0 "dsigma_dT" -- xsec --channel nu-e --flavour antinue --enu 1MeV --t 10keV --set physics.sin2w=0.23857
+close "$(first_value 3)" 1.0178e-47 1e-3 "V4 antinue"
+for pair in "nue 1.0346e-47" "numu 2.1446e-48" "antinumu 2.1406e-48"; do
+  set -- $pair
+  expect 0 "cm2/keV" -- xsec --channel nu-e --flavour "$1" --enu 1MeV --t 10keV
+  close "$(first_value 3)" "$2" 1e-3 "V4 $1"
+done
+expect 0 "cm2/keV" -- xsec --channel nu-e --enu "3 MeV" --t "1 keV"
+close "$(first_value 3)" 1.0375e-47 1e-3 "V5 3 MeV, 1 keV"
+close "$(first_value 4)" 2764.55 1e-5 "V3 T_max(3 MeV) in keV"
+# per Ge atom: 32 free electrons
+expect 0 "per atom" -- xsec --channel nu-e --enu 1MeV --t 10keV --target Ge
+close "$(first_value 3)" 3.25696e-46 1e-3 "32 x V4 per Ge atom"
+# CEvNS on 74Ge without form factor, E = 8 MeV, T = 0.1 keV: PHYSICS.md §2,
+# G_F^2 M Q_W^2/(4 pi) [1 - MT/2E^2 - T/E + T^2/2E^2] with M = 73.92117776 u
+# (AME2020) - 32 m_e and Q_W = 40.537 (PHYSICS.md §0), in cm2/keV.
+expect 0 "per nucleus" -- xsec --channel cevns --target Ge74 --enu 8MeV --t 0.1keV --set physics.form_factor=none
+want=$(awk 'BEGIN { M = 73.92117776 * 931.49410242 - 32 * 0.51099895; T = 1e-4; E = 8;
+  G = 1.1663787e-11; hc2 = 1.973269804e-11 ^ 2; q = 40.537;
+  b = 1 - M * T / (2 * E * E) - T / E + T * T / (2 * E * E);
+  printf "%.8e", G * G * M / (4 * 3.14159265358979) * q * q * b * hc2 * 1e-3 }')
+close "$(first_value 3)" "$want" 1e-4 "CEvNS 74Ge dsigma/dT"
+expect 0 '"unit": "cm2/keV"' -- xsec --channel nu-e --enu 1MeV --t 10keV --format json
+expect 0 '"value": 1.0178' -- xsec --channel nu-e --enu 1MeV --t 10keV --format json
+
+# --- flux: Kuo-Sheng fission rate 8.78e19 /s (PHYSICS.md V12) ---------------
+expect 0 "# fission_rate: 8.78" -- flux
+expect 0 "# total_flux: 6.4e+12 /cm2/s" -- flux --set source.total_flux=6.4e12/cm2/s
+expect 0 "# columns: E flux U235 U238 Pu239 Pu241 capture" -- flux --set output.points=5
+expect 0 "# total_flux: 2e+12" -- flux --set source.type=table --set "source.file=$DATA/flux_box.dat" --set output.e_min=1MeV
+
+# --- spectrum: with 6.4e12 /cm2/s the free-electron SM rate at 1-3 keV is
+# 1.523e-3 /kg/keV/day (PHYSICS.md §1.1 low-T limit × 2.6533e26 e/kg × flux)
+expect 0 "elec_sm" -- spectrum --set source.total_flux=6.4e12/cm2/s --set output.t_min=1keV --set output.t_max=3keV --set output.points=3
+for r in $(grep -v '^#' "$TMP/out" | cut -f 2); do close "$r" 1.523e-3 2e-2 "SM nu-e rate at 1-3 keV"; done
+expect 0 "T [keV],elec_sm [/kg/keV/day]" -- spectrum --format csv
+expect 0 '"columns": [{"name": "T", "unit": "keV"}' -- spectrum --format json
+expect 0 '"power": "2.9 GW"' -- spectrum --format json
+if command -v python3 >/dev/null 2>&1; then
+  python3 -m json.tool "$TMP/out" >/dev/null && ok || bad "spectrum --format json is not valid JSON"
+fi
+expect 0 "#     distance = 13.9 m" -- spectrum "$DATA/gemma.ini"
+expect 0 "" -- spectrum "$DATA/gemma.ini" --out "$TMP/spectrum.tsv"
+[ ! -s "$TMP/out" ] && grep -q "elec_sm" "$TMP/spectrum.tsv" && ok || bad "--out did not write the file"
+sum_before=$(cksum < "$DATA/gemma.ini")
+expect 2 "never overwrites" -- spectrum "$DATA/gemma.ini" --out "$DATA/gemma.ini"
+[ "$(cksum < "$DATA/gemma.ini")" = "$sum_before" ] && ok || bad "the input file was modified"
+expect 0 "source.file was given" -- spectrum --set source.file=unused.dat
+
+# --- config -------------------------------------------------------------------
+expect 0 "source.power	2.9 GW" -- config
+expect 0 "| \`power\` | \`2.9 GW\` | GW |" -- config --format markdown
+
+# --- bad input: documented error, exit status 2, never a crash ----------------
+expect 2 "cannot open '/nonexistent.ini'" -- spectrum /nonexistent.ini
+expect 2 "malformed.ini:3" -- spectrum "$DATA/malformed.ini"
+expect 2 "unknown key 'powr'" -- spectrum "$DATA/unknown_key.ini"
+expect 2 "must be positive" -- spectrum "$DATA/negative_power.ini"
+expect 2 "sum to 0.95" -- spectrum "$DATA/fractions_sum.ini"
+expect 2 "has dimension energy time^-1 but length is expected" -- spectrum "$DATA/unit_mismatch.ini"
+expect 2 "unknown isotope 'Th232'" -- spectrum --set "source.fractions=U235:0.9 Th232:0.1"
+expect 2 "unknown isotope Ge75" -- xsec --channel cevns --target Ge75 --enu 1MeV --t 1keV
+expect 2 "unknown target 'Kr'" -- spectrum --set target.material=Kr
+expect 2 "has no unit" -- xsec --channel nu-e --enu 1 --t 10keV
+expect 2 "dimension" -- xsec --channel nu-e --enu 1m --t 10keV
+expect 2 "no data rows" -- flux --set source.type=table --set "source.file=$DATA/flux_empty.dat"
+expect 2 "must increase strictly" -- flux --set source.type=table --set "source.file=$DATA/flux_nonmonotonic.dat"
+expect 2 "negative" -- flux --set source.type=table --set "source.file=$DATA/flux_negative.dat"
+expect 2 "units" -- flux --set source.type=table --set "source.file=$DATA/flux_nounits.dat"
+expect 2 "needs source.file" -- flux --set source.type=table
+expect 2 "unknown command 'spectra'" -- spectra
+expect 2 "unknown option '--plto'" -- spectrum --plto x.png
+expect 2 "needs a value" -- xsec --channel nu-e --t 1keV --enu
+expect 2 "choose nu-e or cevns" -- xsec --channel nu-mu --enu 1MeV --t 1keV
+expect 2 "needs a nucleus" -- xsec --channel cevns --enu 1MeV --t 1keV
+expect 2 "choose tsv, csv or json" -- spectrum --format xml
+expect 2 "only for \`nuem config\`" -- spectrum --format markdown
+expect 2 "SECTION.KEY=VALUE" -- spectrum --set power=3GW
+expect 2 "must exceed" -- spectrum --set output.t_min=10keV --set output.t_max=1keV
+expect 2 "e_max" -- spectrum --set source.e_max=20MeV
+
+echo "cli: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
