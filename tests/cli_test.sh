@@ -80,6 +80,9 @@ expect 0 "# total_flux: 2e+12" -- flux --set source.type=table --set "source.fil
 expect 0 "elec_sm" -- spectrum --set source.total_flux=6.4e12/cm2/s --set output.t_min=1keV --set output.t_max=3keV --set output.points=3
 for r in $(grep -v '^#' "$TMP/out" | cut -f 2); do close "$r" 1.523e-3 2e-2 "SM nu-e rate at 1-3 keV"; done
 expect 0 "T [keV],elec_sm [/kg/keV/day]" -- spectrum --format csv
+expect 0 "# columns: T elec_sm nucl_sm total elec_sm_err nucl_sm_err total_err" -- spectrum --set output.errors=on
+# every error estimate below 1e-6 of its rate (docs/performance.md: worst 2e-7)
+grep -v '^#' "$TMP/out" | awk '$2 > 0 && $5 > 1e-6 * $2 { bad = 1 } $3 > 0 && $6 > 1e-5 * $3 { bad = 1 } END { exit bad }' && ok || bad "error estimates too large"
 expect 0 '"columns": [{"name": "T", "unit": "keV"}' -- spectrum --format json
 expect 0 '"power": "2.9 GW"' -- spectrum --format json
 if command -v python3 >/dev/null 2>&1; then

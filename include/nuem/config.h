@@ -89,8 +89,11 @@ typedef enum {
     "upper end)")                                                              \
   X(OUTPUT_SPACING, "output", "spacing", CHOICE, "log", "log|linear", ANY,     \
     "Spacing of the T values")                                                 \
+  X(OUTPUT_ERRORS, "output", "errors", CHOICE, "off", "off|on", ANY,           \
+    "Add columns with each rate's numerical error estimate")                   \
   X(NUMERICS_REL_TOL, "numerics", "rel_tol", NUMBER, "1e-9", "1", POSITIVE,    \
-    "Relative tolerance of every numerical integral")
+    "Relative tolerance of the adaptive integrals (total flux, direct "        \
+    "quadrature); the rate plan reports its own error with every value")
 
 typedef enum {
 #define NUEM_X_ID(id, sec, key, kind, def, spec, range, doc) NUEM_P_##id,

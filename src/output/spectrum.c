@@ -84,20 +84,27 @@ nuem_status nuem_spectrum_grid(nuem_context *ctx, const nuem_config *cfg,
 
 nuem_status nuem_spectrum_compute(nuem_context *ctx, const nuem_config *cfg,
                                   nuem_result *out) {
-  static const char *const names[NUEM_SPECTRUM_NCOLS] = {"T", "elec_sm", "nucl_sm",
-                                                         "total"};
-  static const char *const units[NUEM_SPECTRUM_NCOLS] = {
-      "keV", "/kg/keV/day", "/kg/keV/day", "/kg/keV/day"};
+  static const char *const names[] = {"T", "elec_sm", "nucl_sm", "total",
+                                      "elec_sm_err", "nucl_sm_err", "total_err"};
+  static const char *const units[] = {"keV", "/kg/keV/day", "/kg/keV/day",
+                                      "/kg/keV/day", "/kg/keV/day", "/kg/keV/day",
+                                      "/kg/keV/day"};
+  enum { NERR = NUEM_SPECTRUM_NCOLS - 1 };
   double *T;
   size_t n;
   memset(out, 0, sizeof *out);
   NUEM_TRY(nuem_spectrum_grid(ctx, cfg, &T, &n));
+  int errors = nuem_config_choice(cfg, NUEM_P_OUTPUT_ERRORS) == 1;
+  size_t ncols = NUEM_SPECTRUM_NCOLS + (errors ? NERR : 0);
   nuem_spectrum_plan plan;
   nuem_status s = nuem_spectrum_plan_new(ctx, cfg, &plan);
-  if (!s) s = nuem_result_init(ctx, out, n, NUEM_SPECTRUM_NCOLS, names, units);
+  if (!s) s = nuem_result_init(ctx, out, n, ncols, names, units);
   if (!s) {
-    for (size_t i = 0; i < n; i++)
-      nuem_spectrum_row(&plan, T[i], &out->data[i * NUEM_SPECTRUM_NCOLS], NULL);
+    for (size_t i = 0; i < n; i++) {
+      double *row = &out->data[i * ncols], err[NUEM_SPECTRUM_NCOLS];
+      nuem_spectrum_row(&plan, T[i], row, err);
+      for (size_t c = 0; errors && c < NERR; c++) row[NUEM_SPECTRUM_NCOLS + c] = err[1 + c];
+    }
     double err;
     double total = nuem_source_total(plan.src, &err);
     nuem_result_note(out, "total_flux", "%.6g /cm2/s", total);

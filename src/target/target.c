@@ -49,9 +49,9 @@ static nuem_status for_each_record(nuem_context *ctx, const char *file,
     char *p = line;
     while (isspace((unsigned char)*p)) p++;
     if (!*p || *p == '#') continue;
-    char *fields[MAX_FIELDS];
+    char *fields[MAX_FIELDS] = {0};
     size_t n = split_line(p, fields);
-    s = fn(ctx, user, fields, n, file, lineno);
+    if (n) s = fn(ctx, user, fields, n, file, lineno);
   }
   free(copy);
   return s;
