@@ -139,15 +139,24 @@ static nuem_status parse_fractions(nuem_context *ctx,
   return NUEM_OK;
 }
 
+/* The text without surrounding white space, as pointer and length. */
+static const char *trimmed(const char *text, size_t *len) {
+  while (isspace((unsigned char)*text)) text++;
+  size_t n = strlen(text);
+  while (n && isspace((unsigned char)text[n - 1])) n--;
+  *len = n;
+  return text;
+}
+
 static nuem_status parse_value(nuem_context *ctx, nuem_param id,
                                const char *text, const char *what,
                                param_value *v) {
   const nuem_param_info *info = &param_table[id];
   switch (info->kind) {
   case NUEM_KIND_OPTNUMBER: {
-    const char *p = text;
-    while (isspace((unsigned char)*p)) p++;
-    if (strncmp(p, "none", 4) == 0 && !p[4 + strspn(p + 4, " \t")]) {
+    size_t len;
+    const char *p = trimmed(text, &len);
+    if (len == 4 && strncmp(p, "none", 4) == 0) {
       v->is_set = 0;
       return NUEM_OK;
     }
@@ -177,10 +186,8 @@ static nuem_status parse_value(nuem_context *ctx, nuem_param id,
     return NUEM_OK;
   }
   case NUEM_KIND_CHOICE: {
-    const char *p = text;
-    while (isspace((unsigned char)*p)) p++;
-    size_t len = strlen(p);
-    while (len && isspace((unsigned char)p[len - 1])) len--;
+    size_t len;
+    const char *p = trimmed(text, &len);
     int idx = word_index(info->spec, p, len);
     if (idx < 0)
       return nuem_error(ctx, NUEM_ECONFIG, "%s: unknown value '%s' (choose one of %s)",
@@ -189,10 +196,8 @@ static nuem_status parse_value(nuem_context *ctx, nuem_param id,
     return NUEM_OK;
   }
   case NUEM_KIND_TEXT: {
-    const char *p = text;
-    while (isspace((unsigned char)*p)) p++;
-    size_t len = strlen(p);
-    while (len && isspace((unsigned char)p[len - 1])) len--;
+    size_t len;
+    const char *p = trimmed(text, &len);
     char *copy = nuem_strndup(p, len);
     if (!copy) return NUEM_ENOMEM;
     free(v->text);
