@@ -12,7 +12,7 @@ typedef struct {
   const char *out_file;    /* --out, or NULL for stdout */
   nuem_format format;
   /* xsec */
-  const char *channel, *flavour, *enu, *t, *target;
+  const char *channel, *flavour, *enu, *t, *target, *mu, *q, *r2, *atomic;
 } cli_options;
 
 typedef struct {
@@ -24,6 +24,13 @@ typedef struct {
 } cli_command;
 
 extern const cli_command cli_commands[];
+
+/* Propagate a library status from a helper. */
+#define NUEM_CLI_TRY(expr)                  \
+  do {                                      \
+    nuem_status cli_try_s_ = (expr);        \
+    if (cli_try_s_) return cli_try_s_;      \
+  } while (0)
 
 /* Report a library failure on stderr; returns its exit code. */
 int cli_fail(nuem_context *ctx, nuem_status s);

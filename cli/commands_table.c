@@ -12,10 +12,12 @@
 const cli_command cli_commands[] = {
     {"spectrum", "spectrum [FILE.ini] [--set S.K=V]... [--format F] [--out FILE]",
      "The differential rates dR/dT versus measurable energy T (keV), in\n"
-     "events per kg per keV per day: the SM nu-e rate on the target's electrons\n"
-     "(free electrons) and the CEvNS rate in electron-equivalent energy (Lindhard\n"
-     "quenching), and their sum. The output begins with the nuem version and the\n"
-     "fully resolved config.\n\noptions:\n" COMMON_OPTIONS,
+     "events per kg per keV per day. Electron channel (elec_*: nu + A -> nu +\n"
+     "A+ + e-, atomic.model) and nuclear channel (nucl_*: CEvNS in\n"
+     "electron-equivalent energy, Lindhard quenching): the SM rate and the\n"
+     "excess over it from the magnetic moment (mu), millicharge (q) and charge\n"
+     "radius (r2) of [physics]; then the total. The output begins with the nuem\n"
+     "version and the fully resolved config.\n\noptions:\n" COMMON_OPTIONS,
      cli_spectrum, 0},
     {"flux", "flux [FILE.ini] [--set S.K=V]... [--format F] [--out FILE]",
      "The neutrino flux dPhi/dE at the detector (per cm2 per s per MeV) from\n"
@@ -23,8 +25,11 @@ const cli_command cli_commands[] = {
      "split into the fission isotopes and neutron capture, with the total flux,\n"
      "fission rate and antineutrinos per fission in the header.\n\noptions:\n" COMMON_OPTIONS,
      cli_flux, 0},
-    {"xsec", "xsec --channel nu-e|cevns --enu E --t T [--flavour FLAV] [--target T] [--set S.K=V]...",
-     "One differential cross section dsigma/dT in cm2/keV.\n\n"
+    {"xsec", "xsec --channel nu-e|cevns --enu E --t T [--flavour FLAV] [--target T] [--mu M] [--q Q] [--r2 R] [--atomic MODEL] [--set S.K=V]...",
+     "One differential cross section dsigma/dT in cm2/keV, term by term: the SM,\n"
+     "the excess over it from each electromagnetic property (interference\n"
+     "included), and the total. Properties are off unless given here or in the\n"
+     "config (the Figure-3 defaults of [physics] are for spectra).\n\n"
      "  --channel nu-e|cevns     neutrino-electron or neutrino-nucleus scattering\n"
      "  --enu E                  neutrino energy with its unit, e.g. 1MeV\n"
      "  --t T                    recoil energy with its unit, e.g. 10keV\n"
@@ -33,6 +38,11 @@ const cli_command cli_commands[] = {
      "  --target NAME            nu-e: per atom of NAME (default: per free\n"
      "                           electron); cevns (required): Ge74 for one\n"
      "                           isotope, Ge for the natural mixture\n"
+     "  --mu M                   magnetic moment with unit, e.g. 1e-11muB\n"
+     "  --q Q                    millicharge with unit, e.g. 1e-12e (signed)\n"
+     "  --r2 R                   charge radius with unit, e.g. 1e-32cm2 (signed)\n"
+     "  --atomic MODEL           free|stepping|epa|table for nu-e on an atom\n"
+     "                           (default atomic.model)\n"
      "physics.sin2w, physics.couplings and physics.form_factor apply.\n\noptions:\n" COMMON_OPTIONS,
      cli_xsec, 1},
     {"config", "config [FILE.ini] [--set S.K=V]... [--format tsv|csv|json|markdown]",

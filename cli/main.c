@@ -48,10 +48,10 @@ static int option_value(int argc, char **argv, int *i, const char *name,
 static int xsec_option(int argc, char **argv, int *i, cli_options *opt,
                        const char **value) {
   static const char *const names[] = {"--channel", "--flavour", "--enu", "--t",
-                                      "--target"};
+                                      "--target", "--mu", "--q", "--r2", "--atomic"};
   const char **slots[] = {&opt->channel, &opt->flavour, &opt->enu, &opt->t,
-                          &opt->target};
-  for (int k = 0; k < 5; k++)
+                          &opt->target, &opt->mu, &opt->q, &opt->r2, &opt->atomic};
+  for (int k = 0; k < 9; k++)
     if (option_value(argc, argv, i, names[k], value)) {
       *slots[k] = *value;
       return 1;
@@ -69,10 +69,11 @@ static int usage_error(const char *fmt, const char *arg) {
 /* Options that take a value (as "--opt VALUE" or "--opt=VALUE"). */
 static int takes_value(const cli_command *cmd, const char *a) {
   static const char *const common[] = {"--set", "--format", "--out"};
-  static const char *const xsec[] = {"--channel", "--flavour", "--enu", "--t", "--target"};
+  static const char *const xsec[] = {"--channel", "--flavour", "--enu", "--t", "--target",
+                                     "--mu", "--q", "--r2", "--atomic"};
   for (int k = 0; k < 3; k++)
     if (strcmp(a, common[k]) == 0) return 1;
-  for (int k = 0; cmd->takes_xsec_options && k < 5; k++)
+  for (int k = 0; cmd->takes_xsec_options && k < 9; k++)
     if (strcmp(a, xsec[k]) == 0) return 1;
   return 0;
 }

@@ -1,4 +1,5 @@
-/* nuem xsec: one differential cross section, per electron, atom or nucleus. */
+/* nuem xsec: one differential cross section, every process, per electron,
+ * atom or nucleus. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -6,45 +7,66 @@
 #include "cli.h"
 
 typedef struct {
-  double value;  /* cm2/MeV */
-  double t_max;  /* MeV */
+  double value[NUEM_NPROC]; /* cm2/MeV */
+  double t_max;             /* MeV */
   const char *per;
 } xsec_answer;
 
-/* nu-e: per free electron, or per atom (Z free electrons) with a target. */
+/* nu-e: per free electron, or per atom/formula unit under the atomic model. */
 static void electron_xsec(const nuem_interaction *in, const nuem_target *tgt,
-                          double E, double T, xsec_answer *a) {
-  double per_electron = nuem_xsec_electron_sm(in, E, T);
+                          const nuem_atomic *atomic, double E, double T, xsec_answer *a) {
+  double free_e[NUEM_NPROC];
+  for (int p = 0; p < NUEM_NPROC; p++) free_e[p] = nuem_xsec_electron(in, p, E, T);
   a->t_max = nuem_kin_t_max(E, NUEM_ME);
   if (!tgt) {
-    a->value = per_electron;
+    memcpy(a->value, free_e, sizeof free_e);
     a->per = "free electron";
     return;
   }
-  double electrons = 0;
-  for (size_t i = 0; i < tgt->nelements; i++)
-    electrons += tgt->elements[i].count * tgt->elements[i].Z;
-  a->value = electrons * per_electron;
-  a->per = tgt->nelements == 1 && tgt->elements[0].count == 1 ? "atom (free electrons)"
-                                                              : "formula unit (free electrons)";
+  double z = 0, f[NUEM_NPROC], c[3];
+  for (size_t i = 0; i < tgt->nelements; i++) z += tgt->elements[i].count * tgt->elements[i].Z;
+  nuem_atomic_factors(atomic, T, f);
+  nuem_atomic_epa_coeffs(atomic, T, c);
+  double epa = T < a->t_max ? c[0] + c[1] / E + c[2] / (E * E) : 0.0;
+  double cross = free_e[NUEM_PROC_TOTAL];
+  a->value[NUEM_PROC_TOTAL] = 0;
+  for (int p = 0; p < NUEM_PROC_TOTAL; p++) {
+    a->value[p] = z * f[p] * free_e[p] + (p == NUEM_PROC_Q ? epa : 0.0);
+    a->value[NUEM_PROC_TOTAL] += a->value[p];
+    cross -= free_e[p];
+  }
+  a->value[NUEM_PROC_TOTAL] += z * f[NUEM_PROC_TOTAL] * cross;
+  a->per = tgt->nelements == 1 && tgt->elements[0].count == 1 ? "atom" : "formula unit";
 }
 
-/* CEvNS: per nucleus, averaged over natural abundances. */
+/* CEvNS channel: per nucleus, averaged over natural abundances. */
 static void nuclear_xsec(const nuem_interaction *in, const nuem_target *tgt,
                          double E, double T, xsec_answer *a) {
-  a->value = 0;
+  memset(a->value, 0, sizeof a->value);
   a->t_max = 0;
   for (size_t i = 0; i < tgt->nelements; i++) {
     const nuem_element *el = &tgt->elements[i];
     for (size_t k = 0; k < el->nisotopes; k++) {
       const nuem_isotope *iso = &el->isotopes[k];
-      a->value += el->count * iso->abundance * nuem_xsec_cevns(in, iso, E, T);
+      for (int p = 0; p < NUEM_NPROC; p++)
+        a->value[p] += el->count * iso->abundance * nuem_xsec_nuclear(in, iso, p, E, T);
       double tm = nuem_kin_t_max(E, iso->mass);
       if (tm > a->t_max) a->t_max = tm;
     }
   }
-  a->per = tgt->nelements == 1 && tgt->elements[0].count == 1 ? "nucleus"
-                                                              : "formula unit";
+  a->per = tgt->nelements == 1 && tgt->elements[0].count == 1 ? "nucleus" : "formula unit";
+}
+
+/* --mu, --q, --r2 and --atomic are config keys with their own flags. */
+static nuem_status apply_flags(nuem_context *ctx, nuem_config *cfg, const cli_options *opt) {
+  const struct { const char *value, *key, *flag; } flags[] = {
+      {opt->flavour, "flavour", "--flavour"}, {opt->mu, "mu_nu", "--mu"},
+      {opt->q, "q_nu", "--q"}, {opt->r2, "r2_nu", "--r2"}};
+  for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++)
+    if (flags[i].value)
+      NUEM_CLI_TRY(nuem_config_set(ctx, cfg, "physics", flags[i].key, flags[i].value, flags[i].flag));
+  if (opt->atomic) NUEM_CLI_TRY(nuem_config_set(ctx, cfg, "atomic", "model", opt->atomic, "--atomic"));
+  return NUEM_OK;
 }
 
 static nuem_status read_inputs(nuem_context *ctx, nuem_config *cfg,
@@ -59,16 +81,20 @@ static nuem_status read_inputs(nuem_context *ctx, nuem_config *cfg,
   if (!strcmp(opt->channel, "cevns") && !opt->target)
     return nuem_error(ctx, NUEM_EUSAGE, "--channel cevns needs a nucleus: --target Ge74 "
                       "(one isotope) or --target Ge (natural abundances)");
-  if (opt->flavour) {
-    nuem_status s = nuem_config_set(ctx, cfg, "physics", "flavour", opt->flavour, "--flavour");
-    if (s) return s;
-  }
-  nuem_status s = nuem_quantity_parse(ctx, opt->enu, "MeV", "--enu", E);
-  if (!s) s = nuem_quantity_parse(ctx, opt->t, "keV", "--t", T);
-  if (!s && !(*E > 0)) s = nuem_error(ctx, NUEM_ERANGE, "--enu must be positive");
-  if (!s && !(*T > 0)) s = nuem_error(ctx, NUEM_ERANGE, "--t must be positive");
-  if (!s) s = nuem_interaction_init(ctx, cfg, in);
-  return s;
+  if (opt->atomic && !opt->target)
+    return nuem_error(ctx, NUEM_EUSAGE, "--atomic applies to atoms: give --target (e.g. Ge)");
+  NUEM_CLI_TRY(apply_flags(ctx, cfg, opt));
+  NUEM_CLI_TRY(nuem_quantity_parse(ctx, opt->enu, "MeV", "--enu", E));
+  NUEM_CLI_TRY(nuem_quantity_parse(ctx, opt->t, "keV", "--t", T));
+  if (!(*E > 0)) return nuem_error(ctx, NUEM_ERANGE, "--enu must be positive");
+  if (!(*T > 0)) return nuem_error(ctx, NUEM_ERANGE, "--t must be positive");
+  NUEM_CLI_TRY(nuem_interaction_init(ctx, cfg, in));
+  /* A single cross section shows only the properties asked for: the
+   * Figure-3 defaults of [physics] are for spectra. */
+  if (!nuem_config_given(cfg, NUEM_P_PHYSICS_MU_NU)) in->mu = 0;
+  if (!nuem_config_given(cfg, NUEM_P_PHYSICS_Q_NU)) in->q = 0;
+  if (!nuem_config_given(cfg, NUEM_P_PHYSICS_R2_NU)) in->r2 = 0;
+  return NUEM_OK;
 }
 
 static void write_json(FILE *out, const cli_options *opt, const nuem_interaction *in,
@@ -76,8 +102,11 @@ static void write_json(FILE *out, const cli_options *opt, const nuem_interaction
   fprintf(out, "{\"nuem\": {\"version\": ");
   nuem_json_string(out, nuem_version());
   fprintf(out, ", \"command\": \"xsec\"},\n \"value\": %.10g, \"unit\": \"cm2/keV\",\n",
-          a->value * 1e-3);
-  fprintf(out, " \"channel\": ");
+          a->value[NUEM_PROC_TOTAL] * 1e-3);
+  fprintf(out, " \"terms\": {");
+  for (int p = 0; p < NUEM_NPROC; p++)
+    fprintf(out, "%s\"%s\": %.10g", p ? ", " : "", nuem_process_name(p), a->value[p] * 1e-3);
+  fprintf(out, "},\n \"channel\": ");
   nuem_json_string(out, opt->channel);
   fprintf(out, ", \"flavour\": \"%s\", \"target\": ", nuem_flavour_name(in->flavour));
   nuem_json_string(out, opt->target ? opt->target : "free electron");
@@ -85,8 +114,40 @@ static void write_json(FILE *out, const cli_options *opt, const nuem_interaction
   nuem_json_string(out, a->per);
   fprintf(out, ",\n \"enu\": %.10g, \"enu_unit\": \"MeV\", \"t\": %.10g, \"t_unit\": "
           "\"keV\", \"t_max\": %.10g, \"t_max_unit\": \"keV\",\n \"sin2w\": %.10g, "
-          "\"couplings\": \"%s\"}\n", E, T * 1e3, a->t_max * 1e3, in->sin2w,
-          in->couplings == NUEM_COUPLINGS_TREE ? "tree" : "effective");
+          "\"couplings\": \"%s\", \"mu_nu\": %.10g, \"q_nu\": %.10g, \"r2_nu\": %.10g}\n",
+          E, T * 1e3, a->t_max * 1e3, in->sin2w,
+          in->couplings == NUEM_COUPLINGS_TREE ? "tree" : "effective", in->mu, in->q, in->r2);
+}
+
+static int write_answer(nuem_context *ctx, nuem_config *cfg, const cli_options *opt,
+                        const nuem_interaction *in, double E, double T, const xsec_answer *a) {
+  if (opt->format == NUEM_FORMAT_JSON) {
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&buf, &len);
+    if (!mem) return 1;
+    write_json(mem, opt, in, E, T, a);
+    fclose(mem);
+    int rc = cli_write_buffer(opt->out_file, buf, len);
+    free(buf);
+    return rc;
+  }
+  static const char *const names[] = {"E_nu", "T", "sm", "mu", "q", "r2", "total", "T_max"};
+  static const char *const units[] = {"MeV", "keV", "cm2/keV", "cm2/keV", "cm2/keV",
+                                      "cm2/keV", "cm2/keV", "keV"};
+  nuem_result r;
+  nuem_status s = nuem_result_init(ctx, &r, 1, 8, names, units);
+  if (s) return cli_fail(ctx, s);
+  r.data[0] = E;
+  r.data[1] = T * 1e3;
+  for (int p = 0; p < NUEM_NPROC; p++) r.data[2 + p] = a->value[p] * 1e-3;
+  r.data[7] = a->t_max * 1e3;
+  nuem_result_note(&r, "channel", "%s, %s, dsigma/dT per %s; sm, then the excess from "
+                   "each property, then the total", opt->channel,
+                   nuem_flavour_name(in->flavour), a->per);
+  int rc = cli_write_result(ctx, opt, cfg, &r);
+  nuem_result_free(&r);
+  return rc;
 }
 
 int cli_xsec(nuem_context *ctx, nuem_config *cfg, const cli_options *opt) {
@@ -94,35 +155,25 @@ int cli_xsec(nuem_context *ctx, nuem_config *cfg, const cli_options *opt) {
   double E, T;
   nuem_status s = read_inputs(ctx, cfg, opt, &in, &E, &T);
   nuem_target *tgt = NULL;
+  nuem_atomic *atomic = NULL;
+  nuem_atomic_options aopt;
   if (!s && opt->target) s = nuem_target_new(ctx, opt->target, &tgt);
-  if (s) return cli_fail(ctx, s);
-  xsec_answer a;
-  if (strcmp(opt->channel, "nu-e") == 0) electron_xsec(&in, tgt, E, T, &a);
-  else nuclear_xsec(&in, tgt, E, T, &a);
-  nuem_target_free(tgt);
-  cli_report_unused(ctx, cfg);
-  if (opt->format == NUEM_FORMAT_JSON) {
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *mem = open_memstream(&buf, &len);
-    if (!mem) return 1;
-    write_json(mem, opt, &in, E, T, &a);
-    fclose(mem);
-    int rc = cli_write_buffer(opt->out_file, buf, len);
-    free(buf);
-    return rc;
+  if (!s && tgt && !strcmp(opt->channel, "nu-e")) {
+    s = nuem_atomic_options_from_config(ctx, cfg, &aopt);
+    if (!s) s = nuem_atomic_new(ctx, &aopt, tgt, &in, &atomic);
+    if (!s) s = nuem_atomic_check_range(ctx, atomic, T, T);
   }
-  static const char *const names[] = {"E_nu", "T", "dsigma_dT", "T_max"};
-  static const char *const units[] = {"MeV", "keV", "cm2/keV", "keV"};
-  nuem_result r;
-  if ((s = nuem_result_init(ctx, &r, 1, 4, names, units))) return cli_fail(ctx, s);
-  r.data[0] = E;
-  r.data[1] = T * 1e3;
-  r.data[2] = a.value * 1e-3;
-  r.data[3] = a.t_max * 1e3;
-  nuem_result_note(&r, "channel", "%s, %s, per %s", opt->channel,
-                   nuem_flavour_name(in.flavour), a.per);
-  int rc = cli_write_result(ctx, opt, cfg, &r);
-  nuem_result_free(&r);
+  int rc;
+  if (s) {
+    rc = cli_fail(ctx, s);
+  } else {
+    xsec_answer a;
+    if (strcmp(opt->channel, "nu-e") == 0) electron_xsec(&in, tgt, atomic, E, T, &a);
+    else nuclear_xsec(&in, tgt, E, T, &a);
+    cli_report_unused(ctx, cfg);
+    rc = write_answer(ctx, cfg, opt, &in, E, T, &a);
+  }
+  nuem_atomic_free(atomic);
+  nuem_target_free(tgt);
   return rc;
 }

@@ -13,7 +13,7 @@ bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
 
 # expect STATUS NEEDLE -- ARGS: exit status and a string in stdout+stderr
 expect() {
-  want=$1 needle=$2
+  want=$1 needle=$2  # (function-local by convention: do not reuse these names)
   shift 3
   "$NUEM" "$@" >"$TMP/out" 2>"$TMP/err"
   got=$?
@@ -35,7 +35,7 @@ close() {
 first_value() { grep -v '^#' "$TMP/out" | head -n 1 | cut -f "$1"; }
 
 # --- the main job and the provenance header --------------------------------
-expect 0 "# columns: T elec_sm nucl_sm total" --
+expect 0 "# columns: T elec_sm elec_mu elec_q elec_r2 nucl_sm nucl_mu nucl_q nucl_r2 total" --
 expect 0 "#     power = 2.9 GW" --
 rows=$(grep -vc '^#' "$TMP/out")
 [ "$rows" -eq 41 ] && ok || bad "default spectrum has $rows rows, expected 41"
@@ -44,7 +44,7 @@ expect 0 "commands:" -- --help
 for c in spectrum flux xsec config; do expect 0 "usage: nuem $c" -- "$c" --help; done
 
 # --- xsec: PHYSICS.md V4/V5 through the command line (cm2/keV = cm2/MeV/1e3)
-expect 0 "dsigma_dT" -- xsec --channel nu-e --flavour antinue --enu 1MeV --t 10keV --set physics.sin2w=0.23857
+expect 0 "# columns: E_nu T sm mu q r2 total T_max" -- xsec --channel nu-e --flavour antinue --enu 1MeV --t 10keV --set physics.sin2w=0.23857
 close "$(first_value 3)" 1.0178e-47 1e-3 "V4 antinue"
 for pair in "nue 1.0346e-47" "numu 2.1446e-48" "antinumu 2.1406e-48"; do
   set -- $pair
@@ -53,10 +53,13 @@ for pair in "nue 1.0346e-47" "numu 2.1446e-48" "antinumu 2.1406e-48"; do
 done
 expect 0 "cm2/keV" -- xsec --channel nu-e --enu "3 MeV" --t "1 keV"
 close "$(first_value 3)" 1.0375e-47 1e-3 "V5 3 MeV, 1 keV"
-close "$(first_value 4)" 2764.55 1e-5 "V3 T_max(3 MeV) in keV"
-# per Ge atom: 32 free electrons
-expect 0 "per atom" -- xsec --channel nu-e --enu 1MeV --t 10keV --target Ge
+close "$(first_value 8)" 2764.55 1e-5 "V3 T_max(3 MeV) in keV"
+close "$(first_value 7)" 1.0375e-47 1e-3 "total = SM when no property is given"
+# per Ge atom: 32 free electrons; stepping at 10 keV: 30 (PHYSICS.md V21)
+expect 0 "per atom" -- xsec --channel nu-e --enu 1MeV --t 10keV --target Ge --atomic free
 close "$(first_value 3)" 3.25696e-46 1e-3 "32 x V4 per Ge atom"
+expect 0 "per atom" -- xsec --channel nu-e --enu 1MeV --t 10keV --target Ge --atomic stepping
+close "$(first_value 3)" 3.05340e-46 1e-3 "30 x V4 per Ge atom (stepping)"
 # CEvNS on 74Ge without form factor, E = 8 MeV, T = 0.1 keV: PHYSICS.md §2,
 # G_F^2 M Q_W^2/(4 pi) [1 - MT/2E^2 - T/E + T^2/2E^2] with M = 73.92117776 u
 # (AME2020) - 32 m_e and Q_W = 40.537 (PHYSICS.md §0), in cm2/keV.
@@ -69,6 +72,64 @@ close "$(first_value 3)" "$want" 1e-4 "CEvNS 74Ge dsigma/dT"
 expect 0 '"unit": "cm2/keV"' -- xsec --channel nu-e --enu 1MeV --t 10keV --format json
 expect 0 '"value": 1.0178' -- xsec --channel nu-e --enu 1MeV --t 10keV --format json
 
+# --- electromagnetic properties (PHYSICS.md V6-V9, V21, V22) ----------------
+# V6: mu = 1e-11 mu_B, E = 1 MeV, T = 1 keV: 2.4922e-44 cm2/MeV per electron
+expect 0 "cm2/keV" -- xsec --channel nu-e --enu 1MeV --t 1keV --mu 1e-11muB
+close "$(first_value 4)" 2.4922e-47 1e-3 "V6 magnetic moment"
+# V7: the pure q^2 term, interference cancelled by averaging +q and -q
+expect 0 "cm2/keV" -- xsec --channel nu-e --enu 1MeV --t 1keV --q 1e-12e
+qp=$(first_value 5)
+expect 0 "cm2/keV" -- xsec --channel nu-e --enu 1MeV --t 1keV --q -1e-12e
+qm=$(first_value 5)
+close "$(awk -v a="$qp" -v b="$qm" 'BEGIN { printf "%.8e", (a + b) / 2 }')" 2.5464e-46 1e-3 "V7 millicharge"
+# V9: <r2> = 1e-32 cm2 is g_V -> g_V + 0.02380; the excess is the SM formula
+# (PHYSICS.md §1.1) with shifted g_V minus the SM, at E = 1 MeV, T = 10 keV
+r2_want=$(awk 'BEGIN { s = 0.23857; gv = 0.5 + 2 * s; ga = -0.5; m = 0.51099895; E = 1; T = 0.01;
+  y = 1 - T / E; A = 4.3082e-45 / 1e3;
+  f0 = (gv + ga) ^ 2 + (gv - ga) ^ 2 * y * y - (gv * gv - ga * ga) * m * T / E / E; gv += 0.02380;
+  f1 = (gv + ga) ^ 2 + (gv - ga) ^ 2 * y * y - (gv * gv - ga * ga) * m * T / E / E;
+  printf "%.8e", A * (f1 - f0) }')
+expect 0 "cm2/keV" -- xsec --channel nu-e --enu 1MeV --t 10keV --r2 1e-32cm2
+close "$(first_value 6)" "$r2_want" 2e-3 "V9 charge radius (Giunti-Studenikin)"
+expect 0 "cm2/keV" -- xsec --channel nu-e --enu 1MeV --t 10keV --r2 1e-34cm2 --set physics.r2_convention=vogel-engel
+ve=$(first_value 6)
+expect 0 "cm2/keV" -- xsec --channel nu-e --enu 1MeV --t 10keV --r2 1e-34cm2
+close "$ve" "$(awk -v a="$(first_value 6)" 'BEGIN { printf "%.8e", 2 * a }')" 1e-3 "Vogel-Engel doubles the r2 excess"
+# V21: stepping Z_eff(T) of Ge, as sm per atom / sm per free electron
+for pair in "0.03 14" "0.125 20" "0.3 22" "1 22" "1.23 26" "1.3 28" "1.5 30" "12 32"; do
+  set -- $pair
+  expect 0 "per atom" -- xsec --channel nu-e --enu 1MeV --t "$1 keV" --target Ge --atomic stepping
+  atom=$(first_value 3)
+  expect 0 "free electron" -- xsec --channel nu-e --enu 1MeV --t "$1 keV"
+  close "$(awk -v a="$atom" -v b="$(first_value 3)" 'BEGIN { printf "%.8e", a / b }')" "$2" 1e-5 "V21 Z_eff($1 keV)"
+done
+# V22: sigma_gamma(10 keV) = 4.35e-21 cm2 (Henke), from the EPA term
+# (2 alpha q^2/pi)(sigma/T) ln(q_max/q_min) (1 - T/E + T^2/2E^2), E = 8 MeV
+expect 0 "per atom" -- xsec --channel nu-e --enu 8MeV --t 10keV --target Ge --atomic epa --q 1e-12e --set atomic.q_min=1eV --set atomic.q_max=1000eV
+sigma=$(awk -v v="$(first_value 5)" 'BEGIN { T = 0.01; E = 8; a = 1 / 137.035999084; L = log(1000);
+  b = 1 - T / E + T * T / (2 * E * E); printf "%.6e", v * 1e3 * T * 3.14159265358979 / (2 * a * 1e-24 * L * b) }')
+close "$sigma" 4.35e-21 2e-2 "V22 sigma_gamma(10 keV) through EPA"
+# scalings in the spectrum: the mu excess ∝ mu^2 in both channels
+expect 0 "elec_mu" -- spectrum --set output.points=3 --set physics.mu_nu=2e-11muB
+grep -v '^#' "$TMP/out" | cut -f 3,7 > "$TMP/mu2"
+expect 0 "elec_mu" -- spectrum --set output.points=3
+grep -v '^#' "$TMP/out" | cut -f 3,7 | paste - "$TMP/mu2" |
+  awk '{ if ($1 > 0 && ($3 / $1 < 3.99999 || $3 / $1 > 4.00001)) bad = 1; if ($2 > 0 && ($4 / $2 < 3.99999 || $4 / $2 > 4.00001)) bad = 1 } END { exit bad }' &&
+  ok || bad "mu excess does not scale as mu^2"
+expect 2 "cannot describe the magnetic moment" -- xsec --channel nu-e --enu 1MeV --t 1keV --target Ge --atomic epa --mu 1e-11muB
+expect 2 "cannot describe the magnetic moment" -- spectrum --set atomic.model=epa
+expect 2 "has no unit" -- xsec --channel nu-e --enu 1MeV --t 1keV --mu 1e-11
+expect 2 "has no unit" -- spectrum --set physics.q_nu=1e-12
+expect 2 "must be zero or positive" -- spectrum --set physics.mu_nu=-1e-11muB
+expect 2 "must increase strictly" -- spectrum --set atomic.model=table --set "atomic.table=$DATA/ratios_nonmonotonic.dat"
+expect 2 "negative" -- spectrum --set atomic.model=table --set "atomic.table=$DATA/ratios_negative.dat"
+expect 2 "no column 'q'" -- spectrum --set atomic.model=table --set "atomic.table=$DATA/ratios_missing.dat"
+expect 2 "needs atomic.table" -- spectrum --set atomic.model=table
+expect 0 "elec_q" -- spectrum --set atomic.model=table --set "atomic.table=$DATA/ratios.dat"
+expect 2 "covers T" -- spectrum --set atomic.model=table --set "atomic.table=$DATA/ratios.dat" --set output.t_min=1eV
+expect 0 "elec_q" -- spectrum --set atomic.model=table --set "atomic.table=$DATA/ratios.dat" --set output.t_min=1eV --set atomic.extrapolation=clamp
+expect 0 "elec_q" -- spectrum --set atomic.model=epa --set physics.mu_nu=0muB
+
 # --- flux: Kuo-Sheng fission rate 8.78e19 /s (PHYSICS.md V12) ---------------
 expect 0 "# fission_rate: 8.78" -- flux
 expect 0 "# total_flux: 6.4e+12 /cm2/s" -- flux --set source.total_flux=6.4e12/cm2/s
@@ -77,12 +138,13 @@ expect 0 "# total_flux: 2e+12" -- flux --set source.type=table --set "source.fil
 
 # --- spectrum: with 6.4e12 /cm2/s the free-electron SM rate at 1-3 keV is
 # 1.523e-3 /kg/keV/day (PHYSICS.md §1.1 low-T limit × 2.6533e26 e/kg × flux)
-expect 0 "elec_sm" -- spectrum --set source.total_flux=6.4e12/cm2/s --set output.t_min=1keV --set output.t_max=3keV --set output.points=3
+expect 0 "elec_sm" -- spectrum --set source.total_flux=6.4e12/cm2/s --set output.t_min=1keV --set output.t_max=3keV --set output.points=3 --set atomic.model=free
 for r in $(grep -v '^#' "$TMP/out" | cut -f 2); do close "$r" 1.523e-3 2e-2 "SM nu-e rate at 1-3 keV"; done
 expect 0 "T [keV],elec_sm [/kg/keV/day]" -- spectrum --format csv
-expect 0 "# columns: T elec_sm nucl_sm total elec_sm_err nucl_sm_err total_err" -- spectrum --set output.errors=on
-# every error estimate below 1e-6 of its rate (docs/performance.md: worst 2e-7)
-grep -v '^#' "$TMP/out" | awk '$2 > 0 && $5 > 1e-6 * $2 { bad = 1 } $3 > 0 && $6 > 1e-5 * $3 { bad = 1 } END { exit bad }' && ok || bad "error estimates too large"
+expect 0 "# columns: T elec_sm elec_mu elec_q elec_r2 nucl_sm nucl_mu nucl_q nucl_r2 total elec_sm_err" -- spectrum --set output.errors=on
+# every error estimate below 1e-6 (electrons) / 1e-5 (nuclei) of its rate
+# (docs/performance.md: worst actual difference 2e-7)
+grep -v '^#' "$TMP/out" | awk '$11 > 1e-6 * $2 || ($6 > 0 && $15 > 1e-5 * $6) { bad = 1 } END { exit bad }' && ok || bad "error estimates too large"
 expect 0 '"columns": [{"name": "T", "unit": "keV"}' -- spectrum --format json
 expect 0 '"power": "2.9 GW"' -- spectrum --format json
 if command -v python3 >/dev/null 2>&1; then

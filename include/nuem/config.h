@@ -74,6 +74,36 @@ typedef enum {
     "(arXiv:2207.05036, for sin2w = 0.23857)")                                 \
   X(PHYSICS_FORM_FACTOR, "physics", "form_factor", CHOICE, "helm",             \
     "helm|klein-nystrand|none", ANY, "Nuclear form factor for CEvNS")          \
+  X(PHYSICS_MU_NU, "physics", "mu_nu", NUMBER, "1e-11 muB", "muB", NONNEG,     \
+    "Effective neutrino magnetic moment (0 switches it off)")                 \
+  X(PHYSICS_Q_NU, "physics", "q_nu", NUMBER, "1e-12 e", "e", ANY,              \
+    "Neutrino millicharge, signed, of the neutrino of this flavour (0: off)")  \
+  X(PHYSICS_R2_NU, "physics", "r2_nu", NUMBER, "1e-32 cm2", "cm2", ANY,        \
+    "Neutrino charge radius <r^2>, signed, of the neutrino of this flavour "  \
+    "(0: off)")                                                                \
+  X(PHYSICS_R2_CONVENTION, "physics", "r2_convention", CHOICE,                 \
+    "giunti-studenikin", "giunti-studenikin|vogel-engel", ANY,                 \
+    "Charge-radius convention: g_V shift sqrt2 pi alpha <r2>/(3 G_F) "        \
+    "(Bernabeu, Giunti-Studenikin), or twice that (Vogel-Engel, TEXONO)")      \
+  X(ATOMIC_MODEL, "atomic", "model", CHOICE, "stepping",                       \
+    "free|stepping|epa|table", ANY,                                            \
+    "Electron channel: free electrons, stepping (shells open at their "       \
+    "binding energy), equivalent photons for the millicharge, or a ratio "    \
+    "table")                                                                   \
+  X(ATOMIC_TABLE, "atomic", "table", TEXT, "", "", ANY,                        \
+    "Ratio table sigma_atomic/sigma_free versus T (model = table)")            \
+  X(ATOMIC_EXTRAPOLATION, "atomic", "extrapolation", CHOICE, "error",          \
+    "error|clamp|free", ANY,                                                   \
+    "Outside a table's T range: an error, the nearest value, or free "        \
+    "electrons")                                                               \
+  X(ATOMIC_PHOTOABSORPTION, "atomic", "photoabsorption", TEXT, "", "", ANY,    \
+    "Photoabsorption table (E, sigma) for EPA instead of the built-in one")    \
+  X(ATOMIC_Q_MIN, "atomic", "q_min", NUMBER, "16 eV", "eV", POSITIVE,          \
+    "EPA log regulator: the smallest momentum transfer (times c); default "   \
+    "the Ge valence plasmon energy (medium screening)")                        \
+  X(ATOMIC_Q_MAX, "atomic", "q_max", OPTNUMBER, "none", "keV", POSITIVE,       \
+    "EPA upper momentum (times c); none: sqrt(2 m_e T), where distant "       \
+    "collisions end")                                                          \
   X(DETECTOR_QUENCHING, "detector", "quenching", CHOICE, "lindhard",           \
     "lindhard", ANY, "Quenching model for nuclear recoils")                    \
   X(DETECTOR_QUENCHING_K, "detector", "quenching_k", NUMBER, "0.162", "1",     \

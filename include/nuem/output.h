@@ -6,6 +6,7 @@
 
 #include <stdio.h>
 
+#include "nuem/atomic.h"
 #include "nuem/config.h"
 #include "nuem/core.h"
 #include "nuem/interaction.h"
@@ -18,7 +19,7 @@
 extern "C" {
 #endif
 
-enum { NUEM_RESULT_MAX_COLS = 16, NUEM_RESULT_MAX_NOTES = 16 };
+enum { NUEM_RESULT_MAX_COLS = 32, NUEM_RESULT_MAX_NOTES = 16 };
 
 /* A table of results; names and units point to static strings. */
 typedef struct {
@@ -54,20 +55,27 @@ nuem_status nuem_result_write(nuem_context *ctx, FILE *out, nuem_format fmt,
 
 /* ---- the spectrum chain ---------------------------------------------------- */
 
-/* Spectrum columns (DESIGN.md): T, then rates in /kg/keV/day. */
-enum { NUEM_COL_T, NUEM_COL_ELEC_SM, NUEM_COL_NUCL_SM, NUEM_COL_TOTAL,
-       NUEM_SPECTRUM_NCOLS };
+/* Spectrum columns (DESIGN.md): T, then rates in /kg/keV/day: per channel
+ * the SM and the excess over it from each property, then the total. */
+enum { NUEM_COL_T, NUEM_COL_ELEC_SM, NUEM_COL_ELEC_MU, NUEM_COL_ELEC_Q,
+       NUEM_COL_ELEC_R2, NUEM_COL_NUCL_SM, NUEM_COL_NUCL_MU, NUEM_COL_NUCL_Q,
+       NUEM_COL_NUCL_R2, NUEM_COL_TOTAL, NUEM_SPECTRUM_NCOLS };
 
 typedef struct {
   nuem_source *src;
   nuem_target *tgt;
   nuem_interaction in;
+  nuem_atomic *atomic;
   nuem_rate_plan *plan;
   nuem_lindhard *quench; /* one per element of the target */
 } nuem_spectrum_plan;
 
-/* Build the chain from a config: source, target, interaction, rate plan,
- * quenching. Free with nuem_spectrum_plan_free. */
+/* Column names and units of the spectrum table. */
+extern const char *const nuem_spectrum_names[NUEM_SPECTRUM_NCOLS];
+extern const char *const nuem_spectrum_units[NUEM_SPECTRUM_NCOLS];
+
+/* Build the chain from a config: source, target, interaction, atomic model,
+ * rate plan, quenching. Free with nuem_spectrum_plan_free. */
 nuem_status nuem_spectrum_plan_new(nuem_context *ctx, const nuem_config *cfg,
                                    nuem_spectrum_plan *plan);
 void nuem_spectrum_plan_free(nuem_spectrum_plan *plan);

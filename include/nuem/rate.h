@@ -45,12 +45,18 @@ void nuem_rate_plan_free(nuem_rate_plan *plan);
 void nuem_rate_moments(const nuem_rate_plan *plan, double x, double M[3],
                        double err[3]);
 
-/* SM nu-e rate on all electrons of the target, treated as free. */
-void nuem_rate_electron(const nuem_rate_plan *plan, double T, double *rate,
-                        double *abserr);
-/* CEvNS rate on element `el` of the target at nuclear recoil energy E_R. */
+/* nu-e rates of every process (NUEM_PROC_SM … NUEM_PROC_TOTAL) on all
+ * electrons of the target, treated as free, with error estimates. */
+void nuem_rate_electron(const nuem_rate_plan *plan, double T,
+                        double rate[NUEM_NPROC], double abserr[NUEM_NPROC]);
+/* CEvNS-channel rates of every process on element `el` of the target at
+ * nuclear recoil energy E_R. */
 void nuem_rate_nuclear(const nuem_rate_plan *plan, size_t el, double E_R,
-                       double *rate, double *abserr);
+                       double rate[NUEM_NPROC], double abserr[NUEM_NPROC]);
+/* ∫_x dPhi/dE (c0 + c1/E + c2/E^2) dE for any coefficients (per target
+ * particle; e.g. an atomic-model term). */
+void nuem_rate_fold(const nuem_rate_plan *plan, double x, const double c[3],
+                    double *value, double *abserr);
 
 /* The same by direct adaptive quadrature of flux × dsigma/dT over E. */
 typedef struct {
@@ -67,10 +73,10 @@ nuem_status nuem_rate_direct_init(nuem_context *ctx, const nuem_source *src,
                                   const nuem_interaction *in, double rel_tol,
                                   nuem_rate_direct *out);
 void nuem_rate_direct_free(nuem_rate_direct *d);
-nuem_status nuem_rate_electron_direct(nuem_rate_direct *d, double T,
+nuem_status nuem_rate_electron_direct(nuem_rate_direct *d, int proc, double T,
                                       double *rate, double *abserr);
-nuem_status nuem_rate_nuclear_direct(nuem_rate_direct *d, size_t el, double E_R,
-                                     double *rate, double *abserr);
+nuem_status nuem_rate_nuclear_direct(nuem_rate_direct *d, int proc, size_t el,
+                                     double E_R, double *rate, double *abserr);
 
 #ifdef __cplusplus
 }

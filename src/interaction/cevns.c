@@ -36,26 +36,89 @@ double nuem_cevns_weak_charge(const nuem_interaction *in, const nuem_isotope *is
   return -2.0 * (in->gv_p * iso->Z + in->gv_n * iso->N);
 }
 
-/* G_F^2 M Q_W^2 F^2(q) / (4 pi) in cm2/MeV, with q^2 = 2 M T + T^2. */
+/* The proton coupling shifts, opposite to the electron's (the photon couples
+ * to charge +1 instead of -1), with Q^2 = 2 M T for the photon propagator. */
+static double gvp_shift(const nuem_interaction *in, const nuem_isotope *iso,
+                        double T, int charge, int radius) {
+  double shift = 0;
+  if (charge) shift += nuem_gv_shift_charge(in, T) * NUEM_ME / iso->mass; /* m_e -> M */
+  if (radius) shift += nuem_gv_shift_radius(in);
+  return -shift;
+}
+
+/* G_F^2 M F^2(q) / (4 pi) in cm2/MeV (without Q_W^2), q^2 = 2 M T + T^2. */
 static double cevns_prefactor(const nuem_interaction *in, const nuem_isotope *iso,
-                              double T) {
-  double M = iso->mass, qw = nuem_cevns_weak_charge(in, iso);
+                              double T, double *ff2) {
+  double M = iso->mass;
   double F = nuem_form_factor(in->form_factor, iso, sqrt(2.0 * M * T + T * T));
-  return NUEM_GF * NUEM_GF * M / (4.0 * NUEM_PI) * qw * qw * F * F * NUEM_HBARC2;
+  *ff2 = F * F;
+  return NUEM_GF * NUEM_GF * M / (4.0 * NUEM_PI) * F * F * NUEM_HBARC2;
+}
+
+/* Q_W^2 for the process: SM, the change from q or <r2> alone, or the total. */
+static double weak_charge_term(const nuem_interaction *in, const nuem_isotope *iso,
+                               int proc, double T) {
+  double qw = nuem_cevns_weak_charge(in, iso);
+  switch (proc) {
+  case NUEM_PROC_SM: return qw * qw;
+  case NUEM_PROC_Q:
+  case NUEM_PROC_R2: {
+    double d = -2.0 * iso->Z * gvp_shift(in, iso, T, proc == NUEM_PROC_Q, proc == NUEM_PROC_R2);
+    return d * (2.0 * qw + d); /* (Q_W + d)^2 - Q_W^2 without cancellation */
+  }
+  case NUEM_PROC_TOTAL: {
+    double q = qw - 2.0 * iso->Z * gvp_shift(in, iso, T, 1, 1);
+    return q * q;
+  }
+  default: return 0.0;
+  }
+}
+
+/* pi alpha^2 mu^2 Z^2 F^2 / m_e^2 in cm2: the moment on the nuclear charge. */
+static double moment_prefactor(const nuem_interaction *in, const nuem_isotope *iso,
+                               double ff2) {
+  return NUEM_PI * NUEM_ALPHA * NUEM_ALPHA * in->mu * in->mu / (NUEM_ME * NUEM_ME) *
+         iso->Z * iso->Z * ff2 * NUEM_HBARC2;
+}
+
+double nuem_xsec_nuclear(const nuem_interaction *in, const nuem_isotope *iso,
+                         int proc, double E, double T) {
+  double M = iso->mass, ff2;
+  if (T <= 0 || E <= 0 || T > nuem_kin_t_max(E, M)) return 0.0;
+  double b = cevns_prefactor(in, iso, T, &ff2);
+  double bracket = 1.0 - M * T / (2.0 * E * E) - T / E + T * T / (2.0 * E * E);
+  /* Kosmas et al.; PHYSICS.md section 2: [1/T - 1/E + T/(4 E^2)] */
+  double moment = moment_prefactor(in, iso, ff2) * (1.0 / T - 1.0 / E + T / (4.0 * E * E));
+  if (proc == NUEM_PROC_MU) return moment;
+  double weak = b * weak_charge_term(in, iso, proc, T) * bracket;
+  return proc == NUEM_PROC_TOTAL ? weak + moment : weak;
 }
 
 double nuem_xsec_cevns(const nuem_interaction *in, const nuem_isotope *iso,
                        double E, double T) {
-  double M = iso->mass;
-  if (T <= 0 || E <= 0 || T > nuem_kin_t_max(E, M)) return 0.0;
-  double bracket = 1.0 - M * T / (2.0 * E * E) - T / E + T * T / (2.0 * E * E);
-  return cevns_prefactor(in, iso, T) * bracket;
+  return nuem_xsec_nuclear(in, iso, NUEM_PROC_SM, E, T);
+}
+
+void nuem_xsec_nuclear_coeffs(const nuem_interaction *in, const nuem_isotope *iso,
+                              double T, double c[NUEM_NPROC][3]) {
+  double ff2, b = cevns_prefactor(in, iso, T, &ff2), M = iso->mass;
+  double m = moment_prefactor(in, iso, ff2);
+  for (int p = 0; p < NUEM_NPROC; p++) {
+    if (p == NUEM_PROC_MU) continue;
+    double w = b * weak_charge_term(in, iso, p, T);
+    c[p][0] = w;
+    c[p][1] = -w * T;
+    c[p][2] = w * (T * T - M * T) / 2.0;
+  }
+  c[NUEM_PROC_MU][0] = m / T;
+  c[NUEM_PROC_MU][1] = -m;
+  c[NUEM_PROC_MU][2] = m * T / 4.0;
+  for (int k = 0; k < 3; k++) c[NUEM_PROC_TOTAL][k] += c[NUEM_PROC_MU][k];
 }
 
 void nuem_xsec_cevns_coeffs(const nuem_interaction *in, const nuem_isotope *iso,
                             double T, double c[3]) {
-  double b = cevns_prefactor(in, iso, T), M = iso->mass;
-  c[0] = b;
-  c[1] = -b * T;
-  c[2] = b * (T * T - M * T) / 2.0;
+  double all[NUEM_NPROC][3];
+  nuem_xsec_nuclear_coeffs(in, iso, T, all);
+  for (int k = 0; k < 3; k++) c[k] = all[NUEM_PROC_SM][k];
 }

@@ -1,6 +1,7 @@
 /* Couplings: tree level in sin^2(theta_W), or radiatively corrected. */
 #include <string.h>
 
+#include "core_internal.h"
 #include "nuem/interaction.h"
 
 static const char *const flavour_names[NUEM_NFLAVOURS] = {
@@ -34,7 +35,8 @@ nuem_status nuem_interaction_setup(nuem_context *ctx, int flavour, double sin2w,
   if (!(sin2w > 0 && sin2w < 1))
     return nuem_error(ctx, NUEM_ERANGE, "physics.sin2w = %g must lie in (0, 1)", sin2w);
   int lepton = flavour / 2, anti = flavour % 2;
-  nuem_interaction in = {flavour, sin2w, couplings, form_factor, 0, 0, 0, 0};
+  nuem_interaction in = {.flavour = flavour, .sin2w = sin2w, .couplings = couplings,
+                         .form_factor = form_factor};
   if (couplings == NUEM_COUPLINGS_EFFECTIVE) {
     in.gv = effective_gv[lepton];
     in.ga = effective_ga[lepton];
@@ -59,8 +61,18 @@ nuem_status nuem_interaction_init(nuem_context *ctx, const nuem_config *cfg,
   double sin2w = couplings == NUEM_COUPLINGS_TREE
                      ? nuem_config_number(cfg, NUEM_P_PHYSICS_SIN2W)
                      : 0.23857;
-  return nuem_interaction_setup(ctx, nuem_config_choice(cfg, NUEM_P_PHYSICS_FLAVOUR),
-                                sin2w, couplings,
-                                nuem_config_choice(cfg, NUEM_P_PHYSICS_FORM_FACTOR),
-                                out);
+  NUEM_TRY(nuem_interaction_setup(ctx, nuem_config_choice(cfg, NUEM_P_PHYSICS_FLAVOUR),
+                                  sin2w, couplings,
+                                  nuem_config_choice(cfg, NUEM_P_PHYSICS_FORM_FACTOR),
+                                  out));
+  out->mu = nuem_config_number(cfg, NUEM_P_PHYSICS_MU_NU);
+  out->q = nuem_config_number(cfg, NUEM_P_PHYSICS_Q_NU);
+  out->r2 = nuem_config_number(cfg, NUEM_P_PHYSICS_R2_NU);
+  out->r2_convention = nuem_config_choice(cfg, NUEM_P_PHYSICS_R2_CONVENTION);
+  return NUEM_OK;
+}
+
+const char *nuem_process_name(int proc) {
+  static const char *const names[NUEM_NPROC] = {"sm", "mu", "q", "r2", "total"};
+  return proc >= 0 && proc < NUEM_NPROC ? names[proc] : "?";
 }

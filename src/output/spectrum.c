@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core_internal.h"
+#include "nuem/constants.h"
 #include "nuem/output.h"
 
 nuem_status nuem_spectrum_plan_new(nuem_context *ctx, const nuem_config *cfg,
@@ -12,6 +13,9 @@ nuem_status nuem_spectrum_plan_new(nuem_context *ctx, const nuem_config *cfg,
   nuem_status s = nuem_source_init(ctx, cfg, &p->src);
   if (!s) s = nuem_target_init(ctx, cfg, &p->tgt);
   if (!s) s = nuem_interaction_init(ctx, cfg, &p->in);
+  nuem_atomic_options atomic;
+  if (!s) s = nuem_atomic_options_from_config(ctx, cfg, &atomic);
+  if (!s) s = nuem_atomic_new(ctx, &atomic, p->tgt, &p->in, &p->atomic);
   if (!s) s = nuem_rate_plan_new(ctx, p->src, p->tgt, &p->in,
                                  nuem_config_number(cfg, NUEM_P_NUMERICS_REL_TOL),
                                  &p->plan);
@@ -29,37 +33,79 @@ nuem_status nuem_spectrum_plan_new(nuem_context *ctx, const nuem_config *cfg,
 
 void nuem_spectrum_plan_free(nuem_spectrum_plan *p) {
   nuem_rate_plan_free(p->plan);
+  nuem_atomic_free(p->atomic);
   nuem_target_free(p->tgt);
   nuem_source_free(p->src);
   free(p->quench);
   memset(p, 0, sizeof *p);
 }
 
-void nuem_spectrum_row(const nuem_spectrum_plan *p, double T,
-                       double row[NUEM_SPECTRUM_NCOLS],
-                       double err[NUEM_SPECTRUM_NCOLS]) {
-  double e_rate, e_err, n_rate = 0, n_err = 0;
-  nuem_rate_electron(p->plan, T, &e_rate, &e_err);
-  /* Nuclear recoils seen at electron-equivalent energy T:
-   * dR/dE_ee = dR/dE_R / (dE_ee/dE_R) at E_R = Q^-1(T), per element. */
+const char *const nuem_spectrum_names[NUEM_SPECTRUM_NCOLS] = {
+    "T", "elec_sm", "elec_mu", "elec_q", "elec_r2",
+    "nucl_sm", "nucl_mu", "nucl_q", "nucl_r2", "total"};
+const char *const nuem_spectrum_units[NUEM_SPECTRUM_NCOLS] = {
+    "keV", "/kg/keV/day", "/kg/keV/day", "/kg/keV/day", "/kg/keV/day",
+    "/kg/keV/day", "/kg/keV/day", "/kg/keV/day", "/kg/keV/day", "/kg/keV/day"};
+
+/* Electron channel at T under the atomic model: columns ELEC_SM…ELEC_R2 and
+ * the channel's total (the columns plus the q-<r2> cross term). */
+static double electron_row(const nuem_spectrum_plan *p, double T, double *row,
+                           double *err) {
+  double r[NUEM_NPROC], e[NUEM_NPROC], f[NUEM_NPROC], c[3], epa, epa_err;
+  nuem_rate_electron(p->plan, T, r, e);
+  nuem_atomic_factors(p->atomic, T, f);
+  nuem_atomic_epa_coeffs(p->atomic, T, c);
+  nuem_rate_fold(p->plan, nuem_kin_e_min(T, NUEM_ME), c, &epa, &epa_err);
+  epa *= p->tgt->formulas_per_kg;
+  epa_err *= p->tgt->formulas_per_kg;
+  double cross = r[NUEM_PROC_TOTAL] - r[NUEM_PROC_SM] - r[NUEM_PROC_MU] -
+                 r[NUEM_PROC_Q] - r[NUEM_PROC_R2];
+  double total = f[NUEM_PROC_TOTAL] * cross + epa;
+  for (int k = 0; k < NUEM_PROC_TOTAL; k++) {
+    row[k] = f[k] * r[k] + (k == NUEM_PROC_Q ? epa : 0.0);
+    err[k] = f[k] * e[k] + (k == NUEM_PROC_Q ? epa_err : 0.0);
+    total += f[k] * r[k];
+  }
+  return total;
+}
+
+/* Nuclear recoils seen at electron-equivalent energy T:
+ * dR/dE_ee = dR/dE_R / (dE_ee/dE_R) at E_R = Q^-1(T), summed over elements. */
+static double nuclear_row(const nuem_spectrum_plan *p, double T, double *row,
+                          double *err) {
+  double total = 0;
+  for (int k = 0; k < NUEM_PROC_TOTAL; k++) row[k] = err[k] = 0;
   for (size_t el = 0; el < p->tgt->nelements; el++) {
     double E_R = nuem_lindhard_recoil(&p->quench[el], T);
     double jac = nuem_lindhard_jacobian(&p->quench[el], E_R);
-    double r, e;
-    nuem_rate_nuclear(p->plan, el, E_R, &r, &e);
-    n_rate += r / jac;
-    n_err += e / jac;
+    double r[NUEM_NPROC], e[NUEM_NPROC];
+    nuem_rate_nuclear(p->plan, el, E_R, r, e);
+    for (int k = 0; k < NUEM_PROC_TOTAL; k++) {
+      row[k] += r[k] / jac;
+      err[k] += e[k] / jac;
+    }
+    total += r[NUEM_PROC_TOTAL] / jac;
   }
+  return total;
+}
+
+void nuem_spectrum_row(const nuem_spectrum_plan *p, double T,
+                       double row[NUEM_SPECTRUM_NCOLS],
+                       double err[NUEM_SPECTRUM_NCOLS]) {
+  double scratch[NUEM_SPECTRUM_NCOLS];
+  if (!err) err = scratch;
+  double total = electron_row(p, T, row + NUEM_COL_ELEC_SM, err + NUEM_COL_ELEC_SM) +
+                 nuclear_row(p, T, row + NUEM_COL_NUCL_SM, err + NUEM_COL_NUCL_SM);
   row[NUEM_COL_T] = T * 1e3;
-  row[NUEM_COL_ELEC_SM] = e_rate * NUEM_PER_KEV_DAY;
-  row[NUEM_COL_NUCL_SM] = n_rate * NUEM_PER_KEV_DAY;
-  row[NUEM_COL_TOTAL] = row[NUEM_COL_ELEC_SM] + row[NUEM_COL_NUCL_SM];
-  if (err) {
-    err[NUEM_COL_T] = 0;
-    err[NUEM_COL_ELEC_SM] = e_err * NUEM_PER_KEV_DAY;
-    err[NUEM_COL_NUCL_SM] = n_err * NUEM_PER_KEV_DAY;
-    err[NUEM_COL_TOTAL] = err[NUEM_COL_ELEC_SM] + err[NUEM_COL_NUCL_SM];
+  err[NUEM_COL_T] = 0;
+  row[NUEM_COL_TOTAL] = total;
+  err[NUEM_COL_TOTAL] = 0;
+  for (int c = NUEM_COL_ELEC_SM; c < NUEM_COL_TOTAL; c++) {
+    row[c] *= NUEM_PER_KEV_DAY;
+    err[c] *= NUEM_PER_KEV_DAY;
+    err[NUEM_COL_TOTAL] += err[c];
   }
+  row[NUEM_COL_TOTAL] *= NUEM_PER_KEV_DAY;
 }
 
 nuem_status nuem_spectrum_grid(nuem_context *ctx, const nuem_config *cfg,
@@ -84,26 +130,34 @@ nuem_status nuem_spectrum_grid(nuem_context *ctx, const nuem_config *cfg,
 
 nuem_status nuem_spectrum_compute(nuem_context *ctx, const nuem_config *cfg,
                                   nuem_result *out) {
-  static const char *const names[] = {"T", "elec_sm", "nucl_sm", "total",
-                                      "elec_sm_err", "nucl_sm_err", "total_err"};
-  static const char *const units[] = {"keV", "/kg/keV/day", "/kg/keV/day",
-                                      "/kg/keV/day", "/kg/keV/day", "/kg/keV/day",
-                                      "/kg/keV/day"};
-  enum { NERR = NUEM_SPECTRUM_NCOLS - 1 };
+  enum { NRATES = NUEM_SPECTRUM_NCOLS - 1 };
+  static const char *const err_names[NRATES] = {
+      "elec_sm_err", "elec_mu_err", "elec_q_err", "elec_r2_err", "nucl_sm_err",
+      "nucl_mu_err", "nucl_q_err", "nucl_r2_err", "total_err"};
+  const char *names[NUEM_SPECTRUM_NCOLS + NRATES], *units[NUEM_SPECTRUM_NCOLS + NRATES];
+  for (int c = 0; c < NUEM_SPECTRUM_NCOLS; c++) {
+    names[c] = nuem_spectrum_names[c];
+    units[c] = nuem_spectrum_units[c];
+  }
+  for (int c = 0; c < NRATES; c++) {
+    names[NUEM_SPECTRUM_NCOLS + c] = err_names[c];
+    units[NUEM_SPECTRUM_NCOLS + c] = "/kg/keV/day";
+  }
   double *T;
   size_t n;
   memset(out, 0, sizeof *out);
   NUEM_TRY(nuem_spectrum_grid(ctx, cfg, &T, &n));
   int errors = nuem_config_choice(cfg, NUEM_P_OUTPUT_ERRORS) == 1;
-  size_t ncols = NUEM_SPECTRUM_NCOLS + (errors ? NERR : 0);
+  size_t ncols = NUEM_SPECTRUM_NCOLS + (errors ? NRATES : 0);
   nuem_spectrum_plan plan;
   nuem_status s = nuem_spectrum_plan_new(ctx, cfg, &plan);
+  if (!s) s = nuem_atomic_check_range(ctx, plan.atomic, T[0], T[n - 1]);
   if (!s) s = nuem_result_init(ctx, out, n, ncols, names, units);
   if (!s) {
     for (size_t i = 0; i < n; i++) {
       double *row = &out->data[i * ncols], err[NUEM_SPECTRUM_NCOLS];
       nuem_spectrum_row(&plan, T[i], row, err);
-      for (size_t c = 0; errors && c < NERR; c++) row[NUEM_SPECTRUM_NCOLS + c] = err[1 + c];
+      for (size_t c = 0; errors && c < NRATES; c++) row[NUEM_SPECTRUM_NCOLS + c] = err[1 + c];
     }
     double err;
     double total = nuem_source_total(plan.src, &err);

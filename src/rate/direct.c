@@ -24,20 +24,21 @@ void nuem_rate_direct_free(nuem_rate_direct *d) {
 typedef struct {
   const nuem_rate_direct *d;
   const nuem_isotope *iso; /* NULL: electron channel */
+  int proc;
   double T;
 } integrand_params;
 
 static double integrand(double E, void *params) {
   const integrand_params *ip = params;
-  double sigma = ip->iso ? nuem_xsec_cevns(ip->d->in, ip->iso, E, ip->T)
-                         : nuem_xsec_electron_sm(ip->d->in, E, ip->T);
+  double sigma = ip->iso ? nuem_xsec_nuclear(ip->d->in, ip->iso, ip->proc, E, ip->T)
+                         : nuem_xsec_electron(ip->d->in, ip->proc, E, ip->T);
   return nuem_source_flux(ip->d->src, E) * sigma;
 }
 
 static nuem_status fold_direct(nuem_rate_direct *d, const nuem_isotope *iso,
-                               double T, double mass, double *value,
+                               int proc, double T, double mass, double *value,
                                double *abserr) {
-  integrand_params ip = {d, iso, T};
+  integrand_params ip = {d, iso, proc, T};
   gsl_function f = {integrand, &ip};
   const double *knots;
   size_t nk = nuem_source_knots(d->src, &knots);
@@ -46,23 +47,23 @@ static nuem_status fold_direct(nuem_rate_direct *d, const nuem_isotope *iso,
                         d->rel_tol, d->ws, value, abserr, "rate integral");
 }
 
-nuem_status nuem_rate_electron_direct(nuem_rate_direct *d, double T,
+nuem_status nuem_rate_electron_direct(nuem_rate_direct *d, int proc, double T,
                                       double *rate, double *abserr) {
   double v, e;
-  NUEM_TRY(fold_direct(d, NULL, T, NUEM_ME, &v, &e));
+  NUEM_TRY(fold_direct(d, NULL, proc, T, NUEM_ME, &v, &e));
   *rate = d->tgt->electrons_per_kg * v;
   *abserr = d->tgt->electrons_per_kg * e;
   return NUEM_OK;
 }
 
-nuem_status nuem_rate_nuclear_direct(nuem_rate_direct *d, size_t el, double E_R,
-                                     double *rate, double *abserr) {
+nuem_status nuem_rate_nuclear_direct(nuem_rate_direct *d, int proc, size_t el,
+                                     double E_R, double *rate, double *abserr) {
   const nuem_element *elem = &d->tgt->elements[el];
   double sum = 0, err = 0;
   for (size_t i = 0; i < elem->nisotopes; i++) {
     const nuem_isotope *iso = &elem->isotopes[i];
     double v, e;
-    NUEM_TRY(fold_direct(d, iso, E_R, iso->mass, &v, &e));
+    NUEM_TRY(fold_direct(d, iso, proc, E_R, iso->mass, &v, &e));
     double n = d->tgt->formulas_per_kg * elem->count * iso->abundance;
     sum += n * v;
     err += n * e;

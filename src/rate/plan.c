@@ -249,42 +249,58 @@ void nuem_rate_moments(const nuem_rate_plan *p, double x, double N[3],
   }
 }
 
-/* ∫_x phi (c0 + c1/E + c2/E^2) dE, expanded in u - u_x with u = 1/E:
- * g_x N0 + g1 N1 + c2 N2, where g_x = g(1/x) and g1 = c1 + 2 c2/x. Near the
- * kinematic end point g is nearly zero at x, and this form keeps the digits
- * that c0 M0 + c1 M1 + c2 M2 would lose to cancellation. */
-static void fold(const nuem_rate_plan *p, double x, const double c[3],
-                 double *value, double *abserr) {
-  double N[NMOM], e[NMOM], u = 1.0 / x;
-  nuem_rate_moments(p, x, N, e);
+/* ∫_x phi (c0 + c1/E + c2/E^2) dE from the moments at x, expanded in
+ * u - u_x with u = 1/E: g_x N0 + g1 N1 + c2 N2, where g_x = g(1/x) and
+ * g1 = c1 + 2 c2/x. Near the kinematic end point g is nearly zero at x, and
+ * this form keeps the digits that c0 M0 + c1 M1 + c2 M2 would lose. */
+static void fold_moments(const double N[NMOM], const double e[NMOM], double x,
+                         const double c[3], double *value, double *abserr) {
+  double u = 1.0 / x;
   double gx = c[0] + u * (c[1] + u * c[2]), g1 = c[1] + 2.0 * c[2] * u;
   *value = gx * N[0] + g1 * N[1] + c[2] * N[2];
   *abserr = fabs(gx) * e[0] + fabs(g1) * e[1] + fabs(c[2]) * e[2];
-  if (*value < 0) *value = 0; /* round-off at the kinematic end point */
 }
 
-void nuem_rate_electron(const nuem_rate_plan *p, double T, double *rate,
-                        double *abserr) {
-  double c[3], v, e;
-  nuem_xsec_electron_sm_coeffs(p->in, T, c);
-  fold(p, nuem_kin_e_min(T, NUEM_ME), c, &v, &e);
-  *rate = p->tgt->electrons_per_kg * v;
-  *abserr = p->tgt->electrons_per_kg * e;
+void nuem_rate_fold(const nuem_rate_plan *p, double x, const double c[3],
+                    double *value, double *abserr) {
+  double N[NMOM], e[NMOM];
+  nuem_rate_moments(p, x, N, e);
+  fold_moments(N, e, x, c, value, abserr);
+}
+
+/* Fold every process's coefficients with the moments at x, scaled by n. */
+static void fold_all(const double N[NMOM], const double e[NMOM], double x, double n,
+                     const double c[NUEM_NPROC][3], double rate[NUEM_NPROC],
+                     double err[NUEM_NPROC]) {
+  for (int k = 0; k < NUEM_NPROC; k++) {
+    double v, ve;
+    fold_moments(N, e, x, c[k], &v, &ve);
+    /* Rates of SM and totals are >= 0; a negative value is round-off at
+     * the end point. Excesses keep their sign (interference). */
+    if ((k == NUEM_PROC_SM || k == NUEM_PROC_TOTAL || k == NUEM_PROC_MU) && v < 0) v = 0;
+    rate[k] += n * v;
+    err[k] += n * ve;
+  }
+}
+
+void nuem_rate_electron(const nuem_rate_plan *p, double T, double rate[NUEM_NPROC],
+                        double err[NUEM_NPROC]) {
+  double c[NUEM_NPROC][3], N[NMOM], e[NMOM], x = nuem_kin_e_min(T, NUEM_ME);
+  for (int k = 0; k < NUEM_NPROC; k++) rate[k] = err[k] = 0;
+  nuem_xsec_electron_coeffs(p->in, T, c);
+  nuem_rate_moments(p, x, N, e);
+  fold_all(N, e, x, p->tgt->electrons_per_kg, c, rate, err);
 }
 
 void nuem_rate_nuclear(const nuem_rate_plan *p, size_t el, double E_R,
-                       double *rate, double *abserr) {
+                       double rate[NUEM_NPROC], double err[NUEM_NPROC]) {
   const nuem_element *elem = &p->tgt->elements[el];
-  double sum = 0, err = 0;
+  for (int k = 0; k < NUEM_NPROC; k++) rate[k] = err[k] = 0;
   for (size_t i = 0; i < elem->nisotopes; i++) {
     const nuem_isotope *iso = &elem->isotopes[i];
-    double c[3], v, e;
-    nuem_xsec_cevns_coeffs(p->in, iso, E_R, c);
-    fold(p, nuem_kin_e_min(E_R, iso->mass), c, &v, &e);
-    double n = p->tgt->formulas_per_kg * elem->count * iso->abundance;
-    sum += n * v;
-    err += n * e;
+    double c[NUEM_NPROC][3], N[NMOM], e[NMOM], x = nuem_kin_e_min(E_R, iso->mass);
+    nuem_xsec_nuclear_coeffs(p->in, iso, E_R, c);
+    nuem_rate_moments(p, x, N, e);
+    fold_all(N, e, x, p->tgt->formulas_per_kg * elem->count * iso->abundance, c, rate, err);
   }
-  *rate = sum;
-  *abserr = err;
 }

@@ -1,0 +1,68 @@
+/* Atomic models for the electron channel: the process nu + A -> nu + A+ + e-
+ * instead of scattering on free electrons (docs/physics.md, "Atomic
+ * ionization"). Each model gives, per process, a factor on the free-electron
+ * rate of the target; EPA replaces the millicharge term by the
+ * equivalent-photon formula built on the photoabsorption cross section. */
+#ifndef NUEM_ATOMIC_H
+#define NUEM_ATOMIC_H
+
+#include "nuem/config.h"
+#include "nuem/core.h"
+#include "nuem/interaction.h"
+#include "nuem/target.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Order of atomic.model and atomic.extrapolation choices. */
+enum { NUEM_ATOMIC_FREE, NUEM_ATOMIC_STEPPING, NUEM_ATOMIC_EPA, NUEM_ATOMIC_TABLE };
+enum { NUEM_EXTRAP_ERROR, NUEM_EXTRAP_CLAMP, NUEM_EXTRAP_FREE };
+
+typedef struct nuem_atomic nuem_atomic;
+
+typedef struct {
+  int model;
+  const char *table;          /* ratio table file (model = table) */
+  const char *photoabsorption; /* user sigma_gamma file, or "" for built-in */
+  int extrapolation;          /* outside a table's range */
+  double q_min, q_max;        /* EPA log regulator and cut [MeV]; q_max = 0:
+                                 sqrt(2 m_e T) */
+} nuem_atomic_options;
+
+nuem_status nuem_atomic_options_from_config(nuem_context *ctx,
+                                            const nuem_config *cfg,
+                                            nuem_atomic_options *opt);
+/* Build the model for a target and the interaction's properties: checks
+ * that the model applies (EPA and the magnetic moment do not mix) and loads
+ * and validates any table. */
+nuem_status nuem_atomic_new(nuem_context *ctx, const nuem_atomic_options *opt,
+                            const nuem_target *tgt, const nuem_interaction *in,
+                            nuem_atomic **out);
+void nuem_atomic_free(nuem_atomic *a);
+int nuem_atomic_model(const nuem_atomic *a);
+
+/* Electrons per formula unit that can be ionised by T (stepping rule: a
+ * shell counts once T reaches its binding energy; valence shells always). */
+double nuem_atomic_z_eff(const nuem_target *tgt, double T);
+
+/* Check that every table covers [t_lo, t_hi] (if extrapolation = error). */
+nuem_status nuem_atomic_check_range(nuem_context *ctx, const nuem_atomic *a,
+                                    double t_lo, double t_hi);
+
+/* Factors on the free-electron rate of each process at T (f[NUEM_PROC_SM]
+ * … f[NUEM_PROC_R2]); f[NUEM_PROC_TOTAL] is the factor on the q-<r2> cross
+ * term and equals the charge's. For EPA the millicharge factor is 0 and
+ * nuem_atomic_epa_coeffs gives the term. */
+void nuem_atomic_factors(const nuem_atomic *a, double T, double f[NUEM_NPROC]);
+
+/* EPA millicharge cross section per formula unit as c0 + c1/E + c2/E^2:
+ * (2 alpha q^2/pi) (sigma_gamma(T)/T) ln(q_max/q_min) (1 - T/E + T^2/2E^2),
+ * q_max = sqrt(2 m_e T) unless set.
+ * Zero unless the model is EPA. */
+void nuem_atomic_epa_coeffs(const nuem_atomic *a, double T, double c[3]);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

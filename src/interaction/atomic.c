@@ -1,0 +1,306 @@
+/* Atomic models: free electrons, stepping, EPA, user ratio tables. */
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core_internal.h"
+#include "nuem/atomic.h"
+#include "nuem/constants.h"
+
+/* A tabulated function of T, interpolated linearly (ratios) or log-log
+ * (cross sections). */
+typedef struct {
+  size_t n;
+  double *t, *y;
+  int loglog;
+} curve;
+
+struct nuem_atomic {
+  nuem_atomic_options opt;
+  const nuem_target *tgt;
+  const nuem_interaction *in;
+  double z_total;            /* electrons per formula unit */
+  curve ratio[NUEM_NPROC];   /* table model: ratio per process (n = 0: none) */
+  curve *sigma;              /* EPA: photoabsorption per element */
+};
+
+static void curve_free(curve *c) {
+  free(c->t);
+  free(c->y);
+  memset(c, 0, sizeof *c);
+}
+
+/* Value at T; *inside tells whether T lies within the table. */
+static double curve_eval(const curve *c, double T, int *inside) {
+  *inside = T >= c->t[0] && T <= c->t[c->n - 1];
+  if (T <= c->t[0]) return c->y[0];
+  if (T >= c->t[c->n - 1]) return c->y[c->n - 1];
+  size_t lo = 0, hi = c->n - 1;
+  while (hi - lo > 1) {
+    size_t mid = (lo + hi) / 2;
+    if (c->t[mid] <= T) lo = mid; else hi = mid;
+  }
+  if (c->loglog && c->y[lo] > 0 && c->y[hi] > 0)
+    return c->y[lo] * pow(c->y[hi] / c->y[lo], log(T / c->t[lo]) / log(c->t[hi] / c->t[lo]));
+  return c->y[lo] + (c->y[hi] - c->y[lo]) * (T - c->t[lo]) / (c->t[hi] - c->t[lo]);
+}
+
+static nuem_status curve_from_table(nuem_context *ctx, const nuem_table *t, size_t col,
+                                    int loglog, curve *out) {
+  out->n = t->nrows;
+  out->loglog = loglog;
+  out->t = malloc(t->nrows * sizeof(double));
+  out->y = malloc(t->nrows * sizeof(double));
+  if (!out->t || !out->y) {
+    curve_free(out);
+    return nuem_error(ctx, NUEM_ENOMEM, "out of memory for %s", t->origin);
+  }
+  for (size_t r = 0; r < t->nrows; r++) {
+    out->t[r] = nuem_table_get(t, r, 0);
+    out->y[r] = nuem_table_get(t, r, col);
+  }
+  return NUEM_OK;
+}
+
+/* Principal quantum number from a shell name (K = 1, L = 2, ...). */
+static int principal(const char *shell) {
+  static const char letters[] = "KLMNOPQ";
+  const char *p = strchr(letters, toupper((unsigned char)shell[0]));
+  return p ? (int)(p - letters) + 1 : 0;
+}
+
+double nuem_atomic_z_eff(const nuem_target *tgt, double T) {
+  double z = 0;
+  for (size_t i = 0; i < tgt->nelements; i++) {
+    const nuem_element *el = &tgt->elements[i];
+    int valence = 0;
+    for (size_t k = 0; k < el->nshells; k++)
+      if (principal(el->shells[k].name) > valence) valence = principal(el->shells[k].name);
+    int n = 0;
+    for (size_t k = 0; k < el->nshells; k++)
+      if (principal(el->shells[k].name) == valence || T >= el->shells[k].binding)
+        n += el->shells[k].electrons;
+    z += el->count * n;
+  }
+  return z;
+}
+
+nuem_status nuem_atomic_options_from_config(nuem_context *ctx,
+                                            const nuem_config *cfg,
+                                            nuem_atomic_options *opt) {
+  opt->model = nuem_config_choice(cfg, NUEM_P_ATOMIC_MODEL);
+  opt->table = opt->model == NUEM_ATOMIC_TABLE ? nuem_config_text(cfg, NUEM_P_ATOMIC_TABLE) : "";
+  opt->photoabsorption = "";
+  opt->extrapolation = NUEM_EXTRAP_ERROR;
+  opt->q_min = opt->q_max = 0;
+  if (opt->model == NUEM_ATOMIC_EPA) {
+    opt->photoabsorption = nuem_config_text(cfg, NUEM_P_ATOMIC_PHOTOABSORPTION);
+    opt->q_min = nuem_config_number(cfg, NUEM_P_ATOMIC_Q_MIN);
+    opt->q_max = nuem_config_is_set(cfg, NUEM_P_ATOMIC_Q_MAX)
+                     ? nuem_config_number(cfg, NUEM_P_ATOMIC_Q_MAX) : 0.0;
+  }
+  if (opt->model == NUEM_ATOMIC_EPA || opt->model == NUEM_ATOMIC_TABLE)
+    opt->extrapolation = nuem_config_choice(cfg, NUEM_P_ATOMIC_EXTRAPOLATION);
+  if (opt->model == NUEM_ATOMIC_TABLE && !*opt->table)
+    return nuem_error(ctx, NUEM_ECONFIG, "atomic.model = table needs atomic.table, "
+                      "a file of ratios sigma_atomic/sigma_free versus T "
+                      "(format: docs/physics.md)");
+  return NUEM_OK;
+}
+
+/* The ratio table: columns T and sm/mu/q/r2, each optionally suffixed with
+ * a flavour (q_antinue); the flavour-specific column wins. */
+static nuem_status load_ratio_table(nuem_context *ctx, nuem_atomic *a) {
+  nuem_table t;
+  NUEM_TRY(nuem_table_read(ctx, a->opt.table, &t));
+  nuem_status s = NUEM_OK;
+  nuem_unit energy;
+  nuem_unit_parse(ctx, "keV", "", &energy);
+  if (!t.names || t.ncols < 2)
+    s = nuem_error(ctx, NUEM_EPARSE, "%s: a ratio table needs a '# columns: T sm mu q r2' "
+                   "line naming T and the processes", t.origin);
+  else if (!nuem_dim_equal(t.units[0].dim, energy.dim))
+    s = nuem_error(ctx, NUEM_EUNIT, "%s: the first column (T) needs an energy unit in a "
+                   "'# units:' line, e.g. '# units: keV 1 1 1 1'", t.origin);
+  if (!s) s = nuem_table_check_column(ctx, &t, 0, 1, 1);
+  for (size_t c = 1; !s && c < t.ncols; c++) s = nuem_table_check_column(ctx, &t, c, 0, 1);
+  const double strengths[NUEM_NPROC] = {1, a->in->mu, a->in->q, a->in->r2, 0};
+  for (int p = 0; !s && p < NUEM_PROC_TOTAL; p++) {
+    char specific[64];
+    snprintf(specific, sizeof specific, "%s_%s", nuem_process_name(p),
+             nuem_flavour_name(a->in->flavour));
+    long col = nuem_table_column(&t, specific);
+    if (col < 0) col = nuem_table_column(&t, nuem_process_name(p));
+    if (col < 1) {
+      if (strengths[p] != 0)
+        s = nuem_error(ctx, NUEM_EPARSE, "%s: no column '%s' or '%s' for the %s process, "
+                       "which this run needs", t.origin, nuem_process_name(p), specific,
+                       nuem_process_name(p));
+      continue;
+    }
+    s = curve_from_table(ctx, &t, (size_t)col, 0, &a->ratio[p]);
+  }
+  nuem_table_free(&t);
+  return s;
+}
+
+static nuem_status load_photoabsorption(nuem_context *ctx, nuem_atomic *a) {
+  a->sigma = calloc(a->tgt->nelements, sizeof *a->sigma);
+  if (!a->sigma) return nuem_error(ctx, NUEM_ENOMEM, "out of memory");
+  const char *user = a->opt.photoabsorption;
+  if (*user && a->tgt->nelements != 1)
+    return nuem_error(ctx, NUEM_ECONFIG, "atomic.photoabsorption gives one table, but "
+                      "target %s has %zu elements", a->tgt->name, a->tgt->nelements);
+  for (size_t i = 0; i < a->tgt->nelements; i++) {
+    nuem_table t;
+    if (*user) {
+      NUEM_TRY(nuem_table_read(ctx, user, &t));
+    } else {
+      char name[64];
+      size_t len;
+      snprintf(name, sizeof name, "photoabsorption/%s.dat", a->tgt->elements[i].symbol);
+      const char *text = nuem_data_find(name, &len);
+      if (!text)
+        return nuem_error(ctx, NUEM_ECONFIG, "atomic.model = epa: nuem has no "
+                          "photoabsorption table for %s; give one with "
+                          "atomic.photoabsorption (columns E sigma, '# units: eV cm2')",
+                          a->tgt->elements[i].symbol);
+      NUEM_TRY(nuem_table_parse(ctx, text, len, name, &t));
+    }
+    nuem_unit e, area;
+    nuem_unit_parse(ctx, "eV", "", &e);
+    nuem_unit_parse(ctx, "cm2", "", &area);
+    nuem_status s = NUEM_OK;
+    if (t.ncols != 2 || !nuem_dim_equal(t.units[0].dim, e.dim) ||
+        !nuem_dim_equal(t.units[1].dim, area.dim))
+      s = nuem_error(ctx, NUEM_EUNIT, "%s: a photoabsorption table has two columns, E "
+                     "and sigma, with a line such as '# units: eV cm2'", t.origin);
+    if (!s) s = nuem_table_check_column(ctx, &t, 0, 1, 1);
+    if (!s) s = nuem_table_check_column(ctx, &t, 1, 0, 1);
+    if (!s) s = curve_from_table(ctx, &t, 1, 1, &a->sigma[i]);
+    nuem_table_free(&t);
+    NUEM_TRY(s);
+  }
+  return NUEM_OK;
+}
+
+nuem_status nuem_atomic_new(nuem_context *ctx, const nuem_atomic_options *opt,
+                            const nuem_target *tgt, const nuem_interaction *in,
+                            nuem_atomic **out) {
+  if (opt->model == NUEM_ATOMIC_EPA && in->mu != 0)
+    return nuem_error(ctx, NUEM_ECONFIG,
+                      "atomic.model = epa cannot describe the magnetic moment: the "
+                      "equivalent-photon enhancement does not hold for helicity-flip "
+                      "scattering (Voloshin PRL 105, 201801 (2010); Kouzakov, "
+                      "Studenikin & Voloshin PRD 83, 113001 (2011)). Use stepping, "
+                      "or set physics.mu_nu = 0 muB for an EPA millicharge study");
+  if (opt->model == NUEM_ATOMIC_EPA &&
+      !(opt->q_min > 0 && (opt->q_max == 0 || opt->q_max > opt->q_min)))
+    return nuem_error(ctx, NUEM_ERANGE, "atomic.q_max must exceed atomic.q_min > 0 "
+                      "(the EPA logarithm ln(q_max/q_min))");
+  nuem_atomic *a = calloc(1, sizeof *a);
+  if (!a) return nuem_error(ctx, NUEM_ENOMEM, "out of memory");
+  a->opt = *opt;
+  a->tgt = tgt;
+  a->in = in;
+  for (size_t i = 0; i < tgt->nelements; i++)
+    a->z_total += tgt->elements[i].count * tgt->elements[i].Z;
+  nuem_status s = NUEM_OK;
+  if (opt->model == NUEM_ATOMIC_TABLE) s = load_ratio_table(ctx, a);
+  if (opt->model == NUEM_ATOMIC_EPA) s = load_photoabsorption(ctx, a);
+  if (s) {
+    nuem_atomic_free(a);
+    return s;
+  }
+  *out = a;
+  return NUEM_OK;
+}
+
+void nuem_atomic_free(nuem_atomic *a) {
+  if (!a) return;
+  for (int p = 0; p < NUEM_NPROC; p++) curve_free(&a->ratio[p]);
+  for (size_t i = 0; a->sigma && i < a->tgt->nelements; i++) curve_free(&a->sigma[i]);
+  free(a->sigma);
+  free(a);
+}
+
+int nuem_atomic_model(const nuem_atomic *a) { return a->opt.model; }
+
+static nuem_status range_of(nuem_context *ctx, const curve *c, const char *what,
+                            double lo, double hi) {
+  if (c->n && (lo < c->t[0] || hi > c->t[c->n - 1]))
+    return nuem_error(ctx, NUEM_ERANGE,
+                      "the %s table covers T = %g to %g keV, but %g to %g keV is "
+                      "asked for; extend the table or set atomic.extrapolation = "
+                      "clamp or free", what, c->t[0] * 1e3, c->t[c->n - 1] * 1e3,
+                      lo * 1e3, hi * 1e3);
+  return NUEM_OK;
+}
+
+nuem_status nuem_atomic_check_range(nuem_context *ctx, const nuem_atomic *a,
+                                    double t_lo, double t_hi) {
+  if (a->opt.extrapolation != NUEM_EXTRAP_ERROR) return NUEM_OK;
+  for (int p = 0; p < NUEM_NPROC; p++)
+    NUEM_TRY(range_of(ctx, &a->ratio[p], "ratio", t_lo, t_hi));
+  for (size_t i = 0; a->sigma && i < a->tgt->nelements; i++)
+    NUEM_TRY(range_of(ctx, &a->sigma[i], "photoabsorption", t_lo, t_hi));
+  return NUEM_OK;
+}
+
+void nuem_atomic_factors(const nuem_atomic *a, double T, double f[NUEM_NPROC]) {
+  double step = nuem_atomic_z_eff(a->tgt, T) / a->z_total;
+  for (int p = 0; p < NUEM_NPROC; p++) f[p] = 1.0;
+  switch (a->opt.model) {
+  case NUEM_ATOMIC_STEPPING:
+    for (int p = 0; p < NUEM_NPROC; p++) f[p] = step;
+    break;
+  case NUEM_ATOMIC_EPA: {
+    /* SM, moment (zero here) and radius by stepping; the charge by EPA,
+     * outside the photoabsorption table as the extrapolation says. */
+    for (int p = 0; p < NUEM_NPROC; p++) f[p] = step;
+    int inside = 1;
+    for (size_t i = 0; i < a->tgt->nelements; i++) {
+      int in_i;
+      curve_eval(&a->sigma[i], T, &in_i);
+      inside &= in_i;
+    }
+    f[NUEM_PROC_Q] = inside || a->opt.extrapolation != NUEM_EXTRAP_FREE ? 0.0 : step;
+    break;
+  }
+  case NUEM_ATOMIC_TABLE:
+    for (int p = 0; p < NUEM_PROC_TOTAL; p++) {
+      if (!a->ratio[p].n) continue;
+      int inside;
+      double r = curve_eval(&a->ratio[p], T, &inside);
+      f[p] = inside || a->opt.extrapolation == NUEM_EXTRAP_CLAMP ? r : 1.0;
+    }
+    break;
+  default:
+    break;
+  }
+  f[NUEM_PROC_TOTAL] = f[NUEM_PROC_Q]; /* the q-<r2> cross term follows the charge */
+}
+
+void nuem_atomic_epa_coeffs(const nuem_atomic *a, double T, double c[3]) {
+  c[0] = c[1] = c[2] = 0;
+  if (a->opt.model != NUEM_ATOMIC_EPA || a->in->q == 0) return;
+  double sigma = 0;
+  int all_inside = 1;
+  for (size_t i = 0; i < a->tgt->nelements; i++) {
+    int inside;
+    sigma += a->tgt->elements[i].count * curve_eval(&a->sigma[i], T, &inside);
+    all_inside &= inside;
+  }
+  if (!all_inside && a->opt.extrapolation == NUEM_EXTRAP_FREE) return;
+  /* distant collisions: q from the regulator up to sqrt(2 m_e T) (or q_max) */
+  double q_max = a->opt.q_max > 0 ? a->opt.q_max : sqrt(2.0 * NUEM_ME * T);
+  double log_term = log(q_max / a->opt.q_min);
+  if (log_term <= 0) return;
+  double k = 2.0 * NUEM_ALPHA * a->in->q * a->in->q / NUEM_PI * sigma / T * log_term;
+  /* the fermion's photon spectrum: (1 + (1 - y)^2)/2 = 1 - T/E + T^2/(2E^2) */
+  c[0] = k;
+  c[1] = -k * T;
+  c[2] = k * T * T / 2.0;
+}
