@@ -135,6 +135,18 @@ static void stepping(void **state) {
     assert_rel(nuem_atomic_z_eff(ge, edge[i] * 1e-6) - nuem_atomic_z_eff(ge, edge[i] * 0.999e-6),
                occ[i], 0);
   nuem_target_free(ge);
+  /* every shipped target has shells: all electrons above the highest K edge
+   * (Cs 36.0 keV), only the valence ones at 1 eV */
+  static const char *const names[] = {"Si", "Ar", "Xe", "CsI", "NaI"};
+  static const double ztot[] = {14, 18, 54, 108, 64};
+  for (int i = 0; i < 5; i++) {
+    nuem_target *t;
+    assert_int_equal(nuem_target_new(ctx, names[i], &t), NUEM_OK);
+    assert_rel(nuem_atomic_z_eff(t, 0.2), ztot[i], 0);
+    double low = nuem_atomic_z_eff(t, 1e-6);
+    assert_true(low > 0 && low < ztot[i]);
+    nuem_target_free(t);
+  }
 }
 
 static nuem_atomic *make_atomic(int model, const char *table, nuem_target *tgt,
