@@ -39,8 +39,8 @@ static int baseline_row(nuem_rate_direct *d, const nuem_spectrum_plan *p, double
   }
   elec_total += f[NUEM_PROC_TOTAL] * (r[NUEM_PROC_TOTAL] - r[0] - r[1] - r[2] - r[3]);
   for (size_t el = 0; el < p->tgt->nelements; el++) {
-    double E_R = nuem_lindhard_recoil(&p->quench[el], T);
-    double jac = nuem_lindhard_jacobian(&p->quench[el], E_R);
+    double E_R, jac;
+    if (!nuem_quenching_invert(p->quench, el, T, &E_R, &jac)) continue;
     for (int k = 0; k < NUEM_NPROC; k++) {
       if (nuem_rate_nuclear_direct(d, k, el, E_R, &r[k], &err)) return 1;
       if (k < NUEM_PROC_TOTAL) row[NUEM_COL_NUCL_SM + k] += r[k] / jac * NUEM_PER_KEV_DAY;

@@ -105,9 +105,58 @@ typedef enum {
     "EPA upper momentum (times c); none: sqrt(2 m_e T), where distant "       \
     "collisions end")                                                          \
   X(DETECTOR_QUENCHING, "detector", "quenching", CHOICE, "lindhard",           \
-    "lindhard", ANY, "Quenching model for nuclear recoils")                    \
+    "lindhard|table", ANY, "Quenching model for nuclear recoils")              \
   X(DETECTOR_QUENCHING_K, "detector", "quenching_k", NUMBER, "0.162", "1",     \
     POSITIVE, "Lindhard k (0.162: CONUS, Bonhomme et al. EPJC 82 815)")        \
+  X(DETECTOR_QUENCHING_TABLE, "detector", "quenching_table", TEXT, "", "",     \
+    ANY, "Quenching table: columns E_R and Q (quenching = table)")             \
+  X(DETECTOR_QUENCHING_CUTOFF, "detector", "quenching_cutoff", NUMBER, "0 eV", \
+    "eV", NONNEG, "Nuclear recoils below this energy give no signal")          \
+  X(DETECTOR_RESOLUTION, "detector", "resolution", CHOICE, "formula",          \
+    "formula|table", ANY,                                                      \
+    "Energy resolution: sigma^2 = sigma0^2 + fano pair_energy E, or a table")  \
+  X(DETECTOR_SIGMA0, "detector", "sigma0", NUMBER, "50 eV", "eV", NONNEG,      \
+    "Pedestal noise sigma0 (PHYSICS.md section 7 example)")                    \
+  X(DETECTOR_FANO, "detector", "fano", NUMBER, "0.11", "1", NONNEG,            \
+    "Fano factor (Ge: about 0.11)")                                            \
+  X(DETECTOR_PAIR_ENERGY, "detector", "pair_energy", NUMBER, "2.96 eV", "eV",  \
+    POSITIVE, "Energy per electron-hole pair (Ge at 77 K: 2.96 eV)")          \
+  X(DETECTOR_RESOLUTION_TABLE, "detector", "resolution_table", TEXT, "", "",   \
+    ANY, "Resolution table: columns E and sigma (resolution = table)")         \
+  X(DETECTOR_EFFICIENCY, "detector", "efficiency", CHOICE, "none",             \
+    "none|erf|table", ANY,                                                     \
+    "Trigger/selection efficiency versus measured energy")                     \
+  X(DETECTOR_EFFICIENCY_THRESHOLD, "detector", "efficiency_threshold", NUMBER, \
+    "0 eV", "eV", NONNEG, "erf efficiency: energy of half the plateau")        \
+  X(DETECTOR_EFFICIENCY_WIDTH, "detector", "efficiency_width", NUMBER,         \
+    "50 eV", "eV", POSITIVE, "erf efficiency: width (sigma)")                  \
+  X(DETECTOR_EFFICIENCY_PLATEAU, "detector", "efficiency_plateau", NUMBER,     \
+    "1", "1", NONNEG, "erf efficiency: plateau (0 to 1)")                      \
+  X(DETECTOR_EFFICIENCY_TABLE, "detector", "efficiency_table", TEXT, "", "",   \
+    ANY, "Efficiency table: columns E and efficiency in [0, 1]")               \
+  X(DETECTOR_THRESHOLD, "detector", "threshold", NUMBER, "0 eV", "eV", NONNEG, \
+    "Analysis threshold on the measured energy")                               \
+  X(DETECTOR_BINS, "detector", "bins", TEXT, "", "", ANY,                      \
+    "Measured-energy bins LO:HI:N, e.g. 0.2keV:2.2keV:20 (empty: none)")      \
+  X(DETECTOR_BIN_EDGES, "detector", "bin_edges", TEXT, "", "", ANY,            \
+    "Explicit bin edges, increasing, one unit at the end: 0.2 0.5 1 2 keV")   \
+  X(DETECTOR_EXPOSURE, "detector", "exposure", NUMBER, "1 kg*day", "kg*day",   \
+    POSITIVE, "Reactor-ON exposure (mass times live time)")                    \
+  X(DETECTOR_EXPOSURE_OFF, "detector", "exposure_off", NUMBER, "0 kg*day",     \
+    "kg*day", NONNEG, "Reactor-OFF exposure (0: no OFF period)")              \
+  X(DETECTOR_RESPONSE_MATRIX, "detector", "response_matrix", TEXT, "", "",     \
+    ANY, "Use this response matrix (from `nuem response`) instead of the "    \
+    "resolution/efficiency/bins keys")                                         \
+  X(BACKGROUND_FLAT, "background", "flat", NUMBER, "0 /kg/keV/day",            \
+    "/kg/keV/day", NONNEG, "Flat background in measured energy")              \
+  X(BACKGROUND_TABLE, "background", "table", TEXT, "", "", ANY,                \
+    "Background table: columns E and rate (/kg/keV/day), measured energy")     \
+  X(BACKGROUND_K_LINE, "background", "k_line", NUMBER, "0 /kg/day",            \
+    "/kg/day", NONNEG, "Cosmogenic K-shell X-ray line at 10.37 keV (Ga)")      \
+  X(BACKGROUND_L_TO_K, "background", "l_to_k", NUMBER, "0.117", "1", NONNEG,  \
+    "L/K intensity ratio (L line at 1.30 keV)")                                \
+  X(BACKGROUND_M_TO_L, "background", "m_to_l", NUMBER, "0.16", "1", NONNEG,    \
+    "M/L intensity ratio (M line at 0.16 keV)")                                \
   X(OUTPUT_T_MIN, "output", "t_min", NUMBER, "10 eV", "keV", POSITIVE,         \
     "Lowest measurable energy T in the spectrum")                              \
   X(OUTPUT_T_MAX, "output", "t_max", NUMBER, "100 keV", "keV", POSITIVE,       \
@@ -119,6 +168,9 @@ typedef enum {
     "upper end)")                                                              \
   X(OUTPUT_SPACING, "output", "spacing", CHOICE, "log", "log|linear", ANY,     \
     "Spacing of the T values")                                                 \
+  X(OUTPUT_KIND, "output", "kind", CHOICE, "auto", "auto|true|measured", ANY,  \
+    "Spectrum to print: true dR/dT, measured counts per bin, or auto "        \
+    "(measured when bins are given)")                                          \
   X(OUTPUT_ERRORS, "output", "errors", CHOICE, "off", "off|on", ANY,           \
     "Add columns with each rate's numerical error estimate")                   \
   X(NUMERICS_REL_TOL, "numerics", "rel_tol", NUMBER, "1e-9", "1", POSITIVE,    \

@@ -67,7 +67,7 @@ typedef struct {
   nuem_interaction in;
   nuem_atomic *atomic;
   nuem_rate_plan *plan;
-  nuem_lindhard *quench; /* one per element of the target */
+  nuem_quenching *quench;
 } nuem_spectrum_plan;
 
 /* Column names and units of the spectrum table. */

@@ -19,14 +19,7 @@ nuem_status nuem_spectrum_plan_new(nuem_context *ctx, const nuem_config *cfg,
   if (!s) s = nuem_rate_plan_new(ctx, p->src, p->tgt, &p->in,
                                  nuem_config_number(cfg, NUEM_P_NUMERICS_REL_TOL),
                                  &p->plan);
-  if (!s) {
-    nuem_config_choice(cfg, NUEM_P_DETECTOR_QUENCHING); /* lindhard: the only model */
-    double k = nuem_config_number(cfg, NUEM_P_DETECTOR_QUENCHING_K);
-    p->quench = calloc(p->tgt->nelements, sizeof *p->quench);
-    if (!p->quench) s = nuem_error(ctx, NUEM_ENOMEM, "out of memory");
-    for (size_t i = 0; !s && i < p->tgt->nelements; i++)
-      p->quench[i] = (nuem_lindhard){k, p->tgt->elements[i].Z};
-  }
+  if (!s) s = nuem_quenching_init(ctx, cfg, p->tgt, &p->quench);
   if (s) nuem_spectrum_plan_free(p);
   return s;
 }
@@ -36,7 +29,7 @@ void nuem_spectrum_plan_free(nuem_spectrum_plan *p) {
   nuem_atomic_free(p->atomic);
   nuem_target_free(p->tgt);
   nuem_source_free(p->src);
-  free(p->quench);
+  nuem_quenching_free(p->quench);
   memset(p, 0, sizeof *p);
 }
 
@@ -76,9 +69,8 @@ static double nuclear_row(const nuem_spectrum_plan *p, double T, double *row,
   double total = 0;
   for (int k = 0; k < NUEM_PROC_TOTAL; k++) row[k] = err[k] = 0;
   for (size_t el = 0; el < p->tgt->nelements; el++) {
-    double E_R = nuem_lindhard_recoil(&p->quench[el], T);
-    double jac = nuem_lindhard_jacobian(&p->quench[el], E_R);
-    double r[NUEM_NPROC], e[NUEM_NPROC];
+    double E_R, jac, r[NUEM_NPROC], e[NUEM_NPROC];
+    if (!nuem_quenching_invert(p->quench, el, T, &E_R, &jac)) continue;
     nuem_rate_nuclear(p->plan, el, E_R, r, e);
     for (int k = 0; k < NUEM_PROC_TOTAL; k++) {
       row[k] += r[k] / jac;

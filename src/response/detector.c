@@ -1,0 +1,236 @@
+/* Resolution, efficiency, threshold, bins and exposure of a detector. */
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core_internal.h"
+#include "nuem/response.h"
+
+enum { RES_FORMULA, RES_TABLE };
+enum { EFF_NONE, EFF_ERF, EFF_TABLE };
+
+typedef struct {
+  size_t n;
+  double *x, *y;
+} lin_table;
+
+struct nuem_detector {
+  int resolution;
+  double sigma0, fano, pair_energy;
+  lin_table res_table;
+  int efficiency;
+  double eff_threshold, eff_width, eff_plateau;
+  lin_table eff_table;
+  double threshold;
+  size_t nbins;
+  double *edges;
+  double exposure, exposure_off;
+};
+
+static double lin_eval(const lin_table *t, double x) {
+  if (x <= t->x[0]) return t->y[0];
+  if (x >= t->x[t->n - 1]) return t->y[t->n - 1];
+  size_t lo = 0, hi = t->n - 1;
+  while (hi - lo > 1) {
+    size_t mid = (lo + hi) / 2;
+    if (t->x[mid] <= x) lo = mid; else hi = mid;
+  }
+  return t->y[lo] + (t->y[hi] - t->y[lo]) * (x - t->x[lo]) / (t->x[hi] - t->x[lo]);
+}
+
+/* A two-column table E, y with an energy first column and y in [lo, hi]. */
+static nuem_status load_lin_table(nuem_context *ctx, const char *key, const char *path,
+                                  const char *y_unit, double lo, double hi,
+                                  lin_table *out) {
+  if (!*path)
+    return nuem_error(ctx, NUEM_ECONFIG, "detector.%s is needed for this model: a file "
+                      "with columns E and the value, '# units: keV %s'", key, y_unit);
+  nuem_table t;
+  NUEM_TRY(nuem_table_read(ctx, path, &t));
+  nuem_unit e, y;
+  nuem_unit_parse(ctx, "keV", "", &e);
+  nuem_unit_parse(ctx, y_unit, "", &y);
+  nuem_status s = NUEM_OK;
+  if (t.ncols != 2 || !nuem_dim_equal(t.units[0].dim, e.dim) ||
+      !nuem_dim_equal(t.units[1].dim, y.dim))
+    s = nuem_error(ctx, NUEM_EUNIT, "%s: expected two columns with '# units: keV %s'",
+                   path, y_unit);
+  if (!s && t.nrows < 2) s = nuem_error(ctx, NUEM_EPARSE, "%s: needs at least 2 rows", path);
+  if (!s) s = nuem_table_check_column(ctx, &t, 0, 1, 1);
+  for (size_t r = 0; !s && r < t.nrows; r++) {
+    double v = nuem_table_get(&t, r, 1);
+    if (v < lo || v > hi)
+      s = nuem_error(ctx, NUEM_ERANGE, "%s: data row %zu: %g lies outside [%g, %g]",
+                     path, r + 1, v / y.factor, lo / y.factor, hi / y.factor);
+  }
+  if (!s) {
+    out->n = t.nrows;
+    out->x = malloc(t.nrows * sizeof(double));
+    out->y = malloc(t.nrows * sizeof(double));
+    if (!out->x || !out->y) s = NUEM_ENOMEM;
+    for (size_t r = 0; !s && r < t.nrows; r++) {
+      out->x[r] = nuem_table_get(&t, r, 0);
+      out->y[r] = nuem_table_get(&t, r, 1);
+    }
+  }
+  nuem_table_free(&t);
+  return s;
+}
+
+static nuem_status bad_bins(nuem_context *ctx, const char *key, const char *text,
+                            const char *why) {
+  return nuem_error(ctx, NUEM_ECONFIG, "detector.%s = '%s': %s", key, text, why);
+}
+
+/* "LO:HI:N" with units on LO and HI. */
+static nuem_status parse_bins(nuem_context *ctx, const char *text, nuem_detector *d) {
+  char lo_s[64], hi_s[64], n_s[32];
+  if (sscanf(text, " %63[^:]:%63[^:]:%31s", lo_s, hi_s, n_s) != 3)
+    return bad_bins(ctx, "bins", text, "write LO:HI:N, e.g. 0.2keV:2.2keV:20");
+  double lo, hi;
+  NUEM_TRY(nuem_quantity_parse(ctx, lo_s, "keV", "detector.bins (lower edge)", &lo));
+  NUEM_TRY(nuem_quantity_parse(ctx, hi_s, "keV", "detector.bins (upper edge)", &hi));
+  char *end;
+  long n = strtol(n_s, &end, 10);
+  if (*end || n < 1 || n > 100000)
+    return bad_bins(ctx, "bins", text, "N must be a whole number from 1 to 100000");
+  if (!(hi > lo)) return bad_bins(ctx, "bins", text, "the upper edge must exceed the lower");
+  d->nbins = (size_t)n;
+  if (!(d->edges = malloc((d->nbins + 1) * sizeof(double)))) return NUEM_ENOMEM;
+  for (size_t i = 0; i <= d->nbins; i++) d->edges[i] = lo + (hi - lo) * (double)i / (double)n;
+  return NUEM_OK;
+}
+
+/* "0.2 0.5 1 2 keV": numbers, then one energy unit. */
+static nuem_status parse_edges(nuem_context *ctx, const char *text, nuem_detector *d) {
+  size_t cap = 16, n = 0;
+  double *e = malloc(cap * sizeof *e);
+  const char *p = text;
+  while (e) {
+    while (isspace((unsigned char)*p)) p++;
+    char *end;
+    errno = 0;
+    double x = strtod(p, &end);
+    if (end == p) break;
+    if (!isfinite(x) || errno) { free(e); return bad_bins(ctx, "bin_edges", text, "not a finite number"); }
+    if (n == cap) {
+      double *g = realloc(e, 2 * cap * sizeof *g);
+      if (!g) { free(e); return NUEM_ENOMEM; }
+      e = g, cap *= 2;
+    }
+    e[n++] = x;
+    p = end;
+  }
+  if (!e) return NUEM_ENOMEM;
+  nuem_unit u;
+  nuem_status s = n < 2 ? bad_bins(ctx, "bin_edges", text, "give at least two edges")
+                        : nuem_unit_parse(ctx, p, "detector.bin_edges (the unit after the "
+                                                  "numbers, e.g. '0.2 0.5 1 keV')", &u);
+  nuem_unit kev;
+  nuem_unit_parse(ctx, "keV", "", &kev);
+  if (!s && !nuem_dim_equal(u.dim, kev.dim))
+    s = bad_bins(ctx, "bin_edges", text, "the unit must be an energy");
+  for (size_t i = 0; !s && i < n; i++) {
+    e[i] *= u.factor;
+    if (i && !(e[i] > e[i - 1]))
+      s = bad_bins(ctx, "bin_edges", text, "the edges must increase strictly");
+  }
+  if (s) { free(e); return s; }
+  d->edges = e;
+  d->nbins = n - 1;
+  return NUEM_OK;
+}
+
+nuem_status nuem_detector_init(nuem_context *ctx, const nuem_config *cfg,
+                               nuem_detector **out) {
+  nuem_detector *d = calloc(1, sizeof *d);
+  if (!d) return nuem_error(ctx, NUEM_ENOMEM, "out of memory");
+  nuem_status s = NUEM_OK;
+  d->resolution = nuem_config_choice(cfg, NUEM_P_DETECTOR_RESOLUTION);
+  if (d->resolution == RES_FORMULA) {
+    d->sigma0 = nuem_config_number(cfg, NUEM_P_DETECTOR_SIGMA0);
+    d->fano = nuem_config_number(cfg, NUEM_P_DETECTOR_FANO);
+    d->pair_energy = nuem_config_number(cfg, NUEM_P_DETECTOR_PAIR_ENERGY);
+  } else {
+    s = load_lin_table(ctx, "resolution_table", nuem_config_text(cfg, NUEM_P_DETECTOR_RESOLUTION_TABLE),
+                       "eV", 0, INFINITY, &d->res_table);
+  }
+  d->efficiency = nuem_config_choice(cfg, NUEM_P_DETECTOR_EFFICIENCY);
+  if (!s && d->efficiency == EFF_ERF) {
+    d->eff_threshold = nuem_config_number(cfg, NUEM_P_DETECTOR_EFFICIENCY_THRESHOLD);
+    d->eff_width = nuem_config_number(cfg, NUEM_P_DETECTOR_EFFICIENCY_WIDTH);
+    d->eff_plateau = nuem_config_number(cfg, NUEM_P_DETECTOR_EFFICIENCY_PLATEAU);
+    if (d->eff_plateau > 1)
+      s = nuem_error(ctx, NUEM_ERANGE, "detector.efficiency_plateau = %g must lie in [0, 1]",
+                     d->eff_plateau);
+  } else if (!s && d->efficiency == EFF_TABLE) {
+    s = load_lin_table(ctx, "efficiency_table", nuem_config_text(cfg, NUEM_P_DETECTOR_EFFICIENCY_TABLE),
+                       "1", 0, 1, &d->eff_table);
+  }
+  d->threshold = nuem_config_number(cfg, NUEM_P_DETECTOR_THRESHOLD);
+  const char *bins = nuem_config_text(cfg, NUEM_P_DETECTOR_BINS);
+  const char *edges = nuem_config_text(cfg, NUEM_P_DETECTOR_BIN_EDGES);
+  if (!s && *bins && *edges)
+    s = nuem_error(ctx, NUEM_ECONFIG, "give detector.bins or detector.bin_edges, not both");
+  if (!s && *bins) s = parse_bins(ctx, bins, d);
+  if (!s && *edges) s = parse_edges(ctx, edges, d);
+  d->exposure = nuem_config_number(cfg, NUEM_P_DETECTOR_EXPOSURE);
+  d->exposure_off = nuem_config_number(cfg, NUEM_P_DETECTOR_EXPOSURE_OFF);
+  if (!s && d->efficiency == EFF_TABLE && d->nbins &&
+      (d->eff_table.x[0] > d->edges[0] || d->eff_table.x[d->eff_table.n - 1] < d->edges[d->nbins]))
+    s = nuem_error(ctx, NUEM_ERANGE, "the efficiency table covers %g to %g keV but the bins "
+                   "span %g to %g keV; extend the table", d->eff_table.x[0] * 1e3,
+                   d->eff_table.x[d->eff_table.n - 1] * 1e3, d->edges[0] * 1e3,
+                   d->edges[d->nbins] * 1e3);
+  if (s) {
+    nuem_detector_free(d);
+    return s;
+  }
+  *out = d;
+  return NUEM_OK;
+}
+
+void nuem_detector_free(nuem_detector *d) {
+  if (!d) return;
+  free(d->res_table.x);
+  free(d->res_table.y);
+  free(d->eff_table.x);
+  free(d->eff_table.y);
+  free(d->edges);
+  free(d);
+}
+
+double nuem_detector_sigma(const nuem_detector *d, double E) {
+  if (d->resolution == RES_TABLE) return lin_eval(&d->res_table, E); /* clamped outside */
+  double var = d->sigma0 * d->sigma0 + d->fano * d->pair_energy * (E > 0 ? E : 0);
+  return sqrt(var);
+}
+
+double nuem_detector_efficiency(const nuem_detector *d, double E) {
+  if (E < d->threshold) return 0.0;
+  switch (d->efficiency) {
+  case EFF_ERF:
+    return d->eff_plateau * 0.5 * erfc(-(E - d->eff_threshold) / (sqrt(2.0) * d->eff_width));
+  case EFF_TABLE:
+    return lin_eval(&d->eff_table, E);
+  default:
+    return 1.0;
+  }
+}
+
+size_t nuem_detector_bins(const nuem_detector *d, const double **edges) {
+  *edges = d->edges;
+  return d->nbins;
+}
+
+double nuem_detector_exposure(const nuem_detector *d) { return d->exposure; }
+double nuem_detector_exposure_off(const nuem_detector *d) { return d->exposure_off; }
+
+int nuem_detector_has_efficiency(const nuem_detector *d) {
+  return d->efficiency != EFF_NONE;
+}
+
+double nuem_detector_threshold(const nuem_detector *d) { return d->threshold; }

@@ -1,0 +1,212 @@
+/* The response matrix: true electron-equivalent energy bins -> measured bins. */
+#include <gsl/gsl_integration.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core_internal.h"
+#include "nuem/response.h"
+
+#define NSIGMA 8.0 /* Gaussian tails beyond 8 sigma (6e-16) are dropped */
+
+static double normal_cdf(double z) { return 0.5 * erfc(-z / sqrt(2.0)); }
+
+/* ∫_a^b eff(x) Gauss(x; E, sigma) dx by Gauss-Legendre on pieces <= sigma. */
+static double smeared_efficiency(const nuem_detector *d, double E, double sigma,
+                                 double a, double b) {
+  static const double x8[4] = {0.1834346424956498, 0.5255324099163290,
+                               0.7966664774136267, 0.9602898564975363};
+  static const double w8[4] = {0.3626837833783620, 0.3137066458778873,
+                               0.2223810344533745, 0.1012285362903763};
+  int pieces = (int)ceil((b - a) / sigma);
+  if (pieces < 1) pieces = 1;
+  double h = (b - a) / pieces, sum = 0;
+  for (int k = 0; k < pieces; k++) {
+    double mid = a + (k + 0.5) * h, half = 0.5 * h;
+    for (int i = 0; i < 4; i++)
+      for (int sgn = -1; sgn <= 1; sgn += 2) {
+        double x = mid + sgn * half * x8[i], z = (x - E) / sigma;
+        sum += w8[i] * half * nuem_detector_efficiency(d, x) * exp(-0.5 * z * z);
+      }
+  }
+  return sum / (sigma * sqrt(2.0 * 3.14159265358979323846));
+}
+
+void nuem_response_row(const nuem_detector *d, double E, const double *edges,
+                       size_t nmeas, double *row) {
+  double sigma = nuem_detector_sigma(d, E), thr = nuem_detector_threshold(d);
+  int eff = nuem_detector_has_efficiency(d);
+  for (size_t j = 0; j < nmeas; j++) {
+    double a = fmax(edges[j], thr), b = edges[j + 1];
+    row[j] = 0;
+    if (b <= a) continue;
+    if (sigma <= 0) { /* no smearing: the bin that holds E */
+      row[j] = E >= a && E < b ? nuem_detector_efficiency(d, E) : 0.0;
+      continue;
+    }
+    a = fmax(a, E - NSIGMA * sigma);
+    b = fmin(b, E + NSIGMA * sigma);
+    if (b <= a) continue;
+    row[j] = eff ? smeared_efficiency(d, E, sigma, a, b)
+                 : normal_cdf((b - E) / sigma) - normal_cdf((a - E) / sigma);
+  }
+}
+
+static int compare_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+/* True bins from t_lo: width a quarter of the resolution (and of the
+ * narrowest measured bin), with every measured edge and the threshold as
+ * edges so that an unsmeared response is exact. */
+static nuem_status true_edges(nuem_context *ctx, const nuem_detector *d, double t_lo,
+                              const double *meas, size_t nmeas, nuem_response *r) {
+  double t_hi = meas[nmeas] + NSIGMA * nuem_detector_sigma(d, meas[nmeas]);
+  double narrow = INFINITY;
+  for (size_t j = 0; j < nmeas; j++) narrow = fmin(narrow, meas[j + 1] - meas[j]);
+  size_t cap = 1024, n = 0;
+  double *e = malloc(cap * sizeof *e);
+  for (double x = t_lo; e && x < t_hi;) {
+    if (n + nmeas + 4 >= cap) {
+      double *g = realloc(e, 2 * cap * sizeof *g);
+      if (!g) { free(e); e = NULL; break; }
+      e = g, cap *= 2;
+    }
+    e[n++] = x;
+    double w = fmin(nuem_detector_sigma(d, x), narrow) / 4.0;
+    x += fmax(w, 1e-7); /* at least 0.1 eV */
+    if (n > 5000000) break;
+  }
+  if (!e) return nuem_error(ctx, NUEM_ENOMEM, "out of memory for the response matrix");
+  e[n++] = t_hi;
+  for (size_t j = 0; j <= nmeas; j++)
+    if (meas[j] > t_lo && meas[j] < t_hi) e[n++] = meas[j];
+  double thr = nuem_detector_threshold(d);
+  if (thr > t_lo && thr < t_hi) e[n++] = thr;
+  qsort(e, n, sizeof *e, compare_double);
+  size_t m = 1;
+  for (size_t i = 1; i < n; i++)
+    if (e[i] > e[m - 1] * (1 + 1e-12)) e[m++] = e[i];
+  r->true_edges = e;
+  r->ntrue = m - 1;
+  return NUEM_OK;
+}
+
+nuem_status nuem_response_build(nuem_context *ctx, const nuem_detector *d,
+                                double t_lo, nuem_response *r) {
+  const double *meas;
+  size_t nmeas = nuem_detector_bins(d, &meas);
+  memset(r, 0, sizeof *r);
+  if (!nmeas)
+    return nuem_error(ctx, NUEM_ECONFIG, "a measured spectrum needs bins: set "
+                      "detector.bins (e.g. 0.2keV:2.2keV:20) or detector.bin_edges");
+  NUEM_TRY(true_edges(ctx, d, t_lo, meas, nmeas, r));
+  r->nmeas = nmeas;
+  r->meas_edges = malloc((nmeas + 1) * sizeof(double));
+  r->m = calloc(r->ntrue * nmeas, sizeof(double));
+  if (!r->meas_edges || !r->m) {
+    nuem_response_free(r);
+    return nuem_error(ctx, NUEM_ENOMEM, "out of memory for the response matrix");
+  }
+  memcpy(r->meas_edges, meas, (nmeas + 1) * sizeof(double));
+  for (size_t i = 0; i < r->ntrue; i++)
+    nuem_response_row(d, 0.5 * (r->true_edges[i] + r->true_edges[i + 1]), meas, nmeas,
+                      &r->m[i * nmeas]);
+  return NUEM_OK;
+}
+
+void nuem_response_free(nuem_response *r) {
+  free(r->true_edges);
+  free(r->meas_edges);
+  free(r->m);
+  memset(r, 0, sizeof *r);
+}
+
+void nuem_response_fold(const nuem_response *r, const double *content, double *meas) {
+  for (size_t j = 0; j < r->nmeas; j++) meas[j] = 0;
+  for (size_t i = 0; i < r->ntrue; i++) {
+    if (content[i] == 0) continue;
+    const double *row = &r->m[i * r->nmeas];
+    for (size_t j = 0; j < r->nmeas; j++) meas[j] += content[i] * row[j];
+  }
+}
+
+static void write_edges(FILE *out, const char *key, const double *e, size_t n) {
+  fprintf(out, "# %s:", key);
+  for (size_t i = 0; i < n; i++) fprintf(out, " %.12g", e[i] * 1e3);
+  fputc('\n', out);
+}
+
+nuem_status nuem_response_write(nuem_context *ctx, FILE *out, const nuem_response *r) {
+  fprintf(out, "# nuem %s response matrix: row i = true electron-equivalent energy bin,\n"
+               "# column j = measured bin; entry = probability that an event in true bin\n"
+               "# i is recorded in measured bin j (resolution, efficiency, threshold).\n"
+               "# Use it with detector.response_matrix = FILE.\n", nuem_version());
+  fprintf(out, "# edge_unit: keV\n");
+  write_edges(out, "true_edges", r->true_edges, r->ntrue + 1);
+  write_edges(out, "measured_edges", r->meas_edges, r->nmeas + 1);
+  for (size_t i = 0; i < r->ntrue; i++) {
+    for (size_t j = 0; j < r->nmeas; j++) {
+      double v = r->m[i * r->nmeas + j];
+      fprintf(out, v == 0 ? "%s0" : "%s%.12g", j ? " " : "", v);
+    }
+    fputc('\n', out);
+  }
+  if (fflush(out) || ferror(out))
+    return nuem_error(ctx, NUEM_EFILE, "writing the response matrix failed");
+  return NUEM_OK;
+}
+
+/* Edges from a directive: increasing numbers in keV. */
+static nuem_status parse_edge_list(nuem_context *ctx, const nuem_table *t, const char *key,
+                                   double **edges, size_t *n) {
+  const char *text = nuem_table_directive(t, key);
+  if (!text)
+    return nuem_error(ctx, NUEM_EPARSE, "%s: no '# %s:' line; export the matrix with "
+                      "`nuem response`", t->origin, key);
+  nuem_table row;
+  nuem_status s = nuem_table_parse(ctx, text, strlen(text), key, &row);
+  if (s) return nuem_error(ctx, NUEM_EPARSE, "%s: the %s line is not a list of numbers",
+                           t->origin, key);
+  *n = row.ncols;
+  *edges = malloc(row.ncols * sizeof(double));
+  for (size_t i = 0; *edges && i < row.ncols; i++) {
+    (*edges)[i] = row.data[i] * 1e-3;
+    if (i && !((*edges)[i] > (*edges)[i - 1]))
+      s = nuem_error(ctx, NUEM_EPARSE, "%s: the %s must increase strictly", t->origin, key);
+  }
+  if (!*edges) s = NUEM_ENOMEM;
+  nuem_table_free(&row);
+  return s;
+}
+
+nuem_status nuem_response_read(nuem_context *ctx, const char *path, nuem_response *r) {
+  memset(r, 0, sizeof *r);
+  nuem_table t;
+  NUEM_TRY(nuem_table_read(ctx, path, &t));
+  size_t nt = 0, nm = 0;
+  const char *unit = nuem_table_directive(&t, "edge_unit");
+  nuem_status s = unit && strcmp(unit, "keV") == 0
+                      ? NUEM_OK
+                      : nuem_error(ctx, NUEM_EUNIT, "%s: needs '# edge_unit: keV'", path);
+  if (!s) s = parse_edge_list(ctx, &t, "true_edges", &r->true_edges, &nt);
+  if (!s) s = parse_edge_list(ctx, &t, "measured_edges", &r->meas_edges, &nm);
+  if (!s && (nt < 2 || nm < 2 || t.nrows != nt - 1 || t.ncols != nm - 1))
+    s = nuem_error(ctx, NUEM_EPARSE, "%s: the matrix is %zu x %zu but its edges give %zu true "
+                   "and %zu measured bins; the shape must match the edges", path, t.nrows,
+                   t.ncols, nt ? nt - 1 : 0, nm ? nm - 1 : 0);
+  for (size_t i = 0; !s && i < t.nrows * t.ncols; i++)
+    if (t.data[i] < 0 || t.data[i] > 1 + 1e-9)
+      s = nuem_error(ctx, NUEM_ERANGE, "%s: data row %zu: probability %g outside [0, 1]",
+                     path, i / t.ncols + 1, t.data[i]);
+  if (!s) {
+    r->ntrue = nt - 1;
+    r->nmeas = nm - 1;
+    r->m = t.data;
+    t.data = NULL;
+  }
+  nuem_table_free(&t);
+  if (s) nuem_response_free(r);
+  return s;
+}
