@@ -46,5 +46,6 @@ int cli_spectrum(nuem_context *ctx, nuem_config *cfg, const cli_options *opt);
 int cli_flux(nuem_context *ctx, nuem_config *cfg, const cli_options *opt);
 int cli_xsec(nuem_context *ctx, nuem_config *cfg, const cli_options *opt);
 int cli_config(nuem_context *ctx, nuem_config *cfg, const cli_options *opt);
+int cli_response(nuem_context *ctx, nuem_config *cfg, const cli_options *opt);
 
 #endif

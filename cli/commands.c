@@ -48,7 +48,8 @@ int cli_write_result(nuem_context *ctx, const cli_options *opt,
 
 int cli_spectrum(nuem_context *ctx, nuem_config *cfg, const cli_options *opt) {
   nuem_result r;
-  nuem_status s = nuem_spectrum_compute(ctx, cfg, &r);
+  nuem_status s = nuem_spectrum_is_measured(cfg) ? nuem_measured_compute(ctx, cfg, &r)
+                                                 : nuem_spectrum_compute(ctx, cfg, &r);
   if (s) return cli_fail(ctx, s);
   cli_report_unused(ctx, cfg);
   int rc = cli_write_result(ctx, opt, cfg, &r);
@@ -94,5 +95,28 @@ int cli_flux(nuem_context *ctx, nuem_config *cfg, const cli_options *opt) {
   int rc = cli_write_result(ctx, opt, cfg, &r);
   nuem_result_free(&r);
   nuem_source_free(src);
+  return rc;
+}
+
+int cli_response(nuem_context *ctx, nuem_config *cfg, const cli_options *opt) {
+  nuem_detector *d;
+  nuem_response r;
+  nuem_status s = nuem_detector_init(ctx, cfg, &d);
+  if (s) return cli_fail(ctx, s);
+  s = nuem_response_from_config(ctx, cfg, d, &r);
+  nuem_detector_free(d);
+  if (s) return cli_fail(ctx, s);
+  cli_report_unused(ctx, cfg);
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *mem = open_memstream(&buf, &len);
+  int rc = 1;
+  if (mem) {
+    s = nuem_response_write(ctx, mem, &r);
+    fclose(mem);
+    rc = s ? cli_fail(ctx, s) : cli_write_buffer(opt->out_file, buf, len);
+  }
+  free(buf);
+  nuem_response_free(&r);
   return rc;
 }

@@ -17,7 +17,12 @@ const cli_command cli_commands[] = {
      "electron-equivalent energy, Lindhard quenching): the SM rate and the\n"
      "excess over it from the magnetic moment (mu), millicharge (q) and charge\n"
      "radius (r2) of [physics]; then the total. The output begins with the nuem\n"
-     "version and the fully resolved config.\n\noptions:\n" COMMON_OPTIONS,
+     "version and the fully resolved config.\n\n"
+     "With detector.bins (or bin_edges, or a response_matrix) it prints the\n"
+     "measured spectrum instead: per bin the rate of each component after\n"
+     "resolution, efficiency and threshold, the background, and the expected\n"
+     "counts for detector.exposure (reactor on) and exposure_off\n"
+     "(output.kind = true|measured chooses explicitly).\n\noptions:\n" COMMON_OPTIONS,
      cli_spectrum, 0},
     {"flux", "flux [FILE.ini] [--set S.K=V]... [--format F] [--out FILE]",
      "The neutrino flux dPhi/dE at the detector (per cm2 per s per MeV) from\n"
@@ -45,6 +50,13 @@ const cli_command cli_commands[] = {
      "                           (default atomic.model)\n"
      "physics.sin2w, physics.couplings and physics.form_factor apply.\n\noptions:\n" COMMON_OPTIONS,
      cli_xsec, 1},
+    {"response", "response [FILE.ini] [--set S.K=V]... [--out FILE]",
+     "The detector response matrix of the config: row i is a true\n"
+     "(electron-equivalent) energy bin, column j a measured bin, each entry the\n"
+     "probability that an event in bin i is recorded in bin j (resolution,\n"
+     "efficiency, threshold). Fold your own spectra with it, or give it back to\n"
+     "nuem with detector.response_matrix = FILE.\n\noptions:\n" COMMON_OPTIONS,
+     cli_response, 0},
     {"config", "config [FILE.ini] [--set S.K=V]... [--format tsv|csv|json|markdown]",
      "Every configuration key with its resolved value, default, unit (or\n"
      "choices) and meaning. --format markdown writes docs/config.md.\n\noptions:\n" COMMON_OPTIONS,

@@ -134,8 +134,9 @@ typedef enum {
     "1", "1", NONNEG, "erf efficiency: plateau (0 to 1)")                      \
   X(DETECTOR_EFFICIENCY_TABLE, "detector", "efficiency_table", TEXT, "", "",   \
     ANY, "Efficiency table: columns E and efficiency in [0, 1]")               \
-  X(DETECTOR_THRESHOLD, "detector", "threshold", NUMBER, "0 eV", "eV", NONNEG, \
-    "Analysis threshold on the measured energy")                               \
+  X(DETECTOR_THRESHOLD, "detector", "threshold", OPTNUMBER, "none", "eV",      \
+    NONNEG, "Analysis threshold on the measured energy (none: keep every "    \
+    "event, even those smeared below 0)")                                      \
   X(DETECTOR_BINS, "detector", "bins", TEXT, "", "", ANY,                      \
     "Measured-energy bins LO:HI:N, e.g. 0.2keV:2.2keV:20 (empty: none)")      \
   X(DETECTOR_BIN_EDGES, "detector", "bin_edges", TEXT, "", "", ANY,            \

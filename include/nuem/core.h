@@ -54,6 +54,12 @@ void nuem_context_clear(nuem_context *ctx);
 size_t nuem_context_warning_count(const nuem_context *ctx);
 const char *nuem_context_warning(const nuem_context *ctx, size_t i);
 
+/* Progress of long computations: the library reports, the caller draws.
+ * `fraction` runs from 0 to 1; `what` names the stage. */
+typedef void (*nuem_progress_fn)(void *user, double fraction, const char *what);
+void nuem_context_set_progress(nuem_context *ctx, nuem_progress_fn fn, void *user);
+void nuem_progress(const nuem_context *ctx, double fraction, const char *what);
+
 /* Record a failure (printf-style) and return the status, so callers write
  * `return nuem_error(ctx, NUEM_ECONFIG, "…")`. */
 nuem_status nuem_error(nuem_context *ctx, nuem_status s, const char *fmt, ...)

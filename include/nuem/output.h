@@ -91,6 +91,24 @@ void nuem_spectrum_row(const nuem_spectrum_plan *plan, double T,
 nuem_status nuem_spectrum_grid(nuem_context *ctx, const nuem_config *cfg,
                                double **T, size_t *n);
 
+/* Measured-spectrum columns: bin edges (keV), the measured rate of each
+ * signal component and of the background (/kg/keV/day, after resolution,
+ * efficiency and threshold), then expected counts for the exposures. */
+enum { NUEM_MCOL_E_LO, NUEM_MCOL_E_HI, NUEM_MCOL_ELEC_SM, NUEM_MCOL_SIGNAL = NUEM_MCOL_ELEC_SM + 8,
+       NUEM_MCOL_BACKGROUND, NUEM_MCOL_COUNTS_SIGNAL, NUEM_MCOL_COUNTS_ON,
+       NUEM_MCOL_COUNTS_OFF, NUEM_MEASURED_NCOLS };
+
+/* 1 if the config asks for a measured spectrum (output.kind, or auto with
+ * bins or a response matrix given). */
+int nuem_spectrum_is_measured(const nuem_config *cfg);
+/* The measured spectrum of a config: true spectrum -> response -> bins,
+ * plus backgrounds and counts. */
+nuem_status nuem_measured_compute(nuem_context *ctx, const nuem_config *cfg,
+                                  nuem_result *out);
+/* The response matrix of a config (built from [detector], or read). */
+nuem_status nuem_response_from_config(nuem_context *ctx, const nuem_config *cfg,
+                                      const nuem_detector *d, nuem_response *out);
+
 /* The whole `nuem spectrum` job for a config. */
 nuem_status nuem_spectrum_compute(nuem_context *ctx, const nuem_config *cfg,
                                   nuem_result *out);

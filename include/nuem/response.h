@@ -54,7 +54,8 @@ void nuem_detector_free(nuem_detector *d);
 double nuem_detector_sigma(const nuem_detector *d, double E);
 /* Efficiency at measured energy E, threshold included. */
 double nuem_detector_efficiency(const nuem_detector *d, double E);
-/* The analysis threshold [MeV]; whether an efficiency model is set. */
+/* The analysis threshold [MeV] (-inf if none); whether an efficiency model
+ * is set. */
 double nuem_detector_threshold(const nuem_detector *d);
 int nuem_detector_has_efficiency(const nuem_detector *d);
 /* Measured bin edges [MeV]; nbins = 0 if no binning is configured. */

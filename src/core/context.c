@@ -14,7 +14,18 @@ struct nuem_context {
   char message[MESSAGE_SIZE];
   char **warnings;
   size_t nwarnings;
+  nuem_progress_fn progress;
+  void *progress_user;
 };
+
+void nuem_context_set_progress(nuem_context *ctx, nuem_progress_fn fn, void *user) {
+  ctx->progress = fn;
+  ctx->progress_user = user;
+}
+
+void nuem_progress(const nuem_context *ctx, double fraction, const char *what) {
+  if (ctx->progress) ctx->progress(ctx->progress_user, fraction, what);
+}
 
 nuem_status nuem_context_new(nuem_context **ctx) {
   /* GSL's default handler aborts the process; the library must not. The

@@ -170,7 +170,8 @@ nuem_status nuem_detector_init(nuem_context *ctx, const nuem_config *cfg,
     s = load_lin_table(ctx, "efficiency_table", nuem_config_text(cfg, NUEM_P_DETECTOR_EFFICIENCY_TABLE),
                        "1", 0, 1, &d->eff_table);
   }
-  d->threshold = nuem_config_number(cfg, NUEM_P_DETECTOR_THRESHOLD);
+  d->threshold = nuem_config_is_set(cfg, NUEM_P_DETECTOR_THRESHOLD)
+                     ? nuem_config_number(cfg, NUEM_P_DETECTOR_THRESHOLD) : -INFINITY;
   const char *bins = nuem_config_text(cfg, NUEM_P_DETECTOR_BINS);
   const char *edges = nuem_config_text(cfg, NUEM_P_DETECTOR_BIN_EDGES);
   if (!s && *bins && *edges)

@@ -83,7 +83,7 @@ static nuem_status true_edges(nuem_context *ctx, const nuem_detector *d, double 
   for (size_t j = 0; j <= nmeas; j++)
     if (meas[j] > t_lo && meas[j] < t_hi) e[n++] = meas[j];
   double thr = nuem_detector_threshold(d);
-  if (thr > t_lo && thr < t_hi) e[n++] = thr;
+  if (isfinite(thr) && thr > t_lo && thr < t_hi) e[n++] = thr;
   qsort(e, n, sizeof *e, compare_double);
   size_t m = 1;
   for (size_t i = 1; i < n; i++)
