@@ -13,6 +13,7 @@ typedef struct {
   nuem_format format;
   /* xsec */
   const char *channel, *flavour, *enu, *t, *target, *mu, *q, *r2, *atomic;
+  const char *plot;        /* --plot FILE.png|.svg|.pdf (spectrum) */
 } cli_options;
 
 typedef struct {
@@ -41,6 +42,12 @@ int cli_write_result(nuem_context *ctx, const cli_options *opt,
 int cli_write_buffer(const char *path, const char *buf, size_t len);
 /* Print config warnings (keys given but not used) on stderr. */
 void cli_report_unused(nuem_context *ctx, const nuem_config *cfg);
+
+/* --plot support and the progress bar (cli/plot.c). */
+int cli_have_gnuplot(void);
+int cli_plot(nuem_context *ctx, const nuem_config *cfg, const char *picture,
+             const nuem_result *true_spectrum, const nuem_result *measured);
+void cli_progress_setup(nuem_context *ctx);
 
 int cli_spectrum(nuem_context *ctx, nuem_config *cfg, const cli_options *opt);
 int cli_flux(nuem_context *ctx, nuem_config *cfg, const cli_options *opt);

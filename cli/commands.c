@@ -47,13 +47,22 @@ int cli_write_result(nuem_context *ctx, const cli_options *opt,
 }
 
 int cli_spectrum(nuem_context *ctx, nuem_config *cfg, const cli_options *opt) {
-  nuem_result r;
-  nuem_status s = nuem_spectrum_is_measured(cfg) ? nuem_measured_compute(ctx, cfg, &r)
-                                                 : nuem_spectrum_compute(ctx, cfg, &r);
+  if (opt->plot && !cli_have_gnuplot()) {
+    fprintf(stderr, "nuem: --plot needs gnuplot, which is not installed; install it with "
+                    "'apt-get install gnuplot-nox' (or run make deps)\n");
+    return 1;
+  }
+  int is_measured = nuem_spectrum_is_measured(cfg);
+  nuem_result truth = {0}, measured = {0};
+  nuem_status s = NUEM_OK;
+  if (!is_measured || opt->plot) s = nuem_spectrum_compute(ctx, cfg, &truth);
+  if (!s && is_measured) s = nuem_measured_compute(ctx, cfg, &measured);
   if (s) return cli_fail(ctx, s);
+  int rc = cli_write_result(ctx, opt, cfg, is_measured ? &measured : &truth);
+  if (!rc && opt->plot) rc = cli_plot(ctx, cfg, opt->plot, &truth, is_measured ? &measured : NULL);
   cli_report_unused(ctx, cfg);
-  int rc = cli_write_result(ctx, opt, cfg, &r);
-  nuem_result_free(&r);
+  nuem_result_free(&truth);
+  nuem_result_free(&measured);
   return rc;
 }
 

@@ -10,7 +10,7 @@
   "  --help                   this text\n"
 
 const cli_command cli_commands[] = {
-    {"spectrum", "spectrum [FILE.ini] [--set S.K=V]... [--format F] [--out FILE]",
+    {"spectrum", "spectrum [FILE.ini] [--set S.K=V]... [--format F] [--out FILE] [--plot FILE.png|.svg|.pdf]",
      "The differential rates dR/dT versus measurable energy T (keV), in\n"
      "events per kg per keV per day. Electron channel (elec_*: nu + A -> nu +\n"
      "A+ + e-, atomic.model) and nuclear channel (nucl_*: CEvNS in\n"
@@ -22,7 +22,10 @@ const cli_command cli_commands[] = {
      "measured spectrum instead: per bin the rate of each component after\n"
      "resolution, efficiency and threshold, the background, and the expected\n"
      "counts for detector.exposure (reactor on) and exposure_off\n"
-     "(output.kind = true|measured chooses explicitly).\n\noptions:\n" COMMON_OPTIONS,
+     "(output.kind = true|measured chooses explicitly).\n\noptions:\n" COMMON_OPTIONS
+     "  --plot FILE.png|.svg|.pdf  draw the Figure-3 picture (and the measured\n"
+     "                           spectrum when bins are given) with gnuplot;\n"
+     "                           the data and the script are written beside it\n",
      cli_spectrum, 0},
     {"flux", "flux [FILE.ini] [--set S.K=V]... [--format F] [--out FILE]",
      "The neutrino flux dPhi/dE at the detector (per cm2 per s per MeV) from\n"

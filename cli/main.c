@@ -73,6 +73,7 @@ static int takes_value(const cli_command *cmd, const char *a) {
                                      "--mu", "--q", "--r2", "--atomic"};
   for (int k = 0; k < 3; k++)
     if (strcmp(a, common[k]) == 0) return 1;
+  if (strcmp(cmd->name, "spectrum") == 0 && strcmp(a, "--plot") == 0) return 1;
   for (int k = 0; cmd->takes_xsec_options && k < 9; k++)
     if (strcmp(a, xsec[k]) == 0) return 1;
   return 0;
@@ -127,6 +128,8 @@ static int parse_args(int argc, char **argv, int first, const cli_command *cmd,
       if (s) return cli_fail(ctx, s);
     } else if (option_value(argc, argv, &i, "--out", &v)) {
       opt->out_file = v;
+    } else if (option_value(argc, argv, &i, "--plot", &v)) {
+      opt->plot = v;
     } else {
       xsec_option(argc, argv, &i, opt, &v);
     }
@@ -177,6 +180,7 @@ int main(int argc, char **argv) {
     return rc;
   }
   cli_options opt = {.command = cmd->name, .format = NUEM_FORMAT_TSV};
+  cli_progress_setup(ctx);
   int rc = parse_args(argc, argv, first, cmd, ctx, cfg, &opt);
   if (rc == 0) rc = cmd->run(ctx, cfg, &opt);
   nuem_config_free(cfg);

@@ -2,10 +2,9 @@
 # Install the Debian packages nuem needs, if any are missing.
 # Usage: scripts/install-deps.sh [build|fuzz|plot]   (default: build)
 set -eu
-packages="cmake make gcc pkg-config libgsl-dev libinih-dev libcmocka-dev"
+packages="cmake make gcc pkg-config libgsl-dev libinih-dev libcmocka-dev gnuplot-nox"
 case "${1:-build}" in
   fuzz) packages="$packages clang libclang-rt-dev" ;;
-  plot) packages="$packages gnuplot-nox" ;;
 esac
 missing=""
 for p in $packages; do

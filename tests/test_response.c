@@ -134,8 +134,9 @@ static double column_sum(const nuem_result *r, int col, double lo, double hi) {
 
 static void lines_and_exposure(void **state) {
   /* K line of 2 counts/kg/day at 10.37 keV with L/K = 0.117, M/L = 0.16
-   * (background.* defaults); 10 kg day on: 20 K counts, 2.34 L, 0.374 M. */
+   * (configured); 10 kg day on: 20 K counts, 2.34 L, 0.374 M. */
   const char *sets[] = {"detector.bins=0.05keV:12.05keV:120", "background.k_line=2/kg/day",
+                        "background.l_to_k=0.117", "background.m_to_l=0.16",
                         "detector.exposure=10kg*day", "detector.exposure_off=5kg*day",
                         "physics.mu_nu=0muB", NULL};
   nuem_config *cfg = test_config(ctx, sets);

@@ -154,10 +154,10 @@ typedef enum {
     "Background table: columns E and rate (/kg/keV/day), measured energy")     \
   X(BACKGROUND_K_LINE, "background", "k_line", NUMBER, "0 /kg/day",            \
     "/kg/day", NONNEG, "Cosmogenic K-shell X-ray line at 10.37 keV (Ga)")      \
-  X(BACKGROUND_L_TO_K, "background", "l_to_k", NUMBER, "0.117", "1", NONNEG,  \
-    "L/K intensity ratio (L line at 1.30 keV)")                                \
-  X(BACKGROUND_M_TO_L, "background", "m_to_l", NUMBER, "0.16", "1", NONNEG,    \
-    "M/L intensity ratio (M line at 0.16 keV)")                                \
+  X(BACKGROUND_L_TO_K, "background", "l_to_k", NUMBER, "0.114", "1", NONNEG,  \
+    "L/K intensity ratio, L line at 1.30 keV (68Ge: 0.114, CoGeNT table)")     \
+  X(BACKGROUND_M_TO_L, "background", "m_to_l", NUMBER, "0", "1", NONNEG,       \
+    "M/L intensity ratio, M line at 0.16 keV (no sourced default: set it)")    \
   X(OUTPUT_T_MIN, "output", "t_min", NUMBER, "10 eV", "keV", POSITIVE,         \
     "Lowest measurable energy T in the spectrum")                              \
   X(OUTPUT_T_MAX, "output", "t_max", NUMBER, "100 keV", "keV", POSITIVE,       \

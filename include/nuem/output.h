@@ -109,6 +109,17 @@ nuem_status nuem_measured_compute(nuem_context *ctx, const nuem_config *cfg,
 nuem_status nuem_response_from_config(nuem_context *ctx, const nuem_config *cfg,
                                       const nuem_detector *d, nuem_response *out);
 
+/* A gnuplot script drawing the Figure-3 picture from `true_data` (a TSV
+ * written by nuem_result_write for nuem_spectrum_compute: log-log dR/dT,
+ * SM nu-e black, CEvNS blue, mu red, q magenta, r2 green; electron channel
+ * solid, nuclear dashed; negative excesses dotted as |excess|; the
+ * threshold marked) and, if `measured_data` is not NULL, a second panel with
+ * the measured binned spectrum and background. The terminal follows the
+ * extension of `picture` (.png, .svg, .pdf). */
+nuem_status nuem_plot_script(nuem_context *ctx, FILE *out, const nuem_config *cfg,
+                             const char *picture, const char *true_data,
+                             const char *measured_data);
+
 /* The whole `nuem spectrum` job for a config. */
 nuem_status nuem_spectrum_compute(nuem_context *ctx, const nuem_config *cfg,
                                   nuem_result *out);

@@ -150,7 +150,9 @@ nuem_status nuem_spectrum_compute(nuem_context *ctx, const nuem_config *cfg,
       double *row = &out->data[i * ncols], err[NUEM_SPECTRUM_NCOLS];
       nuem_spectrum_row(&plan, T[i], row, err);
       for (size_t c = 0; errors && c < NRATES; c++) row[NUEM_SPECTRUM_NCOLS + c] = err[1 + c];
+      if (i % 512 == 0) nuem_progress(ctx, (double)i / (double)n, "spectrum");
     }
+    nuem_progress(ctx, 1.0, "spectrum");
     double err;
     double total = nuem_source_total(plan.src, &err);
     nuem_result_note(out, "total_flux", "%.6g /cm2/s", total);
