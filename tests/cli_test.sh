@@ -3,6 +3,7 @@
 # Usage: cli_test.sh NUEM DATA_DIR. Prints "N passed, M failed".
 NUEM=$1
 DATA=$2
+EXAMPLES=$(cd "$DATA/../../examples" && pwd)
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 pass=0
@@ -157,6 +158,42 @@ sum_before=$(cksum < "$DATA/gemma.ini")
 expect 2 "never overwrites" -- spectrum "$DATA/gemma.ini" --out "$DATA/gemma.ini"
 [ "$(cksum < "$DATA/gemma.ini")" = "$sum_before" ] && ok || bad "the input file was modified"
 expect 0 "source.file was given" -- spectrum --set source.file=unused.dat
+
+# --- detector response, experiments, plots (issue 4) ---------------------------
+for f in texono2007 texono_pcge gemma conus dresden2; do
+  expect 0 "# columns: E_lo E_hi elec_sm" -- spectrum "$EXAMPLES/$f.ini"
+done
+expect 0 "counts_on" -- spectrum --set detector.bins=0.2keV:2.2keV:10 --set detector.exposure=10kg*day
+# exposure scales counts linearly (issue 4)
+on10=$(grep -v '^#' "$TMP/out" | awk '{ s += $14 } END { printf "%.10g", s }')
+expect 0 "counts_on" -- spectrum --set detector.bins=0.2keV:2.2keV:10 --set detector.exposure=30kg*day
+close "$(grep -v '^#' "$TMP/out" | awk '{ s += $14 } END { printf "%.10g", s }')" "$(awk -v a="$on10" 'BEGIN { printf "%.10g", 3 * a }')" 1e-6 "counts scale with exposure"
+# the response matrix: export, import, the same measured spectrum
+expect 0 "" -- response --set detector.bins=0.2keV:2.2keV:10 --out "$TMP/matrix.dat"
+grep -q "^# true_edges:" "$TMP/matrix.dat" && ok || bad "nuem response wrote no true_edges"
+expect 0 "counts_on" -- spectrum --set detector.bins=0.2keV:2.2keV:10
+grep -v '^#' "$TMP/out" > "$TMP/direct"
+expect 0 "counts_on" -- spectrum --set "detector.response_matrix=$TMP/matrix.dat"
+grep -v '^#' "$TMP/out" | paste - "$TMP/direct" | awk '{ for (i = 1; i <= 15; i++) { d = $i - $(i + 15); if (d < 0) d = -d; if (d > 1e-6 * ($i < 0 ? -$i : $i) + 1e-30) bad = 1 } } END { exit bad }' &&
+  ok || bad "imported matrix gives a different measured spectrum"
+expect 2 "shape must match" -- spectrum --set "detector.response_matrix=$DATA/matrix_bad_shape.dat"
+expect 2 "brings its own bins" -- spectrum --set "detector.response_matrix=$TMP/matrix.dat" --set detector.bins=0.2keV:2.2keV:10
+expect 2 "outside [0, 1]" -- spectrum --set detector.bins=0.2keV:2.2keV:10 --set detector.efficiency=table --set "detector.efficiency_table=$DATA/eff_bad.dat"
+expect 2 "increase strictly" -- spectrum --set "detector.bin_edges=0.2 0.5 0.4 keV"
+expect 2 "must be zero or positive" -- spectrum --set detector.sigma0=-10eV
+expect 2 "needs bins" -- spectrum --set output.kind=measured
+# plots: the picture, its data and script; gnuplot missing is a clear error
+expect 0 "wrote $TMP/fig.png" -- spectrum --set output.points=60 --set detector.threshold=300eV --plot "$TMP/fig.png"
+[ -s "$TMP/fig.png" ] && [ -s "$TMP/fig.gp" ] && [ -s "$TMP/fig.true.tsv" ] && ok || bad "--plot did not write picture, script and data"
+head -c 8 "$TMP/fig.png" | od -An -c | grep -q "P   N   G" && ok || bad "--plot did not write a PNG"
+expect 0 "wrote $TMP/fig2.svg" -- spectrum "$EXAMPLES/conus.ini" --plot "$TMP/fig2.svg"
+[ -s "$TMP/fig2.measured.tsv" ] && grep -q "<svg" "$TMP/fig2.svg" && ok || bad "--plot svg with the measured panel"
+expect 2 "must end in .png, .svg or .pdf" -- spectrum --plot "$TMP/fig.gif"
+PATH=/nonexistent "$NUEM" spectrum --plot "$TMP/x.png" >/dev/null 2>"$TMP/err"
+[ $? -eq 1 ] && grep -q "apt-get install gnuplot" "$TMP/err" && ok || bad "missing gnuplot is not a clear error"
+# no progress bar when stderr is not a terminal
+"$NUEM" spectrum --set output.points=2000 >/dev/null 2>"$TMP/err"
+[ ! -s "$TMP/err" ] && ok || bad "something was printed on a non-terminal stderr: $(head -c 100 "$TMP/err")"
 
 # --- config -------------------------------------------------------------------
 expect 0 "source.power	2.9 GW" -- config

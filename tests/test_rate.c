@@ -152,12 +152,25 @@ static void spectrum_rows(void **state) {
   nuem_config_free(cfg);
 }
 
+static void finite_everywhere(void **state) {
+  /* Regression: E_min(95 keV) = 0.2104 MeV lies just below the 239Np branch
+   * end point at 0.2107 MeV, where the Fermi function alone diverges; every
+   * rate on a dense grid must be finite. */
+  nuem_config *cfg = test_config(ctx, (const char *[]){"output.points=20000", NULL});
+  nuem_result r;
+  assert_int_equal(nuem_spectrum_compute(ctx, cfg, &r), NUEM_OK);
+  for (size_t i = 0; i < r.nrows * r.ncols; i++) assert_true(isfinite(r.data[i]));
+  nuem_result_free(&r);
+  nuem_config_free(cfg);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(plan_agrees_with_direct_quadrature),
       cmocka_unit_test(electron_rate_in_the_low_t_limit),
       cmocka_unit_test(box_spectrum_folds_analytically),
       cmocka_unit_test(spectrum_rows),
+      cmocka_unit_test(finite_everywhere),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -162,6 +162,10 @@ static nuem_status tabulate(nuem_rate_plan *p) {
     slopes(nuem_source_flux(p->src, nextafter(b, a)), b, nb, d);
     for (int k = 0; k < NMOM; k++) p->dr[k][j] = d[k];
   }
+  for (size_t j = 0; j < ncell; j++)
+    for (int k = 0; k < NMOM; k++)
+      if (!isfinite(p->m[k][j]) || !isfinite(p->dl[k][j]) || !isfinite(p->dr[k][j]))
+        return NUEM_ENUMERIC;
   /* Interpolation error: Hermite at the cell midpoint against quadrature. */
   for (size_t j = 0; j < ncell; j++) {
     double a = p->x[j], b = p->x[j + 1], mid = 0.5 * (a + b);
@@ -195,6 +199,10 @@ nuem_status nuem_rate_plan_new(nuem_context *ctx, const nuem_source *src,
   if (!s) s = tabulate(p);
   if (s) {
     nuem_rate_plan_free(p);
+    if (s == NUEM_ENUMERIC)
+      return nuem_error(ctx, s, "the flux is not finite somewhere in [%g, %g] MeV; check "
+                        "the source (a table with huge values?)", nuem_source_e_min(src),
+                        nuem_source_e_max(src));
     return s == NUEM_ENOMEM ? nuem_error(ctx, s, "out of memory for the rate plan") : s;
   }
   *out = p;

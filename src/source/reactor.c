@@ -140,7 +140,10 @@ static double fermi_function(int z, double W, double p, double radius) {
 /* Unnormalised antineutrino spectrum of an allowed beta branch. */
 static double branch_shape(const nuem_beta_branch *b, double Enu) {
   if (Enu <= 0 || Enu >= b->endpoint) return 0.0;
-  double W = NUEM_ME + b->endpoint - Enu; /* electron total energy */
+  /* p F(Z, W) has a finite limit as the electron momentum p -> 0, but the
+   * Fermi function alone diverges: keep p away from 0 (1 meV of kinetic
+   * energy changes p F by < 1e-4 relative). */
+  double W = NUEM_ME + fmax(b->endpoint - Enu, 1e-9); /* electron total energy */
   double p = sqrt(W * W - NUEM_ME * NUEM_ME);
   double radius = 1.2 * cbrt(239.0) * 1e-13 / NUEM_HBARC_MEV_CM; /* MeV^-1 */
   return p * W * Enu * Enu * fermi_function(b->z_daughter, W, p, radius);
