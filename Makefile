@@ -51,9 +51,10 @@ fuzz:
 	    -max_total_time=$(FUZZ_SECONDS) -max_len=4096 || exit 1; \
 	done
 
-# Regenerate docs/config.md from the parameter table.
+# Regenerate docs/config.md and the README's Figure-3 picture.
 docs: build
 	./$(BUILD)/nuem config --format markdown --out docs/config.md
+	./$(BUILD)/nuem spectrum --set detector.threshold=300eV --plot docs/figure3.png --out /dev/null
 
 clean:
 	rm -rf $(BUILD) $(ASAN) fuzz-build

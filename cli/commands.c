@@ -59,7 +59,16 @@ int cli_spectrum(nuem_context *ctx, nuem_config *cfg, const cli_options *opt) {
   if (!s && is_measured) s = nuem_measured_compute(ctx, cfg, &measured);
   if (s) return cli_fail(ctx, s);
   int rc = cli_write_result(ctx, opt, cfg, is_measured ? &measured : &truth);
-  if (!rc && opt->plot) rc = cli_plot(ctx, cfg, opt->plot, &truth, is_measured ? &measured : NULL);
+  if (!rc && opt->plot) {
+    /* the picture samples the true spectrum finely: 400 points at least */
+    if (nuem_config_integer(cfg, NUEM_P_OUTPUT_POINTS) < 400) {
+      nuem_result_free(&truth);
+      s = nuem_config_set(ctx, cfg, "output", "points", "400", "--plot");
+      if (!s) s = nuem_spectrum_compute(ctx, cfg, &truth);
+      if (s) rc = cli_fail(ctx, s);
+    }
+    if (!rc) rc = cli_plot(ctx, cfg, opt->plot, &truth, is_measured ? &measured : NULL);
+  }
   cli_report_unused(ctx, cfg);
   nuem_result_free(&truth);
   nuem_result_free(&measured);

@@ -115,6 +115,9 @@ static void measured(FILE *out, const char *data) {
         "set xlabel 'Measured energy [keV]'\nset ylabel 'Measured rate [kg^{-1} keV^{-1} day^{-1}]'\n"
         "set title 'Measured spectrum (resolution, efficiency, threshold applied)'\n"
         "set yrange [*:*]\n", out);
+  /* six decades below the highest bin: the CEvNS tail falls off a cliff */
+  fprintf(out, "stats '%s' using ($11+$12) nooutput\n"
+               "set yrange [STATS_max*1e-6:STATS_max*3]\n", data);
   fprintf(out, "plot '%s' using (($1+$2)/2):(pos($11+$12)) with histeps lw 3 lc rgb 'black' "
                "title 'signal + background', \\\n"
                "  '' using (($1+$2)/2):(pos($12)) with histeps lw 2 lc rgb '#888888' title 'background', \\\n"
