@@ -123,6 +123,8 @@ typedef enum {
     POSITIVE, "Energy per electron-hole pair (Ge at 77 K: 2.96 eV)")          \
   X(DETECTOR_RESOLUTION_TABLE, "detector", "resolution_table", TEXT, "", "",   \
     ANY, "Resolution table: columns E and sigma (resolution = table)")         \
+  X(DETECTOR_ENERGY_SCALE, "detector", "energy_scale", NUMBER, "1", "1",       \
+    POSITIVE, "Measured energy = energy_scale x deposited energy")            \
   X(DETECTOR_EFFICIENCY, "detector", "efficiency", CHOICE, "none",             \
     "none|erf|table", ANY,                                                     \
     "Trigger/selection efficiency versus measured energy")                     \
@@ -158,6 +160,43 @@ typedef enum {
     "L/K intensity ratio, L line at 1.30 keV (68Ge: 0.114, CoGeNT table)")     \
   X(BACKGROUND_M_TO_L, "background", "m_to_l", NUMBER, "0", "1", NONNEG,       \
     "M/L intensity ratio, M line at 0.16 keV (no sourced default: set it)")    \
+  X(ANALYSIS_POI, "analysis", "poi", CHOICE, "mu", "mu|q|r2|cevns", ANY,       \
+    "Parameter of interest: magnetic moment (fitted as mu^2 >= 0), "          \
+    "millicharge, charge radius (signed), or the CEvNS normalisation")         \
+  X(ANALYSIS_STATISTIC, "analysis", "statistic", CHOICE, "auto",               \
+    "auto|poisson|chi2", ANY,                                                  \
+    "Test statistic: Poisson likelihood ratio (counts) or chi2 (residuals); "  \
+    "auto picks by the data")                                                  \
+  X(ANALYSIS_CL, "analysis", "cl", NUMBER, "0.9", "1", OPEN_UNIT,              \
+    "Confidence level")                                                        \
+  X(ANALYSIS_METHOD, "analysis", "method", CHOICE, "feldman-cousins",          \
+    "wilks|feldman-cousins", ANY,                                              \
+    "Interval construction: Wilks (Delta chi2) or Feldman-Cousins with toys")  \
+  X(ANALYSIS_GRID, "analysis", "grid", INTEGER, "50", "", POSITIVE,            \
+    "Grid points of the parameter of interest")                                \
+  X(ANALYSIS_POI_MAX, "analysis", "poi_max", TEXT, "", "", ANY,                \
+    "Largest |parameter| scanned, with its unit (e.g. 1e-10 muB); empty: "    \
+    "where the Asimov Delta chi2 reaches 25")                                  \
+  X(ANALYSIS_TOYS, "analysis", "toys", INTEGER, "10000", "", POSITIVE,         \
+    "Toy experiments per grid point (Feldman-Cousins) or per sensitivity "    \
+    "point (bands)")                                                           \
+  X(ANALYSIS_SEED, "analysis", "seed", INTEGER, "12345", "", POSITIVE,         \
+    "Random seed: the same seed gives the same toys on any thread count")      \
+  X(ANALYSIS_THREADS, "analysis", "threads", INTEGER, "0", "", NONNEG,         \
+    "OpenMP threads for toys (0: all cores)")                                  \
+  X(ANALYSIS_FLUX_UNCERTAINTY, "analysis", "flux_uncertainty", NUMBER, "0.05", \
+    "1", NONNEG, "Gaussian constraint on the flux normalisation (relative)")   \
+  X(ANALYSIS_EFFICIENCY_UNCERTAINTY, "analysis", "efficiency_uncertainty",     \
+    NUMBER, "0", "1", NONNEG, "Gaussian constraint on the signal efficiency")  \
+  X(ANALYSIS_BACKGROUND_UNCERTAINTY, "analysis", "background_uncertainty",     \
+    OPTNUMBER, "none", "1", NONNEG,                                            \
+    "Gaussian constraint on the background normalisation without OFF data "   \
+    "(none: free)")                                                            \
+  X(ANALYSIS_QUENCHING_K_UNCERTAINTY, "analysis", "quenching_k_uncertainty",   \
+    NUMBER, "0", "1", NONNEG,                                                  \
+    "Gaussian constraint on the Lindhard k (absolute, e.g. 0.004)")            \
+  X(ANALYSIS_ENERGY_SCALE_UNCERTAINTY, "analysis", "energy_scale_uncertainty", \
+    NUMBER, "0", "1", NONNEG, "Gaussian constraint on the energy scale")       \
   X(OUTPUT_T_MIN, "output", "t_min", NUMBER, "10 eV", "keV", POSITIVE,         \
     "Lowest measurable energy T in the spectrum")                              \
   X(OUTPUT_T_MAX, "output", "t_max", NUMBER, "100 keV", "keV", POSITIVE,       \
@@ -209,6 +248,10 @@ typedef struct nuem_config nuem_config;
 
 nuem_status nuem_config_new(nuem_context *ctx, nuem_config **cfg);
 void nuem_config_free(nuem_config *cfg);
+/* An independent copy (for variations such as templates); keys read through
+ * the copy count as used in the original, which must outlive it. */
+nuem_status nuem_config_copy(nuem_context *ctx, const nuem_config *cfg,
+                             nuem_config **out);
 /* Read an INI file; unknown sections or keys, keys given twice and values
  * that do not parse are errors naming file, line and key. */
 nuem_status nuem_config_load_file(nuem_context *ctx, nuem_config *cfg,

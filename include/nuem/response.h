@@ -58,6 +58,8 @@ double nuem_detector_efficiency(const nuem_detector *d, double E);
  * is set. */
 double nuem_detector_threshold(const nuem_detector *d);
 int nuem_detector_has_efficiency(const nuem_detector *d);
+/* Measured energy per deposited energy (1 unless miscalibrated). */
+double nuem_detector_energy_scale(const nuem_detector *d);
 /* Measured bin edges [MeV]; nbins = 0 if no binning is configured. */
 size_t nuem_detector_bins(const nuem_detector *d, const double **edges);
 double nuem_detector_exposure(const nuem_detector *d);     /* kg s */

@@ -29,8 +29,11 @@ typedef struct {
 
 struct nuem_config {
   param_value values[NUEM_P_COUNT];
-  /* Reading marks a key used; the config is otherwise const for readers. */
+  /* Reading marks a key used; the config is otherwise const for readers.
+   * Copies share the flags of their original (which owns them), so keys read
+   * only through a copy still count as used. */
   unsigned char *used;
+  int owns_used;
 };
 
 const nuem_param_info *nuem_param_info_get(nuem_param id) {
@@ -216,6 +219,7 @@ nuem_status nuem_config_new(nuem_context *ctx, nuem_config **out) {
     free(cfg);
     return nuem_error(ctx, NUEM_ENOMEM, "out of memory creating a config");
   }
+  cfg->owns_used = 1;
   for (int i = 0; i < NUEM_P_COUNT; i++) {
     char what[128];
     snprintf(what, sizeof what, "default of %s.%s", param_table[i].section,
@@ -237,8 +241,29 @@ void nuem_config_free(nuem_config *cfg) {
     free(cfg->values[i].text);
     free(cfg->values[i].origin);
   }
-  free(cfg->used);
+  if (cfg->owns_used) free(cfg->used);
   free(cfg);
+}
+
+nuem_status nuem_config_copy(nuem_context *ctx, const nuem_config *cfg, nuem_config **out) {
+  nuem_config *c = calloc(1, sizeof *c);
+  if (!c) return nuem_error(ctx, NUEM_ENOMEM, "out of memory copying a config");
+  *c = *cfg;
+  c->owns_used = 0;
+  for (int i = 0; i < NUEM_P_COUNT; i++) {
+    c->values[i].text = NULL;
+    c->values[i].origin = NULL;
+  }
+  for (int i = 0; i < NUEM_P_COUNT; i++) {
+    const param_value *v = &cfg->values[i];
+    if ((v->text && !(c->values[i].text = nuem_strdup(v->text))) ||
+        (v->origin && !(c->values[i].origin = nuem_strdup(v->origin)))) {
+      nuem_config_free(c);
+      return nuem_error(ctx, NUEM_ENOMEM, "out of memory copying a config");
+    }
+  }
+  *out = c;
+  return NUEM_OK;
 }
 
 nuem_status nuem_config_set(nuem_context *ctx, nuem_config *cfg,

@@ -24,7 +24,7 @@ struct nuem_detector {
   int efficiency;
   double eff_threshold, eff_width, eff_plateau;
   lin_table eff_table;
-  double threshold;
+  double threshold, energy_scale;
   size_t nbins;
   double *edges;
   double exposure, exposure_off;
@@ -170,6 +170,7 @@ nuem_status nuem_detector_init(nuem_context *ctx, const nuem_config *cfg,
     s = load_lin_table(ctx, "efficiency_table", nuem_config_text(cfg, NUEM_P_DETECTOR_EFFICIENCY_TABLE),
                        "1", 0, 1, &d->eff_table);
   }
+  d->energy_scale = nuem_config_number(cfg, NUEM_P_DETECTOR_ENERGY_SCALE);
   d->threshold = nuem_config_is_set(cfg, NUEM_P_DETECTOR_THRESHOLD)
                      ? nuem_config_number(cfg, NUEM_P_DETECTOR_THRESHOLD) : -INFINITY;
   const char *bins = nuem_config_text(cfg, NUEM_P_DETECTOR_BINS);
@@ -235,3 +236,5 @@ int nuem_detector_has_efficiency(const nuem_detector *d) {
 }
 
 double nuem_detector_threshold(const nuem_detector *d) { return d->threshold; }
+
+double nuem_detector_energy_scale(const nuem_detector *d) { return d->energy_scale; }

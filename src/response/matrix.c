@@ -32,8 +32,9 @@ static double smeared_efficiency(const nuem_detector *d, double E, double sigma,
   return sum / (sigma * sqrt(2.0 * 3.14159265358979323846));
 }
 
-void nuem_response_row(const nuem_detector *d, double E, const double *edges,
+void nuem_response_row(const nuem_detector *d, double E_true, const double *edges,
                        size_t nmeas, double *row) {
+  double E = E_true * nuem_detector_energy_scale(d); /* where it is recorded */
   double sigma = nuem_detector_sigma(d, E), thr = nuem_detector_threshold(d);
   int eff = nuem_detector_has_efficiency(d);
   for (size_t j = 0; j < nmeas; j++) {
