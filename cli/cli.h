@@ -13,7 +13,9 @@ typedef struct {
   nuem_format format;
   /* xsec */
   const char *channel, *flavour, *enu, *t, *target, *mu, *q, *r2, *atomic;
-  const char *plot;        /* --plot FILE.png|.svg|.pdf (spectrum) */
+  const char *plot;        /* --plot FILE.png|.svg|.pdf */
+  const char *data_file;   /* fit, limit: the measured spectrum */
+  const char *scan;        /* sensitivity: KEY=FROM:TO:N */
 } cli_options;
 
 typedef struct {
@@ -22,6 +24,7 @@ typedef struct {
   const char *help;
   int (*run)(nuem_context *ctx, nuem_config *cfg, const cli_options *opt);
   int takes_xsec_options;
+  int takes_data; /* first positional argument is a data file */
 } cli_command;
 
 extern const cli_command cli_commands[];
@@ -54,5 +57,10 @@ int cli_flux(nuem_context *ctx, nuem_config *cfg, const cli_options *opt);
 int cli_xsec(nuem_context *ctx, nuem_config *cfg, const cli_options *opt);
 int cli_config(nuem_context *ctx, nuem_config *cfg, const cli_options *opt);
 int cli_response(nuem_context *ctx, nuem_config *cfg, const cli_options *opt);
+int cli_fit(nuem_context *ctx, nuem_config *cfg, const cli_options *opt);
+int cli_limit(nuem_context *ctx, nuem_config *cfg, const cli_options *opt);
+int cli_sensitivity(nuem_context *ctx, nuem_config *cfg, const cli_options *opt);
+/* Run gnuplot on a script (cli/plot.c). */
+int cli_run_gnuplot(const char *script);
 
 #endif

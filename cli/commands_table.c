@@ -26,13 +26,13 @@ const cli_command cli_commands[] = {
      "  --plot FILE.png|.svg|.pdf  draw the Figure-3 picture (and the measured\n"
      "                           spectrum when bins are given) with gnuplot;\n"
      "                           the data and the script are written beside it\n",
-     cli_spectrum, 0},
+     cli_spectrum, 0, 0},
     {"flux", "flux [FILE.ini] [--set S.K=V]... [--format F] [--out FILE]",
      "The neutrino flux dPhi/dE at the detector (per cm2 per s per MeV) from\n"
      "output.e_min to the source's upper end (output.points log-spaced values),\n"
      "split into the fission isotopes and neutron capture, with the total flux,\n"
      "fission rate and antineutrinos per fission in the header.\n\noptions:\n" COMMON_OPTIONS,
-     cli_flux, 0},
+     cli_flux, 0, 0},
     {"xsec", "xsec --channel nu-e|cevns --enu E --t T [--flavour FLAV] [--target T] [--mu M] [--q Q] [--r2 R] [--atomic MODEL] [--set S.K=V]...",
      "One differential cross section dsigma/dT in cm2/keV, term by term: the SM,\n"
      "the excess over it from each electromagnetic property (interference\n"
@@ -52,17 +52,37 @@ const cli_command cli_commands[] = {
      "  --atomic MODEL           free|stepping|epa|table for nu-e on an atom\n"
      "                           (default atomic.model)\n"
      "physics.sin2w, physics.couplings and physics.form_factor apply.\n\noptions:\n" COMMON_OPTIONS,
-     cli_xsec, 1},
+     cli_xsec, 1, 0},
     {"response", "response [FILE.ini] [--set S.K=V]... [--out FILE]",
      "The detector response matrix of the config: row i is a true\n"
      "(electron-equivalent) energy bin, column j a measured bin, each entry the\n"
      "probability that an event in bin i is recorded in bin j (resolution,\n"
      "efficiency, threshold). Fold your own spectra with it, or give it back to\n"
      "nuem with detector.response_matrix = FILE.\n\noptions:\n" COMMON_OPTIONS,
-     cli_response, 0},
+     cli_response, 0, 0},
     {"config", "config [FILE.ini] [--set S.K=V]... [--format tsv|csv|json|markdown]",
      "Every configuration key with its resolved value, default, unit (or\n"
      "choices) and meaning. --format markdown writes docs/config.md.\n\noptions:\n" COMMON_OPTIONS,
-     cli_config, 0},
-    {0, 0, 0, 0, 0},
+     cli_config, 0, 0},
+    {"fit", "fit DATA [FILE.ini] [--set S.K=V]... [--format F] [--out FILE]",
+     "Best fit of the parameter of interest (analysis.poi) to a measured\n"
+     "spectrum, with its 68 % profile-likelihood interval and the nuisance\n"
+     "parameters. DATA: columns E_lo E_hi on [off] with '# exposure_on:' (and\n"
+     "'# exposure_off:') lines, or E_lo E_hi residual sigma (docs/statistics.md).\n"
+     "\noptions:\n" COMMON_OPTIONS,
+     cli_fit, 0, 1},
+    {"limit", "limit DATA [FILE.ini] [--set S.K=V]... [--format F] [--out FILE] [--plot F]",
+     "The confidence interval (an upper limit for mu) at analysis.cl, by\n"
+     "Feldman-Cousins with analysis.toys toys per grid point (OpenMP,\n"
+     "reproducible with analysis.seed) or Wilks (analysis.method). Prints the\n"
+     "scan (statistic and critical value per grid point) with the interval,\n"
+     "best fit and the achieved coverage in the header.\n\noptions:\n" COMMON_OPTIONS,
+     cli_limit, 0, 1},
+    {"sensitivity", "sensitivity [FILE.ini] [--scan SECTION.KEY=FROM:TO:N] [--set S.K=V]... [--plot F]",
+     "Expected upper limit without signal for the config's detector (bins,\n"
+     "exposures, backgrounds): the Asimov value and the median with 1 and 2\n"
+     "sigma bands from toys; --scan repeats it over a key, e.g.\n"
+     "--scan detector.threshold=100eV:500eV:5.\n\noptions:\n" COMMON_OPTIONS,
+     cli_sensitivity, 0, 0},
+    {0, 0, 0, 0, 0, 0},
 };

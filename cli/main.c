@@ -73,7 +73,11 @@ static int takes_value(const cli_command *cmd, const char *a) {
                                      "--mu", "--q", "--r2", "--atomic"};
   for (int k = 0; k < 3; k++)
     if (strcmp(a, common[k]) == 0) return 1;
-  if (strcmp(cmd->name, "spectrum") == 0 && strcmp(a, "--plot") == 0) return 1;
+  if (strcmp(a, "--plot") == 0 && (strcmp(cmd->name, "spectrum") == 0 ||
+                                   strcmp(cmd->name, "limit") == 0 ||
+                                   strcmp(cmd->name, "sensitivity") == 0))
+    return 1;
+  if (strcmp(cmd->name, "sensitivity") == 0 && strcmp(a, "--scan") == 0) return 1;
   for (int k = 0; cmd->takes_xsec_options && k < 9; k++)
     if (strcmp(a, xsec[k]) == 0) return 1;
   return 0;
@@ -95,6 +99,10 @@ static int scan_args(int argc, char **argv, int first, const cli_command *cmd,
   for (int i = first; i < argc; i++) {
     const char *a = argv[i];
     if (a[0] != '-') {
+      if (cmd->takes_data && !opt->data_file) {
+        opt->data_file = a;
+        continue;
+      }
       if (opt->config_file)
         return usage_error("unexpected argument '%s': give at most one config file", a);
       opt->config_file = a;
@@ -130,10 +138,17 @@ static int parse_args(int argc, char **argv, int first, const cli_command *cmd,
       opt->out_file = v;
     } else if (option_value(argc, argv, &i, "--plot", &v)) {
       opt->plot = v;
+    } else if (option_value(argc, argv, &i, "--scan", &v)) {
+      opt->scan = v;
     } else {
       xsec_option(argc, argv, &i, opt, &v);
     }
   }
+  if (cmd->takes_data && !opt->data_file)
+    return usage_error("nuem %s needs a measured spectrum: give DATA [CONFIG]", cmd->name);
+  if (opt->out_file && opt->data_file && strcmp(opt->out_file, opt->data_file) == 0)
+    return usage_error("--out '%s' is the data file; nuem never overwrites its input",
+                       opt->out_file);
   if (opt->out_file && opt->config_file && strcmp(opt->out_file, opt->config_file) == 0)
     return usage_error("--out '%s' is the config file; nuem never overwrites its "
                        "input", opt->out_file);

@@ -47,7 +47,7 @@ static int write_table(nuem_context *ctx, const char *path, const nuem_config *c
   return bad;
 }
 
-static int run_gnuplot(const char *script) {
+int cli_run_gnuplot(const char *script) {
   pid_t pid;
   char *argv[] = {"gnuplot", (char *)script, NULL};
   if (posix_spawnp(&pid, "gnuplot", NULL, NULL, argv, environ) != 0) {
@@ -84,7 +84,7 @@ int cli_plot(nuem_context *ctx, const nuem_config *cfg, const char *picture,
     if (f && fclose(f)) s = NUEM_EFILE;
     if (s) rc = f ? cli_fail(ctx, s) : (fprintf(stderr, "nuem: cannot write '%s'\n", script), 1);
   }
-  if (!rc) rc = run_gnuplot(script);
+  if (!rc) rc = cli_run_gnuplot(script);
   if (!rc) fprintf(stderr, "nuem: wrote %s (data and gnuplot script beside it: %s)\n", picture, script);
   free(base);
   free(true_path);

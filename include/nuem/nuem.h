@@ -4,6 +4,7 @@
 #ifndef NUEM_H
 #define NUEM_H
 
+#include "nuem/analysis.h"
 #include "nuem/atomic.h"
 #include "nuem/config.h"
 #include "nuem/constants.h"

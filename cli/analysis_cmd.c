@@ -1,0 +1,284 @@
+/* nuem fit, limit, sensitivity: the statistics commands. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static int write_and_free(nuem_context *ctx, const cli_options *opt, const nuem_config *cfg,
+                          nuem_result *r) {
+  cli_report_unused(ctx, cfg);
+  int rc = cli_write_result(ctx, opt, cfg, r);
+  nuem_result_free(r);
+  return rc;
+}
+
+/* Data and model of a fit or limit. */
+static nuem_status load(nuem_context *ctx, const nuem_config *cfg, const cli_options *opt,
+                        nuem_data *d, nuem_model **m) {
+  nuem_status s = nuem_data_read(ctx, opt->data_file, d);
+  if (s) return s;
+  int stat = nuem_config_choice(cfg, NUEM_P_ANALYSIS_STATISTIC);
+  if ((stat == 1 && d->mode != NUEM_DATA_COUNTS) || (stat == 2 && d->mode != NUEM_DATA_RESIDUAL))
+    s = nuem_error(ctx, NUEM_ECONFIG, "analysis.statistic = %s needs %s data; %s has %s",
+                   stat == 1 ? "poisson" : "chi2", stat == 1 ? "counts" : "residual",
+                   d->origin, d->mode == NUEM_DATA_COUNTS ? "counts" : "residuals");
+  if (!s) s = nuem_model_new(ctx, cfg, d, m);
+  if (s) nuem_data_free(d);
+  return s;
+}
+
+int cli_fit(nuem_context *ctx, nuem_config *cfg, const cli_options *opt) {
+  nuem_data d;
+  nuem_model *m;
+  nuem_status s = load(ctx, cfg, opt, &d, &m);
+  if (s) return cli_fail(ctx, s);
+  double nu[NUEM_NNU], theta, t_min;
+  nuem_interval iv = {0};
+  s = nuem_model_fit(ctx, m, &d, &theta, &t_min, nu);
+  /* the 68.3 % profile-likelihood interval */
+  if (!s) s = nuem_interval_wilks(ctx, m, &d, 0.682689492, nuem_config_integer(cfg, NUEM_P_ANALYSIS_GRID), &iv);
+  static const char *names[] = {"best", "lo_68", "hi_68", "minus2lnL", "ndf", "flux",
+                                "efficiency", "background", "quenching_k", "energy_scale"};
+  const char *units[10];
+  units[0] = units[1] = units[2] = nuem_model_unit(m);
+  for (int i = 3; i < 10; i++) units[i] = i < 5 ? "1" : "sigma";
+  nuem_result r;
+  if (!s) s = nuem_result_init(ctx, &r, 1, 10, names, units);
+  int rc = 0;
+  if (s) {
+    rc = cli_fail(ctx, s);
+  } else {
+    double row[10] = {nuem_model_report(m, theta), iv.lo, iv.hi, t_min, (double)d.nbins - 1,
+                      nu[0], nu[1], nu[2], nu[3], nu[4]};
+    memcpy(r.data, row, sizeof row);
+    nuem_result_note(&r, "poi", "%s (mu is fitted as mu^2 >= 0)",
+                     nuem_config_choice_name(cfg, NUEM_P_ANALYSIS_POI));
+    nuem_result_note(&r, "data", "%s, %zu bins, %s", d.origin, d.nbins,
+                     d.mode == NUEM_DATA_COUNTS ? (d.off ? "ON/OFF counts" : "ON counts")
+                                                : "residuals");
+    nuem_result_note(&r, "nuisances", "in units of their constraint (background: relative "
+                     "shift when free)");
+    rc = write_and_free(ctx, opt, cfg, &r);
+  }
+  nuem_interval_free(&iv);
+  nuem_model_free(m);
+  nuem_data_free(&d);
+  return rc;
+}
+
+static int plot_limit(nuem_context *ctx, const char *picture, const nuem_result *r,
+                      const nuem_config *cfg, const char *unit) {
+  char base[4096], data[4200], script[4200];
+  snprintf(base, sizeof base, "%s", picture);
+  char *dot = strrchr(base, '.');
+  const char *ext = dot ? dot + 1 : "";
+  if (strcmp(ext, "png") && strcmp(ext, "svg") && strcmp(ext, "pdf")) {
+    fprintf(stderr, "nuem: --plot '%s': the picture must end in .png, .svg or .pdf\n", picture);
+    return 2;
+  }
+  *dot = '\0';
+  snprintf(data, sizeof data, "%s.tsv", base);
+  snprintf(script, sizeof script, "%s.gp", base);
+  FILE *f = fopen(data, "w");
+  if (!f) return fprintf(stderr, "nuem: cannot write '%s'\n", data), 1;
+  nuem_status s = nuem_result_write(ctx, f, NUEM_FORMAT_TSV, "limit", cfg, r);
+  fclose(f);
+  if (s) return cli_fail(ctx, s);
+  if (!(f = fopen(script, "w"))) return fprintf(stderr, "nuem: cannot write '%s'\n", script), 1;
+  fprintf(f, "set terminal %s size 900,600 enhanced font 'sans,12'\nset output '%s'\n",
+          !strcmp(ext, "png") ? "pngcairo" : !strcmp(ext, "svg") ? "svg" : "pdfcairo", picture);
+  fprintf(f, "set xlabel 'parameter [%s]'\nset ylabel '-2 {/Symbol D} ln L'\nset grid\n"
+             "set key top left box\nplot '%s' using 1:2 with lines lw 2 lc rgb 'black' "
+             "title 'data', '' using 1:3 with lines lw 2 dt 2 lc rgb 'red' title 'critical value'\n",
+          unit, data);
+  fclose(f);
+  return cli_run_gnuplot(script);
+}
+
+int cli_limit(nuem_context *ctx, nuem_config *cfg, const cli_options *opt) {
+  if (opt->plot && !cli_have_gnuplot()) {
+    fprintf(stderr, "nuem: --plot needs gnuplot; install it with 'apt-get install gnuplot-nox'\n");
+    return 1;
+  }
+  nuem_data d;
+  nuem_model *m;
+  nuem_status s = load(ctx, cfg, opt, &d, &m);
+  if (s) return cli_fail(ctx, s);
+  double cl = nuem_config_number(cfg, NUEM_P_ANALYSIS_CL);
+  size_t grid = (size_t)nuem_config_integer(cfg, NUEM_P_ANALYSIS_GRID);
+  int fc = nuem_config_choice(cfg, NUEM_P_ANALYSIS_METHOD) == 1;
+  nuem_interval iv;
+  s = fc ? nuem_interval_fc(ctx, m, &d, cl, grid, (size_t)nuem_config_integer(cfg, NUEM_P_ANALYSIS_TOYS),
+                            (unsigned long)nuem_config_integer(cfg, NUEM_P_ANALYSIS_SEED),
+                            (int)nuem_config_integer(cfg, NUEM_P_ANALYSIS_THREADS),
+                            (size_t)nuem_config_integer(cfg, NUEM_P_ANALYSIS_TOYS), &iv)
+         : nuem_interval_wilks(ctx, m, &d, cl, grid, &iv);
+  int rc;
+  if (s) {
+    rc = cli_fail(ctx, s);
+  } else {
+    static const char *names[] = {"theta", "t", "critical", "accepted"};
+    const char *units[] = {nuem_model_poi(m) == NUEM_POI_MU ? "muB2" : nuem_model_unit(m), "1", "1", "1"};
+    nuem_result r;
+    s = nuem_result_init(ctx, &r, iv.n, 4, names, units);
+    if (s) {
+      rc = cli_fail(ctx, s);
+    } else {
+      for (size_t i = 0; i < iv.n; i++) {
+        double row[4] = {iv.theta[i], iv.t[i], iv.critical[i], iv.t[i] <= iv.critical[i]};
+        memcpy(&r.data[i * 4], row, sizeof row);
+      }
+      const char *unit = nuem_model_unit(m);
+      nuem_result_note(&r, "method", "%s, %g %% CL", fc ? "Feldman-Cousins (toys)" : "Wilks", 100 * cl);
+      nuem_result_note(&r, "best_fit", "%.6g %s", iv.best_report, unit);
+      if (isnan(iv.lo))
+        nuem_result_note(&r, "interval", "empty: no parameter value is accepted");
+      else
+        nuem_result_note(&r, "interval", "[%.6g, %.6g] %s%s", iv.lo, iv.hi, unit,
+                         iv.lo_at_boundary && nuem_model_poi(m) == NUEM_POI_MU
+                             ? " (an upper limit)" : "");
+      if (iv.hi_at_boundary)
+        nuem_result_note(&r, "warning", "the interval reaches the end of the scanned range; "
+                         "raise analysis.poi_max");
+      if (iv.coverage >= 0)
+        nuem_result_note(&r, "coverage", "%.4f achieved at the grid point nearest the best fit "
+                         "(%zu fresh toys; nominal %g)", iv.coverage,
+                         (size_t)nuem_config_integer(cfg, NUEM_P_ANALYSIS_TOYS), cl);
+      rc = 0;
+      if (opt->plot) rc = plot_limit(ctx, opt->plot, &r, cfg, units[0]);
+      if (!rc) rc = write_and_free(ctx, opt, cfg, &r);
+      else nuem_result_free(&r);
+    }
+    nuem_interval_free(&iv);
+  }
+  nuem_model_free(m);
+  nuem_data_free(&d);
+  return rc;
+}
+
+/* --scan KEY=FROM:TO:N: the key must exist; FROM and TO carry its unit. */
+static nuem_status parse_scan(nuem_context *ctx, const char *scan, char *key, size_t ksize,
+                              double *from, double *to, long *n, nuem_param *id) {
+  const char *eq = strchr(scan, '=');
+  const char *dot = strchr(scan, '.');
+  if (!eq || !dot || dot > eq || (size_t)(eq - scan) >= ksize)
+    return nuem_error(ctx, NUEM_EUSAGE, "--scan '%s': write SECTION.KEY=FROM:TO:N, e.g. "
+                      "--scan detector.threshold=100eV:500eV:5", scan);
+  snprintf(key, ksize, "%.*s", (int)(eq - scan), scan);
+  char section[64];
+  snprintf(section, sizeof section, "%.*s", (int)(dot - scan), scan);
+  *id = nuem_param_find(section, key + (dot - scan) + 1);
+  if (*id == NUEM_P_COUNT)
+    return nuem_error(ctx, NUEM_ECONFIG, "--scan: unknown key '%s' (run `nuem config` for "
+                      "the list)", key);
+  const nuem_param_info *info = nuem_param_info_get(*id);
+  if (info->kind != NUEM_KIND_NUMBER && info->kind != NUEM_KIND_OPTNUMBER)
+    return nuem_error(ctx, NUEM_EUSAGE, "--scan: %s is not a number and cannot be scanned", key);
+  char a[64], b[64];
+  if (sscanf(eq + 1, "%63[^:]:%63[^:]:%ld", a, b, n) != 3 || *n < 1 || *n > 1000)
+    return nuem_error(ctx, NUEM_EUSAGE, "--scan '%s': write FROM:TO:N with 1 <= N <= 1000", scan);
+  NUEM_CLI_TRY(nuem_quantity_parse(ctx, a, info->spec, "--scan FROM", from));
+  return nuem_quantity_parse(ctx, b, info->spec, "--scan TO", to);
+}
+
+int cli_sensitivity(nuem_context *ctx, nuem_config *cfg, const cli_options *opt) {
+  char key[128] = "";
+  double from = 0, to = 0, unit_factor = 1;
+  long n = 1;
+  nuem_param id = NUEM_P_COUNT;
+  nuem_status s = opt->scan ? parse_scan(ctx, opt->scan, key, sizeof key, &from, &to, &n, &id)
+                            : NUEM_OK;
+  if (s) return cli_fail(ctx, s);
+  const char *scan_unit = "1";
+  if (id != NUEM_P_COUNT) {
+    scan_unit = nuem_param_info_get(id)->spec;
+    nuem_unit u;
+    nuem_unit_parse(ctx, scan_unit, "", &u);
+    unit_factor = u.factor;
+  }
+  static const char *names[] = {"scan", "asimov", "minus2sigma", "minus1sigma", "median",
+                                "plus1sigma", "plus2sigma"};
+  nuem_result r;
+  const char *units[7] = {scan_unit};
+  nuem_config *probe = NULL;
+  s = nuem_config_copy(ctx, cfg, &probe);
+  nuem_model *m = NULL;
+  if (!s) s = nuem_model_new(ctx, probe, NULL, &m);
+  for (int i = 1; !s && i < 7; i++) units[i] = nuem_model_unit(m);
+  nuem_model_free(m);
+  nuem_config_free(probe);
+  if (!s) s = nuem_result_init(ctx, &r, (size_t)n, 7, names, units);
+  if (s) return cli_fail(ctx, s);
+  for (long i = 0; i < n && !s; i++) {
+    double v = n > 1 ? from + (to - from) * (double)i / (double)(n - 1) : from;
+    nuem_config *c;
+    s = nuem_config_copy(ctx, cfg, &c);
+    if (!s && id != NUEM_P_COUNT) {
+      char text[96];
+      snprintf(text, sizeof text, "%.10g %s", v / unit_factor, scan_unit);
+      const nuem_param_info *info = nuem_param_info_get(id);
+      s = nuem_config_set(ctx, c, info->section, info->key, text, "--scan");
+    }
+    nuem_model *mi = NULL;
+    nuem_sensitivity sens;
+    if (!s) s = nuem_model_new(ctx, c, NULL, &mi);
+    if (!s) s = nuem_sensitivity_compute(ctx, mi, NULL, nuem_config_number(c, NUEM_P_ANALYSIS_CL),
+                                         (size_t)nuem_config_integer(c, NUEM_P_ANALYSIS_TOYS),
+                                         (unsigned long)nuem_config_integer(c, NUEM_P_ANALYSIS_SEED),
+                                         (int)nuem_config_integer(c, NUEM_P_ANALYSIS_THREADS), &sens);
+    if (!s) {
+      double row[7] = {v / unit_factor, sens.asimov, sens.band[0], sens.band[1], sens.band[2],
+                       sens.band[3], sens.band[4]};
+      memcpy(&r.data[i * 7], row, sizeof row);
+    }
+    nuem_model_free(mi);
+    nuem_config_free(c);
+    nuem_progress(ctx, (double)(i + 1) / (double)n, "sensitivity");
+  }
+  if (s) {
+    nuem_result_free(&r);
+    return cli_fail(ctx, s);
+  }
+  nuem_result_note(&r, "expected", "%g %% CL upper limits without signal (signed parameters: "
+                   "half-width of the interval): Asimov, and quantiles of toys",
+                   100 * nuem_config_number(cfg, NUEM_P_ANALYSIS_CL));
+  if (opt->scan) nuem_result_note(&r, "scan", "%s", key);
+  if (opt->plot) {
+    /* reuse the limit plot writer's conventions: a band plot */
+    char base[4096], data[4200], script[4200];
+    snprintf(base, sizeof base, "%s", opt->plot);
+    char *dot = strrchr(base, '.');
+    const char *ext = dot ? dot + 1 : "";
+    if (!dot || (strcmp(ext, "png") && strcmp(ext, "svg") && strcmp(ext, "pdf"))) {
+      nuem_result_free(&r);
+      fprintf(stderr, "nuem: --plot '%s': the picture must end in .png, .svg or .pdf\n", opt->plot);
+      return 2;
+    }
+    *dot = '\0';
+    snprintf(data, sizeof data, "%s.tsv", base);
+    snprintf(script, sizeof script, "%s.gp", base);
+    FILE *f = fopen(data, "w");
+    if (f) {
+      nuem_result_write(ctx, f, NUEM_FORMAT_TSV, "sensitivity", cfg, &r);
+      fclose(f);
+    }
+    if ((f = fopen(script, "w"))) {
+      fprintf(f, "set terminal %s size 900,600 enhanced font 'sans,12'\nset output '%s'\n"
+                 "set xlabel '%s [%s]'\nset ylabel 'expected limit [%s]'\nset grid\nset key box\n"
+                 "plot '%s' using 1:3:7 with filledcurves lc rgb '#fff3a0' title '{/Symbol \\261}2{/Symbol s}', \\\n"
+                 "  '' using 1:4:6 with filledcurves lc rgb '#90ee90' title '{/Symbol \\261}1{/Symbol s}', \\\n"
+                 "  '' using 1:5 with lines lw 2 dt 2 lc rgb 'black' title 'median (toys)', \\\n"
+                 "  '' using 1:2 with linespoints lw 2 lc rgb 'blue' title 'Asimov'\n",
+              !strcmp(ext, "png") ? "pngcairo" : !strcmp(ext, "svg") ? "svg" : "pdfcairo",
+              opt->plot, *key ? key : "point", scan_unit, units[1], data);
+      fclose(f);
+    }
+    if (cli_run_gnuplot(script)) {
+      nuem_result_free(&r);
+      return 1;
+    }
+  }
+  return write_and_free(ctx, opt, cfg, &r);
+}

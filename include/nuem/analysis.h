@@ -1,0 +1,115 @@
+/* Stage 6, analysis: measured spectra in, fits, limits and sensitivities out.
+ *
+ * The expected signal per measured bin is quadratic in the parameter of
+ * interest theta: s_j(theta) = A_j + B_j theta + C_j theta^2, exactly, for
+ * every property (mu enters as theta = mu^2; q and <r2> through g_V shifts;
+ * the CEvNS normalisation linearly). The templates A, B, C are computed once
+ * through the whole chain (the analysis plan); nuisance parameters scale or
+ * morph them. Docs: docs/statistics.md. */
+#ifndef NUEM_ANALYSIS_H
+#define NUEM_ANALYSIS_H
+
+#include "nuem/config.h"
+#include "nuem/core.h"
+#include "nuem/output.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- data ------------------------------------------------------------------ */
+
+enum { NUEM_DATA_COUNTS, NUEM_DATA_RESIDUAL };
+
+typedef struct {
+  int mode;
+  size_t nbins;
+  double *edges;       /* nbins + 1, MeV */
+  double *on, *off;    /* counts; off NULL without an OFF period */
+  double exposure_on, exposure_off; /* kg day */
+  double *residual, *sigma;         /* /kg/keV/day (mode RESIDUAL) */
+  char *origin;
+} nuem_data;
+
+/* Read a measured spectrum (format: docs/statistics.md): columns E_lo E_hi
+ * and either `on` [`off`] counts with '# exposure_on:' [and
+ * '# exposure_off:'] lines, or `residual` and `sigma`. */
+nuem_status nuem_data_read(nuem_context *ctx, const char *path, nuem_data *out);
+void nuem_data_free(nuem_data *d);
+
+/* ---- the model ------------------------------------------------------------- */
+
+enum { NUEM_POI_MU, NUEM_POI_Q, NUEM_POI_R2, NUEM_POI_CEVNS };
+enum { NUEM_NU_FLUX, NUEM_NU_EFFICIENCY, NUEM_NU_BACKGROUND, NUEM_NU_QUENCHING,
+       NUEM_NU_SCALE, NUEM_NNU };
+
+typedef struct nuem_model nuem_model;
+
+/* Build the templates for the data's bins (or the config's, if data is NULL). */
+nuem_status nuem_model_new(nuem_context *ctx, const nuem_config *cfg,
+                           const nuem_data *data, nuem_model **out);
+void nuem_model_free(nuem_model *m);
+int nuem_model_poi(const nuem_model *m);
+/* Lower and upper end of the POI range scanned. */
+void nuem_model_range(const nuem_model *m, double *lo, double *hi);
+/* The POI value as reported (mu: sqrt(theta) in mu_B; others: theta), and its
+ * unit. */
+double nuem_model_report(const nuem_model *m, double theta);
+const char *nuem_model_unit(const nuem_model *m);
+const char *nuem_nuisance_name(int k);
+
+/* Asimov data of the model at theta (nuisances nominal), in the data's mode. */
+nuem_status nuem_model_asimov(nuem_context *ctx, const nuem_model *m, const nuem_data *like,
+                              double theta, nuem_data *out);
+
+/* -2 ln L (Poisson deviance or chi2, plus constraints) at theta with the
+ * nuisances profiled; nu (NUEM_NNU, may be NULL) receives their values. */
+nuem_status nuem_model_profile(nuem_context *ctx, const nuem_model *m, const nuem_data *d,
+                               double theta, double *t, double *nu);
+/* The best fit over the POI range. */
+nuem_status nuem_model_fit(nuem_context *ctx, const nuem_model *m, const nuem_data *d,
+                           double *theta_hat, double *t_min, double *nu);
+
+/* ---- intervals and sensitivity ------------------------------------------- */
+
+typedef struct {
+  size_t n;
+  double *theta;     /* grid */
+  double *t;         /* observed -2 Delta ln L at each grid point */
+  double *critical;  /* critical value (Wilks: chi2 quantile; FC: from toys) */
+  double lo, hi;     /* the interval (POI units as reported) */
+  double theta_hat, best_report;
+  int lo_at_boundary, hi_at_boundary;
+  double coverage;   /* achieved coverage of the FC check (or -1) */
+} nuem_interval;
+
+/* Wilks: accept grid points with Delta(-2 ln L) <= chi2_1 quantile at cl. */
+nuem_status nuem_interval_wilks(nuem_context *ctx, const nuem_model *m, const nuem_data *d,
+                                double cl, size_t grid, nuem_interval *out);
+/* Feldman-Cousins with toys (profile construction: nuisances fixed at their
+ * conditional fit at each grid point, for data and toys alike). OpenMP over
+ * grid points; toys of grid point i come from seed and i only, so results
+ * do not depend on the thread count. If coverage_toys > 0, also measures the
+ * coverage at the grid point nearest to the best fit with fresh toys. */
+nuem_status nuem_interval_fc(nuem_context *ctx, const nuem_model *m, const nuem_data *d,
+                             double cl, size_t grid, size_t toys, unsigned long seed,
+                             int threads, size_t coverage_toys, nuem_interval *out);
+void nuem_interval_free(nuem_interval *iv);
+
+/* Expected upper limit without signal: the Asimov median and the
+ * 2.3/15.9/50/84.1/97.7 % quantiles of Wilks limits of background-only toys,
+ * in reported POI units. */
+typedef struct {
+  double asimov;
+  double band[5];
+} nuem_sensitivity;
+
+nuem_status nuem_sensitivity_compute(nuem_context *ctx, const nuem_model *m,
+                                     const nuem_data *like, double cl, size_t toys,
+                                     unsigned long seed, int threads,
+                                     nuem_sensitivity *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

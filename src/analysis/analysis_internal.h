@@ -1,0 +1,45 @@
+/* Shared internals of the analysis stage (not installed). */
+#ifndef NUEM_ANALYSIS_INTERNAL_H
+#define NUEM_ANALYSIS_INTERNAL_H
+
+#include "nuem/analysis.h"
+
+enum { NSETTING = 5 }; /* nominal, quenching k -/+, energy scale -/+ */
+
+struct nuem_model {
+  int poi, mode;
+  size_t n;
+  double *edges, *width;          /* width in keV */
+  double *A[NSETTING], *B[NSETTING], *C[NSETTING]; /* events/kg/day per bin */
+  double *bkg;                    /* config background, events/kg/day per bin */
+  double sigma[NUEM_NNU];         /* constraint widths (relative / absolute) */
+  int active[NUEM_NNU];           /* fitted? */
+  int background_free;
+  double lo, hi;                  /* POI range (theta) */
+  double exposure_on, exposure_off;
+  double *data_sigma;             /* residual mode: the data's errors */
+};
+
+/* The model with the nuisances fixed: per-bin signal coefficients in counts
+ * (s = a + b theta + c theta^2) or rates (residual mode), the background in
+ * ON counts (no OFF data), and what the likelihood needs. */
+typedef struct {
+  size_t n;
+  int mode, has_off;
+  double ratio;             /* exposure_on / exposure_off */
+  double *a, *b, *c, *bkg;  /* n each */
+  double penalty;           /* constraint term of the fixed nuisances */
+} nuem_fixed;
+
+nuem_status nuem_fixed_init(const nuem_model *m, const nuem_data *d, const double *nu,
+                            nuem_fixed *f);
+void nuem_fixed_free(nuem_fixed *f);
+/* -2 ln L at theta for counts on/off (or residuals) with the nuisances fixed
+ * (per-bin OFF backgrounds profiled in closed form). */
+double nuem_fixed_t(const nuem_fixed *f, const nuem_data *d, const double *on,
+                    const double *off, double theta);
+/* min over theta in [lo, hi] of nuem_fixed_t (grid + golden section). */
+double nuem_fixed_min(const nuem_fixed *f, const nuem_data *d, const double *on,
+                      const double *off, double lo, double hi, double *theta_min);
+
+#endif
