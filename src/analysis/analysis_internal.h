@@ -42,4 +42,12 @@ double nuem_fixed_t(const nuem_fixed *f, const nuem_data *d, const double *on,
 double nuem_fixed_min(const nuem_fixed *f, const nuem_data *d, const double *on,
                       const double *off, double lo, double hi, double *theta_min);
 
+/* Feldman-Cousins critical values at the given grid (no nuisances needed
+ * from the data if none are active), and the accepted range of a filled
+ * interval: for tests and tools that reuse one belt for many data sets. */
+nuem_status nuem_fc_critical(const nuem_model *m, const nuem_data *d, const double *theta,
+                             size_t n, double cl, size_t toys, unsigned long seed,
+                             double *critical);
+void nuem_interval_accept(const nuem_model *m, nuem_interval *iv);
+
 #endif

@@ -141,7 +141,47 @@ typedef struct {
   unsigned long seed;
 } fc_job;
 
-/* One grid point: conditional nuisances, observed statistic, toy quantile. */
+typedef struct {
+  double t, p;
+} outcome;
+
+static int by_statistic(const void *a, const void *b) {
+  double x = ((const outcome *)a)->t, y = ((const outcome *)b)->t;
+  return (x > y) - (x < y);
+}
+
+/* A single Poisson bin without OFF data (a counting experiment): the
+ * outcomes are enumerated exactly, so the critical value follows
+ * Feldman & Cousins' rule without toy noise: add outcomes in order of the
+ * statistic until their probability reaches cl. */
+static double exact_critical(const fc_job *job, const nuem_fixed *f, double theta,
+                             double mean) {
+  size_t nmax = (size_t)(mean + 12 * sqrt(mean) + 30);
+  outcome *o = malloc((nmax + 1) * sizeof *o);
+  if (!o) return NAN;
+  double logp = -mean, dummy;
+  for (size_t n = 0; n <= nmax; n++) {
+    double x = (double)n;
+    if (n) logp += log(mean) - log(x);
+    o[n].p = mean > 0 ? exp(logp) : (double)(n == 0);
+    o[n].t = nuem_fixed_t(f, job->d, &x, NULL, theta) -
+             nuem_fixed_min(f, job->d, &x, NULL, job->lo, job->hi, &dummy);
+  }
+  qsort(o, nmax + 1, sizeof *o, by_statistic);
+  double sum = 0, critical = o[nmax].t;
+  for (size_t k = 0; k <= nmax; k++) {
+    sum += o[k].p;
+    if (sum >= job->cl - 1e-12) {
+      critical = o[k].t;
+      break;
+    }
+  }
+  free(o);
+  return critical;
+}
+
+/* One grid point: conditional nuisances, observed statistic, toy quantile
+ * (t_obs may be NULL when only the critical value is wanted). */
 static nuem_status fc_point(const fc_job *job, double theta, size_t index, double *t_obs,
                             double *critical) {
   nuem_context *ctx;
@@ -151,24 +191,39 @@ static nuem_status fc_point(const fc_job *job, double theta, size_t index, doubl
   size_t n = job->m->n;
   double *buf = malloc((4 * n + job->toys) * sizeof(double));
   gsl_rng *rng = stream_rng(job->seed, index);
-  nuem_status s = buf && rng ? nuem_model_profile(ctx, job->m, job->d, theta, &tt, nu) : NUEM_ENOMEM;
+  nuem_status s = buf && rng ? NUEM_OK : NUEM_ENOMEM;
+  /* Nuisances at their conditional fit; where the data cannot be described
+   * at all (the likelihood is not finite) they stay nominal, and the point is
+   * rejected by its observed statistic. */
+  if (!s && nuem_model_profile(ctx, job->m, job->d, theta, &tt, nu))
+    for (int k = 0; k < NUEM_NNU; k++) nu[k] = 0;
   if (!s) s = nuem_fixed_init(job->m, job->d, nu, &f);
   if (!s) {
     const nuem_data *d = job->d;
     const double *obs = d->mode == NUEM_DATA_COUNTS ? d->on : d->residual;
-    *t_obs = nuem_fixed_t(&f, d, obs, d->off, theta) -
-             nuem_fixed_min(&f, d, obs, d->off, job->lo, job->hi, &dummy);
+    if (t_obs)
+      *t_obs = nuem_fixed_t(&f, d, obs, d->off, theta) -
+               nuem_fixed_min(&f, d, obs, d->off, job->lo, job->hi, &dummy);
     double *mean_on = buf, *mean_off = buf + n, *on = buf + 2 * n, *off = buf + 3 * n;
     double *stat = buf + 4 * n;
     expectation(&f, d, theta, mean_on, mean_off);
+    if (n == 1 && d->mode == NUEM_DATA_COUNTS && !f.has_off) {
+      *critical = exact_critical(job, &f, theta, mean_on[0]);
+      goto done;
+    }
     for (size_t k = 0; k < job->toys; k++) {
       draw(rng, &f, d, mean_on, mean_off, on, off);
       stat[k] = nuem_fixed_t(&f, d, on, off, theta) -
                 nuem_fixed_min(&f, d, on, off, job->lo, job->hi, &dummy);
     }
+    /* the smallest value with at least cl of the toys at or below it: for
+     * discrete (Poisson) statistics this is Feldman-Cousins' rule of adding
+     * outcomes until the probability reaches cl */
     gsl_sort(stat, 1, job->toys);
-    *critical = gsl_stats_quantile_from_sorted_data(stat, 1, job->toys, job->cl);
+    size_t k = (size_t)ceil(job->cl * (double)job->toys);
+    *critical = stat[k ? k - 1 : 0];
   }
+done:
   nuem_fixed_free(&f);
   free(buf);
   if (rng) gsl_rng_free(rng);
@@ -339,3 +394,14 @@ nuem_status nuem_sensitivity_compute(nuem_context *ctx, const nuem_model *m,
   nuem_data_free(&asimov);
   return NUEM_OK;
 }
+
+nuem_status nuem_fc_critical(const nuem_model *m, const nuem_data *d, const double *theta,
+                             size_t n, double cl, size_t toys, unsigned long seed,
+                             double *critical) {
+  fc_job job = {m, d, cl, 0, 0, toys, seed};
+  nuem_model_range(m, &job.lo, &job.hi);
+  for (size_t i = 0; i < n; i++) NUEM_TRY(fc_point(&job, theta[i], i, NULL, &critical[i]));
+  return NUEM_OK;
+}
+
+void nuem_interval_accept(const nuem_model *m, nuem_interval *iv) { accepted_range(m, iv); }
