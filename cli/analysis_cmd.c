@@ -94,7 +94,9 @@ static int plot_limit(nuem_context *ctx, const char *picture, const nuem_result 
              "title 'data', '' using 1:3 with lines lw 2 dt 2 lc rgb 'red' title 'critical value'\n",
           unit, data);
   fclose(f);
-  return cli_run_gnuplot(script);
+  int rc = cli_run_gnuplot(script);
+  if (!rc) fprintf(stderr, "nuem: wrote %s (data and gnuplot script beside it: %s)\n", picture, script);
+  return rc;
 }
 
 int cli_limit(nuem_context *ctx, nuem_config *cfg, const cli_options *opt) {
@@ -183,6 +185,30 @@ static nuem_status parse_scan(nuem_context *ctx, const char *scan, char *key, si
   return nuem_quantity_parse(ctx, b, info->spec, "--scan TO", to);
 }
 
+/* Published limits of the POI's property (data/limits/published.dat, compiled
+ * in) as labelled dotted lines on a limit-versus-scan plot. */
+static void published_overlay(nuem_context *ctx, FILE *f, int poi, double ymin, double ymax) {
+  static const int code[] = {1, 2, 3, 0};
+  size_t len;
+  const char *text = nuem_data_find("limits/published.dat", &len);
+  nuem_table t;
+  if (!text || !code[poi] || nuem_table_parse(ctx, text, len, "published.dat", &t)) return;
+  for (size_t r = 0; r < t.nrows; r++) {
+    if ((int)nuem_table_get(&t, r, 1) != code[poi]) continue;
+    int id = (int)nuem_table_get(&t, r, 0);
+    double upper = nuem_table_get(&t, r, 3);
+    if (upper < ymin || upper > ymax) continue; /* off the picture */
+    char key[32], name[80] = "";
+    snprintf(key, sizeof key, "# id %d: ", id);
+    const char *p = strstr(text, key);
+    if (p) snprintf(name, sizeof name, "%.*s", (int)strcspn(p + strlen(key), ",\n"), p + strlen(key));
+    fprintf(f, "set arrow from graph 0, first %g to graph 1, first %g nohead dt 3 lc rgb '#888888'\n"
+               "set label '%s' at graph 0.01, first %g offset 0,0.4 font ',8' tc rgb '#555555'\n",
+            upper, upper, name, upper);
+  }
+  nuem_table_free(&t);
+}
+
 int cli_sensitivity(nuem_context *ctx, nuem_config *cfg, const cli_options *opt) {
   char key[128] = "";
   double from = 0, to = 0, unit_factor = 1;
@@ -265,8 +291,19 @@ int cli_sensitivity(nuem_context *ctx, nuem_config *cfg, const cli_options *opt)
       fclose(f);
     }
     if ((f = fopen(script, "w"))) {
+      nuem_config *probe2 = NULL;
+      nuem_model *mp = NULL;
+      double ymin = INFINITY, ymax = 0;
+      for (size_t i = 0; i < r.nrows * r.ncols; i++)
+        if (i % r.ncols && r.data[i] > 0) ymin = fmin(ymin, r.data[i]), ymax = fmax(ymax, r.data[i]);
+      ymin /= 3, ymax *= 3;
+      fprintf(f, "set yrange [%g:%g]\n", ymin, ymax);
+      if (!nuem_config_copy(ctx, cfg, &probe2) && !nuem_model_new(ctx, probe2, NULL, &mp))
+        published_overlay(ctx, f, nuem_model_poi(mp), ymin, ymax);
+      nuem_model_free(mp);
+      nuem_config_free(probe2);
       fprintf(f, "set terminal %s size 900,600 enhanced font 'sans,12'\nset output '%s'\n"
-                 "set xlabel '%s [%s]'\nset ylabel 'expected limit [%s]'\nset grid\nset key box\n"
+                 "set logscale y\nset xlabel '%s [%s]'\nset ylabel 'expected limit [%s]'\nset grid\nset key box\n"
                  "plot '%s' using 1:3:7 with filledcurves lc rgb '#fff3a0' title '{/Symbol \\261}2{/Symbol s}', \\\n"
                  "  '' using 1:4:6 with filledcurves lc rgb '#90ee90' title '{/Symbol \\261}1{/Symbol s}', \\\n"
                  "  '' using 1:5 with lines lw 2 dt 2 lc rgb 'black' title 'median (toys)', \\\n"
@@ -279,6 +316,7 @@ int cli_sensitivity(nuem_context *ctx, nuem_config *cfg, const cli_options *opt)
       nuem_result_free(&r);
       return 1;
     }
+    fprintf(stderr, "nuem: wrote %s (data and gnuplot script beside it: %s)\n", opt->plot, script);
   }
   return write_and_free(ctx, opt, cfg, &r);
 }

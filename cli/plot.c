@@ -47,6 +47,7 @@ static int write_table(nuem_context *ctx, const char *path, const nuem_config *c
   return bad;
 }
 
+/* Run gnuplot on `script`; say where the picture went. */
 int cli_run_gnuplot(const char *script) {
   pid_t pid;
   char *argv[] = {"gnuplot", (char *)script, NULL};

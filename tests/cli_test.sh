@@ -195,6 +195,32 @@ PATH=/nonexistent "$NUEM" spectrum --plot "$TMP/x.png" >/dev/null 2>"$TMP/err"
 "$NUEM" spectrum --set output.points=2000 >/dev/null 2>"$TMP/err"
 [ ! -s "$TMP/err" ] && ok || bad "something was printed on a non-terminal stderr: $(head -c 100 "$TMP/err")"
 
+# --- statistics (issue 5) --------------------------------------------------------
+expect 0 "# columns: best lo_68 hi_68 minus2lnL ndf" -- fit "$DATA/texono_like.dat" "$EXAMPLES/texono2007.ini"
+expect 0 "an upper limit" -- limit "$DATA/texono_like.dat" "$EXAMPLES/texono2007.ini" --set analysis.method=wilks
+# Wilks 90 % limit for these rounded expectations: the mu excess over
+# 12-60 keV (184 counts at 7.4e-11, docs/examples.md) against the ON-OFF error
+# sqrt(29035 + 6504 (604.9/135.5)^2) = 398 gives (1.645 x 398/184)^0.5 x 7.4e-11
+# ~ 1.4e-10 for a single-bin count; the spectral fit must land within 30 %.
+lim=$(grep "^# interval" "$TMP/out" | sed 's/.*, \([0-9.e+-]*\)\].*/\1/')
+close "$lim" 1.4e-10 0.3 "TEXONO-like Wilks limit"
+expect 0 "coverage:" -- limit "$DATA/texono_like.dat" "$EXAMPLES/texono2007.ini" --set analysis.toys=400 --set analysis.grid=12
+expect 0 '"name": "theta"' -- limit "$DATA/texono_like.dat" "$EXAMPLES/texono2007.ini" --set analysis.method=wilks --format json
+expect 0 "interval" -- limit "$DATA/residual.dat" "$EXAMPLES/texono2007.ini" --set analysis.method=wilks --set analysis.poi=q --set detector.bins=12keV:60keV:2
+expect 0 "# columns: scan asimov minus2sigma minus1sigma median plus1sigma plus2sigma" -- sensitivity "$EXAMPLES/gemma.ini" --set analysis.toys=200 --scan detector.exposure=300kg*day:1200kg*day:3
+# more exposure, a better (smaller) expected limit
+grep -v '^#' "$TMP/out" | awk 'NR == 1 { a = $2 } END { exit !($2 < a) }' && ok || bad "sensitivity does not improve with exposure"
+expect 0 "wrote" -- sensitivity "$EXAMPLES/gemma.ini" --set analysis.toys=100 --scan detector.exposure=300kg*day:1200kg*day:2 --plot "$TMP/sens.png"
+[ -s "$TMP/sens.png" ] && ok || bad "sensitivity --plot wrote no picture"
+expect 2 "needs a measured spectrum" -- fit
+expect 2 "whole numbers >= 0" -- fit "$DATA/data_negative.dat"
+expect 2 "zero exposure" -- limit "$DATA/data_zero_exposure.dat"
+expect 2 "do not match the config" -- fit "$DATA/texono_like.dat" "$EXAMPLES/gemma.ini"
+expect 2 "unknown key 'detector.thresh'" -- sensitivity "$EXAMPLES/gemma.ini" --scan detector.thresh=1keV:2keV:2
+expect 2 "FROM:TO:N" -- sensitivity "$EXAMPLES/gemma.ini" --scan detector.threshold=1keV
+expect 2 "cannot be scanned" -- sensitivity "$EXAMPLES/gemma.ini" --scan physics.flavour=1:2:2
+expect 2 "needs residual data" -- fit "$DATA/texono_like.dat" "$EXAMPLES/texono2007.ini" --set analysis.statistic=chi2
+
 # --- config -------------------------------------------------------------------
 expect 0 "source.power	2.9 GW" -- config
 expect 0 "| \`power\` | \`2.9 GW\` | GW |" -- config --format markdown

@@ -176,7 +176,7 @@ typedef enum {
     "Grid points of the parameter of interest")                                \
   X(ANALYSIS_POI_MAX, "analysis", "poi_max", TEXT, "", "", ANY,                \
     "Largest |parameter| scanned, with its unit (e.g. 1e-10 muB); empty: "    \
-    "where the Asimov Delta chi2 reaches 25")                                  \
+    "where the Asimov Delta chi2 reaches 100")                                 \
   X(ANALYSIS_TOYS, "analysis", "toys", INTEGER, "10000", "", POSITIVE,         \
     "Toy experiments per grid point (Feldman-Cousins) or per sensitivity "    \
     "point (bands)")                                                           \

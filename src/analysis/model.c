@@ -541,7 +541,8 @@ nuem_status nuem_model_asimov(nuem_context *ctx, const nuem_model *m, const nuem
 }
 
 /* The POI range: analysis.poi_max, or where the Asimov Delta(-2 ln L) of the
- * nominal model reaches 25 (5 sigma), by doubling from the reference value. */
+ * nominal model reaches 100 (10 sigma: room for upward fluctuations of toy
+ * limits), by doubling from the reference value. */
 static nuem_status nuem_model_set_range(nuem_context *ctx, const nuem_config *cfg,
                                         nuem_model *m) {
   static const double ref[] = {MU_REF * MU_REF, Q_REF, R2_REF, 1.0};
@@ -567,7 +568,7 @@ static nuem_status nuem_model_set_range(nuem_context *ctx, const nuem_config *cf
     for (int sign = 1; asimov && sign >= -1; sign -= 2) {
       if (sign < 0 && (m->poi == NUEM_POI_MU || m->poi == NUEM_POI_CEVNS)) break;
       double th = ref[m->poi];
-      for (int i = 0; i < 200 && nuem_fixed_t(&f, &like, asimov, NULL, sign * th) - t0 < 25; i++)
+      for (int i = 0; i < 200 && nuem_fixed_t(&f, &like, asimov, NULL, sign * th) - t0 < 100; i++)
         th *= 2;
       max = fmax(max, th);
     }
