@@ -70,33 +70,15 @@ int cli_fit(nuem_context *ctx, nuem_config *cfg, const cli_options *opt) {
 
 static int plot_limit(nuem_context *ctx, const char *picture, const nuem_result *r,
                       const nuem_config *cfg, const char *unit) {
-  char base[4096], data[4200], script[4200];
-  snprintf(base, sizeof base, "%s", picture);
-  char *dot = strrchr(base, '.');
-  const char *ext = dot ? dot + 1 : "";
-  if (strcmp(ext, "png") && strcmp(ext, "svg") && strcmp(ext, "pdf")) {
-    fprintf(stderr, "nuem: --plot '%s': the picture must end in .png, .svg or .pdf\n", picture);
-    return 2;
-  }
-  *dot = '\0';
-  snprintf(data, sizeof data, "%s.tsv", base);
-  snprintf(script, sizeof script, "%s.gp", base);
-  FILE *f = fopen(data, "w");
-  if (!f) return fprintf(stderr, "nuem: cannot write '%s'\n", data), 1;
-  nuem_status s = nuem_result_write(ctx, f, NUEM_FORMAT_TSV, "limit", cfg, r);
-  fclose(f);
-  if (s) return cli_fail(ctx, s);
-  if (!(f = fopen(script, "w"))) return fprintf(stderr, "nuem: cannot write '%s'\n", script), 1;
-  fprintf(f, "set terminal %s size 900,600 enhanced font 'sans,12'\nset output '%s'\n",
-          !strcmp(ext, "png") ? "pngcairo" : !strcmp(ext, "svg") ? "svg" : "pdfcairo", picture);
+  char data[4200], script[4200];
+  int rc;
+  FILE *f = cli_plot_begin(ctx, picture, "limit", cfg, r, data, script, sizeof data, &rc);
+  if (!f) return rc;
   fprintf(f, "set xlabel 'parameter [%s]'\nset ylabel '-2 {/Symbol D} ln L'\nset grid\n"
              "set key top left box\nplot '%s' using 1:2 with lines lw 2 lc rgb 'black' "
              "title 'data', '' using 1:3 with lines lw 2 dt 2 lc rgb 'red' title 'critical value'\n",
           unit, data);
-  fclose(f);
-  int rc = cli_run_gnuplot(script);
-  if (!rc) fprintf(stderr, "nuem: wrote %s (data and gnuplot script beside it: %s)\n", picture, script);
-  return rc;
+  return cli_plot_finish(f, script, picture);
 }
 
 int cli_limit(nuem_context *ctx, nuem_config *cfg, const cli_options *opt) {
@@ -272,51 +254,35 @@ int cli_sensitivity(nuem_context *ctx, nuem_config *cfg, const cli_options *opt)
                    100 * nuem_config_number(cfg, NUEM_P_ANALYSIS_CL));
   if (opt->scan) nuem_result_note(&r, "scan", "%s", key);
   if (opt->plot) {
-    /* reuse the limit plot writer's conventions: a band plot */
-    char base[4096], data[4200], script[4200];
-    snprintf(base, sizeof base, "%s", opt->plot);
-    char *dot = strrchr(base, '.');
-    const char *ext = dot ? dot + 1 : "";
-    if (!dot || (strcmp(ext, "png") && strcmp(ext, "svg") && strcmp(ext, "pdf"))) {
+    char data[4200], script[4200];
+    int rc;
+    FILE *f = cli_plot_begin(ctx, opt->plot, "sensitivity", cfg, &r, data, script,
+                             sizeof data, &rc);
+    if (!f) {
       nuem_result_free(&r);
-      fprintf(stderr, "nuem: --plot '%s': the picture must end in .png, .svg or .pdf\n", opt->plot);
-      return 2;
+      return rc;
     }
-    *dot = '\0';
-    snprintf(data, sizeof data, "%s.tsv", base);
-    snprintf(script, sizeof script, "%s.gp", base);
-    FILE *f = fopen(data, "w");
-    if (f) {
-      nuem_result_write(ctx, f, NUEM_FORMAT_TSV, "sensitivity", cfg, &r);
-      fclose(f);
-    }
-    if ((f = fopen(script, "w"))) {
-      nuem_config *probe2 = NULL;
-      nuem_model *mp = NULL;
-      double ymin = INFINITY, ymax = 0;
-      for (size_t i = 0; i < r.nrows * r.ncols; i++)
-        if (i % r.ncols && r.data[i] > 0) ymin = fmin(ymin, r.data[i]), ymax = fmax(ymax, r.data[i]);
-      ymin /= 3, ymax *= 3;
-      fprintf(f, "set yrange [%g:%g]\n", ymin, ymax);
-      if (!nuem_config_copy(ctx, cfg, &probe2) && !nuem_model_new(ctx, probe2, NULL, &mp))
-        published_overlay(ctx, f, nuem_model_poi(mp), ymin, ymax);
-      nuem_model_free(mp);
-      nuem_config_free(probe2);
-      fprintf(f, "set terminal %s size 900,600 enhanced font 'sans,12'\nset output '%s'\n"
-                 "set logscale y\nset xlabel '%s [%s]'\nset ylabel 'expected limit [%s]'\nset grid\nset key box\n"
-                 "plot '%s' using 1:3:7 with filledcurves lc rgb '#fff3a0' title '{/Symbol \\261}2{/Symbol s}', \\\n"
-                 "  '' using 1:4:6 with filledcurves lc rgb '#90ee90' title '{/Symbol \\261}1{/Symbol s}', \\\n"
-                 "  '' using 1:5 with lines lw 2 dt 2 lc rgb 'black' title 'median (toys)', \\\n"
-                 "  '' using 1:2 with linespoints lw 2 lc rgb 'blue' title 'Asimov'\n",
-              !strcmp(ext, "png") ? "pngcairo" : !strcmp(ext, "svg") ? "svg" : "pdfcairo",
-              opt->plot, *key ? key : "point", scan_unit, units[1], data);
-      fclose(f);
-    }
-    if (cli_run_gnuplot(script)) {
+    double ymin = INFINITY, ymax = 0;
+    for (size_t i = 0; i < r.nrows * r.ncols; i++)
+      if (i % r.ncols && r.data[i] > 0) ymin = fmin(ymin, r.data[i]), ymax = fmax(ymax, r.data[i]);
+    ymin /= 3, ymax *= 3;
+    nuem_config *probe2 = NULL;
+    nuem_model *mp = NULL;
+    if (!nuem_config_copy(ctx, cfg, &probe2) && !nuem_model_new(ctx, probe2, NULL, &mp))
+      published_overlay(ctx, f, nuem_model_poi(mp), ymin, ymax);
+    nuem_model_free(mp);
+    nuem_config_free(probe2);
+    fprintf(f, "set yrange [%g:%g]\nset logscale y\nset xlabel '%s [%s]'\n"
+               "set ylabel 'expected limit [%s]'\nset grid\nset key box\n"
+               "plot '%s' using 1:3:7 with filledcurves lc rgb '#fff3a0' title '{/Symbol \\261}2{/Symbol s}', \\\n"
+               "  '' using 1:4:6 with filledcurves lc rgb '#90ee90' title '{/Symbol \\261}1{/Symbol s}', \\\n"
+               "  '' using 1:5 with lines lw 2 dt 2 lc rgb 'black' title 'median (toys)', \\\n"
+               "  '' using 1:2 with linespoints lw 2 lc rgb 'blue' title 'Asimov'\n",
+            ymin, ymax, *key ? key : "point", scan_unit, units[1], data);
+    if ((rc = cli_plot_finish(f, script, opt->plot))) {
       nuem_result_free(&r);
-      return 1;
+      return rc;
     }
-    fprintf(stderr, "nuem: wrote %s (data and gnuplot script beside it: %s)\n", opt->plot, script);
   }
   return write_and_free(ctx, opt, cfg, &r);
 }

@@ -108,3 +108,56 @@ static void draw_progress(void *user, double fraction, const char *what) {
 void cli_progress_setup(nuem_context *ctx) {
   if (isatty(STDERR_FILENO)) nuem_context_set_progress(ctx, draw_progress, NULL);
 }
+
+/* A picture of a result table: validate the extension, write the table as
+ * <stem>.tsv beside the picture, and open <stem>.gp with the terminal and
+ * output lines written. The caller adds the plot commands and calls
+ * cli_plot_finish. Returns NULL (after a message) on failure; *rc gets the
+ * exit status. */
+FILE *cli_plot_begin(nuem_context *ctx, const char *picture, const char *command,
+                     const nuem_config *cfg, const nuem_result *r, char *data, char *script,
+                     size_t size, int *rc) {
+  const char *dot = strrchr(picture, '.');
+  const char *ext = dot ? dot + 1 : "";
+  const char *term = !strcmp(ext, "png") ? "pngcairo" : !strcmp(ext, "svg") ? "svg"
+                     : !strcmp(ext, "pdf") ? "pdfcairo" : NULL;
+  *rc = 2;
+  if (!term || strchr(picture, '\'')) {
+    fprintf(stderr, "nuem: --plot '%s': the picture must end in .png, .svg or .pdf (and "
+                    "contain no quote)\n", picture);
+    return NULL;
+  }
+  *rc = 1;
+  int n = (int)(dot - picture);
+  snprintf(data, size, "%.*s.tsv", n, picture);
+  snprintf(script, size, "%.*s.gp", n, picture);
+  FILE *f = fopen(data, "w");
+  if (!f) {
+    fprintf(stderr, "nuem: cannot write '%s'\n", data);
+    return NULL;
+  }
+  nuem_status s = nuem_result_write(ctx, f, NUEM_FORMAT_TSV, command, cfg, r);
+  if (fclose(f) || s) {
+    if (s) cli_fail(ctx, s);
+    else fprintf(stderr, "nuem: writing '%s' failed\n", data);
+    return NULL;
+  }
+  if (!(f = fopen(script, "w"))) {
+    fprintf(stderr, "nuem: cannot write '%s'\n", script);
+    return NULL;
+  }
+  fprintf(f, "set terminal %s size 900,600 enhanced font 'sans,12'\nset output '%s'\n", term,
+          picture);
+  *rc = 0;
+  return f;
+}
+
+int cli_plot_finish(FILE *script_file, const char *script, const char *picture) {
+  if (fclose(script_file)) {
+    fprintf(stderr, "nuem: writing '%s' failed\n", script);
+    return 1;
+  }
+  int rc = cli_run_gnuplot(script);
+  if (!rc) fprintf(stderr, "nuem: wrote %s (data and gnuplot script beside it: %s)\n", picture, script);
+  return rc;
+}
