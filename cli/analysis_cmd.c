@@ -81,6 +81,81 @@ static int plot_limit(nuem_context *ctx, const char *picture, const nuem_result 
   return cli_plot_finish(f, script, picture);
 }
 
+/* The 2-D contour of analysis.poi and analysis.poi2 (Wilks, 2 dof). */
+static int contour(nuem_context *ctx, nuem_config *cfg, const cli_options *opt,
+                   const nuem_data *d, const nuem_model *m1) {
+  int poi2 = nuem_config_choice(cfg, NUEM_P_ANALYSIS_POI2) - 1;
+  if (poi2 == nuem_model_poi(m1))
+    return cli_fail(ctx, nuem_error(ctx, NUEM_ECONFIG, "analysis.poi2 must differ from "
+                                    "analysis.poi"));
+  static const char *const names2[] = {"analysis.poi=mu", "analysis.poi=q", "analysis.poi=r2",
+                                       "analysis.poi=cevns"};
+  nuem_config *c2 = NULL;
+  nuem_model *m2 = NULL;
+  double *cross = NULL;
+  nuem_contour ct = {0};
+  nuem_status s = nuem_config_copy(ctx, cfg, &c2);
+  if (!s) s = nuem_config_set_assignment(ctx, c2, names2[poi2]);
+  if (!s) s = nuem_model_new(ctx, c2, d, &m2);
+  if (!s) s = nuem_model_cross(ctx, cfg, d, nuem_model_poi(m1), poi2, &cross);
+  if (!s) s = nuem_contour_wilks(ctx, m1, m2, cross, d, nuem_config_number(cfg, NUEM_P_ANALYSIS_CL),
+                                 (size_t)nuem_config_integer(cfg, NUEM_P_ANALYSIS_GRID), &ct);
+  int rc = 0;
+  nuem_result r;
+  if (!s) {
+    static const char *names[] = {"theta1", "theta2", "t", "accepted"};
+    const char *units[] = {nuem_model_poi(m1) == NUEM_POI_MU ? "muB2" : nuem_model_unit(m1),
+                           poi2 == NUEM_POI_MU ? "muB2" : nuem_model_unit(m2), "1", "1"};
+    s = nuem_result_init(ctx, &r, ct.n1 * ct.n2, 4, names, units);
+    for (size_t k = 0; !s && k < ct.n1 * ct.n2; k++) {
+      double row[4] = {ct.theta1[k % ct.n1], ct.theta2[k / ct.n1], ct.t[k], ct.t[k] <= ct.critical};
+      memcpy(&r.data[k * 4], row, sizeof row);
+    }
+    if (!s) {
+      nuem_result_note(&r, "method", "Wilks 2-D contour, %g %% CL (Delta -2 ln L <= %.4g), "
+                       "nuisances fixed at the 1-D best fit",
+                       100 * nuem_config_number(cfg, NUEM_P_ANALYSIS_CL), ct.critical);
+      nuem_result_note(&r, "best_fit", "theta1 = %.6g %s, theta2 = %.6g %s", ct.best1, units[0],
+                       ct.best2, units[1]);
+      if (opt->plot) {
+        char data[4200], script[4200];
+        FILE *f = cli_plot_begin(ctx, opt->plot, "limit", cfg, &r, data, script, sizeof data, &rc);
+        char grid_path[4300];
+        snprintf(grid_path, sizeof grid_path, "%s.grid", script);
+        FILE *g = f ? fopen(grid_path, "w") : NULL;
+        if (g) { /* gnuplot's grid format: one block per theta2, blank-line separated */
+          for (size_t i2 = 0; i2 < ct.n2; i2++) {
+            for (size_t i1 = 0; i1 < ct.n1; i1++)
+              fprintf(g, "%.10g %.10g %.10g\n", ct.theta1[i1], ct.theta2[i2], ct.t[i2 * ct.n1 + i1]);
+            fputc('\n', g);
+          }
+          rc = fclose(g) != 0;
+        }
+        if (f && !g) rc = 1;
+        if (f) {
+          fprintf(f, "set xlabel 'theta1 [%s]'\nset ylabel 'theta2 [%s]'\nset grid\n"
+                     "set view map\nset contour base\nset cntrparam levels discrete %g\n"
+                     "unset surface\nset table '%s.contour'\nsplot '%s' using 1:2:3 with lines\n"
+                     "unset table\nset title 'best fit (%.3g, %.3g)'\n"
+                     "plot '%s.contour' with lines lw 2 lc rgb 'blue' title '%g %% CL'\n",
+                     units[0], units[1], ct.critical, script, grid_path, ct.best1, ct.best2,
+                     script, 100 * nuem_config_number(cfg, NUEM_P_ANALYSIS_CL));
+          int prc = cli_plot_finish(f, script, opt->plot);
+          if (!rc) rc = prc;
+        }
+      }
+      if (!rc) rc = write_and_free(ctx, opt, cfg, &r);
+      else nuem_result_free(&r);
+    }
+  }
+  if (s) rc = cli_fail(ctx, s);
+  nuem_contour_free(&ct);
+  free(cross);
+  nuem_model_free(m2);
+  nuem_config_free(c2);
+  return rc;
+}
+
 int cli_limit(nuem_context *ctx, nuem_config *cfg, const cli_options *opt) {
   if (opt->plot && !cli_have_gnuplot()) {
     fprintf(stderr, "nuem: --plot needs gnuplot; install it with 'apt-get install gnuplot-nox'\n");
@@ -90,6 +165,12 @@ int cli_limit(nuem_context *ctx, nuem_config *cfg, const cli_options *opt) {
   nuem_model *m;
   nuem_status s = load(ctx, cfg, opt, &d, &m);
   if (s) return cli_fail(ctx, s);
+  if (nuem_config_choice(cfg, NUEM_P_ANALYSIS_POI2) != 0) {
+    int rc2 = contour(ctx, cfg, opt, &d, m);
+    nuem_model_free(m);
+    nuem_data_free(&d);
+    return rc2;
+  }
   double cl = nuem_config_number(cfg, NUEM_P_ANALYSIS_CL);
   size_t grid = (size_t)nuem_config_integer(cfg, NUEM_P_ANALYSIS_GRID);
   int fc = nuem_config_choice(cfg, NUEM_P_ANALYSIS_METHOD) == 1;

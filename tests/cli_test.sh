@@ -212,6 +212,12 @@ expect 0 "# columns: scan asimov minus2sigma minus1sigma median plus1sigma plus2
 grep -v '^#' "$TMP/out" | awk 'NR == 1 { a = $2 } END { exit !($2 < a) }' && ok || bad "sensitivity does not improve with exposure"
 expect 0 "wrote" -- sensitivity "$EXAMPLES/gemma.ini" --set analysis.toys=100 --scan detector.exposure=300kg*day:1200kg*day:2 --plot "$TMP/sens.png"
 [ -s "$TMP/sens.png" ] && ok || bad "sensitivity --plot wrote no picture"
+# 2-D contour: the chi2 quantile for 2 dof at 90 % is -2 ln(0.1) = 4.605 (analytic)
+expect 0 "Delta -2 ln L <= 4.605" -- limit "$DATA/texono_like.dat" "$EXAMPLES/texono2007.ini" --set analysis.poi2=q --set analysis.grid=20
+rows=$(grep -vc '^#' "$TMP/out")
+[ "$rows" -eq 400 ] && ok || bad "contour has $rows grid rows, expected 400"
+grep -v '^#' "$TMP/out" | awk '$3 < 1e-12 && $4 != 1 { bad = 1 } END { exit bad }' && ok || bad "the best fit is not accepted"
+expect 2 "must differ" -- limit "$DATA/texono_like.dat" "$EXAMPLES/texono2007.ini" --set analysis.poi2=mu
 expect 2 "needs a measured spectrum" -- fit
 expect 2 "whole numbers >= 0" -- fit "$DATA/data_negative.dat"
 expect 2 "zero exposure" -- limit "$DATA/data_zero_exposure.dat"

@@ -96,6 +96,26 @@ nuem_status nuem_interval_fc(nuem_context *ctx, const nuem_model *m, const nuem_
                              int threads, size_t coverage_toys, nuem_interval *out);
 void nuem_interval_free(nuem_interval *iv);
 
+/* A 2-D Wilks contour for two parameters: m1 and m2 are models of the same
+ * data for each parameter alone, `cross` (events/kg/day per unit
+ * theta1 theta2, per bin; NULL if none) their interference. The nuisances
+ * stay at the 1-D best fit of m1 (a fixed-nuisance scan). Grid points with
+ * Delta(-2 ln L) <= the chi2_2 quantile at cl are accepted. */
+typedef struct {
+  size_t n1, n2;
+  double *theta1, *theta2, *t; /* t[i2 * n1 + i1] */
+  double critical, best1, best2;
+} nuem_contour;
+
+nuem_status nuem_contour_wilks(nuem_context *ctx, const nuem_model *m1, const nuem_model *m2,
+                               const double *cross, const nuem_data *d, double cl,
+                               size_t grid, nuem_contour *out);
+void nuem_contour_free(nuem_contour *c);
+/* The interference template of two parameters (NULL when they do not
+ * interfere: everything but q with r2). */
+nuem_status nuem_model_cross(nuem_context *ctx, const nuem_config *cfg, const nuem_data *d,
+                             int poi1, int poi2, double **cross);
+
 /* Expected upper limit without signal: the Asimov median and the
  * 2.3/15.9/50/84.1/97.7 % quantiles of Wilks limits of background-only toys,
  * in reported POI units. */

@@ -163,6 +163,8 @@ typedef enum {
   X(ANALYSIS_POI, "analysis", "poi", CHOICE, "mu", "mu|q|r2|cevns", ANY,       \
     "Parameter of interest: magnetic moment (fitted as mu^2 >= 0), "          \
     "millicharge, charge radius (signed), or the CEvNS normalisation")         \
+  X(ANALYSIS_POI2, "analysis", "poi2", CHOICE, "none", "none|mu|q|r2|cevns",   \
+    ANY, "Second parameter for a 2-D contour with `nuem limit` (none: 1-D)")   \
   X(ANALYSIS_STATISTIC, "analysis", "statistic", CHOICE, "auto",               \
     "auto|poisson|chi2", ANY,                                                  \
     "Test statistic: Poisson likelihood ratio (counts) or chi2 (residuals); "  \

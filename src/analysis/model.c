@@ -247,6 +247,31 @@ nuem_status nuem_model_new(nuem_context *ctx, const nuem_config *cfg, const nuem
   return NUEM_OK;
 }
 
+nuem_status nuem_model_cross(nuem_context *ctx, const nuem_config *cfg, const nuem_data *d,
+                             int poi1, int poi2, double **cross) {
+  *cross = NULL;
+  int qr = (poi1 == NUEM_POI_Q && poi2 == NUEM_POI_R2) || (poi1 == NUEM_POI_R2 && poi2 == NUEM_POI_Q);
+  if (!qr) return NUEM_OK;
+  nuem_config *c;
+  NUEM_TRY(nuem_config_copy(ctx, cfg, &c));
+  nuem_status s = d ? bins_from_data(ctx, c, d) : NUEM_OK;
+  const char *both[] = {"physics.mu_nu=0muB", "physics.q_nu=1e-12e", "physics.r2_nu=1e-32cm2",
+                        "output.kind=measured", NULL};
+  nuem_result r = {0};
+  if (!s) s = measure(ctx, c, both, &r);
+  if (!s && !(*cross = malloc(r.nrows * sizeof(double)))) s = NUEM_ENOMEM;
+  for (size_t j = 0; !s && j < r.nrows; j++) {
+    /* signal = SM + excess(q) + excess(r2) + cross: what is left is the cross term */
+    const double *row = &r.data[j * r.ncols];
+    double w = row[NUEM_MCOL_E_HI] - row[NUEM_MCOL_E_LO], rest = row[NUEM_MCOL_SIGNAL];
+    for (int k = 0; k < 8; k++) rest -= row[NUEM_MCOL_ELEC_SM + k];
+    (*cross)[j] = rest * w / (Q_REF * R2_REF);
+  }
+  nuem_result_free(&r);
+  nuem_config_free(c);
+  return s;
+}
+
 /* ---- templates under nuisances --------------------------------------------- */
 
 /* x0 + the quadratic interpolation through the -1, 0, +1 sigma settings. */
