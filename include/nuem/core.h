@@ -130,6 +130,13 @@ const char *nuem_table_directive(const nuem_table *t, const char *key);
 nuem_status nuem_table_check_column(nuem_context *ctx, const nuem_table *t,
                                     size_t col, int increasing, int nonneg);
 
+/* Check a two-column table (x, y): the units have the dimensions of x_unit
+ * and y_unit, x increases strictly, y >= 0 if nonneg, at least min_rows
+ * rows. `what` names it in messages ("a flux table"). */
+nuem_status nuem_table_check_xy(nuem_context *ctx, const nuem_table *t,
+                                const char *x_unit, const char *y_unit, int nonneg,
+                                size_t min_rows, const char *what);
+
 /* Read a whole file into a NUL-terminated buffer (caller frees). */
 nuem_status nuem_file_read(nuem_context *ctx, const char *path, char **text,
                            size_t *len);

@@ -7,6 +7,10 @@
 char *nuem_strdup(const char *s);
 char *nuem_strndup(const char *s, size_t n);
 
+/* The cell of a sorted array: lo with x[lo] <= v < x[lo + 1], for
+ * x[0] <= v < x[n - 1] (binary search; n >= 2). */
+size_t nuem_search(const double *x, size_t n, double v);
+
 /* Propagate a failure: evaluate once, return it if it is not NUEM_OK. */
 #define NUEM_TRY(expr)                       \
   do {                                       \

@@ -303,3 +303,30 @@ nuem_status nuem_table_check_column(nuem_context *ctx, const nuem_table *t,
   }
   return NUEM_OK;
 }
+
+nuem_status nuem_table_check_xy(nuem_context *ctx, const nuem_table *t,
+                                const char *x_unit, const char *y_unit, int nonneg,
+                                size_t min_rows, const char *what) {
+  nuem_unit ux, uy;
+  NUEM_TRY(nuem_unit_parse(ctx, x_unit, "expected unit", &ux));
+  NUEM_TRY(nuem_unit_parse(ctx, y_unit, "expected unit", &uy));
+  if (t->ncols != 2 || !nuem_dim_equal(t->units[0].dim, ux.dim) ||
+      !nuem_dim_equal(t->units[1].dim, uy.dim))
+    return nuem_error(ctx, NUEM_EUNIT, "%s: %s has two columns with a line such as "
+                      "'# units: %s %s' (any units of those dimensions)", t->origin, what,
+                      x_unit, y_unit);
+  if (t->nrows < min_rows)
+    return nuem_error(ctx, NUEM_EPARSE, "%s: %s needs at least %zu rows", t->origin, what,
+                      min_rows);
+  NUEM_TRY(nuem_table_check_column(ctx, t, 0, 1, 1));
+  return nuem_table_check_column(ctx, t, 1, 0, nonneg);
+}
+
+size_t nuem_search(const double *x, size_t n, double v) {
+  size_t lo = 0, hi = n - 1;
+  while (hi - lo > 1) {
+    size_t mid = (lo + hi) / 2;
+    if (x[mid] <= v) lo = mid; else hi = mid;
+  }
+  return lo;
+}

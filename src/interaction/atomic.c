@@ -37,11 +37,7 @@ static double curve_eval(const curve *c, double T, int *inside) {
   *inside = T >= c->t[0] && T <= c->t[c->n - 1];
   if (T <= c->t[0]) return c->y[0];
   if (T >= c->t[c->n - 1]) return c->y[c->n - 1];
-  size_t lo = 0, hi = c->n - 1;
-  while (hi - lo > 1) {
-    size_t mid = (lo + hi) / 2;
-    if (c->t[mid] <= T) lo = mid; else hi = mid;
-  }
+  size_t lo = nuem_search(c->t, c->n, T), hi = lo + 1;
   if (c->loglog && c->y[lo] > 0 && c->y[hi] > 0)
     return c->y[lo] * pow(c->y[hi] / c->y[lo], log(T / c->t[lo]) / log(c->t[hi] / c->t[lo]));
   return c->y[lo] + (c->y[hi] - c->y[lo]) * (T - c->t[lo]) / (c->t[hi] - c->t[lo]);
@@ -169,16 +165,7 @@ static nuem_status load_photoabsorption(nuem_context *ctx, nuem_atomic *a) {
                           a->tgt->elements[i].symbol);
       NUEM_TRY(nuem_table_parse(ctx, text, len, name, &t));
     }
-    nuem_unit e, area;
-    nuem_unit_parse(ctx, "eV", "", &e);
-    nuem_unit_parse(ctx, "cm2", "", &area);
-    nuem_status s = NUEM_OK;
-    if (t.ncols != 2 || !nuem_dim_equal(t.units[0].dim, e.dim) ||
-        !nuem_dim_equal(t.units[1].dim, area.dim))
-      s = nuem_error(ctx, NUEM_EUNIT, "%s: a photoabsorption table has two columns, E "
-                     "and sigma, with a line such as '# units: eV cm2'", t.origin);
-    if (!s) s = nuem_table_check_column(ctx, &t, 0, 1, 1);
-    if (!s) s = nuem_table_check_column(ctx, &t, 1, 0, 1);
+    nuem_status s = nuem_table_check_xy(ctx, &t, "eV", "cm2", 1, 2, "a photoabsorption table");
     if (!s) s = curve_from_table(ctx, &t, 1, 1, &a->sigma[i]);
     nuem_table_free(&t);
     NUEM_TRY(s);

@@ -67,7 +67,7 @@ static double continuum_rate(const continuum *bg, double E) {
   if (!t->nrows || E < nuem_table_get(t, 0, 0) || E > nuem_table_get(t, t->nrows - 1, 0))
     return b;
   size_t lo = 0, hi = t->nrows - 1;
-  while (hi - lo > 1) {
+  while (hi - lo > 1) { /* the table is row-major: search the first column */
     size_t mid = (lo + hi) / 2;
     if (nuem_table_get(t, mid, 0) <= E) lo = mid; else hi = mid;
   }
@@ -96,17 +96,8 @@ static nuem_status load_continuum(nuem_context *ctx, const nuem_config *cfg,
   const char *path = nuem_config_text(cfg, NUEM_P_BACKGROUND_TABLE);
   if (!*path) return NUEM_OK;
   NUEM_TRY(nuem_table_read(ctx, path, &bg->table));
-  nuem_unit e, rate;
-  nuem_unit_parse(ctx, "keV", "", &e);
-  nuem_unit_parse(ctx, "/kg/keV/day", "", &rate);
   const nuem_table *t = &bg->table;
-  nuem_status s = NUEM_OK;
-  if (t->ncols != 2 || !nuem_dim_equal(t->units[0].dim, e.dim) ||
-      !nuem_dim_equal(t->units[1].dim, rate.dim))
-    s = nuem_error(ctx, NUEM_EUNIT, "%s: a background table has columns E and rate with "
-                   "'# units: keV /kg/keV/day'", path);
-  if (!s) s = nuem_table_check_column(ctx, t, 0, 1, 1);
-  if (!s) s = nuem_table_check_column(ctx, t, 1, 0, 1);
+  nuem_status s = nuem_table_check_xy(ctx, t, "keV", "/kg/keV/day", 1, 2, "a background table");
   if (!s && (nuem_table_get(t, 0, 0) > r->meas_edges[0] ||
              nuem_table_get(t, t->nrows - 1, 0) < r->meas_edges[r->nmeas]))
     s = nuem_error(ctx, NUEM_ERANGE, "%s: the background table must cover the bins, "

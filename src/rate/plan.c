@@ -115,12 +115,7 @@ static void hermite(double t, double h, double m0, double d0, double m1,
 }
 
 static size_t find_cell(const nuem_rate_plan *p, double x) {
-  size_t lo = 0, hi = p->nnodes - 1;
-  while (hi - lo > 1) {
-    size_t mid = (lo + hi) / 2;
-    if (p->x[mid] <= x) lo = mid; else hi = mid;
-  }
-  return lo;
+  return nuem_search(p->x, p->nnodes, x);
 }
 
 static nuem_status tabulate(nuem_rate_plan *p) {

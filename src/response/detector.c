@@ -33,11 +33,7 @@ struct nuem_detector {
 static double lin_eval(const lin_table *t, double x) {
   if (x <= t->x[0]) return t->y[0];
   if (x >= t->x[t->n - 1]) return t->y[t->n - 1];
-  size_t lo = 0, hi = t->n - 1;
-  while (hi - lo > 1) {
-    size_t mid = (lo + hi) / 2;
-    if (t->x[mid] <= x) lo = mid; else hi = mid;
-  }
+  size_t lo = nuem_search(t->x, t->n, x), hi = lo + 1;
   return t->y[lo] + (t->y[hi] - t->y[lo]) * (x - t->x[lo]) / (t->x[hi] - t->x[lo]);
 }
 
@@ -50,16 +46,11 @@ static nuem_status load_lin_table(nuem_context *ctx, const char *key, const char
                       "with columns E and the value, '# units: keV %s'", key, y_unit);
   nuem_table t;
   NUEM_TRY(nuem_table_read(ctx, path, &t));
-  nuem_unit e, y;
-  nuem_unit_parse(ctx, "keV", "", &e);
+  nuem_unit y;
   nuem_unit_parse(ctx, y_unit, "", &y);
-  nuem_status s = NUEM_OK;
-  if (t.ncols != 2 || !nuem_dim_equal(t.units[0].dim, e.dim) ||
-      !nuem_dim_equal(t.units[1].dim, y.dim))
-    s = nuem_error(ctx, NUEM_EUNIT, "%s: expected two columns with '# units: keV %s'",
-                   path, y_unit);
-  if (!s && t.nrows < 2) s = nuem_error(ctx, NUEM_EPARSE, "%s: needs at least 2 rows", path);
-  if (!s) s = nuem_table_check_column(ctx, &t, 0, 1, 1);
+  char what[64];
+  snprintf(what, sizeof what, "a detector.%s", key);
+  nuem_status s = nuem_table_check_xy(ctx, &t, "keV", y_unit, 1, 2, what);
   for (size_t r = 0; !s && r < t.nrows; r++) {
     double v = nuem_table_get(&t, r, 1);
     if (v < lo || v > hi)

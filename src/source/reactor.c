@@ -73,12 +73,8 @@ static double low_energy_spectrum(const nuem_source *src, int i, double E) {
   const double *x = src->low_e, *y = src->low_s[i];
   size_t n = src->nlow;
   if (E <= x[0]) return y[0] * (E / x[0]) * (E / x[0]);
-  size_t lo = 0, hi = n - 1;
-  if (E >= x[hi]) return y[hi];
-  while (hi - lo > 1) {
-    size_t mid = (lo + hi) / 2;
-    if (x[mid] <= E) lo = mid; else hi = mid;
-  }
+  if (E >= x[n - 1]) return y[n - 1];
+  size_t lo = nuem_search(x, n, E), hi = lo + 1;
   if (y[lo] <= 0 || y[hi] <= 0) /* a zero entry: fall back to linear */
     return y[lo] + (y[hi] - y[lo]) * (E - x[lo]) / (x[hi] - x[lo]);
   double t = log(E / x[lo]) / log(x[hi] / x[lo]);

@@ -19,25 +19,7 @@ static nuem_status table_init(nuem_context *ctx, const nuem_config *cfg,
                       "columns E and dPhi/dE");
   nuem_table t;
   NUEM_TRY(nuem_table_read(ctx, path, &t));
-  nuem_status s = NUEM_OK;
-  nuem_unit want_e, want_phi;
-  nuem_unit_parse(ctx, "MeV", "", &want_e);
-  nuem_unit_parse(ctx, "/cm2/s/MeV", "", &want_phi);
-  if (t.ncols != 2)
-    s = nuem_error(ctx, NUEM_EPARSE, "%s: a flux table has 2 columns (E, dPhi/dE), "
-                   "this one has %zu", path, t.ncols);
-  else if (!nuem_table_directive(&t, "units") && !t.units)
-    s = NUEM_EINTERNAL;
-  if (!s && (!nuem_dim_equal(t.units[0].dim, want_e.dim) ||
-             !nuem_dim_equal(t.units[1].dim, want_phi.dim)))
-    s = nuem_error(ctx, NUEM_EUNIT,
-                   "%s: a flux table needs a line '# units: MeV /cm2/s/MeV' (any "
-                   "energy and flux-density units) so its numbers mean something",
-                   path);
-  if (!s && t.nrows < 2)
-    s = nuem_error(ctx, NUEM_EPARSE, "%s: a flux table needs at least 2 rows", path);
-  if (!s) s = nuem_table_check_column(ctx, &t, 0, 1, 1);
-  if (!s) s = nuem_table_check_column(ctx, &t, 1, 0, 1);
+  nuem_status s = nuem_table_check_xy(ctx, &t, "MeV", "/cm2/s/MeV", 1, 2, "a flux table");
   if (!s) {
     src->ntab = t.nrows;
     src->tab_e = malloc(t.nrows * sizeof(double));
@@ -60,12 +42,8 @@ static nuem_status table_init(nuem_context *ctx, const nuem_config *cfg,
 
 static double table_flux(const nuem_source *src, double E) {
   const double *x = src->tab_e;
-  size_t lo = 0, hi = src->ntab - 1;
-  if (E < x[lo] || E > x[hi]) return 0.0;
-  while (hi - lo > 1) {
-    size_t mid = (lo + hi) / 2;
-    if (x[mid] <= E) lo = mid; else hi = mid;
-  }
+  if (E < x[0] || E > x[src->ntab - 1]) return 0.0;
+  size_t lo = nuem_search(x, src->ntab, E), hi = lo + 1;
   double w = (E - x[lo]) / (x[hi] - x[lo]);
   return src->scale * (src->tab_phi[lo] + w * (src->tab_phi[hi] - src->tab_phi[lo]));
 }
