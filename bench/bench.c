@@ -28,16 +28,15 @@ static int die(nuem_context *ctx) {
  * (stepping) factors and quenching as the fast path. */
 static int baseline_row(nuem_rate_direct *d, const nuem_spectrum_plan *p, double T,
                         double row[NUEM_SPECTRUM_NCOLS]) {
-  double f[NUEM_NPROC], r[NUEM_NPROC], err, elec_total = 0, nucl_total = 0;
-  nuem_atomic_factors(p->atomic, T, f);
+  double r[NUEM_NPROC], out[NUEM_NPROC], err, nucl_total = 0;
   for (int k = 0; k < NUEM_NPROC; k++)
     if (nuem_rate_electron_direct(d, k, T, &r[k], &err)) return 1;
+  nuem_atomic_apply(p->atomic, T, r, 0.0, out); /* no EPA in the default model */
+  double elec_total = out[NUEM_PROC_TOTAL];
   for (int k = 0; k < NUEM_PROC_TOTAL; k++) {
-    row[NUEM_COL_ELEC_SM + k] = f[k] * r[k] * NUEM_PER_KEV_DAY;
-    elec_total += f[k] * r[k];
+    row[NUEM_COL_ELEC_SM + k] = out[k] * NUEM_PER_KEV_DAY;
     row[NUEM_COL_NUCL_SM + k] = 0;
   }
-  elec_total += f[NUEM_PROC_TOTAL] * (r[NUEM_PROC_TOTAL] - r[0] - r[1] - r[2] - r[3]);
   for (size_t el = 0; el < p->tgt->nelements; el++) {
     double E_R, jac;
     if (!nuem_quenching_invert(p->quench, el, T, &E_R, &jac)) continue;

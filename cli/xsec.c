@@ -23,19 +23,12 @@ static void electron_xsec(const nuem_interaction *in, const nuem_target *tgt,
     a->per = "free electron";
     return;
   }
-  double z = 0, f[NUEM_NPROC], c[3];
+  double z = 0, per_atom[NUEM_NPROC], c[3];
   for (size_t i = 0; i < tgt->nelements; i++) z += tgt->elements[i].count * tgt->elements[i].Z;
-  nuem_atomic_factors(atomic, T, f);
+  for (int p = 0; p < NUEM_NPROC; p++) per_atom[p] = z * free_e[p];
   nuem_atomic_epa_coeffs(atomic, T, c);
   double epa = T < a->t_max ? c[0] + c[1] / E + c[2] / (E * E) : 0.0;
-  double cross = free_e[NUEM_PROC_TOTAL];
-  a->value[NUEM_PROC_TOTAL] = 0;
-  for (int p = 0; p < NUEM_PROC_TOTAL; p++) {
-    a->value[p] = z * f[p] * free_e[p] + (p == NUEM_PROC_Q ? epa : 0.0);
-    a->value[NUEM_PROC_TOTAL] += a->value[p];
-    cross -= free_e[p];
-  }
-  a->value[NUEM_PROC_TOTAL] += z * f[NUEM_PROC_TOTAL] * cross;
+  nuem_atomic_apply(atomic, T, per_atom, epa, a->value);
   a->per = tgt->nelements == 1 && tgt->elements[0].count == 1 ? "atom" : "formula unit";
 }
 

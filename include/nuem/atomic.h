@@ -56,6 +56,13 @@ nuem_status nuem_atomic_check_range(nuem_context *ctx, const nuem_atomic *a,
  * nuem_atomic_epa_coeffs gives the term. */
 void nuem_atomic_factors(const nuem_atomic *a, double T, double f[NUEM_NPROC]);
 
+/* Apply the model at T to free-electron values of every process (rates or
+ * cross sections, any common unit): out[p] = f[p] free[p] for SM, mu, q, r2,
+ * plus `epa` (the EPA term, same unit) on q; out[TOTAL] = the sum of those
+ * plus the q-<r2> cross term free[TOTAL] - sum free[p], weighted like q. */
+void nuem_atomic_apply(const nuem_atomic *a, double T, const double free[NUEM_NPROC],
+                       double epa, double out[NUEM_NPROC]);
+
 /* EPA millicharge cross section per formula unit as c0 + c1/E + c2/E^2:
  * (2 alpha q^2/pi) (sigma_gamma(T)/T) ln(q_max/q_min) (1 - T/E + T^2/2E^2),
  * q_max = sqrt(2 m_e T) unless set.

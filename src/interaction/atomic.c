@@ -270,6 +270,19 @@ void nuem_atomic_factors(const nuem_atomic *a, double T, double f[NUEM_NPROC]) {
   f[NUEM_PROC_TOTAL] = f[NUEM_PROC_Q]; /* the q-<r2> cross term follows the charge */
 }
 
+void nuem_atomic_apply(const nuem_atomic *a, double T, const double free[NUEM_NPROC],
+                       double epa, double out[NUEM_NPROC]) {
+  double f[NUEM_NPROC], cross = free[NUEM_PROC_TOTAL];
+  nuem_atomic_factors(a, T, f);
+  out[NUEM_PROC_TOTAL] = 0;
+  for (int p = 0; p < NUEM_PROC_TOTAL; p++) {
+    out[p] = f[p] * free[p] + (p == NUEM_PROC_Q ? epa : 0.0);
+    out[NUEM_PROC_TOTAL] += out[p];
+    cross -= free[p];
+  }
+  out[NUEM_PROC_TOTAL] += f[NUEM_PROC_TOTAL] * cross;
+}
+
 void nuem_atomic_epa_coeffs(const nuem_atomic *a, double T, double c[3]) {
   c[0] = c[1] = c[2] = 0;
   if (a->opt.model != NUEM_ATOMIC_EPA || a->in->q == 0) return;

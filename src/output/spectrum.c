@@ -44,22 +44,19 @@ const char *const nuem_spectrum_units[NUEM_SPECTRUM_NCOLS] = {
  * the channel's total (the columns plus the q-<r2> cross term). */
 static double electron_row(const nuem_spectrum_plan *p, double T, double *row,
                            double *err) {
-  double r[NUEM_NPROC], e[NUEM_NPROC], f[NUEM_NPROC], c[3], epa, epa_err;
+  double r[NUEM_NPROC], e[NUEM_NPROC], out[NUEM_NPROC], eout[NUEM_NPROC], c[3], epa, epa_err;
   nuem_rate_electron(p->plan, T, r, e);
-  nuem_atomic_factors(p->atomic, T, f);
   nuem_atomic_epa_coeffs(p->atomic, T, c);
   nuem_rate_fold(p->plan, nuem_kin_e_min(T, NUEM_ME), c, &epa, &epa_err);
-  epa *= p->tgt->formulas_per_kg;
-  epa_err *= p->tgt->formulas_per_kg;
-  double cross = r[NUEM_PROC_TOTAL] - r[NUEM_PROC_SM] - r[NUEM_PROC_MU] -
-                 r[NUEM_PROC_Q] - r[NUEM_PROC_R2];
-  double total = f[NUEM_PROC_TOTAL] * cross + epa;
-  for (int k = 0; k < NUEM_PROC_TOTAL; k++) {
-    row[k] = f[k] * r[k] + (k == NUEM_PROC_Q ? epa : 0.0);
-    err[k] = f[k] * e[k] + (k == NUEM_PROC_Q ? epa_err : 0.0);
-    total += f[k] * r[k];
+  double per_kg = p->tgt->formulas_per_kg;
+  nuem_atomic_apply(p->atomic, T, r, epa * per_kg, out);
+  for (int k = 0; k < NUEM_PROC_TOTAL; k++) row[k] = out[k];
+  if (err) { /* errors scale like the values */
+    e[NUEM_PROC_TOTAL] = e[NUEM_PROC_SM] + e[NUEM_PROC_MU] + e[NUEM_PROC_Q] + e[NUEM_PROC_R2];
+    nuem_atomic_apply(p->atomic, T, e, epa_err * per_kg, eout);
+    for (int k = 0; k < NUEM_PROC_TOTAL; k++) err[k] = eout[k];
   }
-  return total;
+  return out[NUEM_PROC_TOTAL];
 }
 
 /* Nuclear recoils seen at electron-equivalent energy T:
@@ -85,9 +82,9 @@ void nuem_spectrum_row(const nuem_spectrum_plan *p, double T,
                        double row[NUEM_SPECTRUM_NCOLS],
                        double err[NUEM_SPECTRUM_NCOLS]) {
   double scratch[NUEM_SPECTRUM_NCOLS];
+  double total = electron_row(p, T, row + NUEM_COL_ELEC_SM, err ? err + NUEM_COL_ELEC_SM : NULL);
   if (!err) err = scratch;
-  double total = electron_row(p, T, row + NUEM_COL_ELEC_SM, err + NUEM_COL_ELEC_SM) +
-                 nuclear_row(p, T, row + NUEM_COL_NUCL_SM, err + NUEM_COL_NUCL_SM);
+  total += nuclear_row(p, T, row + NUEM_COL_NUCL_SM, err + NUEM_COL_NUCL_SM);
   row[NUEM_COL_T] = T * 1e3;
   err[NUEM_COL_T] = 0;
   row[NUEM_COL_TOTAL] = total;
