@@ -26,20 +26,21 @@ static int die(nuem_context *ctx) {
 /* The baseline: for each T and each process, adaptive quadrature over E
  * (GSL QAG) of flux × the closed-form cross section, with the same atomic
  * (stepping) factors and quenching as the fast path. */
-static int baseline_row(nuem_rate_direct *d, const nuem_spectrum_plan *p, double T,
+static int baseline_row(nuem_rate_direct *d, const nuem_spectrum *sp, double T,
                         double row[NUEM_SPECTRUM_NCOLS]) {
+  const nuem_target *tgt = nuem_spectrum_target(sp);
   double r[NUEM_NPROC], out[NUEM_NPROC], err, nucl_total = 0;
   for (int k = 0; k < NUEM_NPROC; k++)
     if (nuem_rate_electron_direct(d, k, T, &r[k], &err)) return 1;
-  nuem_atomic_apply(p->atomic, T, r, 0.0, out); /* no EPA in the default model */
+  nuem_atomic_apply(nuem_spectrum_atomic(sp), T, r, 0.0, out); /* no EPA in the default model */
   double elec_total = out[NUEM_PROC_TOTAL];
   for (int k = 0; k < NUEM_PROC_TOTAL; k++) {
     row[NUEM_COL_ELEC_SM + k] = out[k] * NUEM_PER_KEV_DAY;
     row[NUEM_COL_NUCL_SM + k] = 0;
   }
-  for (size_t el = 0; el < p->tgt->nelements; el++) {
+  for (size_t el = 0; el < tgt->nelements; el++) {
     double E_R, jac;
-    if (!nuem_quenching_invert(p->quench, el, T, &E_R, &jac)) continue;
+    if (!nuem_quenching_invert(nuem_spectrum_quenching(sp), el, T, &E_R, &jac)) continue;
     for (int k = 0; k < NUEM_NPROC; k++) {
       if (nuem_rate_nuclear_direct(d, k, el, E_R, &r[k], &err)) return 1;
       if (k < NUEM_PROC_TOTAL) row[NUEM_COL_NUCL_SM + k] += r[k] / jac * NUEM_PER_KEV_DAY;
@@ -77,10 +78,13 @@ static int bench_fc(nuem_context *ctx) {
       "exposure_off = 135.5 kg*day\nsigma0 = 300 eV\n"
       "[background]\nflat = 1 /kg/keV/day\n";
   nuem_config *cfg;
+  nuem_spectrum *sp;
+  nuem_model_options opt;
   nuem_model *m;
   nuem_data asimov;
   if (nuem_config_new(ctx, &cfg) || nuem_config_load_string(ctx, cfg, ini, "bench") ||
-      nuem_model_new(ctx, cfg, NULL, &m) || nuem_model_asimov(ctx, m, NULL, 0.0, &asimov))
+      nuem_spectrum_new(ctx, cfg, &sp) || nuem_model_options_from_config(ctx, cfg, &opt) ||
+      nuem_model_new(ctx, sp, &opt, NULL, &m) || nuem_model_asimov(ctx, m, NULL, 0.0, &asimov))
     return die(ctx);
   double secs[2];
   nuem_interval iv[2];
@@ -97,6 +101,7 @@ static int bench_fc(nuem_context *ctx) {
   for (int k = 0; k < 2; k++) nuem_interval_free(&iv[k]);
   nuem_data_free(&asimov);
   nuem_model_free(m);
+  nuem_spectrum_free(sp);
   nuem_config_free(cfg);
   return 0;
 }
@@ -112,39 +117,37 @@ int main(int argc, char **argv) {
   if (nuem_spectrum_grid(ctx, cfg, &T, &n)) return die(ctx);
 
   double t0 = now();
-  nuem_spectrum_plan plan;
-  if (nuem_spectrum_plan_new(ctx, cfg, &plan)) return die(ctx);
+  nuem_spectrum *sp;
+  if (nuem_spectrum_new(ctx, cfg, &sp)) return die(ctx);
   double t_plan = now() - t0;
+  nuem_properties all = nuem_spectrum_configured(sp), none = {0, 0, 0};
 
   static double fast[NPOINTS][NUEM_SPECTRUM_NCOLS], slow[NPOINTS][NUEM_SPECTRUM_NCOLS];
   double best = INFINITY;
   for (int r = 0; r < REPEAT; r++) {
     t0 = now();
-    for (size_t i = 0; i < n; i++) nuem_spectrum_row(&plan, T[i], fast[i], NULL);
+    for (size_t i = 0; i < n; i++) nuem_spectrum_row(sp, &all, T[i], fast[i], NULL);
     double t = now() - t0;
     if (t < best) best = t;
   }
-  /* The same spectrum with every electromagnetic property switched off. */
-  nuem_spectrum_plan sm_plan;
-  if (nuem_config_set_assignment(ctx, cfg, "physics.mu_nu=0muB") ||
-      nuem_config_set_assignment(ctx, cfg, "physics.q_nu=0e") ||
-      nuem_config_set_assignment(ctx, cfg, "physics.r2_nu=0cm2") ||
-      nuem_spectrum_plan_new(ctx, cfg, &sm_plan))
-    return die(ctx);
+  /* The same spectrum, same plan, with every electromagnetic property off. */
   double best_sm = INFINITY;
   static double scratch[NUEM_SPECTRUM_NCOLS];
   for (int r = 0; r < REPEAT; r++) {
     t0 = now();
-    for (size_t i = 0; i < n; i++) nuem_spectrum_row(&sm_plan, T[i], scratch, NULL);
+    for (size_t i = 0; i < n; i++) nuem_spectrum_row(sp, &none, T[i], scratch, NULL);
     double t = now() - t0;
     if (t < best_sm) best_sm = t;
   }
 
   nuem_rate_direct direct;
-  if (nuem_rate_direct_init(ctx, plan.src, plan.tgt, &plan.in, 1e-10, &direct)) return die(ctx);
+  nuem_interaction in = nuem_spectrum_interaction(sp, &all);
+  if (nuem_rate_direct_init(ctx, nuem_spectrum_source(sp), nuem_spectrum_target(sp), &in, 1e-10,
+                            &direct))
+    return die(ctx);
   t0 = now();
   for (size_t i = 0; i < n; i++)
-    if (baseline_row(&direct, &plan, T[i], slow[i])) return die(ctx);
+    if (baseline_row(&direct, sp, T[i], slow[i])) return die(ctx);
   double t_base = now() - t0;
 
   printf("nuem %s benchmark: default spectrum, %zu log-spaced T from 10 eV to 100 keV\n",
@@ -172,8 +175,7 @@ int main(int argc, char **argv) {
   if (argc > 1) printf("  peak memory of `%s`:   %9.1f MB\n", argv[1], peak_memory_mb(argv[1]));
   if (bench_fc(ctx)) return 1;
   nuem_rate_direct_free(&direct);
-  nuem_spectrum_plan_free(&sm_plan);
-  nuem_spectrum_plan_free(&plan);
+  nuem_spectrum_free(sp);
   free(T);
   nuem_config_free(cfg);
   nuem_context_free(ctx);

@@ -14,26 +14,44 @@ static int write_and_free(nuem_context *ctx, const cli_options *opt, const nuem_
   return rc;
 }
 
-/* Data and model of a fit or limit. */
+/* Data, spectrum and model of a fit or limit. */
+typedef struct {
+  nuem_data data;
+  nuem_spectrum *spectrum;
+  nuem_model_options options;
+  nuem_model *model;
+} analysis_inputs;
+
+static void inputs_free(analysis_inputs *in) {
+  nuem_model_free(in->model);
+  nuem_spectrum_free(in->spectrum);
+  nuem_data_free(&in->data);
+}
+
 static nuem_status load(nuem_context *ctx, const nuem_config *cfg, const cli_options *opt,
-                        nuem_data *d, nuem_model **m) {
-  nuem_status s = nuem_data_read(ctx, opt->data_file, d);
-  if (s) return s;
+                        analysis_inputs *in) {
+  memset(in, 0, sizeof *in);
+  NUEM_CLI_TRY(nuem_data_read(ctx, opt->data_file, &in->data));
+  const nuem_data *d = &in->data;
   int stat = nuem_config_choice(cfg, NUEM_P_ANALYSIS_STATISTIC);
+  nuem_status s = NUEM_OK;
   if ((stat == 1 && d->mode != NUEM_DATA_COUNTS) || (stat == 2 && d->mode != NUEM_DATA_RESIDUAL))
     s = nuem_error(ctx, NUEM_ECONFIG, "analysis.statistic = %s needs %s data; %s has %s",
                    stat == 1 ? "poisson" : "chi2", stat == 1 ? "counts" : "residual",
                    d->origin, d->mode == NUEM_DATA_COUNTS ? "counts" : "residuals");
-  if (!s) s = nuem_model_new(ctx, cfg, d, m);
-  if (s) nuem_data_free(d);
+  if (!s) s = nuem_model_options_from_config(ctx, cfg, &in->options);
+  if (!s) s = nuem_spectrum_new(ctx, cfg, &in->spectrum);
+  if (!s) s = nuem_model_new(ctx, in->spectrum, &in->options, d, &in->model);
+  if (s) inputs_free(in);
   return s;
 }
 
 int cli_fit(nuem_context *ctx, nuem_config *cfg, const cli_options *opt) {
-  nuem_data d;
-  nuem_model *m;
-  nuem_status s = load(ctx, cfg, opt, &d, &m);
+  analysis_inputs in;
+  nuem_status s = load(ctx, cfg, opt, &in);
   if (s) return cli_fail(ctx, s);
+  const nuem_data d = in.data;
+  const nuem_model *m = in.model;
   double nu[NUEM_NNU], theta, t_min;
   nuem_interval iv = {0};
   s = nuem_model_fit(ctx, m, &d, &theta, &t_min, nu);
@@ -63,8 +81,7 @@ int cli_fit(nuem_context *ctx, nuem_config *cfg, const cli_options *opt) {
     rc = write_and_free(ctx, opt, cfg, &r);
   }
   nuem_interval_free(&iv);
-  nuem_model_free(m);
-  nuem_data_free(&d);
+  inputs_free(&in);
   return rc;
 }
 
@@ -83,21 +100,21 @@ static int plot_limit(nuem_context *ctx, const char *picture, const nuem_result 
 
 /* The 2-D contour of analysis.poi and analysis.poi2 (Wilks, 2 dof). */
 static int contour(nuem_context *ctx, nuem_config *cfg, const cli_options *opt,
-                   const nuem_data *d, const nuem_model *m1) {
+                   const analysis_inputs *in) {
+  const nuem_data *d = &in->data;
+  const nuem_model *m1 = in->model;
   int poi2 = nuem_config_choice(cfg, NUEM_P_ANALYSIS_POI2) - 1;
   if (poi2 == nuem_model_poi(m1))
     return cli_fail(ctx, nuem_error(ctx, NUEM_ECONFIG, "analysis.poi2 must differ from "
                                     "analysis.poi"));
-  static const char *const names2[] = {"analysis.poi=mu", "analysis.poi=q", "analysis.poi=r2",
-                                       "analysis.poi=cevns"};
-  nuem_config *c2 = NULL;
+  nuem_model_options opt2 = in->options;
+  opt2.poi = poi2;
+  opt2.poi_max = 0; /* analysis.poi_max belongs to analysis.poi */
   nuem_model *m2 = NULL;
   double *cross = NULL;
   nuem_contour ct = {0};
-  nuem_status s = nuem_config_copy(ctx, cfg, &c2);
-  if (!s) s = nuem_config_set_assignment(ctx, c2, names2[poi2]);
-  if (!s) s = nuem_model_new(ctx, c2, d, &m2);
-  if (!s) s = nuem_model_cross(ctx, cfg, d, nuem_model_poi(m1), poi2, &cross);
+  nuem_status s = nuem_model_new(ctx, in->spectrum, &opt2, d, &m2);
+  if (!s) s = nuem_model_cross(ctx, m1, poi2, &cross);
   if (!s) s = nuem_contour_wilks(ctx, m1, m2, cross, d, nuem_config_number(cfg, NUEM_P_ANALYSIS_CL),
                                  (size_t)nuem_config_integer(cfg, NUEM_P_ANALYSIS_GRID), &ct);
   int rc = 0;
@@ -152,7 +169,6 @@ static int contour(nuem_context *ctx, nuem_config *cfg, const cli_options *opt,
   nuem_contour_free(&ct);
   free(cross);
   nuem_model_free(m2);
-  nuem_config_free(c2);
   return rc;
 }
 
@@ -161,16 +177,16 @@ int cli_limit(nuem_context *ctx, nuem_config *cfg, const cli_options *opt) {
     fprintf(stderr, "nuem: --plot needs gnuplot; install it with 'apt-get install gnuplot-nox'\n");
     return 1;
   }
-  nuem_data d;
-  nuem_model *m;
-  nuem_status s = load(ctx, cfg, opt, &d, &m);
+  analysis_inputs in;
+  nuem_status s = load(ctx, cfg, opt, &in);
   if (s) return cli_fail(ctx, s);
   if (nuem_config_choice(cfg, NUEM_P_ANALYSIS_POI2) != 0) {
-    int rc2 = contour(ctx, cfg, opt, &d, m);
-    nuem_model_free(m);
-    nuem_data_free(&d);
+    int rc2 = contour(ctx, cfg, opt, &in);
+    inputs_free(&in);
     return rc2;
   }
+  const nuem_data d = in.data;
+  const nuem_model *m = in.model;
   double cl = nuem_config_number(cfg, NUEM_P_ANALYSIS_CL);
   size_t grid = (size_t)nuem_config_integer(cfg, NUEM_P_ANALYSIS_GRID);
   int fc = nuem_config_choice(cfg, NUEM_P_ANALYSIS_METHOD) == 1;
@@ -218,34 +234,8 @@ int cli_limit(nuem_context *ctx, nuem_config *cfg, const cli_options *opt) {
     }
     nuem_interval_free(&iv);
   }
-  nuem_model_free(m);
-  nuem_data_free(&d);
+  inputs_free(&in);
   return rc;
-}
-
-/* --scan KEY=FROM:TO:N: the key must exist; FROM and TO carry its unit. */
-static nuem_status parse_scan(nuem_context *ctx, const char *scan, char *key, size_t ksize,
-                              double *from, double *to, long *n, nuem_param *id) {
-  const char *eq = strchr(scan, '=');
-  const char *dot = strchr(scan, '.');
-  if (!eq || !dot || dot > eq || (size_t)(eq - scan) >= ksize)
-    return nuem_error(ctx, NUEM_EUSAGE, "--scan '%s': write SECTION.KEY=FROM:TO:N, e.g. "
-                      "--scan detector.threshold=100eV:500eV:5", scan);
-  snprintf(key, ksize, "%.*s", (int)(eq - scan), scan);
-  char section[64];
-  snprintf(section, sizeof section, "%.*s", (int)(dot - scan), scan);
-  *id = nuem_param_find(section, key + (dot - scan) + 1);
-  if (*id == NUEM_P_COUNT)
-    return nuem_error(ctx, NUEM_ECONFIG, "--scan: unknown key '%s' (run `nuem config` for "
-                      "the list)", key);
-  const nuem_param_info *info = nuem_param_info_get(*id);
-  if (info->kind != NUEM_KIND_NUMBER && info->kind != NUEM_KIND_OPTNUMBER)
-    return nuem_error(ctx, NUEM_EUSAGE, "--scan: %s is not a number and cannot be scanned", key);
-  char a[64], b[64];
-  if (sscanf(eq + 1, "%63[^:]:%63[^:]:%ld", a, b, n) != 3 || *n < 1 || *n > 1000)
-    return nuem_error(ctx, NUEM_EUSAGE, "--scan '%s': write FROM:TO:N with 1 <= N <= 1000", scan);
-  NUEM_CLI_TRY(nuem_quantity_parse(ctx, a, info->spec, "--scan FROM", from));
-  return nuem_quantity_parse(ctx, b, info->spec, "--scan TO", to);
 }
 
 /* Published limits of the POI's property (data/limits/published.dat, compiled
@@ -272,64 +262,36 @@ static void published_overlay(nuem_context *ctx, FILE *f, int poi, double ymin, 
   nuem_table_free(&t);
 }
 
-int cli_sensitivity(nuem_context *ctx, nuem_config *cfg, const cli_options *opt) {
-  char key[128] = "";
-  double from = 0, to = 0, unit_factor = 1;
-  long n = 1;
-  nuem_param id = NUEM_P_COUNT;
-  nuem_status s = opt->scan ? parse_scan(ctx, opt->scan, key, sizeof key, &from, &to, &n, &id)
-                            : NUEM_OK;
-  if (s) return cli_fail(ctx, s);
-  const char *scan_unit = "1";
-  if (id != NUEM_P_COUNT) {
-    scan_unit = nuem_param_info_get(id)->spec;
-    nuem_unit u;
-    nuem_unit_parse(ctx, scan_unit, "", &u);
-    unit_factor = u.factor;
-  }
+/* The scan's expected limits as a table. */
+static nuem_status scan_table(nuem_context *ctx, const nuem_sensitivity_scan *ss,
+                              const char *scan_unit, nuem_result *r) {
   static const char *names[] = {"scan", "asimov", "minus2sigma", "minus1sigma", "median",
                                 "plus1sigma", "plus2sigma"};
-  nuem_result r;
   const char *units[7] = {scan_unit};
-  nuem_config *probe = NULL;
-  s = nuem_config_copy(ctx, cfg, &probe);
-  nuem_model *m = NULL;
-  if (!s) s = nuem_model_new(ctx, probe, NULL, &m);
-  for (int i = 1; !s && i < 7; i++) units[i] = nuem_model_unit(m);
-  nuem_model_free(m);
-  nuem_config_free(probe);
-  if (!s) s = nuem_result_init(ctx, &r, (size_t)n, 7, names, units);
+  for (int i = 1; i < 7; i++) units[i] = nuem_poi_unit(ss->poi);
+  NUEM_CLI_TRY(nuem_result_init(ctx, r, ss->n, 7, names, units));
+  for (size_t i = 0; i < ss->n; i++) {
+    const nuem_sensitivity *p = &ss->points[i];
+    double row[7] = {ss->x[i], p->asimov, p->band[0], p->band[1], p->band[2], p->band[3],
+                     p->band[4]};
+    memcpy(&r->data[i * 7], row, sizeof row);
+  }
+  return NUEM_OK;
+}
+
+int cli_sensitivity(nuem_context *ctx, nuem_config *cfg, const cli_options *opt) {
+  nuem_scan scan;
+  nuem_sensitivity_scan ss;
+  nuem_result r;
+  nuem_status s = opt->scan ? nuem_scan_parse(ctx, opt->scan, &scan) : NUEM_OK;
+  if (!s) s = nuem_sensitivity_scan_compute(ctx, cfg, opt->scan ? &scan : NULL, &ss);
   if (s) return cli_fail(ctx, s);
-  for (long i = 0; i < n && !s; i++) {
-    double v = n > 1 ? from + (to - from) * (double)i / (double)(n - 1) : from;
-    nuem_config *c;
-    s = nuem_config_copy(ctx, cfg, &c);
-    if (!s && id != NUEM_P_COUNT) {
-      char text[96];
-      snprintf(text, sizeof text, "%.10g %s", v / unit_factor, scan_unit);
-      const nuem_param_info *info = nuem_param_info_get(id);
-      s = nuem_config_set(ctx, c, info->section, info->key, text, "--scan");
-    }
-    nuem_model *mi = NULL;
-    nuem_sensitivity sens;
-    if (!s) s = nuem_model_new(ctx, c, NULL, &mi);
-    if (!s) s = nuem_sensitivity_compute(ctx, mi, NULL, nuem_config_number(c, NUEM_P_ANALYSIS_CL),
-                                         (size_t)nuem_config_integer(c, NUEM_P_ANALYSIS_TOYS),
-                                         (unsigned long)nuem_config_integer(c, NUEM_P_ANALYSIS_SEED),
-                                         (int)nuem_config_integer(c, NUEM_P_ANALYSIS_THREADS), &sens);
-    if (!s) {
-      double row[7] = {v / unit_factor, sens.asimov, sens.band[0], sens.band[1], sens.band[2],
-                       sens.band[3], sens.band[4]};
-      memcpy(&r.data[i * 7], row, sizeof row);
-    }
-    nuem_model_free(mi);
-    nuem_config_free(c);
-    nuem_progress(ctx, (double)(i + 1) / (double)n, "sensitivity");
-  }
-  if (s) {
-    nuem_result_free(&r);
-    return cli_fail(ctx, s);
-  }
+  const char *scan_unit = opt->scan ? scan.unit : "1";
+  s = scan_table(ctx, &ss, scan_unit, &r);
+  int poi = ss.poi;
+  nuem_sensitivity_scan_free(&ss);
+  if (s) return cli_fail(ctx, s);
+  const char *key = opt->scan ? scan.label : "";
   nuem_result_note(&r, "expected", "%g %% CL upper limits without signal (signed parameters: "
                    "half-width of the interval): Asimov, and quantiles of toys",
                    100 * nuem_config_number(cfg, NUEM_P_ANALYSIS_CL));
@@ -347,19 +309,14 @@ int cli_sensitivity(nuem_context *ctx, nuem_config *cfg, const cli_options *opt)
     for (size_t i = 0; i < r.nrows * r.ncols; i++)
       if (i % r.ncols && r.data[i] > 0) ymin = fmin(ymin, r.data[i]), ymax = fmax(ymax, r.data[i]);
     ymin /= 3, ymax *= 3;
-    nuem_config *probe2 = NULL;
-    nuem_model *mp = NULL;
-    if (!nuem_config_copy(ctx, cfg, &probe2) && !nuem_model_new(ctx, probe2, NULL, &mp))
-      published_overlay(ctx, f, nuem_model_poi(mp), ymin, ymax);
-    nuem_model_free(mp);
-    nuem_config_free(probe2);
+    published_overlay(ctx, f, poi, ymin, ymax);
     fprintf(f, "set yrange [%g:%g]\nset logscale y\nset xlabel '%s [%s]'\n"
                "set ylabel 'expected limit [%s]'\nset grid\nset key box\n"
                "plot '%s' using 1:3:7 with filledcurves lc rgb '#fff3a0' title '{/Symbol \\261}2{/Symbol s}', \\\n"
                "  '' using 1:4:6 with filledcurves lc rgb '#90ee90' title '{/Symbol \\261}1{/Symbol s}', \\\n"
                "  '' using 1:5 with lines lw 2 dt 2 lc rgb 'black' title 'median (toys)', \\\n"
                "  '' using 1:2 with linespoints lw 2 lc rgb 'blue' title 'Asimov'\n",
-            ymin, ymax, *key ? key : "point", scan_unit, units[1], data);
+            ymin, ymax, *key ? key : "point", scan_unit, nuem_poi_unit(poi), data);
     if ((rc = cli_plot_finish(f, script, opt->plot))) {
       nuem_result_free(&r);
       return rc;

@@ -2,8 +2,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli.h"
+
+/* NUEM_STATS=1 in the environment: what the job built, and its wall time,
+ * on stderr (docs/performance.md). */
+static void print_stats(const nuem_context *ctx, const struct timespec *t0) {
+  struct timespec t1;
+  clock_gettime(CLOCK_MONOTONIC, &t1);
+  fprintf(stderr, "nuem: stats:");
+  for (int c = 0; c < NUEM_NCOUNTERS; c++)
+    fprintf(stderr, " %s %zu,", nuem_counter_name((nuem_counter)c),
+            nuem_context_counter(ctx, (nuem_counter)c));
+  fprintf(stderr, " %.3f s\n", (double)(t1.tv_sec - t0->tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0->tv_nsec));
+}
 
 static void usage(FILE *out) {
   fprintf(out,
@@ -196,8 +209,12 @@ int main(int argc, char **argv) {
   }
   cli_options opt = {.command = cmd->name, .format = NUEM_FORMAT_TSV};
   cli_progress_setup(ctx);
+  struct timespec t0;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
   int rc = parse_args(argc, argv, first, cmd, ctx, cfg, &opt);
   if (rc == 0) rc = cmd->run(ctx, cfg, &opt);
+  const char *stats = getenv("NUEM_STATS");
+  if (stats && *stats && strcmp(stats, "0") != 0) print_stats(ctx, &t0);
   nuem_config_free(cfg);
   nuem_context_free(ctx);
   return rc;

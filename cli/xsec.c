@@ -6,50 +6,6 @@
 
 #include "cli.h"
 
-typedef struct {
-  double value[NUEM_NPROC]; /* cm2/MeV */
-  double t_max;             /* MeV */
-  const char *per;
-} xsec_answer;
-
-/* nu-e: per free electron, or per atom/formula unit under the atomic model. */
-static void electron_xsec(const nuem_interaction *in, const nuem_target *tgt,
-                          const nuem_atomic *atomic, double E, double T, xsec_answer *a) {
-  double free_e[NUEM_NPROC];
-  for (int p = 0; p < NUEM_NPROC; p++) free_e[p] = nuem_xsec_electron(in, p, E, T);
-  a->t_max = nuem_kin_t_max(E, NUEM_ME);
-  if (!tgt) {
-    memcpy(a->value, free_e, sizeof free_e);
-    a->per = "free electron";
-    return;
-  }
-  double z = 0, per_atom[NUEM_NPROC], c[3];
-  for (size_t i = 0; i < tgt->nelements; i++) z += tgt->elements[i].count * tgt->elements[i].Z;
-  for (int p = 0; p < NUEM_NPROC; p++) per_atom[p] = z * free_e[p];
-  nuem_atomic_epa_coeffs(atomic, T, c);
-  double epa = T < a->t_max ? c[0] + c[1] / E + c[2] / (E * E) : 0.0;
-  nuem_atomic_apply(atomic, T, per_atom, epa, a->value);
-  a->per = tgt->nelements == 1 && tgt->elements[0].count == 1 ? "atom" : "formula unit";
-}
-
-/* CEvNS channel: per nucleus, averaged over natural abundances. */
-static void nuclear_xsec(const nuem_interaction *in, const nuem_target *tgt,
-                         double E, double T, xsec_answer *a) {
-  memset(a->value, 0, sizeof a->value);
-  a->t_max = 0;
-  for (size_t i = 0; i < tgt->nelements; i++) {
-    const nuem_element *el = &tgt->elements[i];
-    for (size_t k = 0; k < el->nisotopes; k++) {
-      const nuem_isotope *iso = &el->isotopes[k];
-      for (int p = 0; p < NUEM_NPROC; p++)
-        a->value[p] += el->count * iso->abundance * nuem_xsec_nuclear(in, iso, p, E, T);
-      double tm = nuem_kin_t_max(E, iso->mass);
-      if (tm > a->t_max) a->t_max = tm;
-    }
-  }
-  a->per = tgt->nelements == 1 && tgt->elements[0].count == 1 ? "nucleus" : "formula unit";
-}
-
 /* --mu, --q, --r2 and --atomic are config keys with their own flags. */
 static nuem_status apply_flags(nuem_context *ctx, nuem_config *cfg, const cli_options *opt) {
   const struct { const char *value, *key, *flag; } flags[] = {
@@ -91,7 +47,7 @@ static nuem_status read_inputs(nuem_context *ctx, nuem_config *cfg,
 }
 
 static void write_json(FILE *out, const cli_options *opt, const nuem_interaction *in,
-                       double E, double T, const xsec_answer *a) {
+                       double E, double T, const nuem_xsec_answer *a) {
   fprintf(out, "{\"nuem\": {\"version\": ");
   nuem_json_string(out, nuem_version());
   fprintf(out, ", \"command\": \"xsec\"},\n \"value\": %.10g, \"unit\": \"cm2/keV\",\n",
@@ -113,7 +69,7 @@ static void write_json(FILE *out, const cli_options *opt, const nuem_interaction
 }
 
 static int write_answer(nuem_context *ctx, nuem_config *cfg, const cli_options *opt,
-                        const nuem_interaction *in, double E, double T, const xsec_answer *a) {
+                        const nuem_interaction *in, double E, double T, const nuem_xsec_answer *a) {
   if (opt->format == NUEM_FORMAT_JSON) {
     char *buf = NULL;
     size_t len = 0;
@@ -160,9 +116,9 @@ int cli_xsec(nuem_context *ctx, nuem_config *cfg, const cli_options *opt) {
   if (s) {
     rc = cli_fail(ctx, s);
   } else {
-    xsec_answer a;
-    if (strcmp(opt->channel, "nu-e") == 0) electron_xsec(&in, tgt, atomic, E, T, &a);
-    else nuclear_xsec(&in, tgt, E, T, &a);
+    nuem_xsec_answer a;
+    if (strcmp(opt->channel, "nu-e") == 0) nuem_xsec_target_electron(&in, tgt, atomic, E, T, &a);
+    else nuem_xsec_target_nuclear(&in, tgt, E, T, &a);
     cli_report_unused(ctx, cfg);
     rc = write_answer(ctx, cfg, opt, &in, E, T, &a);
   }

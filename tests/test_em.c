@@ -208,18 +208,18 @@ static void epa_photoabsorption(void **state) {
   double L = log(3.7e-3 / 1e-9);
   for (int i = 0; i < 3; i++) {
     double c[3];
-    nuem_atomic_epa_coeffs(a, T[i], c);
+    nuem_atomic_epa_coeffs(a, &in, T[i], c);
     assert_rel(c[0] * T[i] * NUEM_PI / (2 * NUEM_ALPHA * 1e-24 * L), sigma[i], 2e-2);
     assert_rel(c[1], -c[0] * T[i], 1e-15);
   }
   /* K-edge jump × 7.6 (V22) */
   double lo[3], hi[3];
-  nuem_atomic_epa_coeffs(a, 11.1029e-3, lo);
-  nuem_atomic_epa_coeffs(a, 11.1033e-3, hi);
+  nuem_atomic_epa_coeffs(a, &in, 11.1029e-3, lo);
+  nuem_atomic_epa_coeffs(a, &in, 11.1033e-3, hi);
   assert_rel(hi[0] / lo[0], 7.6, 2e-2);
   /* EPA/FEA per atom = sigma m_e T L/(pi^2 alpha Z) = 0.13 L at 1 keV (PHYSICS §3.4) */
   double c[3];
-  nuem_atomic_epa_coeffs(a, 1e-3, c);
+  nuem_atomic_epa_coeffs(a, &in, 1e-3, c);
   assert_rel(c[0] / (32 * pure_charge(1e-12, 1e6, 1e-3)) / L, 0.13, 3e-2);
   nuem_atomic_free(a);
   nuem_target_free(ge);

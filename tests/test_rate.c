@@ -20,7 +20,7 @@ static void chain_new(chain *c, const char *const *sets, const char *target) {
   c->cfg = test_config(ctx, sets);
   if (nuem_source_init(ctx, c->cfg, &c->src) || nuem_target_new(ctx, target, &c->tgt) ||
       nuem_interaction_init(ctx, c->cfg, &c->in) ||
-      nuem_rate_plan_new(ctx, c->src, c->tgt, &c->in, 1e-10, &c->plan) ||
+      nuem_rate_plan_new(ctx, c->src, c->tgt, 1e-10, &c->plan) ||
       nuem_rate_direct_init(ctx, c->src, c->tgt, &c->in, 1e-10, &c->direct))
     fail_msg("%s", nuem_context_error(ctx));
 }
@@ -44,7 +44,7 @@ static void plan_agrees_with_direct_quadrature(void **state) {
   double worst = 0;
   for (double T = 1e-5; T <= 0.1; T *= 1.23) {
     double fast[NUEM_NPROC], ferr[NUEM_NPROC];
-    nuem_rate_electron(c.plan, T, fast, ferr);
+    nuem_rate_electron(c.plan, &c.in, T, fast, ferr);
     for (int p = 0; p < NUEM_NPROC; p++) {
       double slow, serr;
       assert_int_equal(nuem_rate_electron_direct(&c.direct, p, T, &slow, &serr), NUEM_OK);
@@ -56,7 +56,7 @@ static void plan_agrees_with_direct_quadrature(void **state) {
   }
   for (double E_R = 1e-5; E_R < 2e-3; E_R *= 1.11) {
     double fast[NUEM_NPROC], ferr[NUEM_NPROC];
-    nuem_rate_nuclear(c.plan, 0, E_R, fast, ferr);
+    nuem_rate_nuclear(c.plan, &c.in, 0, E_R, fast, ferr);
     for (int p = 0; p < NUEM_NPROC; p++) {
       double slow, serr, scale;
       assert_int_equal(nuem_rate_nuclear_direct(&c.direct, p, 0, E_R, &slow, &serr), NUEM_OK);
@@ -80,9 +80,9 @@ static void electron_rate_in_the_low_t_limit(void **state) {
   chain c;
   chain_new(&c, (const char *[]){"source.total_flux=6.4e12/cm2/s", NULL}, "Ge");
   double r[NUEM_NPROC], e[NUEM_NPROC];
-  nuem_rate_electron(c.plan, 1e-3, r, e);
+  nuem_rate_electron(c.plan, &c.in, 1e-3, r, e);
   assert_rel(r[NUEM_PROC_SM] * NUEM_PER_KEV_DAY, 1.523e-3, 1e-2);
-  nuem_rate_electron(c.plan, 3e-3, r, e);
+  nuem_rate_electron(c.plan, &c.in, 3e-3, r, e);
   assert_rel(r[NUEM_PROC_SM] * NUEM_PER_KEV_DAY, 1.523e-3, 2e-2);
   chain_free(&c);
 }
@@ -108,7 +108,7 @@ static void box_spectrum_folds_analytically(void **state) {
                   (gv * gv - ga * ga) * NUEM_ME * T / lo;
     double expected = c.tgt->electrons_per_kg * phi0 * A * (F_hi - F_lo);
     double r[NUEM_NPROC], e[NUEM_NPROC];
-    nuem_rate_electron(c.plan, T, r, e);
+    nuem_rate_electron(c.plan, &c.in, T, r, e);
     assert_rel(r[NUEM_PROC_SM], expected, 1e-8);
   }
   const nuem_isotope *iso = &c.tgt->elements[0].isotopes[0];
@@ -121,7 +121,7 @@ static void box_spectrum_folds_analytically(void **state) {
     double F_lo = lo - T * log(lo) - (T * T - M * T) / (2 * lo);
     double expected = c.tgt->formulas_per_kg * phi0 * B * (F_hi - F_lo);
     double r[NUEM_NPROC], e[NUEM_NPROC];
-    nuem_rate_nuclear(c.plan, 0, T, r, e);
+    nuem_rate_nuclear(c.plan, &c.in, 0, T, r, e);
     assert_rel(r[NUEM_PROC_SM], expected, 1e-8);
   }
   chain_free(&c);

@@ -61,22 +61,24 @@ static void efficiency_models(void **state) {
 
 typedef struct {
   nuem_config *cfg;
-  nuem_spectrum_plan plan;
+  nuem_spectrum *sp;
+  nuem_properties p;
   nuem_detector *d;
   nuem_response r;
 } chain;
 
 static void chain_new(chain *c, const char *const *sets) {
   c->cfg = test_config(ctx, sets);
-  if (nuem_spectrum_plan_new(ctx, c->cfg, &c->plan) || nuem_detector_init(ctx, c->cfg, &c->d) ||
+  if (nuem_spectrum_new(ctx, c->cfg, &c->sp) || nuem_detector_init(ctx, c->cfg, &c->d) ||
       nuem_response_from_config(ctx, c->cfg, c->d, &c->r))
     fail_msg("%s", nuem_context_error(ctx));
+  c->p = nuem_spectrum_configured(c->sp);
 }
 
 static void chain_free(chain *c) {
   nuem_response_free(&c->r);
   nuem_detector_free(c->d);
-  nuem_spectrum_plan_free(&c->plan);
+  nuem_spectrum_free(c->sp);
   nuem_config_free(c->cfg);
 }
 
@@ -93,7 +95,7 @@ static void counts_are_conserved(void **state) {
     double a = c.r.true_edges[i], b = c.r.true_edges[i + 1], row[NUEM_SPECTRUM_NCOLS];
     content[i] = 0;
     for (int k = 0; k < 64; k++) { /* midpoint rule on 64 pieces */
-      nuem_spectrum_row(&c.plan, a + (k + 0.5) * (b - a) / 64, row, NULL);
+      nuem_spectrum_row(c.sp, &c.p, a + (k + 0.5) * (b - a) / 64, row, NULL);
       content[i] += row[NUEM_COL_NUCL_SM] * (b - a) * 1e3 / 64;
     }
   }
@@ -102,7 +104,7 @@ static void counts_are_conserved(void **state) {
   for (size_t j = 0; j < c.r.nmeas; j++) folded += meas[j];
   for (int k = 0; k <= 20000; k++) {
     double T = 1e-5 + k * (1e-3 - 1e-5) / 20000;
-    nuem_spectrum_row(&c.plan, T, row, NULL);
+    nuem_spectrum_row(c.sp, &c.p, T, row, NULL);
     if (k) truth += 0.5 * (prev + row[NUEM_COL_NUCL_SM]) * (1e-3 - 1e-5) / 20000 * 1e3;
     prev = row[NUEM_COL_NUCL_SM];
   }

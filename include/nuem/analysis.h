@@ -1,17 +1,19 @@
-/* Stage 6, analysis: measured spectra in, fits, limits and sensitivities out.
+/* Stage 7, analysis: measured spectra in, fits, limits and sensitivities out.
  *
  * The expected signal per measured bin is quadratic in the parameter of
  * interest theta: s_j(theta) = A_j + B_j theta + C_j theta^2, exactly, for
  * every property (mu enters as theta = mu^2; q and <r2> through g_V shifts;
  * the CEvNS normalisation linearly). The templates A, B, C are computed once
- * through the whole chain (the analysis plan); nuisance parameters scale or
- * morph them. Docs: docs/statistics.md. */
+ * from a spectrum (nuem/spectrum.h) with typed property values; nuisance
+ * parameters scale or morph them, and their +-1 sigma settings are
+ * variations of the same spectrum, so the flux plan is built once.
+ * Docs: docs/statistics.md. */
 #ifndef NUEM_ANALYSIS_H
 #define NUEM_ANALYSIS_H
 
 #include "nuem/config.h"
 #include "nuem/core.h"
-#include "nuem/output.h"
+#include "nuem/spectrum.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -45,9 +47,26 @@ enum { NUEM_NU_FLUX, NUEM_NU_EFFICIENCY, NUEM_NU_BACKGROUND, NUEM_NU_QUENCHING,
 
 typedef struct nuem_model nuem_model;
 
-/* Build the templates for the data's bins (or the config's, if data is NULL). */
-nuem_status nuem_model_new(nuem_context *ctx, const nuem_config *cfg,
-                           const nuem_data *data, nuem_model **out);
+/* What a model needs besides the spectrum and the data. */
+typedef struct {
+  int poi;                /* NUEM_POI_x */
+  /* Constraint widths (0: not fitted): flux and efficiency relative,
+   * background relative (< 0: free when there is no OFF data), quenching k
+   * absolute, energy scale relative. */
+  double sigma[NUEM_NNU];
+  double quenching_k, energy_scale; /* nominal values the nuisances vary */
+  double poi_max;         /* end of the POI range in theta; 0: automatic */
+} nuem_model_options;
+
+/* The options of the [analysis] and [detector] keys of a config. */
+nuem_status nuem_model_options_from_config(nuem_context *ctx, const nuem_config *cfg,
+                                           nuem_model_options *out);
+/* Build the templates from spectrum `sp` (kept by pointer: it must
+ * outlive the model) for the data's bins (or the spectrum's, if data is
+ * NULL). */
+nuem_status nuem_model_new(nuem_context *ctx, const nuem_spectrum *sp,
+                           const nuem_model_options *opt, const nuem_data *data,
+                           nuem_model **out);
 void nuem_model_free(nuem_model *m);
 int nuem_model_poi(const nuem_model *m);
 /* Lower and upper end of the POI range scanned. */
@@ -111,10 +130,10 @@ nuem_status nuem_contour_wilks(nuem_context *ctx, const nuem_model *m1, const nu
                                const double *cross, const nuem_data *d, double cl,
                                size_t grid, nuem_contour *out);
 void nuem_contour_free(nuem_contour *c);
-/* The interference template of two parameters (NULL when they do not
- * interfere: everything but q with r2). */
-nuem_status nuem_model_cross(nuem_context *ctx, const nuem_config *cfg, const nuem_data *d,
-                             int poi1, int poi2, double **cross);
+/* The interference template of the model's parameter with poi2, per bin
+ * (NULL when they do not interfere: everything but q with r2). */
+nuem_status nuem_model_cross(nuem_context *ctx, const nuem_model *m, int poi2,
+                             double **cross);
 
 /* Expected upper limit without signal: the Asimov median and the
  * 2.3/15.9/50/84.1/97.7 % quantiles of Wilks limits of background-only toys,
@@ -128,6 +147,49 @@ nuem_status nuem_sensitivity_compute(nuem_context *ctx, const nuem_model *m,
                                      const nuem_data *like, double cl, size_t toys,
                                      unsigned long seed, int threads,
                                      nuem_sensitivity *out);
+
+/* ---- scans ------------------------------------------------------------------ */
+
+enum { NUEM_SCAN_MAX_KEYS = 8 };
+
+/* --scan KEY[,KEY...]=FROM:TO:N sets every key to each value (the keys
+ * share a dimension; FROM and TO carry a unit); KEY[,KEY...]*=FROM:TO:N
+ * multiplies each key's configured value by each factor (e.g. the ON and
+ * OFF exposures together). */
+typedef struct {
+  size_t nkeys;
+  nuem_param keys[NUEM_SCAN_MAX_KEYS];
+  int relative;          /* a scale factor rather than a value */
+  double from, to;       /* internal units, or factors */
+  size_t n;
+  const char *unit;      /* display unit of from/to ("1" for factors) */
+  double unit_factor;    /* internal value of one display unit */
+  char label[256];       /* the keys as given, for headers */
+} nuem_scan;
+
+nuem_status nuem_scan_parse(nuem_context *ctx, const char *text, nuem_scan *out);
+/* The value of point i (internal units, or the factor). */
+double nuem_scan_value(const nuem_scan *scan, size_t i);
+/* A copy of cfg with scan point i applied (free with nuem_config_free). */
+nuem_status nuem_scan_config(nuem_context *ctx, const nuem_config *cfg, const nuem_scan *scan,
+                             size_t i, nuem_config **out);
+
+/* The expected limits of every scan point (scan NULL: the config alone),
+ * in the POI's reported unit. The flux plan is built once unless the scan
+ * changes the source, target or physics. */
+typedef struct {
+  size_t n;
+  double *x;               /* scan values in the display unit */
+  nuem_sensitivity *points;
+  int poi;
+} nuem_sensitivity_scan;
+
+nuem_status nuem_sensitivity_scan_compute(nuem_context *ctx, const nuem_config *cfg,
+                                          const nuem_scan *scan,
+                                          nuem_sensitivity_scan *out);
+void nuem_sensitivity_scan_free(nuem_sensitivity_scan *s);
+/* The unit of a POI as reported (muB, e, cm2, 1). */
+const char *nuem_poi_unit(int poi);
 
 #ifdef __cplusplus
 }

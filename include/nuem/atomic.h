@@ -33,13 +33,18 @@ typedef struct {
 nuem_status nuem_atomic_options_from_config(nuem_context *ctx,
                                             const nuem_config *cfg,
                                             nuem_atomic_options *opt);
-/* Build the model for a target and the interaction's properties: checks
- * that the model applies (EPA and the magnetic moment do not mix) and loads
- * and validates any table. */
+/* Build the model for a target and the interaction's flavour; loads and
+ * validates any table and checks the interaction's properties
+ * (nuem_atomic_check). The model does not keep the interaction: one model
+ * serves every property value. */
 nuem_status nuem_atomic_new(nuem_context *ctx, const nuem_atomic_options *opt,
                             const nuem_target *tgt, const nuem_interaction *in,
                             nuem_atomic **out);
 void nuem_atomic_free(nuem_atomic *a);
+/* Check that the model describes these properties: EPA and the magnetic
+ * moment do not mix; a ratio table has a column for every property in use. */
+nuem_status nuem_atomic_check(nuem_context *ctx, const nuem_atomic *a,
+                              const nuem_interaction *in);
 int nuem_atomic_model(const nuem_atomic *a);
 
 /* Electrons per formula unit that can be ionised by T (stepping rule: a
@@ -67,7 +72,27 @@ void nuem_atomic_apply(const nuem_atomic *a, double T, const double free[NUEM_NP
  * (2 alpha q^2/pi) (sigma_gamma(T)/T) ln(q_max/q_min) (1 - T/E + T^2/2E^2),
  * q_max = sqrt(2 m_e T) unless set.
  * Zero unless the model is EPA. */
-void nuem_atomic_epa_coeffs(const nuem_atomic *a, double T, double c[3]);
+void nuem_atomic_epa_coeffs(const nuem_atomic *a, const nuem_interaction *in, double T,
+                            double c[3]);
+
+/* ---- cross sections per target ------------------------------------------- */
+
+/* dsigma/dT [cm2/MeV] of every process, the largest T at E, and what it is
+ * per ("free electron", "atom", "nucleus", "formula unit"). */
+typedef struct {
+  double value[NUEM_NPROC];
+  double t_max;
+  const char *per;
+} nuem_xsec_answer;
+
+/* nu-e per free electron (tgt NULL), or per atom / formula unit of `tgt`
+ * under the atomic model. */
+void nuem_xsec_target_electron(const nuem_interaction *in, const nuem_target *tgt,
+                               const nuem_atomic *atomic, double E, double T,
+                               nuem_xsec_answer *out);
+/* CEvNS per nucleus (formula unit), averaged over the natural abundances. */
+void nuem_xsec_target_nuclear(const nuem_interaction *in, const nuem_target *tgt, double E,
+                              double T, nuem_xsec_answer *out);
 
 #ifdef __cplusplus
 }

@@ -267,6 +267,10 @@ nuem_status nuem_config_set(nuem_context *ctx, nuem_config *cfg,
                             const char *section, const char *key,
                             const char *value, const char *origin);
 
+/* Set a numeric key to `value` in internal units, range-checked (scans). */
+nuem_status nuem_config_set_number(nuem_context *ctx, nuem_config *cfg, nuem_param id,
+                                   double value, const char *origin);
+
 /* Typed access. Reading a value marks it used; see nuem_config_report_unused. */
 double nuem_config_number(const nuem_config *cfg, nuem_param id);
 int nuem_config_is_set(const nuem_config *cfg, nuem_param id); /* OPTNUMBER */

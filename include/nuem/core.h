@@ -66,6 +66,20 @@ nuem_status nuem_error(nuem_context *ctx, nuem_status s, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 nuem_status nuem_warning(nuem_context *ctx, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* Prefix the message of a failure with where it travelled, so the caller
+ * reads "analysis: spectrum: source: flux.dat: row 3: ..." (the path of
+ * CLASS's class_call). Returns s; NUEM_OK passes through untouched. */
+nuem_status nuem_error_trace(nuem_context *ctx, nuem_status s, const char *where);
+/* Copy the failure held by `from` (a worker thread's context) into `to`. */
+nuem_status nuem_error_forward(nuem_context *to, const nuem_context *from);
+
+/* Counters of the expensive builds, so that tests and `nuem --stats` can
+ * show what a job rebuilt. */
+typedef enum { NUEM_COUNT_RATE_PLANS, NUEM_COUNT_RESPONSES, NUEM_COUNT_FOLDS,
+               NUEM_NCOUNTERS } nuem_counter;
+void nuem_context_count(nuem_context *ctx, nuem_counter c);
+size_t nuem_context_counter(const nuem_context *ctx, nuem_counter c);
+const char *nuem_counter_name(nuem_counter c);
 
 /* ---- units -------------------------------------------------------------- */
 
@@ -140,6 +154,27 @@ nuem_status nuem_table_check_xy(nuem_context *ctx, const nuem_table *t,
 /* Read a whole file into a NUL-terminated buffer (caller frees). */
 nuem_status nuem_file_read(nuem_context *ctx, const char *path, char **text,
                            size_t *len);
+
+/* ---- result tables ------------------------------------------------------ */
+
+enum { NUEM_RESULT_MAX_COLS = 32, NUEM_RESULT_MAX_NOTES = 16 };
+
+/* A table of results; names and units point to static strings. */
+typedef struct {
+  size_t ncols, nrows;
+  const char *names[NUEM_RESULT_MAX_COLS];
+  const char *units[NUEM_RESULT_MAX_COLS];
+  double *data; /* nrows × ncols, row-major, in the units named */
+  size_t nnotes; /* summary lines: "total_flux" = "6.4e12 /cm2/s" */
+  char *note_keys[NUEM_RESULT_MAX_NOTES], *note_values[NUEM_RESULT_MAX_NOTES];
+} nuem_result;
+
+nuem_status nuem_result_init(nuem_context *ctx, nuem_result *r, size_t nrows,
+                             size_t ncols, const char *const *names,
+                             const char *const *units);
+nuem_status nuem_result_note(nuem_result *r, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void nuem_result_free(nuem_result *r);
 
 /* ---- compiled-in data --------------------------------------------------- */
 

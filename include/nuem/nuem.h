@@ -1,6 +1,7 @@
 /* nuem: neutrino electromagnetic properties with low-threshold detectors.
  * The umbrella header; one header per stage of the chain
- * source -> target -> interaction -> rate -> response -> output. */
+ * core -> source, target -> interaction -> rate -> response -> spectrum
+ * -> analysis -> output. */
 #ifndef NUEM_H
 #define NUEM_H
 
@@ -14,6 +15,7 @@
 #include "nuem/rate.h"
 #include "nuem/response.h"
 #include "nuem/source.h"
+#include "nuem/spectrum.h"
 #include "nuem/target.h"
 
 #endif

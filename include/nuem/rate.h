@@ -33,11 +33,12 @@ extern "C" {
 
 typedef struct nuem_rate_plan nuem_rate_plan;
 
-/* Plan the fold of `src` (kept by pointer: it must outlive the plan) for
- * target `tgt` and interaction `in` (both copied by pointer too). */
+/* Plan the fold of `src` for target `tgt` (both kept by pointer: they must
+ * outlive the plan). The plan depends on the flux only, so every
+ * interaction, property value and atomic model shares it. Each build counts
+ * in the context (NUEM_COUNT_RATE_PLANS). */
 nuem_status nuem_rate_plan_new(nuem_context *ctx, const nuem_source *src,
-                               const nuem_target *tgt,
-                               const nuem_interaction *in, double rel_tol,
+                               const nuem_target *tgt, double rel_tol,
                                nuem_rate_plan **out);
 void nuem_rate_plan_free(nuem_rate_plan *plan);
 
@@ -47,12 +48,13 @@ void nuem_rate_moments(const nuem_rate_plan *plan, double x, double M[3],
 
 /* nu-e rates of every process (NUEM_PROC_SM … NUEM_PROC_TOTAL) on all
  * electrons of the target, treated as free, with error estimates. */
-void nuem_rate_electron(const nuem_rate_plan *plan, double T,
-                        double rate[NUEM_NPROC], double abserr[NUEM_NPROC]);
+void nuem_rate_electron(const nuem_rate_plan *plan, const nuem_interaction *in,
+                        double T, double rate[NUEM_NPROC], double abserr[NUEM_NPROC]);
 /* CEvNS-channel rates of every process on element `el` of the target at
  * nuclear recoil energy E_R. */
-void nuem_rate_nuclear(const nuem_rate_plan *plan, size_t el, double E_R,
-                       double rate[NUEM_NPROC], double abserr[NUEM_NPROC]);
+void nuem_rate_nuclear(const nuem_rate_plan *plan, const nuem_interaction *in,
+                       size_t el, double E_R, double rate[NUEM_NPROC],
+                       double abserr[NUEM_NPROC]);
 /* ∫_x dPhi/dE (c0 + c1/E + c2/E^2) dE for any coefficients (per target
  * particle; e.g. an atomic-model term). */
 void nuem_rate_fold(const nuem_rate_plan *plan, double x, const double c[3],

@@ -42,6 +42,8 @@ void nuem_quenching_free(nuem_quenching *q);
  * outside a table), else 1. */
 int nuem_quenching_invert(const nuem_quenching *q, size_t el, double E_ee,
                           double *E_R, double *jacobian);
+/* Another Lindhard k (the quenching nuisance); an error for a table. */
+nuem_status nuem_quenching_set_k(nuem_context *ctx, nuem_quenching *q, double k);
 
 /* ---- resolution, efficiency, bins, exposure ------------------------------- */
 
@@ -62,6 +64,11 @@ int nuem_detector_has_efficiency(const nuem_detector *d);
 double nuem_detector_energy_scale(const nuem_detector *d);
 /* Measured bin edges [MeV]; nbins = 0 if no binning is configured. */
 size_t nuem_detector_bins(const nuem_detector *d, const double **edges);
+/* Variations of a configured detector: another energy scale (the energy-
+ * scale nuisance) or the bins of a measured spectrum. */
+nuem_status nuem_detector_set_energy_scale(nuem_context *ctx, nuem_detector *d, double scale);
+nuem_status nuem_detector_set_bins(nuem_context *ctx, nuem_detector *d, const double *edges,
+                                   size_t nbins);
 double nuem_detector_exposure(const nuem_detector *d);     /* kg s */
 double nuem_detector_exposure_off(const nuem_detector *d); /* kg s */
 

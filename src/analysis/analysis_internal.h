@@ -7,6 +7,9 @@
 enum { NSETTING = 5 }; /* nominal, quenching k -/+, energy scale -/+ */
 
 struct nuem_model {
+  nuem_model_options opt;
+  const nuem_spectrum *sp;        /* the chain the templates come from */
+  nuem_spectrum *varied[NSETTING]; /* its variations per setting (NULL: sp) */
   int poi, mode;
   size_t n;
   double *edges, *width;          /* width in keV */

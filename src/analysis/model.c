@@ -34,9 +34,11 @@ double nuem_model_report(const nuem_model *m, double theta) {
   return m->poi == NUEM_POI_MU ? sqrt(fmax(theta, 0.0)) : theta;
 }
 
-const char *nuem_model_unit(const nuem_model *m) {
+const char *nuem_model_unit(const nuem_model *m) { return nuem_poi_unit(m->poi); }
+
+const char *nuem_poi_unit(int poi) {
   static const char *const units[] = {"muB", "e", "cm2", "1"};
-  return units[m->poi];
+  return poi >= 0 && poi <= NUEM_POI_CEVNS ? units[poi] : "?";
 }
 
 void nuem_model_free(nuem_model *m) {
@@ -45,6 +47,7 @@ void nuem_model_free(nuem_model *m) {
     free(m->A[k]);
     free(m->B[k]);
     free(m->C[k]);
+    nuem_spectrum_free(m->varied[k]);
   }
   free(m->bkg);
   free(m->data_sigma);
@@ -53,222 +56,209 @@ void nuem_model_free(nuem_model *m) {
   free(m);
 }
 
-/* The measured spectrum of a copy of cfg with some keys changed. */
-static nuem_status measure(nuem_context *ctx, const nuem_config *cfg, const char *const *sets,
-                           nuem_result *out) {
-  nuem_config *c;
-  NUEM_TRY(nuem_config_copy(ctx, cfg, &c));
-  nuem_status s = NUEM_OK;
-  for (; *sets && !s; sets++) s = nuem_config_set_assignment(ctx, c, *sets);
-  if (!s) s = nuem_measured_compute(ctx, c, out);
-  nuem_config_free(c);
-  return s;
+nuem_status nuem_model_options_from_config(nuem_context *ctx, const nuem_config *cfg,
+                                           nuem_model_options *o) {
+  memset(o, 0, sizeof *o);
+  o->poi = nuem_config_choice(cfg, NUEM_P_ANALYSIS_POI);
+  o->sigma[NUEM_NU_FLUX] = nuem_config_number(cfg, NUEM_P_ANALYSIS_FLUX_UNCERTAINTY);
+  o->sigma[NUEM_NU_EFFICIENCY] = nuem_config_number(cfg, NUEM_P_ANALYSIS_EFFICIENCY_UNCERTAINTY);
+  o->sigma[NUEM_NU_QUENCHING] = nuem_config_number(cfg, NUEM_P_ANALYSIS_QUENCHING_K_UNCERTAINTY);
+  o->sigma[NUEM_NU_SCALE] = nuem_config_number(cfg, NUEM_P_ANALYSIS_ENERGY_SCALE_UNCERTAINTY);
+  o->sigma[NUEM_NU_BACKGROUND] =
+      nuem_config_is_set(cfg, NUEM_P_ANALYSIS_BACKGROUND_UNCERTAINTY)
+          ? nuem_config_number(cfg, NUEM_P_ANALYSIS_BACKGROUND_UNCERTAINTY) : -1;
+  o->quenching_k = nuem_config_number(cfg, NUEM_P_DETECTOR_QUENCHING_K);
+  o->energy_scale = nuem_config_number(cfg, NUEM_P_DETECTOR_ENERGY_SCALE);
+  const char *text = nuem_config_text(cfg, NUEM_P_ANALYSIS_POI_MAX);
+  if (!*text) return NUEM_OK;
+  double max;
+  NUEM_TRY(nuem_quantity_parse(ctx, text, nuem_poi_unit(o->poi), "analysis.poi_max", &max));
+  if (!(max > 0 && isfinite(max)))
+    return nuem_error(ctx, NUEM_ERANGE, "analysis.poi_max must be positive and finite");
+  o->poi_max = o->poi == NUEM_POI_MU ? max * max : max;
+  return NUEM_OK;
 }
 
-static double column_events(const nuem_result *r, size_t j, int col, double width) {
-  return r->data[j * r->ncols + col] * width;
+/* The property values of a template: the POI at +-ref, the others 0. */
+static nuem_properties template_point(int poi, double sign) {
+  nuem_properties p = {0, 0, 0};
+  if (poi == NUEM_POI_MU) p.mu = MU_REF;
+  if (poi == NUEM_POI_Q) p.q = sign * Q_REF;
+  if (poi == NUEM_POI_R2) p.r2 = sign * R2_REF;
+  return p;
 }
 
-/* Templates A, B, C (events/kg/day) of one nuisance setting. */
-static nuem_status templates(nuem_context *ctx, const nuem_config *cfg, const char *setting,
-                             nuem_model *m, int k) {
-  static const char *const props[][3] = {
-      {"physics.mu_nu=1e-11muB", "physics.q_nu=0e", "physics.r2_nu=0cm2"},
-      {"physics.mu_nu=0muB", "physics.q_nu=1e-12e", "physics.r2_nu=0cm2"},
-      {"physics.mu_nu=0muB", "physics.q_nu=0e", "physics.r2_nu=1e-32cm2"},
-      {"physics.mu_nu=0muB", "physics.q_nu=0e", "physics.r2_nu=0cm2"}};
-  const char *plus[] = {props[m->poi][0], props[m->poi][1], props[m->poi][2], setting, NULL};
-  nuem_result rp, rm = {0};
-  NUEM_TRY(measure(ctx, cfg, plus, &rp));
-  nuem_status s = NUEM_OK;
-  if (m->poi == NUEM_POI_Q || m->poi == NUEM_POI_R2) {
-    const char *minus[] = {"physics.mu_nu=0muB",
-                           m->poi == NUEM_POI_Q ? "physics.q_nu=-1e-12e" : "physics.q_nu=0e",
-                           m->poi == NUEM_POI_R2 ? "physics.r2_nu=-1e-32cm2" : "physics.r2_nu=0cm2",
-                           setting, NULL};
-    s = measure(ctx, cfg, minus, &rm);
-  }
+/* Events/kg/day in bin j of rate column col (NUEM_COL_x) of both channels. */
+static double both_channels(const nuem_measured *r, int elec_col, size_t j) {
+  return r->events[elec_col - 1][j] + r->events[elec_col + 3][j];
+}
+
+/* Templates A, B, C (events/kg/day) of nuisance setting k from spectrum sp. */
+static nuem_status templates(nuem_context *ctx, const nuem_spectrum *sp, nuem_model *m, int k) {
+  nuem_properties plus = template_point(m->poi, 1), minus = template_point(m->poi, -1);
+  nuem_measured rp, rm = {0};
+  NUEM_TRY(nuem_spectrum_measure(ctx, sp, &plus, &rp));
+  int signed_poi = m->poi == NUEM_POI_Q || m->poi == NUEM_POI_R2;
+  nuem_status s = signed_poi ? nuem_spectrum_measure(ctx, sp, &minus, &rm) : NUEM_OK;
   m->A[k] = calloc(m->n, sizeof(double));
   m->B[k] = calloc(m->n, sizeof(double));
   m->C[k] = calloc(m->n, sizeof(double));
-  if (!s && (!m->A[k] || !m->B[k] || !m->C[k])) s = NUEM_ENOMEM;
+  if (!s && (!m->A[k] || !m->B[k] || !m->C[k]))
+    s = nuem_error(ctx, NUEM_ENOMEM, "out of memory for templates");
   for (size_t j = 0; !s && j < m->n; j++) {
-    double w = m->width[j];
-    double elec = column_events(&rp, j, NUEM_MCOL_ELEC_SM, w);
-    double nucl = column_events(&rp, j, NUEM_MCOL_ELEC_SM + 4, w);
-    m->A[k][j] = elec + nucl;
-    switch (m->poi) {
-    case NUEM_POI_MU: /* theta = mu^2 in mu_B^2 */
-      m->B[k][j] = (column_events(&rp, j, NUEM_MCOL_ELEC_SM + 1, w) +
-                    column_events(&rp, j, NUEM_MCOL_ELEC_SM + 5, w)) / (MU_REF * MU_REF);
-      break;
-    case NUEM_POI_Q:
-    case NUEM_POI_R2: {
-      int col = m->poi == NUEM_POI_Q ? 2 : 3;
+    m->A[k][j] = both_channels(&rp, NUEM_COL_ELEC_SM, j);
+    if (m->poi == NUEM_POI_MU) { /* theta = mu^2 in mu_B^2 */
+      m->B[k][j] = both_channels(&rp, NUEM_COL_ELEC_MU, j) / (MU_REF * MU_REF);
+    } else if (signed_poi) {
+      int col = m->poi == NUEM_POI_Q ? NUEM_COL_ELEC_Q : NUEM_COL_ELEC_R2;
       double ref = m->poi == NUEM_POI_Q ? Q_REF : R2_REF;
-      double ep = column_events(&rp, j, NUEM_MCOL_ELEC_SM + col, w) +
-                  column_events(&rp, j, NUEM_MCOL_ELEC_SM + col + 4, w);
-      double em = column_events(&rm, j, NUEM_MCOL_ELEC_SM + col, w) +
-                  column_events(&rm, j, NUEM_MCOL_ELEC_SM + col + 4, w);
+      double ep = both_channels(&rp, col, j), em = both_channels(&rm, col, j);
       m->B[k][j] = (ep - em) / (2 * ref);
       m->C[k][j] = (ep + em) / (2 * ref * ref);
-      break;
-    }
-    default: /* CEvNS normalisation */
-      m->A[k][j] = elec;
-      m->B[k][j] = nucl;
+    } else { /* CEvNS normalisation */
+      m->A[k][j] = rp.events[NUEM_COL_ELEC_SM - 1][j];
+      m->B[k][j] = rp.events[NUEM_COL_NUCL_SM - 1][j];
     }
   }
   if (!s && k == 0) {
     m->bkg = malloc(m->n * sizeof(double));
-    if (!m->bkg) s = NUEM_ENOMEM;
-    for (size_t j = 0; !s && j < m->n; j++)
-      m->bkg[j] = column_events(&rp, j, NUEM_MCOL_BACKGROUND, m->width[j]);
+    if (!m->bkg) s = nuem_error(ctx, NUEM_ENOMEM, "out of memory for templates");
+    else memcpy(m->bkg, rp.background, m->n * sizeof(double));
+    m->exposure_on = rp.exposure_on;
+    m->exposure_off = rp.exposure_off;
   }
-  nuem_result_free(&rp);
-  nuem_result_free(&rm);
+  nuem_measured_free(&rp);
+  nuem_measured_free(&rm);
   return s;
 }
 
-/* The data's bins as detector.bin_edges, checked against the config's. */
-static nuem_status bins_from_data(nuem_context *ctx, nuem_config *cfg, const nuem_data *d) {
-  nuem_detector *det;
-  NUEM_TRY(nuem_detector_init(ctx, cfg, &det));
-  const double *edges;
-  size_t n = nuem_detector_bins(det, &edges);
-  nuem_status s = NUEM_OK;
-  if (n) {
-    int same = n == d->nbins;
-    for (size_t j = 0; same && j <= n; j++)
-      same = fabs(edges[j] - d->edges[j]) <= 1e-9 * fabs(edges[j]) + 1e-12;
-    if (!same)
-      s = nuem_error(ctx, NUEM_ECONFIG, "%s: its %zu bins (%g to %g keV) do not match the "
-                     "config's %zu bins (%g to %g keV); remove detector.bins from the config "
-                     "or make them agree", d->origin, d->nbins, d->edges[0] * 1e3,
-                     d->edges[d->nbins] * 1e3, n, edges[0] * 1e3, edges[n] * 1e3);
-  }
-  nuem_detector_free(det);
-  if (s || n) return s;
-  size_t cap = 32 * (d->nbins + 1) + 16;
-  char *text = malloc(cap), *p = text;
-  if (!text) return NUEM_ENOMEM;
-  for (size_t j = 0; j <= d->nbins; j++) p += snprintf(p, 32, "%.15g ", d->edges[j] * 1e3);
-  strcpy(p, "keV");
-  s = nuem_config_set(ctx, cfg, "detector", "bin_edges", text, d->origin);
-  free(text);
-  return s;
+/* With data, the spectrum's bins (if any) must be the data's. */
+static nuem_status check_bins(nuem_context *ctx, const nuem_spectrum *sp, const nuem_data *d) {
+  const nuem_response *r = nuem_spectrum_response(sp);
+  if (!r || !d) return NUEM_OK;
+  int same = r->nmeas == d->nbins;
+  for (size_t j = 0; same && j <= d->nbins; j++)
+    same = fabs(r->meas_edges[j] - d->edges[j]) <= 1e-9 * fabs(d->edges[j]) + 1e-15;
+  if (same) return NUEM_OK;
+  return nuem_error(ctx, NUEM_ECONFIG, "%s: its %zu bins (%g to %g keV) do not match the "
+                    "config's %zu bins (%g to %g keV); remove detector.bins from the config "
+                    "or make them agree", d->origin, d->nbins, d->edges[0] * 1e3,
+                    d->edges[d->nbins] * 1e3, r->nmeas, r->meas_edges[0] * 1e3,
+                    r->meas_edges[r->nmeas] * 1e3);
 }
 
-static nuem_status constraints(nuem_context *ctx, const nuem_config *cfg, const nuem_data *d,
-                               nuem_model *m) {
-  m->sigma[NUEM_NU_FLUX] = nuem_config_number(cfg, NUEM_P_ANALYSIS_FLUX_UNCERTAINTY);
-  m->sigma[NUEM_NU_EFFICIENCY] = nuem_config_number(cfg, NUEM_P_ANALYSIS_EFFICIENCY_UNCERTAINTY);
-  m->sigma[NUEM_NU_QUENCHING] = nuem_config_number(cfg, NUEM_P_ANALYSIS_QUENCHING_K_UNCERTAINTY);
-  m->sigma[NUEM_NU_SCALE] = nuem_config_number(cfg, NUEM_P_ANALYSIS_ENERGY_SCALE_UNCERTAINTY);
-  int has_off = d && d->mode == NUEM_DATA_COUNTS && d->off;
-  int counts = !d || d->mode == NUEM_DATA_COUNTS;
-  if (counts && !has_off) {
-    if (nuem_config_is_set(cfg, NUEM_P_ANALYSIS_BACKGROUND_UNCERTAINTY))
-      m->sigma[NUEM_NU_BACKGROUND] = nuem_config_number(cfg, NUEM_P_ANALYSIS_BACKGROUND_UNCERTAINTY);
-    else
-      m->background_free = 1;
+/* Nuisance setting k (0 nominal, 1/2 quenching k -/+, 3/4 energy scale -/+)
+ * as a variation of the spectrum; the nominal one with the config's bins
+ * is the spectrum itself. */
+static nuem_status setting_spectrum(nuem_context *ctx, const nuem_spectrum *sp,
+                                    const nuem_data *d, nuem_model *m, int k,
+                                    const nuem_spectrum **out) {
+  nuem_detector_change change = nuem_detector_unchanged();
+  const double sign = k % 2 ? -1 : 1;
+  if (k == 1 || k == 2) change.quenching_k = m->opt.quenching_k + sign * m->sigma[NUEM_NU_QUENCHING];
+  if (k == 3 || k == 4) change.energy_scale = m->opt.energy_scale * (1 + sign * m->sigma[NUEM_NU_SCALE]);
+  if (d && !nuem_spectrum_response(sp)) {
+    change.edges = d->edges;
+    change.nbins = d->nbins;
   }
-  for (int k = 0; k < NUEM_NNU; k++) m->active[k] = m->sigma[k] > 0;
-  m->active[NUEM_NU_BACKGROUND] |= m->background_free;
-  if (m->active[NUEM_NU_QUENCHING] &&
-      nuem_config_choice(cfg, NUEM_P_DETECTOR_QUENCHING) != 0)
-    return nuem_error(ctx, NUEM_ECONFIG, "analysis.quenching_k_uncertainty needs "
-                      "detector.quenching = lindhard");
+  if (k == 0 && !change.edges) {
+    *out = sp;
+    return NUEM_OK;
+  }
+  NUEM_TRY(nuem_spectrum_vary(ctx, sp, NULL, &change, &m->varied[k]));
+  *out = m->varied[k];
   return NUEM_OK;
 }
 
-static nuem_status nuem_model_set_range(nuem_context *ctx, const nuem_config *cfg,
-                                        nuem_model *m);
+static void constraints(const nuem_model_options *o, const nuem_data *d, nuem_model *m) {
+  memcpy(m->sigma, o->sigma, sizeof m->sigma);
+  int counts = !d || d->mode == NUEM_DATA_COUNTS;
+  int has_off = d && d->mode == NUEM_DATA_COUNTS && d->off;
+  m->background_free = counts && !has_off && o->sigma[NUEM_NU_BACKGROUND] < 0;
+  if (!counts || has_off || m->sigma[NUEM_NU_BACKGROUND] < 0) m->sigma[NUEM_NU_BACKGROUND] = 0;
+  for (int k = 0; k < NUEM_NNU; k++) m->active[k] = m->sigma[k] > 0;
+  m->active[NUEM_NU_BACKGROUND] |= m->background_free;
+}
 
-nuem_status nuem_model_new(nuem_context *ctx, const nuem_config *cfg, const nuem_data *d,
-                           nuem_model **out) {
-  nuem_model *m = calloc(1, sizeof *m);
-  nuem_config *c = NULL;
-  if (!m) return nuem_error(ctx, NUEM_ENOMEM, "out of memory");
-  m->poi = nuem_config_choice(cfg, NUEM_P_ANALYSIS_POI);
-  m->mode = d ? d->mode : NUEM_DATA_COUNTS;
-  nuem_status s = nuem_config_copy(ctx, cfg, &c);
-  if (!s && d) s = bins_from_data(ctx, c, d);
-  if (!s) s = constraints(ctx, c, d, m);
-  if (!s) {
-    nuem_detector *det;
-    s = nuem_detector_init(ctx, c, &det);
-    const double *edges;
-    if (!s) {
-      m->n = nuem_detector_bins(det, &edges);
-      if (!m->n)
-        s = nuem_error(ctx, NUEM_ECONFIG, "the analysis needs bins: give data or "
-                       "detector.bins");
-      m->edges = malloc((m->n + 1) * sizeof(double));
-      m->width = malloc((m->n + 1) * sizeof(double));
-      if (!s && (!m->edges || !m->width)) s = NUEM_ENOMEM;
-      for (size_t j = 0; !s && j <= m->n; j++) m->edges[j] = edges[j];
-      for (size_t j = 0; !s && j < m->n; j++) m->width[j] = (edges[j + 1] - edges[j]) * 1e3;
-      m->exposure_on = nuem_detector_exposure(det) / NUEM_SECONDS_PER_DAY;
-      m->exposure_off = nuem_detector_exposure_off(det) / NUEM_SECONDS_PER_DAY;
-      nuem_detector_free(det);
-    }
+static nuem_status bins_of(nuem_context *ctx, const nuem_spectrum *sp, const nuem_data *d,
+                           nuem_model *m) {
+  const nuem_response *r = nuem_spectrum_response(sp);
+  if (!d && !r)
+    return nuem_error(ctx, NUEM_ECONFIG, "the analysis needs bins: give data or detector.bins");
+  const double *edges = d ? d->edges : r->meas_edges;
+  m->n = d ? d->nbins : r->nmeas;
+  m->edges = malloc((m->n + 1) * sizeof(double));
+  m->width = malloc((m->n + 1) * sizeof(double));
+  if (!m->edges || !m->width) return nuem_error(ctx, NUEM_ENOMEM, "out of memory");
+  memcpy(m->edges, edges, (m->n + 1) * sizeof(double));
+  for (size_t j = 0; j < m->n; j++) m->width[j] = (edges[j + 1] - edges[j]) * 1e3;
+  return NUEM_OK;
+}
+
+static nuem_status nuem_model_set_range(nuem_context *ctx, nuem_model *m);
+
+static nuem_status model_build(nuem_context *ctx, const nuem_spectrum *sp,
+                               const nuem_data *d, nuem_model *m) {
+  NUEM_TRY(check_bins(ctx, sp, d));
+  NUEM_TRY(bins_of(ctx, sp, d, m));
+  if (d && d->mode == NUEM_DATA_RESIDUAL) {
+    if (!(m->data_sigma = malloc(d->nbins * sizeof(double))))
+      return nuem_error(ctx, NUEM_ENOMEM, "out of memory");
+    memcpy(m->data_sigma, d->sigma, d->nbins * sizeof(double));
+  }
+  for (int k = 0; k < NSETTING; k++) {
+    int wanted = k == 0 || (k <= 2 && m->active[NUEM_NU_QUENCHING]) ||
+                 (k > 2 && m->active[NUEM_NU_SCALE]);
+    if (!wanted) continue;
+    const nuem_spectrum *spk;
+    NUEM_TRY(setting_spectrum(ctx, sp, d, m, k, &spk));
+    NUEM_TRY(templates(ctx, spk, m, k));
   }
   if (d && d->mode == NUEM_DATA_COUNTS) {
     m->exposure_on = d->exposure_on;
     m->exposure_off = d->off ? d->exposure_off : 0;
   }
-  if (!s && d && d->mode == NUEM_DATA_RESIDUAL) {
-    if (!(m->data_sigma = malloc(d->nbins * sizeof(double)))) s = NUEM_ENOMEM;
-    else memcpy(m->data_sigma, d->sigma, d->nbins * sizeof(double));
-  }
-  if (!s) s = templates(ctx, c, "output.kind=measured", m, 0);
-  double k = nuem_config_number(cfg, NUEM_P_DETECTOR_QUENCHING_K);
-  double scale = nuem_config_number(cfg, NUEM_P_DETECTOR_ENERGY_SCALE);
-  for (int i = 1; !s && i < NSETTING; i++) {
-    char set[64];
-    int sign = i % 2 ? -1 : 1;
-    if (i <= 2 && m->active[NUEM_NU_QUENCHING])
-      snprintf(set, sizeof set, "detector.quenching_k=%.10g", k + sign * m->sigma[NUEM_NU_QUENCHING]);
-    else if (i > 2 && m->active[NUEM_NU_SCALE])
-      snprintf(set, sizeof set, "detector.energy_scale=%.10g",
-               scale * (1 + sign * m->sigma[NUEM_NU_SCALE]));
-    else
-      continue;
-    s = templates(ctx, c, set, m, i);
-  }
-  nuem_config_free(c);
-  if (!s) s = nuem_model_set_range(ctx, cfg, m);
+  return nuem_model_set_range(ctx, m);
+}
+
+nuem_status nuem_model_new(nuem_context *ctx, const nuem_spectrum *sp,
+                           const nuem_model_options *opt, const nuem_data *d,
+                           nuem_model **out) {
+  nuem_model *m = calloc(1, sizeof *m);
+  if (!m) return nuem_error(ctx, NUEM_ENOMEM, "out of memory");
+  m->opt = *opt;
+  m->poi = opt->poi;
+  m->mode = d ? d->mode : NUEM_DATA_COUNTS;
+  m->sp = sp;
+  constraints(opt, d, m);
+  nuem_status s = model_build(ctx, sp, d, m);
   if (s) {
     nuem_model_free(m);
-    return s;
+    return nuem_error_trace(ctx, s, "analysis model");
   }
   *out = m;
   return NUEM_OK;
 }
 
-nuem_status nuem_model_cross(nuem_context *ctx, const nuem_config *cfg, const nuem_data *d,
-                             int poi1, int poi2, double **cross) {
+nuem_status nuem_model_cross(nuem_context *ctx, const nuem_model *m, int poi2,
+                             double **cross) {
   *cross = NULL;
-  int qr = (poi1 == NUEM_POI_Q && poi2 == NUEM_POI_R2) || (poi1 == NUEM_POI_R2 && poi2 == NUEM_POI_Q);
+  int qr = (m->poi == NUEM_POI_Q && poi2 == NUEM_POI_R2) ||
+           (m->poi == NUEM_POI_R2 && poi2 == NUEM_POI_Q);
   if (!qr) return NUEM_OK;
-  nuem_config *c;
-  NUEM_TRY(nuem_config_copy(ctx, cfg, &c));
-  nuem_status s = d ? bins_from_data(ctx, c, d) : NUEM_OK;
-  const char *both[] = {"physics.mu_nu=0muB", "physics.q_nu=1e-12e", "physics.r2_nu=1e-32cm2",
-                        "output.kind=measured", NULL};
-  nuem_result r = {0};
-  if (!s) s = measure(ctx, c, both, &r);
-  if (!s && !(*cross = malloc(r.nrows * sizeof(double)))) s = NUEM_ENOMEM;
-  for (size_t j = 0; !s && j < r.nrows; j++) {
-    /* signal = SM + excess(q) + excess(r2) + cross: what is left is the cross term */
-    const double *row = &r.data[j * r.ncols];
-    double w = row[NUEM_MCOL_E_HI] - row[NUEM_MCOL_E_LO], rest = row[NUEM_MCOL_SIGNAL];
-    for (int k = 0; k < 8; k++) rest -= row[NUEM_MCOL_ELEC_SM + k];
-    (*cross)[j] = rest * w / (Q_REF * R2_REF);
+  const nuem_properties both = {0, Q_REF, R2_REF};
+  nuem_measured r;
+  NUEM_TRY(nuem_spectrum_measure(ctx, m->varied[0] ? m->varied[0] : m->sp, &both, &r));
+  nuem_status s = NUEM_OK;
+  if (!(*cross = malloc(r.nbins * sizeof(double))))
+    s = nuem_error(ctx, NUEM_ENOMEM, "out of memory");
+  for (size_t j = 0; !s && j < r.nbins; j++) {
+    /* total = SM + excess(q) + excess(r2) + cross: what is left is the cross term */
+    double rest = r.events[NUEM_COL_TOTAL - 1][j];
+    for (int c = NUEM_COL_ELEC_SM; c < NUEM_COL_TOTAL; c++) rest -= r.events[c - 1][j];
+    (*cross)[j] = rest / (Q_REF * R2_REF);
   }
-  nuem_result_free(&r);
-  nuem_config_free(c);
+  nuem_measured_free(&r);
   return s;
 }
 
@@ -568,20 +558,13 @@ nuem_status nuem_model_asimov(nuem_context *ctx, const nuem_model *m, const nuem
 /* The POI range: analysis.poi_max, or where the Asimov Delta(-2 ln L) of the
  * nominal model reaches 100 (10 sigma: room for upward fluctuations of toy
  * limits), by doubling from the reference value. */
-static nuem_status nuem_model_set_range(nuem_context *ctx, const nuem_config *cfg,
-                                        nuem_model *m) {
+static nuem_status nuem_model_set_range(nuem_context *ctx, nuem_model *m) {
   static const double ref[] = {MU_REF * MU_REF, Q_REF, R2_REF, 1.0};
-  static const char *const units[] = {"muB", "e", "cm2", "1"};
-  const char *text = nuem_config_text(cfg, NUEM_P_ANALYSIS_POI_MAX);
-  double max = 0;
-  if (*text) {
-    NUEM_TRY(nuem_quantity_parse(ctx, text, units[m->poi], "analysis.poi_max", &max));
-    if (!(max > 0)) return nuem_error(ctx, NUEM_ERANGE, "analysis.poi_max must be positive");
-    if (m->poi == NUEM_POI_MU) max *= max;
-  } else {
+  double max = m->opt.poi_max;
+  if (max == 0) {
     nuem_fixed f;
     double nu[NUEM_NNU] = {0};
-    if (nuem_fixed_init(m, NULL, nu, &f)) return NUEM_ENOMEM;
+    if (nuem_fixed_init(m, NULL, nu, &f)) return nuem_error(ctx, NUEM_ENOMEM, "out of memory");
     double *asimov = malloc(m->n * sizeof(double)), *sig = malloc(m->n * sizeof(double));
     nuem_data like = {.mode = m->mode, .sigma = sig};
     for (size_t j = 0; asimov && sig && j < m->n; j++) {

@@ -473,3 +473,23 @@ nuem_status nuem_config_report_unused(nuem_context *ctx,
                             cfg->values[i].origin));
   return NUEM_OK;
 }
+
+nuem_status nuem_config_set_number(nuem_context *ctx, nuem_config *cfg, nuem_param id,
+                                   double value, const char *origin) {
+  const nuem_param_info *info = nuem_param_info_get(id);
+  if (!info || (info->kind != NUEM_KIND_NUMBER && info->kind != NUEM_KIND_OPTNUMBER))
+    return nuem_error(ctx, NUEM_EINTERNAL, "%s: not a numeric key", origin);
+  char what[256], text[64];
+  snprintf(what, sizeof what, "%s: %s.%s", origin, info->section, info->key);
+  snprintf(text, sizeof text, "%g (internal units)", value);
+  if (!isfinite(value))
+    return nuem_error(ctx, NUEM_ERANGE, "%s must be finite", what);
+  NUEM_TRY(check_range(ctx, info, value, what, text));
+  char *o = nuem_strdup(origin);
+  if (!o) return nuem_error(ctx, NUEM_ENOMEM, "out of memory");
+  free(cfg->values[id].origin);
+  cfg->values[id].origin = o;
+  cfg->values[id].number = value;
+  cfg->values[id].is_set = 1;
+  return NUEM_OK;
+}

@@ -16,6 +16,7 @@ struct nuem_context {
   size_t nwarnings;
   nuem_progress_fn progress;
   void *progress_user;
+  size_t counters[NUEM_NCOUNTERS];
 };
 
 void nuem_context_set_progress(nuem_context *ctx, nuem_progress_fn fn, void *user) {
@@ -79,6 +80,44 @@ nuem_status nuem_warning(nuem_context *ctx, const char *fmt, ...) {
   if (!(ctx->warnings[ctx->nwarnings] = nuem_strdup(buf))) return NUEM_ENOMEM;
   ctx->nwarnings++;
   return NUEM_OK;
+}
+
+nuem_status nuem_error_trace(nuem_context *ctx, nuem_status s, const char *where) {
+  if (s == NUEM_OK) return s;
+  char buf[MESSAGE_SIZE];
+  const char *why = ctx->message[0] ? ctx->message : nuem_status_string(s);
+  size_t n = strlen(where);
+  if (n + 2 >= sizeof buf) n = sizeof buf - 3;
+  memcpy(buf, where, n);
+  memcpy(buf + n, ": ", 2);
+  size_t rest = sizeof buf - n - 3, len = strlen(why);
+  if (len > rest) len = rest; /* the message keeps its start when too long */
+  memcpy(buf + n + 2, why, len);
+  buf[n + 2 + len] = '\0';
+  memcpy(ctx->message, buf, sizeof buf);
+  ctx->status = s;
+  return s;
+}
+
+nuem_status nuem_error_forward(nuem_context *to, const nuem_context *from) {
+  if (from->status == NUEM_OK) return NUEM_OK;
+  memcpy(to->message, from->message, sizeof to->message);
+  to->status = from->status;
+  return from->status;
+}
+
+void nuem_context_count(nuem_context *ctx, nuem_counter c) {
+  if (c < NUEM_NCOUNTERS) ctx->counters[c]++;
+}
+
+size_t nuem_context_counter(const nuem_context *ctx, nuem_counter c) {
+  return c < NUEM_NCOUNTERS ? ctx->counters[c] : 0;
+}
+
+const char *nuem_counter_name(nuem_counter c) {
+  static const char *const names[NUEM_NCOUNTERS] = {"rate plans", "response matrices",
+                                                    "spectrum folds"};
+  return c < NUEM_NCOUNTERS ? names[c] : "?";
 }
 
 char *nuem_strdup(const char *s) {

@@ -18,4 +18,12 @@ size_t nuem_search(const double *x, size_t n, double v);
     if (nuem_try_s_ != NUEM_OK) return nuem_try_s_; \
   } while (0)
 
+/* Propagate a failure and record where it travelled: `where` is prefixed
+ * to the message (nuem_error_trace). */
+#define NUEM_CALL(ctx, where, expr)                                \
+  do {                                                             \
+    nuem_status nuem_call_s_ = (expr);                             \
+    if (nuem_call_s_ != NUEM_OK) return nuem_error_trace(ctx, nuem_call_s_, where); \
+  } while (0)
+
 #endif

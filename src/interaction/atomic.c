@@ -20,7 +20,7 @@ typedef struct {
 struct nuem_atomic {
   nuem_atomic_options opt;
   const nuem_target *tgt;
-  const nuem_interaction *in;
+  int flavour;               /* picks flavour-specific table columns */
   double z_total;            /* electrons per formula unit */
   curve ratio[NUEM_NPROC];   /* table model: ratio per process (n = 0: none) */
   curve *sigma;              /* EPA: photoabsorption per element */
@@ -122,18 +122,18 @@ static nuem_status load_ratio_table(nuem_context *ctx, nuem_atomic *a) {
                    "'# units:' line, e.g. '# units: keV 1 1 1 1'", t.origin);
   if (!s) s = nuem_table_check_column(ctx, &t, 0, 1, 1);
   for (size_t c = 1; !s && c < t.ncols; c++) s = nuem_table_check_column(ctx, &t, c, 0, 1);
-  const double strengths[NUEM_NPROC] = {1, a->in->mu, a->in->q, a->in->r2, 0};
+  /* every run needs sm; the property columns are checked against the
+   * property values in use (nuem_atomic_check) */
   for (int p = 0; !s && p < NUEM_PROC_TOTAL; p++) {
     char specific[64];
     snprintf(specific, sizeof specific, "%s_%s", nuem_process_name(p),
-             nuem_flavour_name(a->in->flavour));
+             nuem_flavour_name(a->flavour));
     long col = nuem_table_column(&t, specific);
     if (col < 0) col = nuem_table_column(&t, nuem_process_name(p));
     if (col < 1) {
-      if (strengths[p] != 0)
-        s = nuem_error(ctx, NUEM_EPARSE, "%s: no column '%s' or '%s' for the %s process, "
-                       "which this run needs", t.origin, nuem_process_name(p), specific,
-                       nuem_process_name(p));
+      if (p == NUEM_PROC_SM)
+        s = nuem_error(ctx, NUEM_EPARSE, "%s: no column 'sm' or '%s' for the Standard-Model "
+                       "process, which every run needs", t.origin, specific);
       continue;
     }
     s = curve_from_table(ctx, &t, (size_t)col, 0, &a->ratio[p]);
@@ -176,13 +176,6 @@ static nuem_status load_photoabsorption(nuem_context *ctx, nuem_atomic *a) {
 nuem_status nuem_atomic_new(nuem_context *ctx, const nuem_atomic_options *opt,
                             const nuem_target *tgt, const nuem_interaction *in,
                             nuem_atomic **out) {
-  if (opt->model == NUEM_ATOMIC_EPA && in->mu != 0)
-    return nuem_error(ctx, NUEM_ECONFIG,
-                      "atomic.model = epa cannot describe the magnetic moment: the "
-                      "equivalent-photon enhancement does not hold for helicity-flip "
-                      "scattering (Voloshin PRL 105, 201801 (2010); Kouzakov, "
-                      "Studenikin & Voloshin PRD 83, 113001 (2011)). Use stepping, "
-                      "or set physics.mu_nu = 0 muB for an EPA millicharge study");
   if (opt->model == NUEM_ATOMIC_EPA &&
       !(opt->q_min > 0 && (opt->q_max == 0 || opt->q_max > opt->q_min)))
     return nuem_error(ctx, NUEM_ERANGE, "atomic.q_max must exceed atomic.q_min > 0 "
@@ -191,17 +184,38 @@ nuem_status nuem_atomic_new(nuem_context *ctx, const nuem_atomic_options *opt,
   if (!a) return nuem_error(ctx, NUEM_ENOMEM, "out of memory");
   a->opt = *opt;
   a->tgt = tgt;
-  a->in = in;
+  a->flavour = in->flavour;
   for (size_t i = 0; i < tgt->nelements; i++)
     a->z_total += tgt->elements[i].count * tgt->elements[i].Z;
   nuem_status s = NUEM_OK;
   if (opt->model == NUEM_ATOMIC_TABLE) s = load_ratio_table(ctx, a);
   if (opt->model == NUEM_ATOMIC_EPA) s = load_photoabsorption(ctx, a);
+  if (!s) s = nuem_atomic_check(ctx, a, in);
   if (s) {
     nuem_atomic_free(a);
     return s;
   }
   *out = a;
+  return NUEM_OK;
+}
+
+nuem_status nuem_atomic_check(nuem_context *ctx, const nuem_atomic *a,
+                              const nuem_interaction *in) {
+  if (a->opt.model == NUEM_ATOMIC_EPA && in->mu != 0)
+    return nuem_error(ctx, NUEM_ECONFIG,
+                      "atomic.model = epa cannot describe the magnetic moment: the "
+                      "equivalent-photon enhancement does not hold for helicity-flip "
+                      "scattering (Voloshin PRL 105, 201801 (2010); Kouzakov, "
+                      "Studenikin & Voloshin PRD 83, 113001 (2011)). Use stepping, "
+                      "or set physics.mu_nu = 0 muB for an EPA millicharge study");
+  if (a->opt.model != NUEM_ATOMIC_TABLE) return NUEM_OK;
+  const double strengths[NUEM_PROC_TOTAL] = {1, in->mu, in->q, in->r2};
+  for (int p = NUEM_PROC_MU; p < NUEM_PROC_TOTAL; p++)
+    if (strengths[p] != 0 && !a->ratio[p].n)
+      return nuem_error(ctx, NUEM_EPARSE, "%s: no column '%s' or '%s_%s' for the %s "
+                        "process, which this run needs", a->opt.table, nuem_process_name(p),
+                        nuem_process_name(p), nuem_flavour_name(a->flavour),
+                        nuem_process_name(p));
   return NUEM_OK;
 }
 
@@ -283,9 +297,10 @@ void nuem_atomic_apply(const nuem_atomic *a, double T, const double free[NUEM_NP
   out[NUEM_PROC_TOTAL] += f[NUEM_PROC_TOTAL] * cross;
 }
 
-void nuem_atomic_epa_coeffs(const nuem_atomic *a, double T, double c[3]) {
+void nuem_atomic_epa_coeffs(const nuem_atomic *a, const nuem_interaction *in, double T,
+                            double c[3]) {
   c[0] = c[1] = c[2] = 0;
-  if (a->opt.model != NUEM_ATOMIC_EPA || a->in->q == 0) return;
+  if (a->opt.model != NUEM_ATOMIC_EPA || in->q == 0) return;
   double sigma = 0;
   int all_inside = 1;
   for (size_t i = 0; i < a->tgt->nelements; i++) {
@@ -298,7 +313,7 @@ void nuem_atomic_epa_coeffs(const nuem_atomic *a, double T, double c[3]) {
   double q_max = a->opt.q_max > 0 ? a->opt.q_max : sqrt(2.0 * NUEM_ME * T);
   double log_term = log(q_max / a->opt.q_min);
   if (log_term <= 0) return;
-  double k = 2.0 * NUEM_ALPHA * a->in->q * a->in->q / NUEM_PI * sigma / T * log_term;
+  double k = 2.0 * NUEM_ALPHA * in->q * in->q / NUEM_PI * sigma / T * log_term;
   /* the fermion's photon spectrum: (1 + (1 - y)^2)/2 = 1 - T/E + T^2/(2E^2) */
   c[0] = k;
   c[1] = -k * T;

@@ -15,7 +15,6 @@ enum { NMOM = 3, GL_POINTS = 16, GL_CHECK = 8, NODES_PER_DECADE = 200,
 struct nuem_rate_plan {
   const nuem_source *src;
   const nuem_target *tgt;
-  const nuem_interaction *in;
   size_t nnodes;
   double *x;               /* nodes, increasing, last = e_max */
   double *m[NMOM];         /* N_k at the nodes */
@@ -178,8 +177,7 @@ static nuem_status tabulate(nuem_rate_plan *p) {
 }
 
 nuem_status nuem_rate_plan_new(nuem_context *ctx, const nuem_source *src,
-                               const nuem_target *tgt,
-                               const nuem_interaction *in, double rel_tol,
+                               const nuem_target *tgt, double rel_tol,
                                nuem_rate_plan **out) {
   (void)rel_tol; /* the fixed rules are far below any sensible tolerance;
                     their error estimate is reported with every value */
@@ -187,7 +185,7 @@ nuem_status nuem_rate_plan_new(nuem_context *ctx, const nuem_source *src,
   if (!p) return nuem_error(ctx, NUEM_ENOMEM, "out of memory for the rate plan");
   p->src = src;
   p->tgt = tgt;
-  p->in = in;
+  nuem_context_count(ctx, NUEM_COUNT_RATE_PLANS);
   p->gl = gsl_integration_glfixed_table_alloc(GL_POINTS);
   p->gl_check = gsl_integration_glfixed_table_alloc(GL_CHECK);
   nuem_status s = p->gl && p->gl_check ? build_nodes(p) : NUEM_ENOMEM;
@@ -286,23 +284,23 @@ static void fold_all(const double N[NMOM], const double e[NMOM], double x, doubl
   }
 }
 
-void nuem_rate_electron(const nuem_rate_plan *p, double T, double rate[NUEM_NPROC],
-                        double err[NUEM_NPROC]) {
+void nuem_rate_electron(const nuem_rate_plan *p, const nuem_interaction *in, double T,
+                        double rate[NUEM_NPROC], double err[NUEM_NPROC]) {
   double c[NUEM_NPROC][3], N[NMOM], e[NMOM], x = nuem_kin_e_min(T, NUEM_ME);
   for (int k = 0; k < NUEM_NPROC; k++) rate[k] = err[k] = 0;
-  nuem_xsec_electron_coeffs(p->in, T, c);
+  nuem_xsec_electron_coeffs(in, T, c);
   nuem_rate_moments(p, x, N, e);
   fold_all(N, e, x, p->tgt->electrons_per_kg, c, rate, err);
 }
 
-void nuem_rate_nuclear(const nuem_rate_plan *p, size_t el, double E_R,
-                       double rate[NUEM_NPROC], double err[NUEM_NPROC]) {
+void nuem_rate_nuclear(const nuem_rate_plan *p, const nuem_interaction *in, size_t el,
+                       double E_R, double rate[NUEM_NPROC], double err[NUEM_NPROC]) {
   const nuem_element *elem = &p->tgt->elements[el];
   for (int k = 0; k < NUEM_NPROC; k++) rate[k] = err[k] = 0;
   for (size_t i = 0; i < elem->nisotopes; i++) {
     const nuem_isotope *iso = &elem->isotopes[i];
     double c[NUEM_NPROC][3], N[NMOM], e[NMOM], x = nuem_kin_e_min(E_R, iso->mass);
-    nuem_xsec_nuclear_coeffs(p->in, iso, E_R, c);
+    nuem_xsec_nuclear_coeffs(in, iso, E_R, c);
     nuem_rate_moments(p, x, N, e);
     fold_all(N, e, x, p->tgt->formulas_per_kg * elem->count * iso->abundance, c, rate, err);
   }

@@ -229,3 +229,25 @@ int nuem_detector_has_efficiency(const nuem_detector *d) {
 double nuem_detector_threshold(const nuem_detector *d) { return d->threshold; }
 
 double nuem_detector_energy_scale(const nuem_detector *d) { return d->energy_scale; }
+
+nuem_status nuem_detector_set_energy_scale(nuem_context *ctx, nuem_detector *d, double scale) {
+  if (!(scale > 0))
+    return nuem_error(ctx, NUEM_ERANGE, "energy scale %g must be positive", scale);
+  d->energy_scale = scale;
+  return NUEM_OK;
+}
+
+nuem_status nuem_detector_set_bins(nuem_context *ctx, nuem_detector *d, const double *edges,
+                                   size_t nbins) {
+  for (size_t j = 0; j < nbins; j++)
+    if (!(edges[j + 1] > edges[j]))
+      return nuem_error(ctx, NUEM_ERANGE, "bin edges must increase (edge %zu: %g keV after "
+                        "%g keV)", j + 1, edges[j + 1] * 1e3, edges[j] * 1e3);
+  double *copy = malloc((nbins + 1) * sizeof *copy);
+  if (!copy) return nuem_error(ctx, NUEM_ENOMEM, "out of memory for bin edges");
+  memcpy(copy, edges, (nbins + 1) * sizeof *copy);
+  free(d->edges);
+  d->edges = copy;
+  d->nbins = nbins;
+  return NUEM_OK;
+}

@@ -103,6 +103,7 @@ nuem_status nuem_response_build(nuem_context *ctx, const nuem_detector *d,
     return nuem_error(ctx, NUEM_ECONFIG, "a measured spectrum needs bins: set "
                       "detector.bins (e.g. 0.2keV:2.2keV:20) or detector.bin_edges");
   NUEM_TRY(true_edges(ctx, d, t_lo, meas, nmeas, r));
+  nuem_context_count(ctx, NUEM_COUNT_RESPONSES);
   r->nmeas = nmeas;
   r->meas_edges = malloc((nmeas + 1) * sizeof(double));
   r->m = calloc(r->ntrue * nmeas, sizeof(double));

@@ -111,3 +111,13 @@ int nuem_quenching_invert(const nuem_quenching *q, size_t el, double E_ee,
   }
   return *E_R >= q->cutoff && *jacobian > 0;
 }
+
+nuem_status nuem_quenching_set_k(nuem_context *ctx, nuem_quenching *q, double k) {
+  if (q->use_table)
+    return nuem_error(ctx, NUEM_ECONFIG, "the Lindhard k cannot vary with detector.quenching "
+                      "= table; use detector.quenching = lindhard");
+  if (!(k > 0))
+    return nuem_error(ctx, NUEM_ERANGE, "Lindhard k = %g must be positive", k);
+  for (size_t i = 0; i < q->nel; i++) q->lindhard[i].k = k;
+  return NUEM_OK;
+}

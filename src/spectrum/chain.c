@@ -1,0 +1,257 @@
+/* The chain, built once: source, target and rate plan (shared by every
+ * variation), interaction and atomic model; evaluation on a T grid. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core_internal.h"
+#include "nuem/constants.h"
+#include "spectrum_internal.h"
+
+const char *const nuem_spectrum_names[NUEM_SPECTRUM_NCOLS] = {
+    "T", "elec_sm", "elec_mu", "elec_q", "elec_r2",
+    "nucl_sm", "nucl_mu", "nucl_q", "nucl_r2", "total"};
+const char *const nuem_spectrum_units[NUEM_SPECTRUM_NCOLS] = {
+    "keV", "/kg/keV/day", "/kg/keV/day", "/kg/keV/day", "/kg/keV/day",
+    "/kg/keV/day", "/kg/keV/day", "/kg/keV/day", "/kg/keV/day", "/kg/keV/day"};
+
+static void chain_free(nuem_chain *c) {
+  if (!c) return;
+  nuem_rate_plan_free(c->plan);
+  nuem_atomic_free(c->atomic);
+  nuem_target_free(c->tgt);
+  nuem_source_free(c->src);
+  free(c);
+}
+
+static nuem_status chain_build(nuem_context *ctx, const nuem_config *cfg, nuem_chain **out) {
+  nuem_chain *c = calloc(1, sizeof *c);
+  if (!c) return nuem_error(ctx, NUEM_ENOMEM, "out of memory for the spectrum");
+  nuem_atomic_options atomic;
+  nuem_status s = nuem_error_trace(ctx, nuem_source_init(ctx, cfg, &c->src), "source");
+  if (!s) s = nuem_error_trace(ctx, nuem_target_init(ctx, cfg, &c->tgt), "target");
+  if (!s) s = nuem_error_trace(ctx, nuem_interaction_init(ctx, cfg, &c->in), "interaction");
+  if (!s) s = nuem_atomic_options_from_config(ctx, cfg, &atomic);
+  if (!s) s = nuem_error_trace(ctx, nuem_atomic_new(ctx, &atomic, c->tgt, &c->in, &c->atomic),
+                               "atomic model");
+  if (!s) s = nuem_error_trace(ctx, nuem_rate_plan_new(ctx, c->src, c->tgt,
+                                                       nuem_config_number(cfg, NUEM_P_NUMERICS_REL_TOL),
+                                                       &c->plan), "rate plan");
+  if (s) {
+    chain_free(c);
+    return s;
+  }
+  *out = c;
+  return NUEM_OK;
+}
+
+nuem_detector_change nuem_detector_unchanged(void) {
+  return (nuem_detector_change){NAN, NAN, NULL, 0};
+}
+
+nuem_status nuem_spectrum_new(nuem_context *ctx, const nuem_config *cfg, nuem_spectrum **out) {
+  nuem_chain *chain = NULL;
+  NUEM_TRY(chain_build(ctx, cfg, &chain));
+  nuem_spectrum base = {.chain = chain};
+  nuem_status s = nuem_spectrum_vary(ctx, &base, cfg, NULL, out);
+  if (s) {
+    chain_free(chain);
+    return s;
+  }
+  (*out)->owns_chain = 1;
+  return NUEM_OK;
+}
+
+nuem_status nuem_spectrum_vary(nuem_context *ctx, const nuem_spectrum *base,
+                               const nuem_config *cfg, const nuem_detector_change *change,
+                               nuem_spectrum **out) {
+  nuem_spectrum *sp = calloc(1, sizeof *sp);
+  if (!sp) return nuem_error(ctx, NUEM_ENOMEM, "out of memory for the spectrum");
+  sp->chain = base->chain;
+  sp->cfg = cfg ? cfg : base->cfg;
+  nuem_detector_change none = nuem_detector_unchanged();
+  nuem_status s = nuem_spectrum_detector_build(ctx, sp, change ? change : &none);
+  if (s) {
+    nuem_spectrum_free(sp);
+    return nuem_error_trace(ctx, s, "detector");
+  }
+  *out = sp;
+  return NUEM_OK;
+}
+
+void nuem_spectrum_free(nuem_spectrum *sp) {
+  if (!sp) return;
+  nuem_spectrum_detector_free(sp);
+  if (sp->owns_chain) chain_free(sp->chain);
+  free(sp);
+}
+
+const nuem_source *nuem_spectrum_source(const nuem_spectrum *sp) { return sp->chain->src; }
+const nuem_target *nuem_spectrum_target(const nuem_spectrum *sp) { return sp->chain->tgt; }
+
+nuem_properties nuem_spectrum_configured(const nuem_spectrum *sp) {
+  const nuem_interaction *in = &sp->chain->in;
+  return (nuem_properties){in->mu, in->q, in->r2};
+}
+
+nuem_status nuem_spectrum_set_atomic(nuem_context *ctx, nuem_spectrum *sp,
+                                     const nuem_atomic_options *opt) {
+  nuem_interaction in = sp->chain->in;
+  in.mu = in.q = in.r2 = 0; /* properties are checked when evaluated */
+  nuem_atomic *a;
+  NUEM_CALL(ctx, "atomic model", nuem_atomic_new(ctx, opt, sp->chain->tgt, &in, &a));
+  nuem_atomic_free(sp->chain->atomic);
+  sp->chain->atomic = a;
+  return NUEM_OK;
+}
+
+const nuem_atomic *nuem_spectrum_atomic(const nuem_spectrum *sp) { return sp->chain->atomic; }
+const nuem_quenching *nuem_spectrum_quenching(const nuem_spectrum *sp) { return sp->quench; }
+
+nuem_interaction nuem_spectrum_interaction(const nuem_spectrum *sp, const nuem_properties *p) {
+  nuem_interaction in = sp->chain->in;
+  in.mu = p->mu;
+  in.q = p->q;
+  in.r2 = p->r2;
+  return in;
+}
+
+nuem_status nuem_spectrum_check(nuem_context *ctx, const nuem_spectrum *sp,
+                                const nuem_properties *p, double t_lo, double t_hi) {
+  if (!(p->mu >= 0) || !isfinite(p->mu) || !isfinite(p->q) || !isfinite(p->r2))
+    return nuem_error(ctx, NUEM_ERANGE, "properties mu = %g muB, q = %g e, r2 = %g cm2: the "
+                      "moment must be >= 0 and all finite", p->mu, p->q, p->r2);
+  nuem_interaction in = nuem_spectrum_interaction(sp, p);
+  NUEM_CALL(ctx, "atomic model", nuem_atomic_check(ctx, sp->chain->atomic, &in));
+  NUEM_CALL(ctx, "atomic model", nuem_atomic_check_range(ctx, sp->chain->atomic, t_lo, t_hi));
+  return NUEM_OK;
+}
+
+/* Electron channel at T under the atomic model: columns ELEC_SM…ELEC_R2 and
+ * the channel's total (the columns plus the q-<r2> cross term). */
+static double electron_row(const nuem_chain *c, const nuem_interaction *in, double T,
+                           double *row, double *err) {
+  double r[NUEM_NPROC], e[NUEM_NPROC], out[NUEM_NPROC], eout[NUEM_NPROC], k[3], epa, epa_err;
+  nuem_rate_electron(c->plan, in, T, r, e);
+  nuem_atomic_epa_coeffs(c->atomic, in, T, k);
+  nuem_rate_fold(c->plan, nuem_kin_e_min(T, NUEM_ME), k, &epa, &epa_err);
+  double per_kg = c->tgt->formulas_per_kg;
+  nuem_atomic_apply(c->atomic, T, r, epa * per_kg, out);
+  for (int p = 0; p < NUEM_PROC_TOTAL; p++) row[p] = out[p];
+  if (err) { /* errors scale like the values */
+    e[NUEM_PROC_TOTAL] = e[NUEM_PROC_SM] + e[NUEM_PROC_MU] + e[NUEM_PROC_Q] + e[NUEM_PROC_R2];
+    nuem_atomic_apply(c->atomic, T, e, epa_err * per_kg, eout);
+    for (int p = 0; p < NUEM_PROC_TOTAL; p++) err[p] = eout[p];
+  }
+  return out[NUEM_PROC_TOTAL];
+}
+
+/* Nuclear recoils seen at electron-equivalent energy T:
+ * dR/dE_ee = dR/dE_R / (dE_ee/dE_R) at E_R = Q^-1(T), summed over elements. */
+static double nuclear_row(const nuem_spectrum *sp, const nuem_interaction *in, double T,
+                          double *row, double *err) {
+  double total = 0;
+  for (int p = 0; p < NUEM_PROC_TOTAL; p++) row[p] = err[p] = 0;
+  for (size_t el = 0; el < sp->chain->tgt->nelements; el++) {
+    double E_R, jac, r[NUEM_NPROC], e[NUEM_NPROC];
+    if (!nuem_quenching_invert(sp->quench, el, T, &E_R, &jac)) continue;
+    nuem_rate_nuclear(sp->chain->plan, in, el, E_R, r, e);
+    for (int p = 0; p < NUEM_PROC_TOTAL; p++) {
+      row[p] += r[p] / jac;
+      err[p] += e[p] / jac;
+    }
+    total += r[NUEM_PROC_TOTAL] / jac;
+  }
+  return total;
+}
+
+void nuem_spectrum_row(const nuem_spectrum *sp, const nuem_properties *p, double T,
+                       double row[NUEM_SPECTRUM_NCOLS], double err[NUEM_SPECTRUM_NCOLS]) {
+  nuem_interaction in = nuem_spectrum_interaction(sp, p);
+  double scratch[NUEM_SPECTRUM_NCOLS];
+  double total = electron_row(sp->chain, &in, T, row + NUEM_COL_ELEC_SM,
+                              err ? err + NUEM_COL_ELEC_SM : NULL);
+  if (!err) err = scratch;
+  total += nuclear_row(sp, &in, T, row + NUEM_COL_NUCL_SM, err + NUEM_COL_NUCL_SM);
+  row[NUEM_COL_T] = T * 1e3;
+  err[NUEM_COL_T] = 0;
+  row[NUEM_COL_TOTAL] = total;
+  err[NUEM_COL_TOTAL] = 0;
+  for (int c = NUEM_COL_ELEC_SM; c < NUEM_COL_TOTAL; c++) {
+    row[c] *= NUEM_PER_KEV_DAY;
+    err[c] *= NUEM_PER_KEV_DAY;
+    err[NUEM_COL_TOTAL] += err[c];
+  }
+  row[NUEM_COL_TOTAL] *= NUEM_PER_KEV_DAY;
+}
+
+nuem_status nuem_spectrum_grid(nuem_context *ctx, const nuem_config *cfg,
+                               double **T, size_t *n) {
+  double lo = nuem_config_number(cfg, NUEM_P_OUTPUT_T_MIN);
+  double hi = nuem_config_number(cfg, NUEM_P_OUTPUT_T_MAX);
+  long points = nuem_config_integer(cfg, NUEM_P_OUTPUT_POINTS);
+  int linear = nuem_config_choice(cfg, NUEM_P_OUTPUT_SPACING) == 1;
+  if (!(hi > lo) && !(points == 1 && hi == lo))
+    return nuem_error(ctx, NUEM_ERANGE, "output.t_max (%g keV) must exceed "
+                      "output.t_min (%g keV)", hi * 1e3, lo * 1e3);
+  double *t = malloc((size_t)points * sizeof *t);
+  if (!t) return nuem_error(ctx, NUEM_ENOMEM, "out of memory for the T grid");
+  for (long i = 0; i < points; i++) {
+    double f = points > 1 ? (double)i / (double)(points - 1) : 0.0;
+    t[i] = linear ? lo + f * (hi - lo) : lo * pow(hi / lo, f);
+  }
+  *T = t;
+  *n = (size_t)points;
+  return NUEM_OK;
+}
+
+nuem_status nuem_spectrum_table(nuem_context *ctx, const nuem_spectrum *sp,
+                                const nuem_properties *p, const double *T, size_t n,
+                                int errors, nuem_result *out) {
+  static const char *const err_names[NUEM_NRATES] = {
+      "elec_sm_err", "elec_mu_err", "elec_q_err", "elec_r2_err", "nucl_sm_err",
+      "nucl_mu_err", "nucl_q_err", "nucl_r2_err", "total_err"};
+  const char *names[NUEM_SPECTRUM_NCOLS + NUEM_NRATES], *units[NUEM_SPECTRUM_NCOLS + NUEM_NRATES];
+  for (int c = 0; c < NUEM_SPECTRUM_NCOLS; c++) {
+    names[c] = nuem_spectrum_names[c];
+    units[c] = nuem_spectrum_units[c];
+  }
+  for (int c = 0; c < NUEM_NRATES; c++) {
+    names[NUEM_SPECTRUM_NCOLS + c] = err_names[c];
+    units[NUEM_SPECTRUM_NCOLS + c] = "/kg/keV/day";
+  }
+  memset(out, 0, sizeof *out);
+  NUEM_TRY(nuem_spectrum_check(ctx, sp, p, T[0], T[n - 1]));
+  size_t ncols = NUEM_SPECTRUM_NCOLS + (errors ? NUEM_NRATES : 0);
+  NUEM_TRY(nuem_result_init(ctx, out, n, ncols, names, units));
+  for (size_t i = 0; i < n; i++) {
+    double *row = &out->data[i * ncols], err[NUEM_SPECTRUM_NCOLS];
+    nuem_spectrum_row(sp, p, T[i], row, err);
+    for (size_t c = 0; errors && c < NUEM_NRATES; c++) row[NUEM_SPECTRUM_NCOLS + c] = err[1 + c];
+    if (i % 512 == 0) nuem_progress(ctx, (double)i / (double)n, "spectrum");
+  }
+  nuem_progress(ctx, 1.0, "spectrum");
+  double flux_err;
+  nuem_result_note(out, "total_flux", "%.6g /cm2/s", nuem_source_total(sp->chain->src, &flux_err));
+  nuem_result_note(out, "target", "%s (%.6g electrons/kg)", sp->chain->tgt->name,
+                   sp->chain->tgt->electrons_per_kg);
+  return NUEM_OK;
+}
+
+nuem_status nuem_spectrum_compute(nuem_context *ctx, const nuem_config *cfg,
+                                  nuem_result *out) {
+  double *T;
+  size_t n;
+  memset(out, 0, sizeof *out);
+  NUEM_TRY(nuem_spectrum_grid(ctx, cfg, &T, &n));
+  nuem_spectrum *sp = NULL;
+  nuem_status s = nuem_spectrum_new(ctx, cfg, &sp);
+  if (!s) {
+    nuem_properties p = nuem_spectrum_configured(sp);
+    s = nuem_spectrum_table(ctx, sp, &p, T, n,
+                            nuem_config_choice(cfg, NUEM_P_OUTPUT_ERRORS) == 1, out);
+  }
+  nuem_spectrum_free(sp);
+  free(T);
+  return s;
+}

@@ -1,0 +1,314 @@
+/* The measured spectrum: true spectrum folded through the response, plus
+ * backgrounds, as rates and expected counts per measured bin. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core_internal.h"
+#include "nuem/constants.h"
+#include "spectrum_internal.h"
+
+/* Ga binding energies of the cosmogenic electron-capture lines in Ge
+ * (K 10.367, L1 1.302, M1 0.162 keV: Geant4 G4AtomicShells, PHYSICS.md §3.1). */
+static const double line_energy[3] = {10.367e-3, 1.302e-3, 0.162e-3};
+
+/* Bins or a response matrix: the config describes a measurement. */
+static int has_bins(const nuem_config *cfg) {
+  return *nuem_config_text(cfg, NUEM_P_DETECTOR_BINS) ||
+         *nuem_config_text(cfg, NUEM_P_DETECTOR_BIN_EDGES) ||
+         *nuem_config_text(cfg, NUEM_P_DETECTOR_RESPONSE_MATRIX);
+}
+
+int nuem_spectrum_is_measured(const nuem_config *cfg) {
+  int kind = nuem_config_choice(cfg, NUEM_P_OUTPUT_KIND);
+  return kind != 0 ? kind == 2 : has_bins(cfg);
+}
+
+nuem_status nuem_response_from_config(nuem_context *ctx, const nuem_config *cfg,
+                                      const nuem_detector *d, nuem_response *out) {
+  const char *path = nuem_config_text(cfg, NUEM_P_DETECTOR_RESPONSE_MATRIX);
+  const double *edges;
+  if (*path && nuem_detector_bins(d, &edges))
+    return nuem_error(ctx, NUEM_ECONFIG, "detector.response_matrix brings its own bins; "
+                      "remove detector.bins / detector.bin_edges");
+  if (*path) return nuem_response_read(ctx, path, out);
+  return nuem_response_build(ctx, d, nuem_config_number(cfg, NUEM_P_OUTPUT_T_MIN), out);
+}
+
+/* The continuum background in measured energy: flat plus a table, in
+ * internal units (/kg/MeV/s); the table is zero outside its range, which
+ * must cover the bins. */
+typedef struct {
+  double flat;
+  nuem_table table; /* E, rate; nrows = 0 if none */
+} continuum;
+
+static double continuum_rate(const continuum *bg, double E) {
+  double b = bg->flat;
+  const nuem_table *t = &bg->table;
+  if (!t->nrows || E < nuem_table_get(t, 0, 0) || E > nuem_table_get(t, t->nrows - 1, 0))
+    return b;
+  size_t lo = 0, hi = t->nrows - 1;
+  while (hi - lo > 1) { /* the table is row-major: search the first column */
+    size_t mid = (lo + hi) / 2;
+    if (nuem_table_get(t, mid, 0) <= E) lo = mid; else hi = mid;
+  }
+  double x0 = nuem_table_get(t, lo, 0), x1 = nuem_table_get(t, hi, 0);
+  double y0 = nuem_table_get(t, lo, 1), y1 = nuem_table_get(t, hi, 1);
+  return b + y0 + (y1 - y0) * (E - x0) / (x1 - x0);
+}
+
+/* Events per day per kg in [a, b]: ∫ eff(E) b(E) dE (midpoint rule on fine
+ * pieces, since the efficiency steps at the threshold). */
+static double continuum_in_bin(const nuem_detector *d, const continuum *bg, double a,
+                               double b) {
+  enum { PIECES = 64 };
+  double h = (b - a) / PIECES, sum = 0;
+  for (int k = 0; k < PIECES; k++) {
+    double E = a + (k + 0.5) * h;
+    sum += nuem_detector_efficiency(d, E) * continuum_rate(bg, E) * h;
+  }
+  return sum * NUEM_SECONDS_PER_DAY;
+}
+
+static nuem_status load_continuum(nuem_context *ctx, const nuem_config *cfg,
+                                  const nuem_response *r, continuum *bg) {
+  memset(bg, 0, sizeof *bg);
+  bg->flat = nuem_config_number(cfg, NUEM_P_BACKGROUND_FLAT);
+  const char *path = nuem_config_text(cfg, NUEM_P_BACKGROUND_TABLE);
+  if (!*path) return NUEM_OK;
+  NUEM_TRY(nuem_table_read(ctx, path, &bg->table));
+  const nuem_table *t = &bg->table;
+  nuem_status s = nuem_table_check_xy(ctx, t, "keV", "/kg/keV/day", 1, 2, "a background table");
+  if (!s && (nuem_table_get(t, 0, 0) > r->meas_edges[0] ||
+             nuem_table_get(t, t->nrows - 1, 0) < r->meas_edges[r->nmeas]))
+    s = nuem_error(ctx, NUEM_ERANGE, "%s: the background table must cover the bins, "
+                   "%g to %g keV", path, r->meas_edges[0] * 1e3, r->meas_edges[r->nmeas] * 1e3);
+  if (s) nuem_table_free(&bg->table);
+  return s;
+}
+
+/* The response of a line at E: from the detector model, or from the
+ * imported matrix's true bin that holds E. */
+static void line_row(const nuem_detector *d, const nuem_response *r, int imported,
+                     double E, double *row) {
+  if (!imported) {
+    nuem_response_row(d, E, r->meas_edges, r->nmeas, row);
+    return;
+  }
+  for (size_t j = 0; j < r->nmeas; j++) row[j] = 0;
+  for (size_t i = 0; i < r->ntrue; i++)
+    if (E >= r->true_edges[i] && E < r->true_edges[i + 1])
+      memcpy(row, &r->m[i * r->nmeas], r->nmeas * sizeof *row);
+}
+
+/* Background events per kg per day in each measured bin. */
+static nuem_status background(nuem_context *ctx, const nuem_config *cfg,
+                              const nuem_detector *d, const nuem_response *r, int imported,
+                              double *bg_bins) {
+  continuum bg;
+  NUEM_TRY(load_continuum(ctx, cfg, r, &bg));
+  for (size_t j = 0; j < r->nmeas; j++)
+    bg_bins[j] = continuum_in_bin(d, &bg, r->meas_edges[j], r->meas_edges[j + 1]);
+  nuem_table_free(&bg.table);
+  double k = nuem_config_number(cfg, NUEM_P_BACKGROUND_K_LINE) * NUEM_SECONDS_PER_DAY;
+  double l = k * nuem_config_number(cfg, NUEM_P_BACKGROUND_L_TO_K);
+  double m = l * nuem_config_number(cfg, NUEM_P_BACKGROUND_M_TO_L);
+  const double intensity[3] = {k, l, m};
+  double *row = malloc(r->nmeas * sizeof *row);
+  if (!row) return nuem_error(ctx, NUEM_ENOMEM, "out of memory");
+  for (int i = 0; i < 3; i++) {
+    if (intensity[i] == 0) continue;
+    line_row(d, r, imported, line_energy[i], row);
+    for (size_t j = 0; j < r->nmeas; j++) bg_bins[j] += intensity[i] * row[j];
+  }
+  free(row);
+  return NUEM_OK;
+}
+
+
+/* ---- the detector part of a spectrum ------------------------------------- */
+
+/* An imported matrix has its own bins: the data's must be the same. */
+static nuem_status check_imported_bins(nuem_context *ctx, const nuem_response *r,
+                                       const nuem_detector_change *change) {
+  if (!change->edges) return NUEM_OK;
+  int same = change->nbins == r->nmeas;
+  for (size_t j = 0; same && j <= r->nmeas; j++)
+    same = fabs(change->edges[j] - r->meas_edges[j]) <= 1e-9 * fabs(r->meas_edges[j]) + 1e-15;
+  if (same) return NUEM_OK;
+  return nuem_error(ctx, NUEM_ECONFIG, "the %zu data bins (%g to %g keV) differ from the %zu "
+                    "bins of detector.response_matrix (%g to %g keV)", change->nbins,
+                    change->edges[0] * 1e3, change->edges[change->nbins] * 1e3, r->nmeas,
+                    r->meas_edges[0] * 1e3, r->meas_edges[r->nmeas] * 1e3);
+}
+
+static nuem_status build_response(nuem_context *ctx, nuem_spectrum *sp,
+                                  const nuem_detector_change *change) {
+  NUEM_TRY(nuem_detector_init(ctx, sp->cfg, &sp->det));
+  sp->imported = *nuem_config_text(sp->cfg, NUEM_P_DETECTOR_RESPONSE_MATRIX) != '\0';
+  if (sp->imported && !isnan(change->energy_scale))
+    return nuem_error(ctx, NUEM_ECONFIG, "an energy-scale variation needs a response built "
+                      "from [detector], not detector.response_matrix");
+  if (!isnan(change->energy_scale))
+    NUEM_TRY(nuem_detector_set_energy_scale(ctx, sp->det, change->energy_scale));
+  if (change->edges && !sp->imported)
+    NUEM_TRY(nuem_detector_set_bins(ctx, sp->det, change->edges, change->nbins));
+  NUEM_CALL(ctx, "response", nuem_response_from_config(ctx, sp->cfg, sp->det, &sp->response));
+  if (sp->imported) NUEM_TRY(check_imported_bins(ctx, &sp->response, change));
+  sp->background = malloc(sp->response.nmeas * sizeof *sp->background);
+  if (!sp->background) return nuem_error(ctx, NUEM_ENOMEM, "out of memory for the background");
+  NUEM_CALL(ctx, "background", background(ctx, sp->cfg, sp->det, &sp->response, sp->imported,
+                                          sp->background));
+  return NUEM_OK;
+}
+
+nuem_status nuem_spectrum_detector_build(nuem_context *ctx, nuem_spectrum *sp,
+                                         const nuem_detector_change *change) {
+  NUEM_CALL(ctx, "quenching", nuem_quenching_init(ctx, sp->cfg, sp->chain->tgt, &sp->quench));
+  if (!isnan(change->quenching_k))
+    NUEM_CALL(ctx, "quenching", nuem_quenching_set_k(ctx, sp->quench, change->quenching_k));
+  if (!change->edges && !has_bins(sp->cfg)) return NUEM_OK;
+  return build_response(ctx, sp, change);
+}
+
+void nuem_spectrum_detector_free(nuem_spectrum *sp) {
+  nuem_quenching_free(sp->quench);
+  nuem_detector_free(sp->det);
+  nuem_response_free(&sp->response);
+  free(sp->background);
+  sp->quench = NULL;
+  sp->det = NULL;
+  sp->background = NULL;
+}
+
+int nuem_spectrum_has_response(const nuem_spectrum *sp) { return sp->response.nmeas > 0; }
+
+const nuem_response *nuem_spectrum_response(const nuem_spectrum *sp) {
+  return sp->response.nmeas ? &sp->response : NULL;
+}
+
+/* ---- folding ----------------------------------------------------------------- */
+
+/* Events per kg per day in each true bin for every rate column: 4-point
+ * Gauss-Legendre of the true spectrum (/kg/keV/day) over the bin. */
+static void true_contents(const nuem_context *ctx, const nuem_spectrum *sp,
+                          const nuem_properties *p, double *content[NUEM_NRATES]) {
+  static const double x4[2] = {0.3399810435848563, 0.8611363115940526};
+  static const double w4[2] = {0.6521451548625461, 0.3478548451374538};
+  const nuem_response *r = &sp->response;
+  for (size_t i = 0; i < r->ntrue; i++) {
+    double a = r->true_edges[i], b = r->true_edges[i + 1];
+    double mid = 0.5 * (a + b), half = 0.5 * (b - a) * 1e3; /* keV */
+    for (int c = 0; c < NUEM_NRATES; c++) content[c][i] = 0;
+    for (int k = 0; k < 4; k++) {
+      double T = mid + (k < 2 ? -1 : 1) * x4[k % 2] * 0.5 * (b - a), row[NUEM_SPECTRUM_NCOLS];
+      nuem_spectrum_row(sp, p, T, row, NULL);
+      for (int c = 0; c < NUEM_NRATES; c++) content[c][i] += w4[k % 2] * half * row[c + 1];
+    }
+    if (i % 256 == 0) nuem_progress(ctx, (double)i / (double)r->ntrue, "true spectrum");
+  }
+  nuem_progress(ctx, 1.0, "true spectrum");
+}
+
+void nuem_measured_free(nuem_measured *m) {
+  free(m->edges);
+  for (int c = 0; c < NUEM_NRATES; c++) free(m->events[c]);
+  free(m->background);
+  memset(m, 0, sizeof *m);
+}
+
+static nuem_status measured_alloc(nuem_context *ctx, size_t n, nuem_measured *m) {
+  memset(m, 0, sizeof *m);
+  m->nbins = n;
+  int ok = (m->edges = malloc((n + 1) * sizeof(double))) != NULL;
+  ok = ok && (m->background = malloc(n * sizeof(double))) != NULL;
+  for (int c = 0; ok && c < NUEM_NRATES; c++) ok = (m->events[c] = malloc(n * sizeof(double))) != NULL;
+  if (ok) return NUEM_OK;
+  nuem_measured_free(m);
+  return nuem_error(ctx, NUEM_ENOMEM, "out of memory for the measured spectrum");
+}
+
+nuem_status nuem_spectrum_measure(nuem_context *ctx, const nuem_spectrum *sp,
+                                  const nuem_properties *p, nuem_measured *out) {
+  const nuem_response *r = &sp->response;
+  if (!r->nmeas)
+    return nuem_error(ctx, NUEM_ECONFIG, "a measured spectrum needs bins: set detector.bins "
+                      "(e.g. 0.2keV:2.2keV:20), detector.bin_edges or detector.response_matrix");
+  NUEM_TRY(nuem_spectrum_check(ctx, sp, p, r->true_edges[0], r->true_edges[r->ntrue]));
+  NUEM_TRY(measured_alloc(ctx, r->nmeas, out));
+  double *content[NUEM_NRATES] = {0};
+  nuem_status s = NUEM_OK;
+  for (int c = 0; !s && c < NUEM_NRATES; c++)
+    if (!(content[c] = malloc(r->ntrue * sizeof(double))))
+      s = nuem_error(ctx, NUEM_ENOMEM, "out of memory for the true spectrum");
+  if (!s) {
+    nuem_context_count(ctx, NUEM_COUNT_FOLDS);
+    true_contents(ctx, sp, p, content);
+    for (int c = 0; c < NUEM_NRATES; c++) nuem_response_fold(r, content[c], out->events[c]);
+    memcpy(out->edges, r->meas_edges, (r->nmeas + 1) * sizeof(double));
+    memcpy(out->background, sp->background, r->nmeas * sizeof(double));
+    out->exposure_on = nuem_detector_exposure(sp->det) / NUEM_SECONDS_PER_DAY;
+    out->exposure_off = nuem_detector_exposure_off(sp->det) / NUEM_SECONDS_PER_DAY;
+  }
+  for (int c = 0; c < NUEM_NRATES; c++) free(content[c]);
+  if (s) nuem_measured_free(out);
+  return s;
+}
+
+/* ---- tables ---------------------------------------------------------------- */
+
+nuem_status nuem_measured_table(nuem_context *ctx, const nuem_measured *m, nuem_result *out) {
+  static const char *const names[NUEM_MEASURED_NCOLS] = {
+      "E_lo", "E_hi", "elec_sm", "elec_mu", "elec_q", "elec_r2", "nucl_sm", "nucl_mu",
+      "nucl_q", "nucl_r2", "signal", "background", "counts_signal", "counts_on",
+      "counts_off"};
+  static const char *const units[NUEM_MEASURED_NCOLS] = {
+      "keV", "keV", "/kg/keV/day", "/kg/keV/day", "/kg/keV/day", "/kg/keV/day",
+      "/kg/keV/day", "/kg/keV/day", "/kg/keV/day", "/kg/keV/day", "/kg/keV/day",
+      "/kg/keV/day", "counts", "counts", "counts"};
+  NUEM_TRY(nuem_result_init(ctx, out, m->nbins, NUEM_MEASURED_NCOLS, names, units));
+  const double *signal = m->events[NUEM_COL_TOTAL - 1];
+  double sum_signal = 0, sum_bg = 0;
+  for (size_t j = 0; j < m->nbins; j++) {
+    double *row = &out->data[j * NUEM_MEASURED_NCOLS];
+    double width = (m->edges[j + 1] - m->edges[j]) * 1e3; /* keV */
+    row[NUEM_MCOL_E_LO] = m->edges[j] * 1e3;
+    row[NUEM_MCOL_E_HI] = m->edges[j + 1] * 1e3;
+    for (int c = 0; c < NUEM_NRATES; c++) row[NUEM_MCOL_ELEC_SM + c] = m->events[c][j] / width;
+    row[NUEM_MCOL_BACKGROUND] = m->background[j] / width;
+    row[NUEM_MCOL_COUNTS_SIGNAL] = signal[j] * m->exposure_on;
+    row[NUEM_MCOL_COUNTS_ON] = (signal[j] + m->background[j]) * m->exposure_on;
+    row[NUEM_MCOL_COUNTS_OFF] = m->background[j] * m->exposure_off;
+    sum_signal += signal[j] * m->exposure_on;
+    sum_bg += m->background[j] * m->exposure_on;
+  }
+  nuem_result_note(out, "exposure", "%.6g kg day on, %.6g kg day off", m->exposure_on,
+                   m->exposure_off);
+  nuem_result_note(out, "expected_counts", "%.6g signal + %.6g background (reactor on)",
+                   sum_signal, sum_bg);
+  return NUEM_OK;
+}
+
+nuem_status nuem_measured_compute(nuem_context *ctx, const nuem_config *cfg,
+                                  nuem_result *out) {
+  memset(out, 0, sizeof *out);
+  nuem_spectrum *sp;
+  NUEM_TRY(nuem_spectrum_new(ctx, cfg, &sp));
+  nuem_properties p = nuem_spectrum_configured(sp);
+  nuem_measured m;
+  nuem_status s = nuem_spectrum_measure(ctx, sp, &p, &m);
+  if (!s) {
+    s = nuem_measured_table(ctx, &m, out);
+    nuem_measured_free(&m);
+  }
+  if (!s) {
+    const nuem_response *r = &sp->response;
+    double err;
+    nuem_result_note(out, "total_flux", "%.6g /cm2/s", nuem_source_total(sp->chain->src, &err));
+    nuem_result_note(out, "true_bins", "%zu from %.6g to %.6g keV", r->ntrue,
+                     r->true_edges[0] * 1e3, r->true_edges[r->ntrue] * 1e3);
+  }
+  nuem_spectrum_free(sp);
+  return s;
+}
