@@ -6,6 +6,17 @@
 
 #include "cli.h"
 
+/* A best fit with a nuisance at the edge of its physical range is said so,
+ * in the result and on stderr. */
+static void note_bound(nuem_result *r, const nuem_model *m, const double *nu) {
+  const char *which = nuem_model_at_bound(m, nu);
+  if (!which) return;
+  nuem_result_note(r, "warning", "at the best fit the %s normalisation sits at its bound "
+                   "(zero): the data ask for less than the model allows", which);
+  fprintf(stderr, "nuem: warning: at the best fit the %s normalisation sits at its bound "
+                  "(zero)\n", which);
+}
+
 static int write_and_free(nuem_context *ctx, const cli_options *opt, const nuem_config *cfg,
                           nuem_result *r) {
   cli_report_unused(ctx, cfg);
@@ -78,6 +89,7 @@ int cli_fit(nuem_context *ctx, nuem_config *cfg, const cli_options *opt) {
                                                 : "residuals");
     nuem_result_note(&r, "nuisances", "in units of their constraint (background: relative "
                      "shift when free)");
+    note_bound(&r, m, nu);
     rc = write_and_free(ctx, opt, cfg, &r);
   }
   nuem_interval_free(&iv);
@@ -223,6 +235,15 @@ int cli_limit(nuem_context *ctx, nuem_config *cfg, const cli_options *opt) {
       if (iv.hi_at_boundary)
         nuem_result_note(&r, "warning", "the interval reaches the end of the scanned range; "
                          "raise analysis.poi_max");
+      double nu[NUEM_NNU], t_best;
+      if (nuem_model_profile(ctx, m, &d, iv.theta_hat, &t_best, nu) == NUEM_OK)
+        note_bound(&r, m, nu);
+      if (fc && !isnan(iv.hi) && iv.n > 1 && nuem_model_poi(m) == NUEM_POI_MU &&
+          iv.hi * iv.hi < iv.theta[1] * 1e-6)
+        nuem_result_note(&r, "warning", "the data lie below the model's expectation at every "
+                         "parameter value: the Feldman-Cousins interval shrinks to the boundary "
+                         "(a known property for deficits, Feldman & Cousins 1998 sec. V); "
+                         "compare with analysis.method = wilks");
       if (iv.coverage >= 0)
         nuem_result_note(&r, "coverage", "%.4f achieved at the grid point nearest the best fit "
                          "(%zu fresh toys; nominal %g)", iv.coverage,

@@ -231,6 +231,37 @@ expect 2 "needs residual data" -- fit "$DATA/texono_like.dat" "$EXAMPLES/texono2
 expect 0 "source.power	2.9 GW" -- config
 expect 0 "| \`power\` | \`2.9 GW\` | GW |" -- config --format markdown
 
+# --- one chain per job (NUEM_STATS=1 prints what a job built) ---------------
+stats_of() { NUEM_STATS=1 "$NUEM" "$@" 2>&1 >/dev/null | grep -o 'rate plans [0-9]*'; }
+got=$(stats_of limit "$DATA/texono_like.dat" "$EXAMPLES/texono2007.ini" --set analysis.poi=q \
+  --set analysis.method=wilks --set analysis.energy_scale_uncertainty=0.01 \
+  --set analysis.quenching_k_uncertainty=0.005 --set analysis.grid=11)
+[ "$got" = "rate plans 1" ] && ok || bad "limit with nuisances built '$got', expected one plan"
+got=$(stats_of sensitivity "$EXAMPLES/gemma.ini" --set analysis.toys=20 \
+  --scan 'detector.threshold=2keV:4keV:3')
+[ "$got" = "rate plans 1" ] && ok || bad "a detector scan built '$got', expected one plan"
+# several keys with one factor: ON and OFF exposure together
+expect 0 "# scan: detector.exposure,detector.exposure_off" -- sensitivity "$EXAMPLES/gemma.ini" \
+  --set analysis.toys=20 --scan 'detector.exposure,detector.exposure_off*=1:4:2'
+expect 2 "different units" -- sensitivity --scan 'detector.exposure,detector.threshold=1:2:2'
+expect 2 "named twice" -- sensitivity --scan 'detector.exposure,detector.exposure*=1:2:2'
+
+# --- statistics that fail loudly ---------------------------------------------
+# Zero counts: the FC limit stays near Wilks. With the background free and
+# at zero, half the toys fluctuate upwards into a one-sided chi2 whose 90 %
+# quantile is 1.64 (against Wilks' 2.71), so for mu ~ sqrt(counts) the ratio
+# is near sqrt(1.64/2.71) = 0.78; the issue asks for a factor 1.5 at most.
+expect 0 "interval" -- limit "$DATA/zero_on.dat" "$EXAMPLES/texono2007.ini" --set analysis.method=wilks
+wilks=$(grep '^# interval' "$TMP/out" | sed 's/.*, \([0-9.e+-]*\)\].*/\1/')
+expect 0 "interval" -- limit "$DATA/zero_on.dat" "$EXAMPLES/texono2007.ini" --set analysis.toys=1000
+fc=$(grep '^# interval' "$TMP/out" | sed 's/.*, \([0-9.e+-]*\)\].*/\1/')
+if awk -v a="$fc" -v b="$wilks" 'BEGIN { r = a / b; exit !(r > 1 / 1.5 && r < 1.5) }'; then ok
+else bad "zero counts: FC limit $fc vs Wilks $wilks, not within a factor 1.5"; fi
+expect 0 "sits at its bound" -- limit "$DATA/zero_on.dat" "$EXAMPLES/texono2007.ini" --set analysis.method=wilks
+expect 0 "shrinks to the boundary" -- limit "$DATA/zero_onoff.dat" "$EXAMPLES/texono2007.ini" --set analysis.toys=300
+expect 1 "too coarse for intervals" -- fit "$DATA/huge_counts.dat" "$EXAMPLES/texono2007.ini" \
+  --set detector.bins=12keV:15keV:3
+
 # --- bad input: documented error, exit status 2, never a crash ----------------
 expect 2 "cannot open '/nonexistent.ini'" -- spectrum /nonexistent.ini
 expect 2 "malformed.ini:3" -- spectrum "$DATA/malformed.ini"

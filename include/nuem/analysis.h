@@ -85,9 +85,14 @@ nuem_status nuem_model_asimov(nuem_context *ctx, const nuem_model *m, const nuem
  * nuisances profiled; nu (NUEM_NNU, may be NULL) receives their values. */
 nuem_status nuem_model_profile(nuem_context *ctx, const nuem_model *m, const nuem_data *d,
                                double theta, double *t, double *nu);
-/* The best fit over the POI range. */
+/* The best fit over the POI range. A fit that does not converge, or data
+ * whose likelihood double precision cannot resolve, is an error. */
 nuem_status nuem_model_fit(nuem_context *ctx, const nuem_model *m, const nuem_data *d,
                            double *theta_hat, double *t_min, double *nu);
+
+/* The nuisance that sits at a bound of its physical range (a normalisation
+ * at zero) for values nu, or NULL: a fit that ends there is reported so. */
+const char *nuem_model_at_bound(const nuem_model *m, const double *nu);
 
 /* ---- intervals and sensitivity ------------------------------------------- */
 

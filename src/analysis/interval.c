@@ -40,32 +40,91 @@ static nuem_status interval_alloc(nuem_context *ctx, const nuem_model *m, size_t
   return NUEM_OK;
 }
 
-/* The accepted region {t <= critical}, its ends refined by linear
- * interpolation of t - critical between neighbouring grid points. */
-static void accepted_range(const nuem_model *m, nuem_interval *iv) {
+/* t - critical at a point off the grid (accepted where <= 0); `stream`
+ * keeps toys reproducible. */
+typedef struct {
+  nuem_status (*excess)(void *user, double theta, size_t stream, double *d);
+  void *user;
+} edge_test;
+
+enum { EDGE_STEPS_MAX = 40 };
+/* Bisection narrows the edge to this fraction of its value; linear
+ * interpolation of t - critical inside the last bracket does the rest. */
+#define EDGE_REL_TOL 1e-2
+/* -2 ln L differences below this are rounding (the statistic is a
+ * difference of sums over many bins), not evidence. */
+#define ACCEPT_TOL 1e-9
+static int accepted(double t, double critical) { return t <= critical + ACCEPT_TOL; }
+
+/* Bisection between an accepted theta `in` (excess d_in) and a rejected
+ * one `out` (d_out): grids are set by the expected sensitivity, and data
+ * far below it (zero counts) put the edge deep inside the first cell. */
+static nuem_status refine_edge(const edge_test *e, double in, double d_in, double out,
+                               double d_out, size_t stream, double *edge) {
+  for (int it = 0; it < EDGE_STEPS_MAX; it++) {
+    if (fabs(out - in) <= EDGE_REL_TOL * fmax(fabs(in), fabs(out))) break;
+    double mid = 0.5 * (in + out), d;
+    NUEM_TRY(e->excess(e->user, mid, stream + (size_t)it, &d));
+    if (d <= 0) in = mid, d_in = d;
+    else out = mid, d_out = d;
+  }
+  *edge = d_out > d_in ? in + (out - in) * (0 - d_in) / (d_out - d_in) : 0.5 * (in + out);
+  return NUEM_OK;
+}
+
+/* The accepted region {t <= critical} of the grid, its ends found by
+ * bisection with `e` (or, if e is NULL, by linear interpolation of
+ * t - critical between neighbouring grid points). */
+static nuem_status accepted_range(const nuem_model *m, nuem_interval *iv, const edge_test *e) {
   size_t first = iv->n, last = 0;
   for (size_t i = 0; i < iv->n; i++)
-    if (iv->t[i] <= iv->critical[i]) {
+    if (accepted(iv->t[i], iv->critical[i])) {
       if (first == iv->n) first = i;
       last = i;
     }
   if (first == iv->n) { /* nothing accepted: the model cannot describe the data */
     iv->lo = iv->hi = NAN;
-    return;
+    return NUEM_OK;
   }
   double lo = iv->theta[first], hi = iv->theta[last];
   iv->lo_at_boundary = first == 0;
   iv->hi_at_boundary = last == iv->n - 1;
-  if (first > 0) {
+  if (first > 0 && e) {
+    NUEM_TRY(refine_edge(e, iv->theta[first], iv->t[first] - iv->critical[first] - ACCEPT_TOL,
+                         iv->theta[first - 1],
+                         iv->t[first - 1] - iv->critical[first - 1] - ACCEPT_TOL, 2 * iv->n, &lo));
+  } else if (first > 0) {
     double d0 = iv->t[first - 1] - iv->critical[first - 1], d1 = iv->t[first] - iv->critical[first];
     lo = iv->theta[first - 1] + (iv->theta[first] - iv->theta[first - 1]) * d0 / (d0 - d1);
   }
-  if (last + 1 < iv->n) {
+  if (last + 1 < iv->n && e) {
+    NUEM_TRY(refine_edge(e, iv->theta[last], iv->t[last] - iv->critical[last] - ACCEPT_TOL,
+                         iv->theta[last + 1],
+                         iv->t[last + 1] - iv->critical[last + 1] - ACCEPT_TOL,
+                         3 * iv->n + EDGE_STEPS_MAX, &hi));
+  } else if (last + 1 < iv->n) {
     double d0 = iv->t[last] - iv->critical[last], d1 = iv->t[last + 1] - iv->critical[last + 1];
     hi = iv->theta[last] + (iv->theta[last + 1] - iv->theta[last]) * d0 / (d0 - d1);
   }
   iv->lo = nuem_model_report(m, lo);
   iv->hi = nuem_model_report(m, hi);
+  return NUEM_OK;
+}
+
+typedef struct {
+  nuem_context *ctx;
+  const nuem_model *m;
+  const nuem_data *d;
+  double t_min, critical;
+} wilks_job;
+
+static nuem_status wilks_excess(void *user, double theta, size_t stream, double *d) {
+  (void)stream;
+  const wilks_job *w = user;
+  double t;
+  NUEM_TRY(nuem_model_profile(w->ctx, w->m, w->d, theta, &t, NULL));
+  *d = t - w->t_min - w->critical - ACCEPT_TOL;
+  return NUEM_OK;
 }
 
 nuem_status nuem_interval_wilks(nuem_context *ctx, const nuem_model *m, const nuem_data *d,
@@ -79,12 +138,14 @@ nuem_status nuem_interval_wilks(nuem_context *ctx, const nuem_model *m, const nu
     iv->critical[i] = crit;
     nuem_progress(ctx, (double)(i + 1) / (double)grid, "profile scan");
   }
+  wilks_job w = {ctx, m, d, t_min, crit};
+  edge_test e = {wilks_excess, &w};
+  if (!s) s = accepted_range(m, iv, &e);
   if (s) {
     nuem_interval_free(iv);
     return s;
   }
   iv->best_report = nuem_model_report(m, iv->theta_hat);
-  accepted_range(m, iv);
   return NUEM_OK;
 }
 
@@ -139,6 +200,7 @@ typedef struct {
   double cl, lo, hi;
   size_t toys;
   unsigned long seed;
+  double t_min; /* -2 ln L of the data at the best fit, nuisances profiled */
 } fc_job;
 
 typedef struct {
@@ -195,15 +257,22 @@ static nuem_status fc_point(const fc_job *job, double theta, size_t index, doubl
   /* Nuisances at their conditional fit; where the data cannot be described
    * at all (the likelihood is not finite) they stay nominal, and the point is
    * rejected by its observed statistic. */
-  if (!s && nuem_model_profile(ctx, job->m, job->d, theta, &tt, nu))
+  int profiled = !s && nuem_model_profile(ctx, job->m, job->d, theta, &tt, nu) == NUEM_OK;
+  if (!profiled)
     for (int k = 0; k < NUEM_NNU; k++) nu[k] = 0;
   if (!s) s = nuem_fixed_init(job->m, job->d, nu, &f);
   if (!s) {
     const nuem_data *d = job->d;
     const double *obs = d->mode == NUEM_DATA_COUNTS ? d->on : d->residual;
+    /* The observed statistic is the profile-likelihood ratio against the
+     * global best fit. With the nuisances held at their conditional values
+     * the denominator would be refitted on them, and where those values
+     * switch the signal off (zero counts, large theta: the flux
+     * normalisation profiles to zero) the statistic would collapse to 0. */
     if (t_obs)
-      *t_obs = nuem_fixed_t(&f, d, obs, d->off, theta) -
-               nuem_fixed_min(&f, d, obs, d->off, job->lo, job->hi, &dummy);
+      *t_obs = profiled ? fmax(tt - job->t_min, 0.0)
+                        : nuem_fixed_t(&f, d, obs, d->off, theta) -
+                              nuem_fixed_min(&f, d, obs, d->off, job->lo, job->hi, &dummy);
     double *mean_on = buf, *mean_off = buf + n, *on = buf + 2 * n, *off = buf + 3 * n;
     double *stat = buf + 4 * n;
     expectation(&f, d, theta, mean_on, mean_off);
@@ -229,6 +298,13 @@ done:
   if (rng) gsl_rng_free(rng);
   nuem_context_free(ctx);
   return s;
+}
+
+static nuem_status fc_excess(void *user, double theta, size_t stream, double *d) {
+  double t, critical;
+  NUEM_TRY(fc_point(user, theta, stream, &t, &critical));
+  *d = t - critical - ACCEPT_TOL;
+  return NUEM_OK;
 }
 
 /* Fraction of fresh toys at theta whose statistic stays within the critical
@@ -272,7 +348,7 @@ nuem_status nuem_interval_fc(nuem_context *ctx, const nuem_model *m, const nuem_
     nuem_interval_free(iv);
     return s;
   }
-  fc_job job = {m, d, cl, 0, 0, toys, seed};
+  fc_job job = {m, d, cl, 0, 0, toys, seed, t_min};
   nuem_model_range(m, &job.lo, &job.hi);
   nuem_status first_error = NUEM_OK;
   size_t done = 0;
@@ -298,7 +374,12 @@ nuem_status nuem_interval_fc(nuem_context *ctx, const nuem_model *m, const nuem_
                       nuem_status_string(first_error));
   }
   iv->best_report = nuem_model_report(m, iv->theta_hat);
-  accepted_range(m, iv);
+  edge_test e = {fc_excess, &job};
+  s = accepted_range(m, iv, &e);
+  if (s) {
+    nuem_interval_free(iv);
+    return nuem_error_trace(ctx, s, "Feldman-Cousins interval edge");
+  }
   if (coverage_toys) {
     size_t near = 0;
     for (size_t i = 1; i < grid; i++)
@@ -398,10 +479,10 @@ nuem_status nuem_sensitivity_compute(nuem_context *ctx, const nuem_model *m,
 nuem_status nuem_fc_critical(const nuem_model *m, const nuem_data *d, const double *theta,
                              size_t n, double cl, size_t toys, unsigned long seed,
                              double *critical) {
-  fc_job job = {m, d, cl, 0, 0, toys, seed};
+  fc_job job = {m, d, cl, 0, 0, toys, seed, 0}; /* critical values only: no t_obs */
   nuem_model_range(m, &job.lo, &job.hi);
   for (size_t i = 0; i < n; i++) NUEM_TRY(fc_point(&job, theta[i], i, NULL, &critical[i]));
   return NUEM_OK;
 }
 
-void nuem_interval_accept(const nuem_model *m, nuem_interval *iv) { accepted_range(m, iv); }
+void nuem_interval_accept(const nuem_model *m, nuem_interval *iv) { accepted_range(m, iv, NULL); }

@@ -1,4 +1,5 @@
 /* The analysis model: templates through the chain, nuisances, likelihood. */
+#include <float.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_min.h>
 #include <gsl/gsl_multimin.h>
@@ -430,6 +431,13 @@ double nuem_fixed_min(const nuem_fixed *f, const nuem_data *d, const double *on,
 
 /* ---- profiling over the nuisances ---------------------------------------- */
 
+/* Nelder-Mead on the nuisances (in units of their constraint): starting
+ * step, convergence size and an iteration cap far above what a converging
+ * fit of <= 5 parameters needs. */
+#define SIMPLEX_STEP 0.5
+#define SIMPLEX_SIZE 1e-6
+enum { SIMPLEX_ITERATIONS = 2000 };
+
 typedef struct {
   const nuem_model *m;
   const nuem_data *d;
@@ -442,6 +450,10 @@ static double objective(const gsl_vector *x, void *params) {
   double nu[NUEM_NNU] = {0};
   for (int i = 0; i < pp->nactive; i++) nu[pp->index[i]] = gsl_vector_get(x, (size_t)i);
   if (pp->m->background_free && nu[NUEM_NU_BACKGROUND] < -1) return 1e30;
+  /* normalisations are physical only while positive */
+  if (1 + pp->m->sigma[NUEM_NU_FLUX] * nu[NUEM_NU_FLUX] <= 0 ||
+      1 + pp->m->sigma[NUEM_NU_EFFICIENCY] * nu[NUEM_NU_EFFICIENCY] <= 0)
+    return 1e30;
   nuem_fixed f;
   if (nuem_fixed_init(pp->m, pp->d, nu, &f)) return 1e30;
   const double *on = pp->d->mode == NUEM_DATA_COUNTS ? pp->d->on : pp->d->residual;
@@ -464,19 +476,24 @@ nuem_status nuem_model_profile(nuem_context *ctx, const nuem_model *m, const nue
         gsl_multimin_fminimizer_alloc(gsl_multimin_fminimizer_nmsimplex2, (size_t)pp.nactive);
     gsl_vector *x = gsl_vector_calloc((size_t)pp.nactive), *step = gsl_vector_alloc((size_t)pp.nactive);
     if (!mz || !x || !step) return nuem_error(ctx, NUEM_ENOMEM, "out of memory");
-    gsl_vector_set_all(step, 0.5);
+    gsl_vector_set_all(step, SIMPLEX_STEP);
     gsl_multimin_function fn = {objective, (size_t)pp.nactive, &pp};
     gsl_multimin_fminimizer_set(mz, &fn, x, step);
     int status = GSL_CONTINUE;
-    for (int it = 0; it < 2000 && status == GSL_CONTINUE; it++) {
+    for (int it = 0; it < SIMPLEX_ITERATIONS && status == GSL_CONTINUE; it++) {
       if (gsl_multimin_fminimizer_iterate(mz)) break;
-      status = gsl_multimin_test_size(gsl_multimin_fminimizer_size(mz), 1e-6);
+      status = gsl_multimin_test_size(gsl_multimin_fminimizer_size(mz), SIMPLEX_SIZE);
     }
     *t = gsl_multimin_fminimizer_minimum(mz);
     for (int i = 0; i < pp.nactive; i++) nu[pp.index[i]] = gsl_vector_get(mz->x, (size_t)i);
     gsl_multimin_fminimizer_free(mz);
     gsl_vector_free(x);
     gsl_vector_free(step);
+    if (status != GSL_SUCCESS)
+      return nuem_error(ctx, NUEM_ENUMERIC, "the fit of the nuisance parameters did not "
+                        "converge at theta = %g (simplex size above %g after %d iterations); "
+                        "the model cannot describe these data with its nuisances",
+                        theta, SIMPLEX_SIZE, SIMPLEX_ITERATIONS);
   }
   if (!isfinite(*t) || *t >= 1e29)
     return nuem_error(ctx, NUEM_ENUMERIC, "the likelihood is not finite at theta = %g; "
@@ -485,9 +502,34 @@ nuem_status nuem_model_profile(nuem_context *ctx, const nuem_model *m, const nue
   return NUEM_OK;
 }
 
+/* -2 ln L sums n ln(n/mu) over the bins: with N counts in all, double
+ * precision knows it to about N * 1e-16 * ln-size. Intervals need changes
+ * of order 1 resolved; demand 1e-2. */
+#define LIKELIHOOD_NOISE_MAX 1e-2
+static nuem_status check_precision(nuem_context *ctx, const nuem_data *d) {
+  if (d->mode != NUEM_DATA_COUNTS) return NUEM_OK;
+  double total = 0;
+  for (size_t j = 0; j < d->nbins; j++) total += d->on[j] + (d->off ? d->off[j] : 0);
+  double noise = total * DBL_EPSILON * (1 + log1p(total));
+  if (noise <= LIKELIHOOD_NOISE_MAX) return NUEM_OK;
+  return nuem_error(ctx, NUEM_ENUMERIC, "%s holds %.3g counts: a Poisson -2 ln L is then known "
+                    "only to about %.2g in double precision, too coarse for intervals; give "
+                    "the spectrum as residuals with errors (chi2)", d->origin, total, noise);
+}
+
+/* How close to a bound counts as on it (relative normalisation). */
+#define AT_BOUND 1e-4
+const char *nuem_model_at_bound(const nuem_model *m, const double *nu) {
+  if (m->background_free && nu[NUEM_NU_BACKGROUND] <= -1 + AT_BOUND) return "background";
+  for (int k = NUEM_NU_FLUX; k <= NUEM_NU_EFFICIENCY; k++)
+    if (m->active[k] && 1 + m->sigma[k] * nu[k] <= AT_BOUND) return nuem_nuisance_name(k);
+  return NULL;
+}
+
 nuem_status nuem_model_fit(nuem_context *ctx, const nuem_model *m, const nuem_data *d,
                            double *theta_hat, double *t_min, double *nu) {
   enum { GRID = 40 };
+  NUEM_TRY(check_precision(ctx, d));
   double best = INFINITY, arg = m->lo;
   for (int i = 0; i <= GRID; i++) {
     double th = m->lo + (m->hi - m->lo) * i / GRID, t;

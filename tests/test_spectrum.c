@@ -1,0 +1,131 @@
+/* The spectrum stage: one flux plan serves every property value, atomic
+ * model and detector variation, and a variation gives what a fresh chain
+ * with the changed config gives. */
+#include <string.h>
+
+#include "test_common.h"
+
+static nuem_context *ctx;
+static int setup(void **state) { return nuem_context_new(&ctx); }
+static int teardown(void **state) { nuem_context_free(ctx); return 0; }
+
+static size_t plans(void) { return nuem_context_counter(ctx, NUEM_COUNT_RATE_PLANS); }
+
+/* Properties are arguments, not part of the chain: the row at (mu, q, r2)
+ * equals the row of a chain built with those values in its config. */
+static void properties_do_not_rebuild(void **state) {
+  nuem_config *cfg = test_config(ctx, NULL);
+  nuem_spectrum *sp;
+  size_t before = plans();
+  assert_int_equal(nuem_spectrum_new(ctx, cfg, &sp), NUEM_OK);
+  assert_int_equal(plans() - before, 1);
+  const nuem_properties p = {2e-11, -3e-12, 4e-32};
+  double row[NUEM_SPECTRUM_NCOLS], ref[NUEM_SPECTRUM_NCOLS];
+  nuem_spectrum_row(sp, &p, 1e-3, row, NULL);
+  assert_int_equal(plans() - before, 1);
+
+  nuem_config *c2 = test_config(ctx, (const char *[]){"physics.mu_nu=2e-11muB",
+      "physics.q_nu=-3e-12e", "physics.r2_nu=4e-32cm2", NULL});
+  nuem_spectrum *sp2;
+  assert_int_equal(nuem_spectrum_new(ctx, c2, &sp2), NUEM_OK);
+  nuem_properties p2 = nuem_spectrum_configured(sp2);
+  nuem_spectrum_row(sp2, &p2, 1e-3, ref, NULL);
+  for (int c = 0; c < NUEM_SPECTRUM_NCOLS; c++) assert_rel(row[c], ref[c], 1e-14);
+  nuem_spectrum_free(sp2);
+  nuem_config_free(c2);
+
+  /* another atomic model: the flux plan stays */
+  nuem_atomic_options free_model;
+  nuem_config *c3 = test_config(ctx, (const char *[]){"atomic.model=free", NULL});
+  assert_int_equal(nuem_atomic_options_from_config(ctx, c3, &free_model), NUEM_OK);
+  before = plans();
+  assert_int_equal(nuem_spectrum_set_atomic(ctx, sp, &free_model), NUEM_OK);
+  nuem_spectrum_row(sp, &p, 1e-3, row, NULL);
+  assert_int_equal(plans(), before);
+  /* free electrons at 1 keV: 32 per Ge atom where stepping counts 22
+   * (docs/physics.md, "Stepping"): the SM column scales by 32/22 */
+  double stepping[NUEM_SPECTRUM_NCOLS];
+  nuem_spectrum *sp4;
+  assert_int_equal(nuem_spectrum_new(ctx, cfg, &sp4), NUEM_OK);
+  nuem_spectrum_row(sp4, &p, 1e-3, stepping, NULL);
+  assert_rel(row[NUEM_COL_ELEC_SM] / stepping[NUEM_COL_ELEC_SM], 32.0 / 22.0, 1e-12);
+  nuem_spectrum_free(sp4);
+  nuem_config_free(c3);
+  nuem_spectrum_free(sp);
+  nuem_config_free(cfg);
+}
+
+/* A variation (quenching k, energy scale, bins) measures what a chain built
+ * from the changed config measures, on the same flux plan. */
+static void variations_match_fresh_chains(void **state) {
+  static const double edges[] = {0.2e-3, 0.5e-3, 1.0e-3, 2.0e-3};
+  nuem_config *cfg = test_config(ctx, (const char *[]){"detector.bins=0.2keV:2keV:6", NULL});
+  nuem_config *ref_cfg = test_config(ctx, (const char *[]){"detector.quenching_k=0.2",
+      "detector.energy_scale=1.01", "detector.bin_edges=0.2 0.5 1 2 keV", NULL});
+  nuem_spectrum *base, *varied, *ref;
+  assert_int_equal(nuem_spectrum_new(ctx, cfg, &base), NUEM_OK);
+  size_t before = plans();
+  nuem_detector_change change = nuem_detector_unchanged();
+  change.quenching_k = 0.2;
+  change.energy_scale = 1.01;
+  change.edges = edges;
+  change.nbins = 3;
+  assert_int_equal(nuem_spectrum_vary(ctx, base, NULL, &change, &varied), NUEM_OK);
+  assert_int_equal(plans(), before);
+  assert_int_equal(nuem_spectrum_new(ctx, ref_cfg, &ref), NUEM_OK);
+  nuem_properties p = nuem_spectrum_configured(base);
+  nuem_measured a, b;
+  assert_int_equal(nuem_spectrum_measure(ctx, varied, &p, &a), NUEM_OK);
+  assert_int_equal(nuem_spectrum_measure(ctx, ref, &p, &b), NUEM_OK);
+  assert_int_equal(a.nbins, 3);
+  for (size_t j = 0; j < 3; j++)
+    for (int c = 0; c < NUEM_NRATES; c++) assert_rel(a.events[c][j], b.events[c][j], 1e-12);
+  nuem_measured_free(&a);
+  nuem_measured_free(&b);
+  nuem_spectrum_free(ref);
+  nuem_spectrum_free(varied);
+  nuem_spectrum_free(base);
+  nuem_config_free(ref_cfg);
+  nuem_config_free(cfg);
+}
+
+/* An analysis model with every detector nuisance on builds its templates
+ * on the one flux plan of its spectrum. */
+static void model_with_nuisances_builds_one_plan(void **state) {
+  nuem_config *cfg = test_config(ctx, (const char *[]){"detector.bins=0.3keV:2.3keV:10",
+      "analysis.poi=q", "analysis.quenching_k_uncertainty=0.01",
+      "analysis.energy_scale_uncertainty=0.01", NULL});
+  nuem_spectrum *sp;
+  nuem_model_options opt;
+  nuem_model *m;
+  size_t before = plans();
+  assert_int_equal(nuem_spectrum_new(ctx, cfg, &sp), NUEM_OK);
+  assert_int_equal(nuem_model_options_from_config(ctx, cfg, &opt), NUEM_OK);
+  assert_int_equal(nuem_model_new(ctx, sp, &opt, NULL, &m), NUEM_OK);
+  assert_int_equal(plans() - before, 1);
+  nuem_model_free(m);
+  nuem_spectrum_free(sp);
+  nuem_config_free(cfg);
+}
+
+/* Errors carry the stage they passed through. */
+static void errors_name_their_path(void **state) {
+  nuem_config *cfg = test_config(ctx, (const char *[]){"source.type=table",
+      "source.file=/nonexistent/flux.dat", NULL});
+  nuem_spectrum *sp;
+  assert_int_not_equal(nuem_spectrum_new(ctx, cfg, &sp), NUEM_OK);
+  const char *msg = nuem_context_error(ctx);
+  if (strncmp(msg, "source: ", 8) != 0 || !strstr(msg, "/nonexistent/flux.dat"))
+    fail_msg("message lacks its path: %s", msg);
+  nuem_config_free(cfg);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(properties_do_not_rebuild),
+      cmocka_unit_test(variations_match_fresh_chains),
+      cmocka_unit_test(model_with_nuisances_builds_one_plan),
+      cmocka_unit_test(errors_name_their_path),
+  };
+  return cmocka_run_group_tests(tests, setup, teardown);
+}
