@@ -65,20 +65,15 @@ static double high_energy_spectrum(const nuem_source *src, int i, double E) {
   return exp(p);
 }
 
-/* Low-energy table: log-log interpolation between points, S ∝ E^2 (the
- * phase-space limit of a beta spectrum) below the first point. */
+/* Low-energy table: log-log between the points, S ∝ E^2 (the phase-space
+ * limit of a beta spectrum) below the first point. */
 static double low_energy_spectrum(const nuem_source *src, int i, double E) {
   if (src->low_model == NUEM_LOW_FLAT)
     return high_energy_spectrum(src, i, LOW_HIGH_BOUNDARY);
-  const double *x = src->low_e, *y = src->low_s[i];
-  size_t n = src->nlow;
-  if (E <= x[0]) return y[0] * (E / x[0]) * (E / x[0]);
-  if (E >= x[n - 1]) return y[n - 1];
-  size_t lo = nuem_search(x, n, E), hi = lo + 1;
-  if (y[lo] <= 0 || y[hi] <= 0) /* a zero entry: fall back to linear */
-    return y[lo] + (y[hi] - y[lo]) * (E - x[lo]) / (x[hi] - x[lo]);
-  double t = log(E / x[lo]) / log(x[hi] / x[lo]);
-  return y[lo] * pow(y[hi] / y[lo], t);
+  const nuem_interp *table = src->low_s[i];
+  double e0 = nuem_interp_x_min(table);
+  if (E <= e0) return nuem_interp_eval(table, e0) * (E / e0) * (E / e0);
+  return nuem_interp_eval(table, E);
 }
 
 double nuem_source_per_fission_spectrum(const nuem_source *src, int i, double E) {
@@ -88,31 +83,31 @@ double nuem_source_per_fission_spectrum(const nuem_source *src, int i, double E)
                                : high_energy_spectrum(src, i, E);
 }
 
+/* The Vogel-Engel rows up to LOW_HIGH_BOUNDARY, one function per nuclide. */
 static nuem_status load_low_energy(nuem_context *ctx, nuem_source *src) {
   nuem_table t;
   NUEM_TRY(load_data(ctx, "reactor/low_energy_vogel_engel_1989.dat", &t));
   static const char *const names[NUEM_NFISSION] = {"U235", "U238", "Pu239", "Pu241"};
-  nuem_status s = NUEM_OK;
   size_t n = 0;
   for (size_t r = 0; r < t.nrows; r++) n += nuem_table_get(&t, r, 0) <= LOW_HIGH_BOUNDARY;
   src->nlow = n;
-  src->low_e = malloc(n * sizeof *src->low_e);
-  for (int i = 0; i < NUEM_NFISSION; i++) src->low_s[i] = malloc(n * sizeof(double));
-  for (int i = 0; i < NUEM_NFISSION; i++)
-    if (!src->low_s[i]) s = NUEM_ENOMEM;
-  if (!src->low_e || s || n < 2) {
-    nuem_table_free(&t);
-    return s ? s : nuem_error(ctx, NUEM_EINTERNAL, "low-energy table too short");
-  }
-  for (size_t r = 0; r < n; r++) src->low_e[r] = nuem_table_get(&t, r, 0);
+  src->low_e = malloc((n ? n : 1) * sizeof *src->low_e);
+  double *column = malloc((n ? n : 1) * sizeof *column);
+  nuem_status s = src->low_e && column ? NUEM_OK : NUEM_ENOMEM;
+  for (size_t r = 0; !s && r < n; r++) src->low_e[r] = nuem_table_get(&t, r, 0);
   for (int i = 0; i < NUEM_NFISSION && !s; i++) {
     long c = nuem_table_column(&t, names[i]);
     if (c < 0) {
       s = nuem_error(ctx, NUEM_EINTERNAL, "%s has no column %s", t.origin, names[i]);
       break;
     }
-    for (size_t r = 0; r < n; r++) src->low_s[i][r] = nuem_table_get(&t, r, (size_t)c);
+    for (size_t r = 0; r < n; r++) column[r] = nuem_table_get(&t, r, (size_t)c);
+    /* Below the first point low_energy_spectrum applies E^2 itself; above the
+     * last (at the 2 MeV boundary) hold the end value. */
+    s = nuem_interp_new(ctx, src->low_e, column, n, NUEM_INTERP_LOGLOG, NUEM_OUTSIDE_CLAMP,
+                        t.origin, &src->low_s[i]);
   }
+  free(column);
   nuem_table_free(&t);
   return s;
 }
