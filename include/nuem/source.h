@@ -14,7 +14,7 @@
 extern "C" {
 #endif
 
-/* Order of source.type choices. */
+/* Source types (source.type = reactor or table). */
 enum { NUEM_SOURCE_REACTOR, NUEM_SOURCE_TABLE };
 /* Order of the fission isotopes (as in source.fractions). */
 enum { NUEM_U235, NUEM_U238, NUEM_PU239, NUEM_PU241, NUEM_NFISSION };

@@ -49,10 +49,16 @@ double nuem_atomic_z_eff(const nuem_target *tgt, double T) {
   return z;
 }
 
+static const nuem_choice atomic_models[] = {
+    {"free", NUEM_ATOMIC_FREE}, {"stepping", NUEM_ATOMIC_STEPPING},
+    {"epa", NUEM_ATOMIC_EPA}, {"table", NUEM_ATOMIC_TABLE}};
+static const nuem_choice extrapolations[] = {
+    {"error", NUEM_EXTRAP_ERROR}, {"clamp", NUEM_EXTRAP_CLAMP}, {"free", NUEM_EXTRAP_FREE}};
+
 nuem_status nuem_atomic_options_from_config(nuem_context *ctx,
                                             const nuem_config *cfg,
                                             nuem_atomic_options *opt) {
-  opt->model = nuem_config_choice(cfg, NUEM_P_ATOMIC_MODEL);
+  NUEM_TRY(NUEM_CONFIG_CHOICE_MAP(ctx, cfg, NUEM_P_ATOMIC_MODEL, atomic_models, &opt->model));
   opt->table = opt->model == NUEM_ATOMIC_TABLE ? nuem_config_text(cfg, NUEM_P_ATOMIC_TABLE) : "";
   opt->photoabsorption = "";
   opt->extrapolation = NUEM_EXTRAP_ERROR;
@@ -64,7 +70,8 @@ nuem_status nuem_atomic_options_from_config(nuem_context *ctx,
                      ? nuem_config_number(cfg, NUEM_P_ATOMIC_Q_MAX) : 0.0;
   }
   if (opt->model == NUEM_ATOMIC_EPA || opt->model == NUEM_ATOMIC_TABLE)
-    opt->extrapolation = nuem_config_choice(cfg, NUEM_P_ATOMIC_EXTRAPOLATION);
+    NUEM_TRY(NUEM_CONFIG_CHOICE_MAP(ctx, cfg, NUEM_P_ATOMIC_EXTRAPOLATION, extrapolations,
+                                    &opt->extrapolation));
   if (opt->model == NUEM_ATOMIC_TABLE && !*opt->table)
     return nuem_error(ctx, NUEM_ECONFIG, "atomic.model = table needs atomic.table, "
                       "a file of ratios sigma_atomic/sigma_free versus T "

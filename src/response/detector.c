@@ -11,6 +11,9 @@
 
 enum { RES_FORMULA, RES_TABLE };
 enum { EFF_NONE, EFF_ERF, EFF_TABLE };
+static const nuem_choice resolution_models[] = {{"formula", RES_FORMULA}, {"table", RES_TABLE}};
+static const nuem_choice efficiency_models[] = {
+    {"none", EFF_NONE}, {"erf", EFF_ERF}, {"table", EFF_TABLE}};
 
 struct nuem_detector {
   int resolution;
@@ -121,8 +124,14 @@ nuem_status nuem_detector_init(nuem_context *ctx, const nuem_config *cfg,
                                nuem_detector **out) {
   nuem_detector *d = calloc(1, sizeof *d);
   if (!d) return nuem_error(ctx, NUEM_ENOMEM, "out of memory");
-  nuem_status s = NUEM_OK;
-  d->resolution = nuem_config_choice(cfg, NUEM_P_DETECTOR_RESOLUTION);
+  nuem_status s = NUEM_CONFIG_CHOICE_MAP(ctx, cfg, NUEM_P_DETECTOR_RESOLUTION,
+                                         resolution_models, &d->resolution);
+  if (!s) s = NUEM_CONFIG_CHOICE_MAP(ctx, cfg, NUEM_P_DETECTOR_EFFICIENCY, efficiency_models,
+                                     &d->efficiency);
+  if (s) {
+    nuem_detector_free(d);
+    return s;
+  }
   if (d->resolution == RES_FORMULA) {
     d->sigma0 = nuem_config_number(cfg, NUEM_P_DETECTOR_SIGMA0);
     d->fano = nuem_config_number(cfg, NUEM_P_DETECTOR_FANO);
@@ -131,7 +140,6 @@ nuem_status nuem_detector_init(nuem_context *ctx, const nuem_config *cfg,
     s = load_lin_table(ctx, "resolution_table", nuem_config_text(cfg, NUEM_P_DETECTOR_RESOLUTION_TABLE),
                        "eV", 0, INFINITY, &d->res_table);
   }
-  d->efficiency = nuem_config_choice(cfg, NUEM_P_DETECTOR_EFFICIENCY);
   if (!s && d->efficiency == EFF_ERF) {
     d->eff_threshold = nuem_config_number(cfg, NUEM_P_DETECTOR_EFFICIENCY_THRESHOLD);
     d->eff_width = nuem_config_number(cfg, NUEM_P_DETECTOR_EFFICIENCY_WIDTH);

@@ -62,7 +62,7 @@ nuem_status nuem_quenching_init(nuem_context *ctx, const nuem_config *cfg,
                                 const nuem_target *tgt, nuem_quenching **out) {
   nuem_quenching *q = calloc(1, sizeof *q);
   if (!q) return nuem_error(ctx, NUEM_ENOMEM, "out of memory");
-  q->use_table = nuem_config_choice(cfg, NUEM_P_DETECTOR_QUENCHING) == 1;
+  q->use_table = nuem_config_choice_is(cfg, NUEM_P_DETECTOR_QUENCHING, "table");
   q->cutoff = nuem_config_number(cfg, NUEM_P_DETECTOR_QUENCHING_CUTOFF);
   q->nel = tgt->nelements;
   nuem_status s = NUEM_OK;

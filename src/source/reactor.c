@@ -29,15 +29,23 @@ static long find_row(const nuem_table *t, int za) {
   return -1;
 }
 
+/* The data file of each source.high_energy model. */
+enum { HIGH_HUBER_MUELLER, HIGH_MUELLER, HIGH_VOGEL_ENGEL };
+static const nuem_choice high_energy_models[] = {{"huber-mueller", HIGH_HUBER_MUELLER},
+                                                 {"mueller", HIGH_MUELLER},
+                                                 {"vogel-engel", HIGH_VOGEL_ENGEL}};
+static const char *const high_energy_files[] = {
+    [HIGH_HUBER_MUELLER] = "reactor/huber_2011.dat",
+    [HIGH_MUELLER] = "reactor/mueller_2011.dat",
+    [HIGH_VOGEL_ENGEL] = "reactor/vogel_engel_1989_fit.dat"};
+
 /* Fill the exp-polynomial coefficients of the high-energy model. */
 static nuem_status load_high_energy(nuem_context *ctx, int model,
                                     nuem_source *src) {
-  static const char *const files[] = {"reactor/huber_2011.dat",
-                                      "reactor/mueller_2011.dat",
-                                      "reactor/vogel_engel_1989_fit.dat"};
+  const char *const *files = high_energy_files;
   nuem_table main_t, mueller_t;
   NUEM_TRY(load_data(ctx, files[model], &main_t));
-  nuem_status s = load_data(ctx, files[1], &mueller_t);
+  nuem_status s = load_data(ctx, files[HIGH_MUELLER], &mueller_t);
   if (s) { nuem_table_free(&main_t); return s; }
   for (int i = 0; i < NUEM_NFISSION && !s; i++) {
     /* Huber has no 238U: nuem's "huber-mueller" takes it from Mueller. */
@@ -261,7 +269,14 @@ nuem_status nuem_reactor_init(nuem_context *ctx, const nuem_config *cfg,
 
   nuem_table efis;
   NUEM_TRY(load_data(ctx, "reactor/energy_per_fission.dat", &efis));
-  int efis_col = 1 + nuem_config_choice(cfg, NUEM_P_SOURCE_ENERGY_PER_FISSION);
+  /* the file has one column per source.energy_per_fission choice, by name */
+  const char *efis_name = nuem_config_choice_name(cfg, NUEM_P_SOURCE_ENERGY_PER_FISSION);
+  long efis_col = nuem_table_column(&efis, efis_name);
+  if (efis_col < 1) {
+    nuem_table_free(&efis);
+    return nuem_error(ctx, NUEM_EINTERNAL, "reactor/energy_per_fission.dat has no column %s",
+                      efis_name);
+  }
   double mean_energy = 0;
   for (int i = 0; i < NUEM_NFISSION; i++) {
     long r = find_row(&efis, fission_za[i]);
@@ -271,10 +286,16 @@ nuem_status nuem_reactor_init(nuem_context *ctx, const nuem_config *cfg,
   src->fission_rate = power / mean_energy; /* power in MeV/s */
   src->fission_flux = src->fission_rate / (4.0 * NUEM_PI * distance * distance);
 
-  NUEM_TRY(load_high_energy(ctx, nuem_config_choice(cfg, NUEM_P_SOURCE_HIGH_ENERGY), src));
-  src->low_model = nuem_config_choice(cfg, NUEM_P_SOURCE_LOW_ENERGY);
+  int high_model;
+  NUEM_TRY(NUEM_CONFIG_CHOICE_MAP(ctx, cfg, NUEM_P_SOURCE_HIGH_ENERGY, high_energy_models,
+                                  &high_model));
+  NUEM_TRY(load_high_energy(ctx, high_model, src));
+  static const nuem_choice low_energy_models[] = {{"vogel-engel", NUEM_LOW_VOGEL_ENGEL},
+                                                  {"flat", NUEM_LOW_FLAT}};
+  NUEM_TRY(NUEM_CONFIG_CHOICE_MAP(ctx, cfg, NUEM_P_SOURCE_LOW_ENERGY, low_energy_models,
+                                  &src->low_model));
   if (src->low_model != NUEM_LOW_FLAT) NUEM_TRY(load_low_energy(ctx, src));
-  if (nuem_config_choice(cfg, NUEM_P_SOURCE_CAPTURE) == 0 /* on */)
+  if (nuem_config_choice_is(cfg, NUEM_P_SOURCE_CAPTURE, "on"))
     NUEM_TRY(load_capture(ctx, cfg, src));
   else
     src->captures_per_fission = 0;

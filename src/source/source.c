@@ -76,7 +76,7 @@ nuem_status nuem_source_init(nuem_context *ctx, const nuem_config *cfg,
   nuem_source *src = calloc(1, sizeof *src);
   if (!src) return nuem_error(ctx, NUEM_ENOMEM, "out of memory for the source");
   src->scale = 1.0;
-  nuem_status s = nuem_config_choice(cfg, NUEM_P_SOURCE_TYPE) == NUEM_SOURCE_REACTOR
+  nuem_status s = nuem_config_choice_is(cfg, NUEM_P_SOURCE_TYPE, "reactor")
                       ? nuem_reactor_init(ctx, cfg, src)
                       : table_init(ctx, cfg, src);
   if (!s) s = compute_total(ctx, cfg, src);

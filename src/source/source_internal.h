@@ -5,7 +5,7 @@
 #include "nuem/source.h"
 
 enum { NUEM_POLY_TERMS = 6 };
-/* Order of source.low_energy choices. */
+/* The source.low_energy models (mapped by name in nuem_reactor_init). */
 enum { NUEM_LOW_VOGEL_ENGEL, NUEM_LOW_FLAT };
 
 typedef struct {
