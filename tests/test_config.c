@@ -136,6 +136,17 @@ static void choice_maps_must_name_every_choice(void **state) {
   nuem_config_free(cfg);
 }
 
+static void fractions_by_name(void **state) {
+  nuem_config *cfg =
+      test_config(ctx, (const char *const[]){"source.fractions=Pu239:0.75 U235:0.25", NULL});
+  assert_rel(nuem_config_fraction(cfg, NUEM_P_SOURCE_FRACTIONS, "Pu239"), 0.75, 0);
+  assert_rel(nuem_config_fraction(cfg, NUEM_P_SOURCE_FRACTIONS, "U235"), 0.25, 0);
+  assert_rel(nuem_config_fraction(cfg, NUEM_P_SOURCE_FRACTIONS, "U238"), 0, 0);
+  assert_true(isnan(nuem_config_fraction(cfg, NUEM_P_SOURCE_FRACTIONS, "U236")));
+  assert_true(isnan(nuem_config_fraction(cfg, NUEM_P_SOURCE_TYPE, "U235")));
+  nuem_config_free(cfg);
+}
+
 /* ---- every literal name given to nuem_config_choice_is in the code ------ */
 
 static const struct {
@@ -225,6 +236,7 @@ int main(void) {
       cmocka_unit_test(every_default_parses_and_has_docs),
       cmocka_unit_test(choices_compare_by_name),
       cmocka_unit_test(choice_maps_must_name_every_choice),
+      cmocka_unit_test(fractions_by_name),
       cmocka_unit_test(every_choice_name_in_the_code_is_a_choice),
   };
   return cmocka_run_group_tests(tests, setup, teardown);

@@ -297,6 +297,9 @@ int nuem_param_has_choice(nuem_param id, const char *name);
 const char *nuem_config_text(const nuem_config *cfg, nuem_param id);
 const nuem_fractions *nuem_config_fractions(const nuem_config *cfg,
                                             nuem_param id);
+/* The fraction given to `name` (0 if not given); NaN if `name` is not one of
+ * the key's names, a programming error. */
+double nuem_config_fraction(const nuem_config *cfg, nuem_param id, const char *name);
 
 /* The resolved value as text in its display unit, e.g. "2.9 GW". */
 void nuem_config_format(const nuem_config *cfg, nuem_param id, char *buf,

@@ -470,6 +470,13 @@ const nuem_fractions *nuem_config_fractions(const nuem_config *cfg,
   return &cfg->values[id].fractions;
 }
 
+double nuem_config_fraction(const nuem_config *cfg, nuem_param id, const char *name) {
+  const nuem_param_info *info = nuem_param_info_get(id);
+  if (!info || info->kind != NUEM_KIND_FRACTIONS) return NAN;
+  int idx = word_index(info->spec, name, strlen(name));
+  return idx < 0 ? NAN : nuem_config_fractions(cfg, id)->values[idx];
+}
+
 int nuem_config_given(const nuem_config *cfg, nuem_param id) {
   return cfg->values[id].origin != NULL;
 }

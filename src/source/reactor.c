@@ -10,7 +10,11 @@
 #include "nuem/constants.h"
 #include "source_internal.h"
 
-static const int fission_za[NUEM_NFISSION] = {92235, 92238, 94239, 94241};
+static const int fission_za[NUEM_NFISSION] = {
+    [NUEM_U235] = 92235, [NUEM_U238] = 92238, [NUEM_PU239] = 94239, [NUEM_PU241] = 94241};
+/* Names in source.fractions and in the low-energy table's columns. */
+static const char *const fission_names[NUEM_NFISSION] = {
+    [NUEM_U235] = "U235", [NUEM_U238] = "U238", [NUEM_PU239] = "Pu239", [NUEM_PU241] = "Pu241"};
 #define LOW_HIGH_BOUNDARY 2.0 /* MeV: the fits of Huber/Mueller start here */
 
 /* Load a compiled-in table by its name under data/. */
@@ -95,7 +99,6 @@ double nuem_source_per_fission_spectrum(const nuem_source *src, int i, double E)
 static nuem_status load_low_energy(nuem_context *ctx, nuem_source *src) {
   nuem_table t;
   NUEM_TRY(load_data(ctx, "reactor/low_energy_vogel_engel_1989.dat", &t));
-  static const char *const names[NUEM_NFISSION] = {"U235", "U238", "Pu239", "Pu241"};
   size_t n = 0;
   for (size_t r = 0; r < t.nrows; r++) n += nuem_table_get(&t, r, 0) <= LOW_HIGH_BOUNDARY;
   src->nlow = n;
@@ -104,9 +107,9 @@ static nuem_status load_low_energy(nuem_context *ctx, nuem_source *src) {
   nuem_status s = src->low_e && column ? NUEM_OK : NUEM_ENOMEM;
   for (size_t r = 0; !s && r < n; r++) src->low_e[r] = nuem_table_get(&t, r, 0);
   for (int i = 0; i < NUEM_NFISSION && !s; i++) {
-    long c = nuem_table_column(&t, names[i]);
+    long c = nuem_table_column(&t, fission_names[i]);
     if (c < 0) {
-      s = nuem_error(ctx, NUEM_EINTERNAL, "%s has no column %s", t.origin, names[i]);
+      s = nuem_error(ctx, NUEM_EINTERNAL, "%s has no column %s", t.origin, fission_names[i]);
       break;
     }
     for (size_t r = 0; r < n; r++) column[r] = nuem_table_get(&t, r, (size_t)c);
@@ -259,8 +262,12 @@ nuem_status nuem_reactor_init(nuem_context *ctx, const nuem_config *cfg,
   src->type = NUEM_SOURCE_REACTOR;
   double power = nuem_config_number(cfg, NUEM_P_SOURCE_POWER);
   double distance = nuem_config_number(cfg, NUEM_P_SOURCE_DISTANCE);
-  const nuem_fractions *f = nuem_config_fractions(cfg, NUEM_P_SOURCE_FRACTIONS);
-  for (int i = 0; i < NUEM_NFISSION; i++) src->fractions[i] = f->values[i];
+  for (int i = 0; i < NUEM_NFISSION; i++) {
+    src->fractions[i] = nuem_config_fraction(cfg, NUEM_P_SOURCE_FRACTIONS, fission_names[i]);
+    if (isnan(src->fractions[i]))
+      return nuem_error(ctx, NUEM_EINTERNAL, "internal error: source.fractions has no "
+                        "name %s", fission_names[i]);
+  }
   src->e_max = nuem_config_number(cfg, NUEM_P_SOURCE_E_MAX);
   if (src->e_max <= LOW_HIGH_BOUNDARY || src->e_max > 12.0)
     return nuem_error(ctx, NUEM_ERANGE,
