@@ -44,11 +44,12 @@ static nuem_status load(nuem_context *ctx, const nuem_config *cfg, const cli_opt
   memset(in, 0, sizeof *in);
   NUEM_CLI_TRY(nuem_data_read(ctx, opt->data_file, &in->data));
   const nuem_data *d = &in->data;
-  int stat = nuem_config_choice(cfg, NUEM_P_ANALYSIS_STATISTIC);
+  int poisson = nuem_config_choice_is(cfg, NUEM_P_ANALYSIS_STATISTIC, "poisson");
+  int chi2 = nuem_config_choice_is(cfg, NUEM_P_ANALYSIS_STATISTIC, "chi2");
   nuem_status s = NUEM_OK;
-  if ((stat == 1 && d->mode != NUEM_DATA_COUNTS) || (stat == 2 && d->mode != NUEM_DATA_RESIDUAL))
+  if ((poisson && d->mode != NUEM_DATA_COUNTS) || (chi2 && d->mode != NUEM_DATA_RESIDUAL))
     s = nuem_error(ctx, NUEM_ECONFIG, "analysis.statistic = %s needs %s data; %s has %s",
-                   stat == 1 ? "poisson" : "chi2", stat == 1 ? "counts" : "residual",
+                   poisson ? "poisson" : "chi2", poisson ? "counts" : "residual",
                    d->origin, d->mode == NUEM_DATA_COUNTS ? "counts" : "residuals");
   if (!s) s = nuem_model_options_from_config(ctx, cfg, &in->options);
   if (!s) s = nuem_spectrum_new(ctx, cfg, &in->spectrum);
@@ -110,12 +111,17 @@ static int plot_limit(nuem_context *ctx, const char *picture, const nuem_result 
   return cli_plot_finish(f, script, picture);
 }
 
+static const nuem_choice poi2_choices[] = {{"none", -1}, {"mu", NUEM_POI_MU},
+    {"q", NUEM_POI_Q}, {"r2", NUEM_POI_R2}, {"cevns", NUEM_POI_CEVNS}};
+
 /* The 2-D contour of analysis.poi and analysis.poi2 (Wilks, 2 dof). */
 static int contour(nuem_context *ctx, nuem_config *cfg, const cli_options *opt,
                    const analysis_inputs *in) {
   const nuem_data *d = &in->data;
   const nuem_model *m1 = in->model;
-  int poi2 = nuem_config_choice(cfg, NUEM_P_ANALYSIS_POI2) - 1;
+  int poi2;
+  nuem_status s = NUEM_CONFIG_CHOICE_MAP(ctx, cfg, NUEM_P_ANALYSIS_POI2, poi2_choices, &poi2);
+  if (s) return cli_fail(ctx, s);
   if (poi2 == nuem_model_poi(m1))
     return cli_fail(ctx, nuem_error(ctx, NUEM_ECONFIG, "analysis.poi2 must differ from "
                                     "analysis.poi"));
@@ -125,7 +131,7 @@ static int contour(nuem_context *ctx, nuem_config *cfg, const cli_options *opt,
   nuem_model *m2 = NULL;
   double *cross = NULL;
   nuem_contour ct = {0};
-  nuem_status s = nuem_model_new(ctx, in->spectrum, &opt2, d, &m2);
+  s = nuem_model_new(ctx, in->spectrum, &opt2, d, &m2);
   if (!s) s = nuem_model_cross(ctx, m1, poi2, &cross);
   if (!s) s = nuem_contour_wilks(ctx, m1, m2, cross, d, nuem_config_number(cfg, NUEM_P_ANALYSIS_CL),
                                  (size_t)nuem_config_integer(cfg, NUEM_P_ANALYSIS_GRID), &ct);
@@ -192,7 +198,7 @@ int cli_limit(nuem_context *ctx, nuem_config *cfg, const cli_options *opt) {
   analysis_inputs in;
   nuem_status s = load(ctx, cfg, opt, &in);
   if (s) return cli_fail(ctx, s);
-  if (nuem_config_choice(cfg, NUEM_P_ANALYSIS_POI2) != 0) {
+  if (!nuem_config_choice_is(cfg, NUEM_P_ANALYSIS_POI2, "none")) {
     int rc2 = contour(ctx, cfg, opt, &in);
     inputs_free(&in);
     return rc2;
@@ -201,7 +207,7 @@ int cli_limit(nuem_context *ctx, nuem_config *cfg, const cli_options *opt) {
   const nuem_model *m = in.model;
   double cl = nuem_config_number(cfg, NUEM_P_ANALYSIS_CL);
   size_t grid = (size_t)nuem_config_integer(cfg, NUEM_P_ANALYSIS_GRID);
-  int fc = nuem_config_choice(cfg, NUEM_P_ANALYSIS_METHOD) == 1;
+  int fc = nuem_config_choice_is(cfg, NUEM_P_ANALYSIS_METHOD, "feldman-cousins");
   nuem_interval iv;
   s = fc ? nuem_interval_fc(ctx, m, &d, cl, grid, (size_t)nuem_config_integer(cfg, NUEM_P_ANALYSIS_TOYS),
                             (unsigned long)nuem_config_integer(cfg, NUEM_P_ANALYSIS_SEED),

@@ -63,7 +63,7 @@ static nuem_status true_table(nuem_context *ctx, const nuem_config *cfg,
   if (!s) {
     nuem_properties p = nuem_spectrum_configured(sp);
     s = nuem_spectrum_table(ctx, sp, &p, T, n,
-                            nuem_config_choice(cfg, NUEM_P_OUTPUT_ERRORS) == 1, out);
+                            nuem_config_choice_is(cfg, NUEM_P_OUTPUT_ERRORS, "on"), out);
     free(T);
   }
   nuem_config_free(c);

@@ -1,4 +1,6 @@
-/* Config: defaults, INI files, --set, and every bad input named. */
+/* Config: defaults, INI files, --set, every bad input named, choices by name. */
+#include <ctype.h>
+#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -94,6 +96,136 @@ static void every_default_parses_and_has_docs(void **state) {
   }
 }
 
+static void choices_compare_by_name(void **state) {
+  nuem_config *cfg = test_config(ctx, (const char *const[]){"source.type=table", NULL});
+  assert_true(nuem_config_choice_is(cfg, NUEM_P_SOURCE_TYPE, "table"));
+  assert_false(nuem_config_choice_is(cfg, NUEM_P_SOURCE_TYPE, "reactor"));
+  /* a name that is not a choice never matches, even a near miss */
+  assert_false(nuem_config_choice_is(cfg, NUEM_P_SOURCE_TYPE, "tabl"));
+  assert_false(nuem_param_has_choice(NUEM_P_SOURCE_TYPE, "tabl"));
+  assert_false(nuem_param_has_choice(NUEM_P_SOURCE_TYPE, "reactor|table"));
+  assert_true(nuem_param_has_choice(NUEM_P_ATOMIC_EXTRAPOLATION, "free"));
+  /* keys of other kinds have no choices */
+  assert_false(nuem_param_has_choice(NUEM_P_SOURCE_FILE, ""));
+  assert_false(nuem_config_choice_is(cfg, NUEM_P_SOURCE_FILE, ""));
+  nuem_config_free(cfg);
+}
+
+static void choice_maps_must_name_every_choice(void **state) {
+  nuem_config *cfg = test_config(ctx, (const char *const[]){"detector.efficiency=erf", NULL});
+  /* values deliberately not in the spec's order */
+  static const nuem_choice full[] = {{"table", 7}, {"none", 5}, {"erf", 9}};
+  int v = -1;
+  assert_int_equal(NUEM_CONFIG_CHOICE_MAP(ctx, cfg, NUEM_P_DETECTOR_EFFICIENCY, full, &v),
+                   NUEM_OK);
+  assert_int_equal(v, 9);
+  static const nuem_choice missing[] = {{"none", 0}, {"erf", 1}};
+  static const nuem_choice misspelt[] = {{"none", 0}, {"erf", 1}, {"tabel", 2}};
+  static const nuem_choice twice[] = {{"none", 0}, {"erf", 1}, {"erf", 2}};
+  assert_int_equal(NUEM_CONFIG_CHOICE_MAP(ctx, cfg, NUEM_P_DETECTOR_EFFICIENCY, missing, &v),
+                   NUEM_EINTERNAL);
+  assert_non_null(strstr(nuem_context_error(ctx), "detector.efficiency"));
+  assert_int_equal(NUEM_CONFIG_CHOICE_MAP(ctx, cfg, NUEM_P_DETECTOR_EFFICIENCY, misspelt, &v),
+                   NUEM_EINTERNAL);
+  assert_non_null(strstr(nuem_context_error(ctx), "'tabel'"));
+  assert_int_equal(NUEM_CONFIG_CHOICE_MAP(ctx, cfg, NUEM_P_DETECTOR_EFFICIENCY, twice, &v),
+                   NUEM_EINTERNAL);
+  assert_int_equal(NUEM_CONFIG_CHOICE_MAP(ctx, cfg, NUEM_P_SOURCE_FILE, full, &v),
+                   NUEM_EINTERNAL);
+  assert_int_equal(v, 9); /* untouched on failure */
+  nuem_config_free(cfg);
+}
+
+static void fractions_by_name(void **state) {
+  nuem_config *cfg =
+      test_config(ctx, (const char *const[]){"source.fractions=Pu239:0.75 U235:0.25", NULL});
+  assert_rel(nuem_config_fraction(cfg, NUEM_P_SOURCE_FRACTIONS, "Pu239"), 0.75, 0);
+  assert_rel(nuem_config_fraction(cfg, NUEM_P_SOURCE_FRACTIONS, "U235"), 0.25, 0);
+  assert_rel(nuem_config_fraction(cfg, NUEM_P_SOURCE_FRACTIONS, "U238"), 0, 0);
+  assert_true(isnan(nuem_config_fraction(cfg, NUEM_P_SOURCE_FRACTIONS, "U236")));
+  assert_true(isnan(nuem_config_fraction(cfg, NUEM_P_SOURCE_TYPE, "U235")));
+  nuem_config_free(cfg);
+}
+
+/* ---- every literal name given to nuem_config_choice_is in the code ------ */
+
+static const struct {
+  const char *id;
+  nuem_param param;
+} param_ids[] = {
+#define X_ID(id, sec, key, kind, def, spec, range, doc) {"NUEM_P_" #id, NUEM_P_##id},
+    NUEM_PARAM_LIST(X_ID)
+#undef X_ID
+};
+
+static nuem_param param_by_id(const char *id) {
+  for (size_t i = 0; i < sizeof param_ids / sizeof param_ids[0]; i++)
+    if (strcmp(param_ids[i].id, id) == 0) return param_ids[i].param;
+  return NUEM_P_COUNT;
+}
+
+/* Check every call `nuem_config_choice_is(x, NUEM_P_ID, "name")` in `text`;
+ * calls whose id is not a NUEM_P_ constant (the definition) are skipped. */
+static size_t check_calls(const char *path, const char *text) {
+  static const char call[] = "nuem_config_choice_is(";
+  size_t checked = 0;
+  for (const char *p = strstr(text, call); p; p = strstr(p + 1, call)) {
+    const char *a = strchr(p, ',');
+    if (!a) break;
+    while (isspace((unsigned char)*++a)) {}
+    if (strncmp(a, "NUEM_P_", 7) != 0) continue;
+    char id[64], name[64];
+    size_t n = strspn(a, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
+    snprintf(id, sizeof id, "%.*s", (int)n, a);
+    a += n;
+    while (isspace((unsigned char)*a) || *a == ',') a++;
+    if (*a != '"') fail_msg("%s: %s is compared with a non-literal name", path, id);
+    size_t len = strcspn(a + 1, "\"");
+    snprintf(name, sizeof name, "%.*s", (int)len, a + 1);
+    nuem_param param = param_by_id(id);
+    if (param == NUEM_P_COUNT) fail_msg("%s: unknown parameter %s", path, id);
+    if (!nuem_param_has_choice(param, name))
+      fail_msg("%s: \"%s\" is not a choice of %s (%s)", path, name, id,
+               nuem_param_info_get(param)->spec);
+    checked++;
+  }
+  return checked;
+}
+
+static size_t check_directory(const char *dir) {
+  DIR *d = opendir(dir);
+  if (!d) fail_msg("cannot open %s", dir);
+  size_t checked = 0;
+  for (struct dirent *e; (e = readdir(d));) {
+    size_t len = strlen(e->d_name);
+    if (len < 3 || strcmp(e->d_name + len - 2, ".c") != 0) continue;
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+    char *text;
+    size_t size;
+    if (nuem_file_read(ctx, path, &text, &size)) fail_msg("%s", nuem_context_error(ctx));
+    checked += check_calls(path, text);
+    free(text);
+  }
+  closedir(d);
+  return checked;
+}
+
+static void every_choice_name_in_the_code_is_a_choice(void **state) {
+  static const char *const dirs[] = {"src/analysis", "src/core", "src/interaction",
+                                     "src/output", "src/rate", "src/response",
+                                     "src/source", "src/target", "cli", "bench"};
+  size_t checked = 0;
+  for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
+    char dir[512];
+    snprintf(dir, sizeof dir, "%s/../../%s", NUEM_TEST_DATA, dirs[i]);
+    checked += check_directory(dir);
+  }
+  /* source.type, source.capture and detector.quenching at least: the scan
+   * must find the calls it is there to check */
+  if (checked < 3) fail_msg("only %zu calls found: is the scan looking in the sources?", checked);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(defaults_are_the_kuo_sheng_experiment),
@@ -102,6 +234,10 @@ int main(void) {
       cmocka_unit_test(set_needs_section_key_value),
       cmocka_unit_test(unused_keys_are_reported),
       cmocka_unit_test(every_default_parses_and_has_docs),
+      cmocka_unit_test(choices_compare_by_name),
+      cmocka_unit_test(choice_maps_must_name_every_choice),
+      cmocka_unit_test(fractions_by_name),
+      cmocka_unit_test(every_choice_name_in_the_code_is_a_choice),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

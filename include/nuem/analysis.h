@@ -41,7 +41,9 @@ void nuem_data_free(nuem_data *d);
 
 /* ---- the model ------------------------------------------------------------- */
 
-enum { NUEM_POI_MU, NUEM_POI_Q, NUEM_POI_R2, NUEM_POI_CEVNS };
+enum { NUEM_POI_MU, NUEM_POI_Q, NUEM_POI_R2, NUEM_POI_CEVNS, NUEM_NPOI };
+/* analysis.poi (and poi2) by name. */
+extern const nuem_choice nuem_poi_choices[NUEM_NPOI];
 enum { NUEM_NU_FLUX, NUEM_NU_EFFICIENCY, NUEM_NU_BACKGROUND, NUEM_NU_QUENCHING,
        NUEM_NU_SCALE, NUEM_NNU };
 

@@ -15,7 +15,8 @@
 extern "C" {
 #endif
 
-/* Order of atomic.model and atomic.extrapolation choices. */
+/* Atomic models and rules outside a table (atomic.model and
+ * atomic.extrapolation map to them by name). */
 enum { NUEM_ATOMIC_FREE, NUEM_ATOMIC_STEPPING, NUEM_ATOMIC_EPA, NUEM_ATOMIC_TABLE };
 enum { NUEM_EXTRAP_ERROR, NUEM_EXTRAP_CLAMP, NUEM_EXTRAP_FREE };
 

@@ -275,11 +275,35 @@ nuem_status nuem_config_set_number(nuem_context *ctx, nuem_config *cfg, nuem_par
 double nuem_config_number(const nuem_config *cfg, nuem_param id);
 int nuem_config_is_set(const nuem_config *cfg, nuem_param id); /* OPTNUMBER */
 long nuem_config_integer(const nuem_config *cfg, nuem_param id);
+/* The index of the chosen word in the key's spec. Prefer the two by-name
+ * functions below: an index silently depends on the order of the words. */
 int nuem_config_choice(const nuem_config *cfg, nuem_param id);
 const char *nuem_config_choice_name(const nuem_config *cfg, nuem_param id);
+/* 1 if the key's chosen word is `name`. A name that is not one of the key's
+ * choices is a programming error: 0 (test_config checks every literal name
+ * passed to this function in src/, cli/ and bench/). */
+int nuem_config_choice_is(const nuem_config *cfg, nuem_param id, const char *name);
+
+/* A module's own value for each word of a choice key. */
+typedef struct {
+  const char *name;
+  int value;
+} nuem_choice;
+/* *value = the value that `map` (n entries) gives the chosen word. The map
+ * must name every choice of the key exactly once and nothing else; if not,
+ * NUEM_EINTERNAL names the mismatch, whatever word was chosen. */
+nuem_status nuem_config_choice_map(nuem_context *ctx, const nuem_config *cfg, nuem_param id,
+                                   const nuem_choice *map, size_t n, int *value);
+#define NUEM_CONFIG_CHOICE_MAP(ctx, cfg, id, map, value) \
+  nuem_config_choice_map((ctx), (cfg), (id), (map), sizeof(map) / sizeof((map)[0]), (value))
+/* 1 if `name` is one of the choices of key `id` (0 for keys of other kinds). */
+int nuem_param_has_choice(nuem_param id, const char *name);
 const char *nuem_config_text(const nuem_config *cfg, nuem_param id);
 const nuem_fractions *nuem_config_fractions(const nuem_config *cfg,
                                             nuem_param id);
+/* The fraction given to `name` (0 if not given); NaN if `name` is not one of
+ * the key's names, a programming error. */
+double nuem_config_fraction(const nuem_config *cfg, nuem_param id, const char *name);
 
 /* The resolved value as text in its display unit, e.g. "2.9 GW". */
 void nuem_config_format(const nuem_config *cfg, nuem_param id, char *buf,

@@ -1,4 +1,5 @@
-/* nuem core: status codes, the context, units and plain-text tables.
+/* nuem core: status codes, the context, units, plain-text tables and
+ * interpolation.
  *
  * Every library function returns a nuem_status; on failure the context holds
  * a message that names the offending key, file or line and says what to do.
@@ -150,6 +151,49 @@ nuem_status nuem_table_check_column(nuem_context *ctx, const nuem_table *t,
 nuem_status nuem_table_check_xy(nuem_context *ctx, const nuem_table *t,
                                 const char *x_unit, const char *y_unit, int nonneg,
                                 size_t min_rows, const char *what);
+
+/* ---- interpolation ------------------------------------------------------ */
+
+/* A tabulated function y(x): one type for every table in nuem, so the rule
+ * between the points and the rule outside them are written at the call site. */
+typedef enum {
+  NUEM_INTERP_LINEAR,  /* straight lines between the points */
+  NUEM_INTERP_LOGLOG,  /* power laws between the points; x > 0 and y > 0 */
+  NUEM_INTERP_STEFFEN  /* monotone cubic (Steffen 1990, GSL); at least 3 points */
+} nuem_interp_scheme;
+
+/* What a value outside [x_0, x_{n-1}] is. */
+typedef enum {
+  NUEM_OUTSIDE_ERROR,      /* none: eval and deriv return NaN; the caller checks
+                            * nuem_interp_covers or nuem_interp_check_range */
+  NUEM_OUTSIDE_CLAMP,      /* the end value (derivative 0) */
+  NUEM_OUTSIDE_ZERO,       /* 0 */
+  NUEM_OUTSIDE_EXTRAPOLATE /* the end interval's line or power law continued
+                            * (not for STEFFEN) */
+} nuem_interp_outside;
+
+typedef struct nuem_interp nuem_interp;
+
+/* Copy n points (x, y); x must increase strictly. `what` names the table in
+ * messages (e.g. its file name). */
+nuem_status nuem_interp_new(nuem_context *ctx, const double *x, const double *y, size_t n,
+                            nuem_interp_scheme scheme, nuem_interp_outside outside,
+                            const char *what, nuem_interp **out);
+/* Columns x_col and y_col of every row of a table. */
+nuem_status nuem_interp_from_table(nuem_context *ctx, const nuem_table *t, size_t x_col,
+                                   size_t y_col, nuem_interp_scheme scheme,
+                                   nuem_interp_outside outside, nuem_interp **out);
+void nuem_interp_free(nuem_interp *f);
+
+double nuem_interp_eval(const nuem_interp *f, double x);
+double nuem_interp_deriv(const nuem_interp *f, double x);
+/* 1 if x_0 <= x <= x_{n-1}. */
+int nuem_interp_covers(const nuem_interp *f, double x);
+double nuem_interp_x_min(const nuem_interp *f);
+double nuem_interp_x_max(const nuem_interp *f);
+/* NUEM_ERANGE, naming the table and both ranges, unless [lo, hi] is covered. */
+nuem_status nuem_interp_check_range(nuem_context *ctx, const nuem_interp *f, double lo,
+                                    double hi);
 
 /* Read a whole file into a NUL-terminated buffer (caller frees). */
 nuem_status nuem_file_read(nuem_context *ctx, const char *path, char **text,

@@ -12,12 +12,13 @@
 extern "C" {
 #endif
 
-/* Order of physics.flavour, physics.couplings, physics.form_factor choices. */
+/* Flavours, couplings and form factors; the config words map to them by name
+ * (nuem_interaction_init), not by their order. */
 enum { NUEM_NUE, NUEM_ANTINUE, NUEM_NUMU, NUEM_ANTINUMU, NUEM_NUTAU,
        NUEM_ANTINUTAU, NUEM_NFLAVOURS };
 enum { NUEM_COUPLINGS_TREE, NUEM_COUPLINGS_EFFECTIVE };
 enum { NUEM_FF_HELM, NUEM_FF_KLEIN_NYSTRAND, NUEM_FF_NONE };
-/* Order of physics.r2_convention choices: Bernabeu / Giunti-Studenikin
+/* Charge-radius conventions: Bernabeu / Giunti-Studenikin
  * (g_V -> g_V + sqrt2 pi alpha <r2>/(3 G_F)) or Vogel-Engel (twice that). */
 enum { NUEM_R2_GIUNTI_STUDENIKIN, NUEM_R2_VOGEL_ENGEL };
 

@@ -14,9 +14,9 @@
 extern "C" {
 #endif
 
-/* Order of source.type choices. */
+/* Source types (source.type = reactor or table). */
 enum { NUEM_SOURCE_REACTOR, NUEM_SOURCE_TABLE };
-/* Order of the fission isotopes (as in source.fractions). */
+/* The fission isotopes (source.fractions names them U235 ... Pu241). */
 enum { NUEM_U235, NUEM_U238, NUEM_PU239, NUEM_PU241, NUEM_NFISSION };
 /* Flux components: the four fission isotopes, then neutron capture. */
 enum { NUEM_COMPONENT_CAPTURE = NUEM_NFISSION, NUEM_NCOMPONENTS };

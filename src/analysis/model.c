@@ -37,6 +37,9 @@ double nuem_model_report(const nuem_model *m, double theta) {
 
 const char *nuem_model_unit(const nuem_model *m) { return nuem_poi_unit(m->poi); }
 
+const nuem_choice nuem_poi_choices[NUEM_NPOI] = {
+    {"mu", NUEM_POI_MU}, {"q", NUEM_POI_Q}, {"r2", NUEM_POI_R2}, {"cevns", NUEM_POI_CEVNS}};
+
 const char *nuem_poi_unit(int poi) {
   static const char *const units[] = {"muB", "e", "cm2", "1"};
   return poi >= 0 && poi <= NUEM_POI_CEVNS ? units[poi] : "?";
@@ -60,7 +63,7 @@ void nuem_model_free(nuem_model *m) {
 nuem_status nuem_model_options_from_config(nuem_context *ctx, const nuem_config *cfg,
                                            nuem_model_options *o) {
   memset(o, 0, sizeof *o);
-  o->poi = nuem_config_choice(cfg, NUEM_P_ANALYSIS_POI);
+  NUEM_TRY(NUEM_CONFIG_CHOICE_MAP(ctx, cfg, NUEM_P_ANALYSIS_POI, nuem_poi_choices, &o->poi));
   o->sigma[NUEM_NU_FLUX] = nuem_config_number(cfg, NUEM_P_ANALYSIS_FLUX_UNCERTAINTY);
   o->sigma[NUEM_NU_EFFICIENCY] = nuem_config_number(cfg, NUEM_P_ANALYSIS_EFFICIENCY_UNCERTAINTY);
   o->sigma[NUEM_NU_QUENCHING] = nuem_config_number(cfg, NUEM_P_ANALYSIS_QUENCHING_K_UNCERTAINTY);

@@ -170,7 +170,7 @@ static nuem_status scan_point(nuem_context *ctx, const nuem_config *cfg, const n
 nuem_status nuem_sensitivity_scan_compute(nuem_context *ctx, const nuem_config *cfg,
                                           const nuem_scan *scan, nuem_sensitivity_scan *out) {
   memset(out, 0, sizeof *out);
-  out->poi = nuem_config_choice(cfg, NUEM_P_ANALYSIS_POI);
+  NUEM_TRY(NUEM_CONFIG_CHOICE_MAP(ctx, cfg, NUEM_P_ANALYSIS_POI, nuem_poi_choices, &out->poi));
   out->n = scan ? scan->n : 1;
   out->x = calloc(out->n, sizeof *out->x);
   out->points = calloc(out->n, sizeof *out->points);

@@ -404,6 +404,61 @@ const char *nuem_config_choice_name(const nuem_config *cfg, nuem_param id) {
   return buf;
 }
 
+int nuem_param_has_choice(nuem_param id, const char *name) {
+  const nuem_param_info *info = nuem_param_info_get(id);
+  return info && info->kind == NUEM_KIND_CHOICE &&
+         word_index(info->spec, name, strlen(name)) >= 0;
+}
+
+int nuem_config_choice_is(const nuem_config *cfg, nuem_param id, const char *name) {
+  if (!nuem_param_has_choice(id, name)) return 0;
+  return nuem_config_choice(cfg, id) ==
+         word_index(param_table[id].spec, name, strlen(name));
+}
+
+/* Number of '|'-separated words in a spec. */
+static size_t word_count(const char *spec) {
+  size_t n = 1;
+  for (const char *p = spec; *p; p++) n += *p == '|';
+  return n;
+}
+
+/* The map names each choice of the key once: n equals the number of choices,
+ * every name is a choice, and no name repeats. */
+static nuem_status check_choice_map(nuem_context *ctx, nuem_param id,
+                                    const nuem_choice *map, size_t n) {
+  const nuem_param_info *info = nuem_param_info_get(id);
+  if (!info || info->kind != NUEM_KIND_CHOICE)
+    return nuem_error(ctx, NUEM_EINTERNAL, "internal error: parameter %d is not a "
+                      "choice key", (int)id);
+  for (size_t i = 0; i < n; i++) {
+    if (!map[i].name || !nuem_param_has_choice(id, map[i].name))
+      return nuem_error(ctx, NUEM_EINTERNAL, "internal error: '%s' is not a choice of "
+                        "%s.%s (%s)", map[i].name ? map[i].name : "(null)", info->section,
+                        info->key, info->spec);
+    for (size_t j = 0; j < i; j++)
+      if (strcmp(map[i].name, map[j].name) == 0)
+        return nuem_error(ctx, NUEM_EINTERNAL, "internal error: '%s' is mapped twice for "
+                          "%s.%s", map[i].name, info->section, info->key);
+  }
+  if (n != word_count(info->spec))
+    return nuem_error(ctx, NUEM_EINTERNAL, "internal error: a map of %s.%s names %zu of "
+                      "its choices (%s)", info->section, info->key, n, info->spec);
+  return NUEM_OK;
+}
+
+nuem_status nuem_config_choice_map(nuem_context *ctx, const nuem_config *cfg, nuem_param id,
+                                   const nuem_choice *map, size_t n, int *value) {
+  NUEM_TRY(check_choice_map(ctx, id, map, n));
+  for (size_t i = 0; i < n; i++)
+    if (nuem_config_choice_is(cfg, id, map[i].name)) {
+      *value = map[i].value;
+      return NUEM_OK;
+    }
+  return nuem_error(ctx, NUEM_EINTERNAL, "internal error: no value for %s.%s",
+                    param_table[id].section, param_table[id].key);
+}
+
 const char *nuem_config_text(const nuem_config *cfg, nuem_param id) {
   mark_used(cfg, id);
   return cfg->values[id].text ? cfg->values[id].text : "";
@@ -413,6 +468,13 @@ const nuem_fractions *nuem_config_fractions(const nuem_config *cfg,
                                             nuem_param id) {
   mark_used(cfg, id);
   return &cfg->values[id].fractions;
+}
+
+double nuem_config_fraction(const nuem_config *cfg, nuem_param id, const char *name) {
+  const nuem_param_info *info = nuem_param_info_get(id);
+  if (!info || info->kind != NUEM_KIND_FRACTIONS) return NAN;
+  int idx = word_index(info->spec, name, strlen(name));
+  return idx < 0 ? NAN : nuem_config_fractions(cfg, id)->values[idx];
 }
 
 int nuem_config_given(const nuem_config *cfg, nuem_param id) {

@@ -9,55 +9,21 @@
 #include "nuem/atomic.h"
 #include "nuem/constants.h"
 
-/* A tabulated function of T, interpolated linearly (ratios) or log-log
- * (cross sections). */
-typedef struct {
-  size_t n;
-  double *t, *y;
-  int loglog;
-} curve;
-
 struct nuem_atomic {
   nuem_atomic_options opt;
   const nuem_target *tgt;
-  int flavour;               /* picks flavour-specific table columns */
-  double z_total;            /* electrons per formula unit */
-  curve ratio[NUEM_NPROC];   /* table model: ratio per process (n = 0: none) */
-  curve *sigma;              /* EPA: photoabsorption per element */
+  int flavour;                     /* picks flavour-specific table columns */
+  double z_total;                  /* electrons per formula unit */
+  nuem_interp *ratio[NUEM_NPROC];  /* table model: ratio per process (NULL: none) */
+  nuem_interp **sigma;             /* EPA: photoabsorption per element */
 };
 
-static void curve_free(curve *c) {
-  free(c->t);
-  free(c->y);
-  memset(c, 0, sizeof *c);
-}
-
-/* Value at T; *inside tells whether T lies within the table. */
-static double curve_eval(const curve *c, double T, int *inside) {
-  *inside = T >= c->t[0] && T <= c->t[c->n - 1];
-  if (T <= c->t[0]) return c->y[0];
-  if (T >= c->t[c->n - 1]) return c->y[c->n - 1];
-  size_t lo = nuem_search(c->t, c->n, T), hi = lo + 1;
-  if (c->loglog && c->y[lo] > 0 && c->y[hi] > 0)
-    return c->y[lo] * pow(c->y[hi] / c->y[lo], log(T / c->t[lo]) / log(c->t[hi] / c->t[lo]));
-  return c->y[lo] + (c->y[hi] - c->y[lo]) * (T - c->t[lo]) / (c->t[hi] - c->t[lo]);
-}
-
+/* A column of a table as a function of T. Outside the table the value is
+ * clamped here; atomic.extrapolation (error, clamp, free) is applied above
+ * this level with nuem_interp_covers, so clamping only serves "clamp". */
 static nuem_status curve_from_table(nuem_context *ctx, const nuem_table *t, size_t col,
-                                    int loglog, curve *out) {
-  out->n = t->nrows;
-  out->loglog = loglog;
-  out->t = malloc(t->nrows * sizeof(double));
-  out->y = malloc(t->nrows * sizeof(double));
-  if (!out->t || !out->y) {
-    curve_free(out);
-    return nuem_error(ctx, NUEM_ENOMEM, "out of memory for %s", t->origin);
-  }
-  for (size_t r = 0; r < t->nrows; r++) {
-    out->t[r] = nuem_table_get(t, r, 0);
-    out->y[r] = nuem_table_get(t, r, col);
-  }
-  return NUEM_OK;
+                                    nuem_interp_scheme scheme, nuem_interp **out) {
+  return nuem_interp_from_table(ctx, t, 0, col, scheme, NUEM_OUTSIDE_CLAMP, out);
 }
 
 /* Principal quantum number from a shell name (K = 1, L = 2, ...). */
@@ -83,10 +49,16 @@ double nuem_atomic_z_eff(const nuem_target *tgt, double T) {
   return z;
 }
 
+static const nuem_choice atomic_models[] = {
+    {"free", NUEM_ATOMIC_FREE}, {"stepping", NUEM_ATOMIC_STEPPING},
+    {"epa", NUEM_ATOMIC_EPA}, {"table", NUEM_ATOMIC_TABLE}};
+static const nuem_choice extrapolations[] = {
+    {"error", NUEM_EXTRAP_ERROR}, {"clamp", NUEM_EXTRAP_CLAMP}, {"free", NUEM_EXTRAP_FREE}};
+
 nuem_status nuem_atomic_options_from_config(nuem_context *ctx,
                                             const nuem_config *cfg,
                                             nuem_atomic_options *opt) {
-  opt->model = nuem_config_choice(cfg, NUEM_P_ATOMIC_MODEL);
+  NUEM_TRY(NUEM_CONFIG_CHOICE_MAP(ctx, cfg, NUEM_P_ATOMIC_MODEL, atomic_models, &opt->model));
   opt->table = opt->model == NUEM_ATOMIC_TABLE ? nuem_config_text(cfg, NUEM_P_ATOMIC_TABLE) : "";
   opt->photoabsorption = "";
   opt->extrapolation = NUEM_EXTRAP_ERROR;
@@ -98,7 +70,8 @@ nuem_status nuem_atomic_options_from_config(nuem_context *ctx,
                      ? nuem_config_number(cfg, NUEM_P_ATOMIC_Q_MAX) : 0.0;
   }
   if (opt->model == NUEM_ATOMIC_EPA || opt->model == NUEM_ATOMIC_TABLE)
-    opt->extrapolation = nuem_config_choice(cfg, NUEM_P_ATOMIC_EXTRAPOLATION);
+    NUEM_TRY(NUEM_CONFIG_CHOICE_MAP(ctx, cfg, NUEM_P_ATOMIC_EXTRAPOLATION, extrapolations,
+                                    &opt->extrapolation));
   if (opt->model == NUEM_ATOMIC_TABLE && !*opt->table)
     return nuem_error(ctx, NUEM_ECONFIG, "atomic.model = table needs atomic.table, "
                       "a file of ratios sigma_atomic/sigma_free versus T "
@@ -136,7 +109,8 @@ static nuem_status load_ratio_table(nuem_context *ctx, nuem_atomic *a) {
                        "process, which every run needs", t.origin, specific);
       continue;
     }
-    s = curve_from_table(ctx, &t, (size_t)col, 0, &a->ratio[p]);
+    /* ratios of cross sections vary slowly: linear between the points */
+    s = curve_from_table(ctx, &t, (size_t)col, NUEM_INTERP_LINEAR, &a->ratio[p]);
   }
   nuem_table_free(&t);
   return s;
@@ -166,7 +140,8 @@ static nuem_status load_photoabsorption(nuem_context *ctx, nuem_atomic *a) {
       NUEM_TRY(nuem_table_parse(ctx, text, len, name, &t));
     }
     nuem_status s = nuem_table_check_xy(ctx, &t, "eV", "cm2", 1, 2, "a photoabsorption table");
-    if (!s) s = curve_from_table(ctx, &t, 1, 1, &a->sigma[i]);
+    /* cross sections fall as powers of E between edges: log-log */
+    if (!s) s = curve_from_table(ctx, &t, 1, NUEM_INTERP_LOGLOG, &a->sigma[i]);
     nuem_table_free(&t);
     NUEM_TRY(s);
   }
@@ -211,7 +186,7 @@ nuem_status nuem_atomic_check(nuem_context *ctx, const nuem_atomic *a,
   if (a->opt.model != NUEM_ATOMIC_TABLE) return NUEM_OK;
   const double strengths[NUEM_PROC_TOTAL] = {1, in->mu, in->q, in->r2};
   for (int p = NUEM_PROC_MU; p < NUEM_PROC_TOTAL; p++)
-    if (strengths[p] != 0 && !a->ratio[p].n)
+    if (strengths[p] != 0 && !a->ratio[p])
       return nuem_error(ctx, NUEM_EPARSE, "%s: no column '%s' or '%s_%s' for the %s "
                         "process, which this run needs", a->opt.table, nuem_process_name(p),
                         nuem_process_name(p), nuem_flavour_name(a->flavour),
@@ -221,22 +196,22 @@ nuem_status nuem_atomic_check(nuem_context *ctx, const nuem_atomic *a,
 
 void nuem_atomic_free(nuem_atomic *a) {
   if (!a) return;
-  for (int p = 0; p < NUEM_NPROC; p++) curve_free(&a->ratio[p]);
-  for (size_t i = 0; a->sigma && i < a->tgt->nelements; i++) curve_free(&a->sigma[i]);
+  for (int p = 0; p < NUEM_NPROC; p++) nuem_interp_free(a->ratio[p]);
+  for (size_t i = 0; a->sigma && i < a->tgt->nelements; i++) nuem_interp_free(a->sigma[i]);
   free(a->sigma);
   free(a);
 }
 
 int nuem_atomic_model(const nuem_atomic *a) { return a->opt.model; }
 
-static nuem_status range_of(nuem_context *ctx, const curve *c, const char *what,
+static nuem_status range_of(nuem_context *ctx, const nuem_interp *c, const char *what,
                             double lo, double hi) {
-  if (c->n && (lo < c->t[0] || hi > c->t[c->n - 1]))
+  if (c && !(nuem_interp_covers(c, lo) && nuem_interp_covers(c, hi)))
     return nuem_error(ctx, NUEM_ERANGE,
                       "the %s table covers T = %g to %g keV, but %g to %g keV is "
                       "asked for; extend the table or set atomic.extrapolation = "
-                      "clamp or free", what, c->t[0] * 1e3, c->t[c->n - 1] * 1e3,
-                      lo * 1e3, hi * 1e3);
+                      "clamp or free", what, nuem_interp_x_min(c) * 1e3,
+                      nuem_interp_x_max(c) * 1e3, lo * 1e3, hi * 1e3);
   return NUEM_OK;
 }
 
@@ -244,9 +219,9 @@ nuem_status nuem_atomic_check_range(nuem_context *ctx, const nuem_atomic *a,
                                     double t_lo, double t_hi) {
   if (a->opt.extrapolation != NUEM_EXTRAP_ERROR) return NUEM_OK;
   for (int p = 0; p < NUEM_NPROC; p++)
-    NUEM_TRY(range_of(ctx, &a->ratio[p], "ratio", t_lo, t_hi));
+    NUEM_TRY(range_of(ctx, a->ratio[p], "ratio", t_lo, t_hi));
   for (size_t i = 0; a->sigma && i < a->tgt->nelements; i++)
-    NUEM_TRY(range_of(ctx, &a->sigma[i], "photoabsorption", t_lo, t_hi));
+    NUEM_TRY(range_of(ctx, a->sigma[i], "photoabsorption", t_lo, t_hi));
   return NUEM_OK;
 }
 
@@ -262,20 +237,16 @@ void nuem_atomic_factors(const nuem_atomic *a, double T, double f[NUEM_NPROC]) {
      * outside the photoabsorption table as the extrapolation says. */
     for (int p = 0; p < NUEM_NPROC; p++) f[p] = step;
     int inside = 1;
-    for (size_t i = 0; i < a->tgt->nelements; i++) {
-      int in_i;
-      curve_eval(&a->sigma[i], T, &in_i);
-      inside &= in_i;
-    }
+    for (size_t i = 0; i < a->tgt->nelements; i++) inside &= nuem_interp_covers(a->sigma[i], T);
     f[NUEM_PROC_Q] = inside || a->opt.extrapolation != NUEM_EXTRAP_FREE ? 0.0 : step;
     break;
   }
   case NUEM_ATOMIC_TABLE:
     for (int p = 0; p < NUEM_PROC_TOTAL; p++) {
-      if (!a->ratio[p].n) continue;
-      int inside;
-      double r = curve_eval(&a->ratio[p], T, &inside);
-      f[p] = inside || a->opt.extrapolation == NUEM_EXTRAP_CLAMP ? r : 1.0;
+      if (!a->ratio[p]) continue;
+      int inside = nuem_interp_covers(a->ratio[p], T);
+      f[p] = inside || a->opt.extrapolation == NUEM_EXTRAP_CLAMP
+                 ? nuem_interp_eval(a->ratio[p], T) : 1.0;
     }
     break;
   default:
@@ -304,9 +275,8 @@ void nuem_atomic_epa_coeffs(const nuem_atomic *a, const nuem_interaction *in, do
   double sigma = 0;
   int all_inside = 1;
   for (size_t i = 0; i < a->tgt->nelements; i++) {
-    int inside;
-    sigma += a->tgt->elements[i].count * curve_eval(&a->sigma[i], T, &inside);
-    all_inside &= inside;
+    sigma += a->tgt->elements[i].count * nuem_interp_eval(a->sigma[i], T);
+    all_inside &= nuem_interp_covers(a->sigma[i], T);
   }
   if (!all_inside && a->opt.extrapolation == NUEM_EXTRAP_FREE) return;
   /* distant collisions: q from the regulator up to sqrt(2 m_e T) (or q_max) */

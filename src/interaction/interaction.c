@@ -4,8 +4,10 @@
 #include "core_internal.h"
 #include "nuem/interaction.h"
 
+/* The words of physics.flavour. */
 static const char *const flavour_names[NUEM_NFLAVOURS] = {
-    "nue", "antinue", "numu", "antinumu", "nutau", "antinutau"};
+    [NUEM_NUE] = "nue",     [NUEM_ANTINUE] = "antinue",   [NUEM_NUMU] = "numu",
+    [NUEM_ANTINUMU] = "antinumu", [NUEM_NUTAU] = "nutau", [NUEM_ANTINUTAU] = "antinutau"};
 
 int nuem_flavour_from_name(const char *name) {
   for (int i = 0; i < NUEM_NFLAVOURS; i++)
@@ -54,21 +56,35 @@ nuem_status nuem_interaction_setup(nuem_context *ctx, int flavour, double sin2w,
   return NUEM_OK;
 }
 
+static const nuem_choice coupling_models[] = {
+    {"tree", NUEM_COUPLINGS_TREE}, {"effective", NUEM_COUPLINGS_EFFECTIVE}};
+static const nuem_choice form_factors[] = {
+    {"helm", NUEM_FF_HELM}, {"klein-nystrand", NUEM_FF_KLEIN_NYSTRAND}, {"none", NUEM_FF_NONE}};
+static const nuem_choice r2_conventions[] = {
+    {"giunti-studenikin", NUEM_R2_GIUNTI_STUDENIKIN}, {"vogel-engel", NUEM_R2_VOGEL_ENGEL}};
+
 nuem_status nuem_interaction_init(nuem_context *ctx, const nuem_config *cfg,
                                   nuem_interaction *out) {
-  int couplings = nuem_config_choice(cfg, NUEM_P_PHYSICS_COUPLINGS);
+  int flavour = nuem_flavour_from_name(nuem_config_choice_name(cfg, NUEM_P_PHYSICS_FLAVOUR));
+  if (flavour < 0)
+    return nuem_error(ctx, NUEM_EINTERNAL, "internal error: physics.flavour = %s has no "
+                      "flavour", nuem_config_choice_name(cfg, NUEM_P_PHYSICS_FLAVOUR));
+  int couplings, form_factor, r2_convention;
+  NUEM_TRY(NUEM_CONFIG_CHOICE_MAP(ctx, cfg, NUEM_P_PHYSICS_COUPLINGS, coupling_models,
+                                  &couplings));
+  NUEM_TRY(NUEM_CONFIG_CHOICE_MAP(ctx, cfg, NUEM_P_PHYSICS_FORM_FACTOR, form_factors,
+                                  &form_factor));
+  NUEM_TRY(NUEM_CONFIG_CHOICE_MAP(ctx, cfg, NUEM_P_PHYSICS_R2_CONVENTION, r2_conventions,
+                                  &r2_convention));
   /* sin2w enters only the tree-level couplings. */
   double sin2w = couplings == NUEM_COUPLINGS_TREE
                      ? nuem_config_number(cfg, NUEM_P_PHYSICS_SIN2W)
                      : 0.23857;
-  NUEM_TRY(nuem_interaction_setup(ctx, nuem_config_choice(cfg, NUEM_P_PHYSICS_FLAVOUR),
-                                  sin2w, couplings,
-                                  nuem_config_choice(cfg, NUEM_P_PHYSICS_FORM_FACTOR),
-                                  out));
+  NUEM_TRY(nuem_interaction_setup(ctx, flavour, sin2w, couplings, form_factor, out));
   out->mu = nuem_config_number(cfg, NUEM_P_PHYSICS_MU_NU);
   out->q = nuem_config_number(cfg, NUEM_P_PHYSICS_Q_NU);
   out->r2 = nuem_config_number(cfg, NUEM_P_PHYSICS_R2_NU);
-  out->r2_convention = nuem_config_choice(cfg, NUEM_P_PHYSICS_R2_CONVENTION);
+  out->r2_convention = r2_convention;
   return NUEM_OK;
 }
 

@@ -11,36 +11,30 @@
 
 enum { RES_FORMULA, RES_TABLE };
 enum { EFF_NONE, EFF_ERF, EFF_TABLE };
-
-typedef struct {
-  size_t n;
-  double *x, *y;
-} lin_table;
+static const nuem_choice resolution_models[] = {{"formula", RES_FORMULA}, {"table", RES_TABLE}};
+static const nuem_choice efficiency_models[] = {
+    {"none", EFF_NONE}, {"erf", EFF_ERF}, {"table", EFF_TABLE}};
 
 struct nuem_detector {
   int resolution;
   double sigma0, fano, pair_energy;
-  lin_table res_table;
+  nuem_interp *res_table;
   int efficiency;
   double eff_threshold, eff_width, eff_plateau;
-  lin_table eff_table;
+  nuem_interp *eff_table;
   double threshold, energy_scale;
   size_t nbins;
   double *edges;
   double exposure, exposure_off;
 };
 
-static double lin_eval(const lin_table *t, double x) {
-  if (x <= t->x[0]) return t->y[0];
-  if (x >= t->x[t->n - 1]) return t->y[t->n - 1];
-  size_t lo = nuem_search(t->x, t->n, x), hi = lo + 1;
-  return t->y[lo] + (t->y[hi] - t->y[lo]) * (x - t->x[lo]) / (t->x[hi] - t->x[lo]);
-}
-
-/* A two-column table E, y with an energy first column and y in [lo, hi]. */
+/* A two-column table E, y with an energy first column and y in [lo, hi],
+ * linear between the points. Outside the table the end value holds: a
+ * resolution or efficiency measured at the ends is the best estimate beyond
+ * them (the efficiency table must also cover the bins, checked at init). */
 static nuem_status load_lin_table(nuem_context *ctx, const char *key, const char *path,
                                   const char *y_unit, double lo, double hi,
-                                  lin_table *out) {
+                                  nuem_interp **out) {
   if (!*path)
     return nuem_error(ctx, NUEM_ECONFIG, "detector.%s is needed for this model: a file "
                       "with columns E and the value, '# units: keV %s'", key, y_unit);
@@ -57,16 +51,7 @@ static nuem_status load_lin_table(nuem_context *ctx, const char *key, const char
       s = nuem_error(ctx, NUEM_ERANGE, "%s: data row %zu: %g lies outside [%g, %g]",
                      path, r + 1, v / y.factor, lo / y.factor, hi / y.factor);
   }
-  if (!s) {
-    out->n = t.nrows;
-    out->x = malloc(t.nrows * sizeof(double));
-    out->y = malloc(t.nrows * sizeof(double));
-    if (!out->x || !out->y) s = NUEM_ENOMEM;
-    for (size_t r = 0; !s && r < t.nrows; r++) {
-      out->x[r] = nuem_table_get(&t, r, 0);
-      out->y[r] = nuem_table_get(&t, r, 1);
-    }
-  }
+  if (!s) s = nuem_interp_from_table(ctx, &t, 0, 1, NUEM_INTERP_LINEAR, NUEM_OUTSIDE_CLAMP, out);
   nuem_table_free(&t);
   return s;
 }
@@ -139,8 +124,14 @@ nuem_status nuem_detector_init(nuem_context *ctx, const nuem_config *cfg,
                                nuem_detector **out) {
   nuem_detector *d = calloc(1, sizeof *d);
   if (!d) return nuem_error(ctx, NUEM_ENOMEM, "out of memory");
-  nuem_status s = NUEM_OK;
-  d->resolution = nuem_config_choice(cfg, NUEM_P_DETECTOR_RESOLUTION);
+  nuem_status s = NUEM_CONFIG_CHOICE_MAP(ctx, cfg, NUEM_P_DETECTOR_RESOLUTION,
+                                         resolution_models, &d->resolution);
+  if (!s) s = NUEM_CONFIG_CHOICE_MAP(ctx, cfg, NUEM_P_DETECTOR_EFFICIENCY, efficiency_models,
+                                     &d->efficiency);
+  if (s) {
+    nuem_detector_free(d);
+    return s;
+  }
   if (d->resolution == RES_FORMULA) {
     d->sigma0 = nuem_config_number(cfg, NUEM_P_DETECTOR_SIGMA0);
     d->fano = nuem_config_number(cfg, NUEM_P_DETECTOR_FANO);
@@ -149,7 +140,6 @@ nuem_status nuem_detector_init(nuem_context *ctx, const nuem_config *cfg,
     s = load_lin_table(ctx, "resolution_table", nuem_config_text(cfg, NUEM_P_DETECTOR_RESOLUTION_TABLE),
                        "eV", 0, INFINITY, &d->res_table);
   }
-  d->efficiency = nuem_config_choice(cfg, NUEM_P_DETECTOR_EFFICIENCY);
   if (!s && d->efficiency == EFF_ERF) {
     d->eff_threshold = nuem_config_number(cfg, NUEM_P_DETECTOR_EFFICIENCY_THRESHOLD);
     d->eff_width = nuem_config_number(cfg, NUEM_P_DETECTOR_EFFICIENCY_WIDTH);
@@ -173,10 +163,11 @@ nuem_status nuem_detector_init(nuem_context *ctx, const nuem_config *cfg,
   d->exposure = nuem_config_number(cfg, NUEM_P_DETECTOR_EXPOSURE);
   d->exposure_off = nuem_config_number(cfg, NUEM_P_DETECTOR_EXPOSURE_OFF);
   if (!s && d->efficiency == EFF_TABLE && d->nbins &&
-      (d->eff_table.x[0] > d->edges[0] || d->eff_table.x[d->eff_table.n - 1] < d->edges[d->nbins]))
+      !(nuem_interp_covers(d->eff_table, d->edges[0]) &&
+        nuem_interp_covers(d->eff_table, d->edges[d->nbins])))
     s = nuem_error(ctx, NUEM_ERANGE, "the efficiency table covers %g to %g keV but the bins "
-                   "span %g to %g keV; extend the table", d->eff_table.x[0] * 1e3,
-                   d->eff_table.x[d->eff_table.n - 1] * 1e3, d->edges[0] * 1e3,
+                   "span %g to %g keV; extend the table", nuem_interp_x_min(d->eff_table) * 1e3,
+                   nuem_interp_x_max(d->eff_table) * 1e3, d->edges[0] * 1e3,
                    d->edges[d->nbins] * 1e3);
   if (s) {
     nuem_detector_free(d);
@@ -188,16 +179,14 @@ nuem_status nuem_detector_init(nuem_context *ctx, const nuem_config *cfg,
 
 void nuem_detector_free(nuem_detector *d) {
   if (!d) return;
-  free(d->res_table.x);
-  free(d->res_table.y);
-  free(d->eff_table.x);
-  free(d->eff_table.y);
+  nuem_interp_free(d->res_table);
+  nuem_interp_free(d->eff_table);
   free(d->edges);
   free(d);
 }
 
 double nuem_detector_sigma(const nuem_detector *d, double E) {
-  if (d->resolution == RES_TABLE) return lin_eval(&d->res_table, E); /* clamped outside */
+  if (d->resolution == RES_TABLE) return nuem_interp_eval(d->res_table, E);
   double var = d->sigma0 * d->sigma0 + d->fano * d->pair_energy * (E > 0 ? E : 0);
   return sqrt(var);
 }
@@ -208,7 +197,7 @@ double nuem_detector_efficiency(const nuem_detector *d, double E) {
   case EFF_ERF:
     return d->eff_plateau * 0.5 * erfc(-(E - d->eff_threshold) / (sqrt(2.0) * d->eff_width));
   case EFF_TABLE:
-    return lin_eval(&d->eff_table, E);
+    return nuem_interp_eval(d->eff_table, E);
   default:
     return 1.0;
   }

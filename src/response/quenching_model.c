@@ -1,5 +1,4 @@
 /* The configured quenching: Lindhard per element, or a user table. */
-#include <gsl/gsl_interp.h>
 #include <math.h>
 #include <stdlib.h>
 
@@ -11,10 +10,8 @@ struct nuem_quenching {
   double cutoff; /* MeV of nuclear recoil */
   size_t nel;
   nuem_lindhard *lindhard;
-  /* table: E_ee(E_R) = Q(E_R) E_R, monotone (Steffen) interpolation */
-  size_t n;
-  double *er, *ee;
-  gsl_interp *ee_of_er, *er_of_ee;
+  /* table: E_ee(E_R) = Q(E_R) E_R and its inverse */
+  nuem_interp *ee_of_er, *er_of_ee;
 };
 
 static nuem_status load_table(nuem_context *ctx, const char *path, nuem_quenching *q) {
@@ -39,26 +36,24 @@ static nuem_status load_table(nuem_context *ctx, const char *path, nuem_quenchin
       s = nuem_error(ctx, NUEM_ERANGE, "%s: data row %zu: Q = %g must lie in (0, 1]",
                      path, r + 1, Q);
   }
-  if (!s) {
-    q->n = t.nrows;
-    q->er = malloc(q->n * sizeof(double));
-    q->ee = malloc(q->n * sizeof(double));
-    if (!q->er || !q->ee) s = NUEM_ENOMEM;
-  }
-  for (size_t r = 0; !s && r < t.nrows; r++) {
-    q->er[r] = nuem_table_get(&t, r, 0);
-    q->ee[r] = q->er[r] * nuem_table_get(&t, r, 1);
-    if (r && !(q->ee[r] > q->ee[r - 1]))
+  size_t n = t.nrows;
+  double *er = malloc(n * sizeof *er), *ee = malloc(n * sizeof *ee);
+  if (!s && (!er || !ee)) s = NUEM_ENOMEM;
+  for (size_t r = 0; !s && r < n; r++) {
+    er[r] = nuem_table_get(&t, r, 0);
+    ee[r] = er[r] * nuem_table_get(&t, r, 1);
+    if (r && !(ee[r] > ee[r - 1]))
       s = nuem_error(ctx, NUEM_EPARSE, "%s: E_ee = Q E_R must increase with E_R (row %zu)",
                      path, r + 1);
   }
-  if (!s) {
-    q->ee_of_er = gsl_interp_alloc(gsl_interp_steffen, q->n);
-    q->er_of_ee = gsl_interp_alloc(gsl_interp_steffen, q->n);
-    if (!q->ee_of_er || !q->er_of_ee || gsl_interp_init(q->ee_of_er, q->er, q->ee, q->n) ||
-        gsl_interp_init(q->er_of_ee, q->ee, q->er, q->n))
-      s = nuem_error(ctx, NUEM_ENUMERIC, "%s: cannot interpolate the quenching table", path);
-  }
+  /* Monotone (Steffen) both ways, so the inverse stays a function. Outside
+   * the table there is no value: nuem_quenching_invert checks coverage. */
+  if (!s) s = nuem_interp_new(ctx, er, ee, n, NUEM_INTERP_STEFFEN, NUEM_OUTSIDE_ERROR, path,
+                              &q->ee_of_er);
+  if (!s) s = nuem_interp_new(ctx, ee, er, n, NUEM_INTERP_STEFFEN, NUEM_OUTSIDE_ERROR, path,
+                              &q->er_of_ee);
+  free(er);
+  free(ee);
   nuem_table_free(&t);
   return s;
 }
@@ -67,7 +62,7 @@ nuem_status nuem_quenching_init(nuem_context *ctx, const nuem_config *cfg,
                                 const nuem_target *tgt, nuem_quenching **out) {
   nuem_quenching *q = calloc(1, sizeof *q);
   if (!q) return nuem_error(ctx, NUEM_ENOMEM, "out of memory");
-  q->use_table = nuem_config_choice(cfg, NUEM_P_DETECTOR_QUENCHING) == 1;
+  q->use_table = nuem_config_choice_is(cfg, NUEM_P_DETECTOR_QUENCHING, "table");
   q->cutoff = nuem_config_number(cfg, NUEM_P_DETECTOR_QUENCHING_CUTOFF);
   q->nel = tgt->nelements;
   nuem_status s = NUEM_OK;
@@ -91,10 +86,8 @@ nuem_status nuem_quenching_init(nuem_context *ctx, const nuem_config *cfg,
 void nuem_quenching_free(nuem_quenching *q) {
   if (!q) return;
   free(q->lindhard);
-  free(q->er);
-  free(q->ee);
-  if (q->ee_of_er) gsl_interp_free(q->ee_of_er);
-  if (q->er_of_ee) gsl_interp_free(q->er_of_ee);
+  nuem_interp_free(q->ee_of_er);
+  nuem_interp_free(q->er_of_ee);
   free(q);
 }
 
@@ -102,9 +95,9 @@ int nuem_quenching_invert(const nuem_quenching *q, size_t el, double E_ee,
                           double *E_R, double *jacobian) {
   if (q->use_table) {
     /* outside the table no recoil is predicted: an explicit, documented choice */
-    if (E_ee < q->ee[0] || E_ee > q->ee[q->n - 1]) return 0;
-    *E_R = gsl_interp_eval(q->er_of_ee, q->ee, q->er, E_ee, NULL);
-    *jacobian = gsl_interp_eval_deriv(q->ee_of_er, q->er, q->ee, *E_R, NULL);
+    if (!nuem_interp_covers(q->er_of_ee, E_ee)) return 0;
+    *E_R = nuem_interp_eval(q->er_of_ee, E_ee);
+    *jacobian = nuem_interp_deriv(q->ee_of_er, *E_R);
   } else {
     *E_R = nuem_lindhard_recoil(&q->lindhard[el], E_ee);
     *jacobian = nuem_lindhard_jacobian(&q->lindhard[el], *E_R);

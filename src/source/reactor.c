@@ -10,7 +10,11 @@
 #include "nuem/constants.h"
 #include "source_internal.h"
 
-static const int fission_za[NUEM_NFISSION] = {92235, 92238, 94239, 94241};
+static const int fission_za[NUEM_NFISSION] = {
+    [NUEM_U235] = 92235, [NUEM_U238] = 92238, [NUEM_PU239] = 94239, [NUEM_PU241] = 94241};
+/* Names in source.fractions and in the low-energy table's columns. */
+static const char *const fission_names[NUEM_NFISSION] = {
+    [NUEM_U235] = "U235", [NUEM_U238] = "U238", [NUEM_PU239] = "Pu239", [NUEM_PU241] = "Pu241"};
 #define LOW_HIGH_BOUNDARY 2.0 /* MeV: the fits of Huber/Mueller start here */
 
 /* Load a compiled-in table by its name under data/. */
@@ -29,15 +33,23 @@ static long find_row(const nuem_table *t, int za) {
   return -1;
 }
 
+/* The data file of each source.high_energy model. */
+enum { HIGH_HUBER_MUELLER, HIGH_MUELLER, HIGH_VOGEL_ENGEL };
+static const nuem_choice high_energy_models[] = {{"huber-mueller", HIGH_HUBER_MUELLER},
+                                                 {"mueller", HIGH_MUELLER},
+                                                 {"vogel-engel", HIGH_VOGEL_ENGEL}};
+static const char *const high_energy_files[] = {
+    [HIGH_HUBER_MUELLER] = "reactor/huber_2011.dat",
+    [HIGH_MUELLER] = "reactor/mueller_2011.dat",
+    [HIGH_VOGEL_ENGEL] = "reactor/vogel_engel_1989_fit.dat"};
+
 /* Fill the exp-polynomial coefficients of the high-energy model. */
 static nuem_status load_high_energy(nuem_context *ctx, int model,
                                     nuem_source *src) {
-  static const char *const files[] = {"reactor/huber_2011.dat",
-                                      "reactor/mueller_2011.dat",
-                                      "reactor/vogel_engel_1989_fit.dat"};
+  const char *const *files = high_energy_files;
   nuem_table main_t, mueller_t;
   NUEM_TRY(load_data(ctx, files[model], &main_t));
-  nuem_status s = load_data(ctx, files[1], &mueller_t);
+  nuem_status s = load_data(ctx, files[HIGH_MUELLER], &mueller_t);
   if (s) { nuem_table_free(&main_t); return s; }
   for (int i = 0; i < NUEM_NFISSION && !s; i++) {
     /* Huber has no 238U: nuem's "huber-mueller" takes it from Mueller. */
@@ -65,20 +77,15 @@ static double high_energy_spectrum(const nuem_source *src, int i, double E) {
   return exp(p);
 }
 
-/* Low-energy table: log-log interpolation between points, S ∝ E^2 (the
- * phase-space limit of a beta spectrum) below the first point. */
+/* Low-energy table: log-log between the points, S ∝ E^2 (the phase-space
+ * limit of a beta spectrum) below the first point. */
 static double low_energy_spectrum(const nuem_source *src, int i, double E) {
   if (src->low_model == NUEM_LOW_FLAT)
     return high_energy_spectrum(src, i, LOW_HIGH_BOUNDARY);
-  const double *x = src->low_e, *y = src->low_s[i];
-  size_t n = src->nlow;
-  if (E <= x[0]) return y[0] * (E / x[0]) * (E / x[0]);
-  if (E >= x[n - 1]) return y[n - 1];
-  size_t lo = nuem_search(x, n, E), hi = lo + 1;
-  if (y[lo] <= 0 || y[hi] <= 0) /* a zero entry: fall back to linear */
-    return y[lo] + (y[hi] - y[lo]) * (E - x[lo]) / (x[hi] - x[lo]);
-  double t = log(E / x[lo]) / log(x[hi] / x[lo]);
-  return y[lo] * pow(y[hi] / y[lo], t);
+  const nuem_interp *table = src->low_s[i];
+  double e0 = nuem_interp_x_min(table);
+  if (E <= e0) return nuem_interp_eval(table, e0) * (E / e0) * (E / e0);
+  return nuem_interp_eval(table, E);
 }
 
 double nuem_source_per_fission_spectrum(const nuem_source *src, int i, double E) {
@@ -88,31 +95,30 @@ double nuem_source_per_fission_spectrum(const nuem_source *src, int i, double E)
                                : high_energy_spectrum(src, i, E);
 }
 
+/* The Vogel-Engel rows up to LOW_HIGH_BOUNDARY, one function per nuclide. */
 static nuem_status load_low_energy(nuem_context *ctx, nuem_source *src) {
   nuem_table t;
   NUEM_TRY(load_data(ctx, "reactor/low_energy_vogel_engel_1989.dat", &t));
-  static const char *const names[NUEM_NFISSION] = {"U235", "U238", "Pu239", "Pu241"};
-  nuem_status s = NUEM_OK;
   size_t n = 0;
   for (size_t r = 0; r < t.nrows; r++) n += nuem_table_get(&t, r, 0) <= LOW_HIGH_BOUNDARY;
   src->nlow = n;
-  src->low_e = malloc(n * sizeof *src->low_e);
-  for (int i = 0; i < NUEM_NFISSION; i++) src->low_s[i] = malloc(n * sizeof(double));
-  for (int i = 0; i < NUEM_NFISSION; i++)
-    if (!src->low_s[i]) s = NUEM_ENOMEM;
-  if (!src->low_e || s || n < 2) {
-    nuem_table_free(&t);
-    return s ? s : nuem_error(ctx, NUEM_EINTERNAL, "low-energy table too short");
-  }
-  for (size_t r = 0; r < n; r++) src->low_e[r] = nuem_table_get(&t, r, 0);
+  src->low_e = malloc((n ? n : 1) * sizeof *src->low_e);
+  double *column = malloc((n ? n : 1) * sizeof *column);
+  nuem_status s = src->low_e && column ? NUEM_OK : NUEM_ENOMEM;
+  for (size_t r = 0; !s && r < n; r++) src->low_e[r] = nuem_table_get(&t, r, 0);
   for (int i = 0; i < NUEM_NFISSION && !s; i++) {
-    long c = nuem_table_column(&t, names[i]);
+    long c = nuem_table_column(&t, fission_names[i]);
     if (c < 0) {
-      s = nuem_error(ctx, NUEM_EINTERNAL, "%s has no column %s", t.origin, names[i]);
+      s = nuem_error(ctx, NUEM_EINTERNAL, "%s has no column %s", t.origin, fission_names[i]);
       break;
     }
-    for (size_t r = 0; r < n; r++) src->low_s[i][r] = nuem_table_get(&t, r, (size_t)c);
+    for (size_t r = 0; r < n; r++) column[r] = nuem_table_get(&t, r, (size_t)c);
+    /* Below the first point low_energy_spectrum applies E^2 itself; above the
+     * last (at the 2 MeV boundary) hold the end value. */
+    s = nuem_interp_new(ctx, src->low_e, column, n, NUEM_INTERP_LOGLOG, NUEM_OUTSIDE_CLAMP,
+                        t.origin, &src->low_s[i]);
   }
+  free(column);
   nuem_table_free(&t);
   return s;
 }
@@ -256,8 +262,12 @@ nuem_status nuem_reactor_init(nuem_context *ctx, const nuem_config *cfg,
   src->type = NUEM_SOURCE_REACTOR;
   double power = nuem_config_number(cfg, NUEM_P_SOURCE_POWER);
   double distance = nuem_config_number(cfg, NUEM_P_SOURCE_DISTANCE);
-  const nuem_fractions *f = nuem_config_fractions(cfg, NUEM_P_SOURCE_FRACTIONS);
-  for (int i = 0; i < NUEM_NFISSION; i++) src->fractions[i] = f->values[i];
+  for (int i = 0; i < NUEM_NFISSION; i++) {
+    src->fractions[i] = nuem_config_fraction(cfg, NUEM_P_SOURCE_FRACTIONS, fission_names[i]);
+    if (isnan(src->fractions[i]))
+      return nuem_error(ctx, NUEM_EINTERNAL, "internal error: source.fractions has no "
+                        "name %s", fission_names[i]);
+  }
   src->e_max = nuem_config_number(cfg, NUEM_P_SOURCE_E_MAX);
   if (src->e_max <= LOW_HIGH_BOUNDARY || src->e_max > 12.0)
     return nuem_error(ctx, NUEM_ERANGE,
@@ -266,7 +276,14 @@ nuem_status nuem_reactor_init(nuem_context *ctx, const nuem_config *cfg,
 
   nuem_table efis;
   NUEM_TRY(load_data(ctx, "reactor/energy_per_fission.dat", &efis));
-  int efis_col = 1 + nuem_config_choice(cfg, NUEM_P_SOURCE_ENERGY_PER_FISSION);
+  /* the file has one column per source.energy_per_fission choice, by name */
+  const char *efis_name = nuem_config_choice_name(cfg, NUEM_P_SOURCE_ENERGY_PER_FISSION);
+  long efis_col = nuem_table_column(&efis, efis_name);
+  if (efis_col < 1) {
+    nuem_table_free(&efis);
+    return nuem_error(ctx, NUEM_EINTERNAL, "reactor/energy_per_fission.dat has no column %s",
+                      efis_name);
+  }
   double mean_energy = 0;
   for (int i = 0; i < NUEM_NFISSION; i++) {
     long r = find_row(&efis, fission_za[i]);
@@ -276,10 +293,16 @@ nuem_status nuem_reactor_init(nuem_context *ctx, const nuem_config *cfg,
   src->fission_rate = power / mean_energy; /* power in MeV/s */
   src->fission_flux = src->fission_rate / (4.0 * NUEM_PI * distance * distance);
 
-  NUEM_TRY(load_high_energy(ctx, nuem_config_choice(cfg, NUEM_P_SOURCE_HIGH_ENERGY), src));
-  src->low_model = nuem_config_choice(cfg, NUEM_P_SOURCE_LOW_ENERGY);
+  int high_model;
+  NUEM_TRY(NUEM_CONFIG_CHOICE_MAP(ctx, cfg, NUEM_P_SOURCE_HIGH_ENERGY, high_energy_models,
+                                  &high_model));
+  NUEM_TRY(load_high_energy(ctx, high_model, src));
+  static const nuem_choice low_energy_models[] = {{"vogel-engel", NUEM_LOW_VOGEL_ENGEL},
+                                                  {"flat", NUEM_LOW_FLAT}};
+  NUEM_TRY(NUEM_CONFIG_CHOICE_MAP(ctx, cfg, NUEM_P_SOURCE_LOW_ENERGY, low_energy_models,
+                                  &src->low_model));
   if (src->low_model != NUEM_LOW_FLAT) NUEM_TRY(load_low_energy(ctx, src));
-  if (nuem_config_choice(cfg, NUEM_P_SOURCE_CAPTURE) == 0 /* on */)
+  if (nuem_config_choice_is(cfg, NUEM_P_SOURCE_CAPTURE, "on"))
     NUEM_TRY(load_capture(ctx, cfg, src));
   else
     src->captures_per_fission = 0;

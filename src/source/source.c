@@ -8,7 +8,7 @@
 #include "integrate.h"
 #include "source_internal.h"
 
-/* A user table (E, dPhi/dE), linear between points, zero outside. */
+/* A user table (E, dPhi/dE). */
 static nuem_status table_init(nuem_context *ctx, const nuem_config *cfg,
                               nuem_source *src) {
   src->type = NUEM_SOURCE_TABLE;
@@ -20,32 +20,23 @@ static nuem_status table_init(nuem_context *ctx, const nuem_config *cfg,
   nuem_table t;
   NUEM_TRY(nuem_table_read(ctx, path, &t));
   nuem_status s = nuem_table_check_xy(ctx, &t, "MeV", "/cm2/s/MeV", 1, 2, "a flux table");
+  /* Linear between the points; no neutrinos outside the table's energies,
+   * which are also the integration range [e_min, e_max]. */
+  if (!s) s = nuem_interp_from_table(ctx, &t, 0, 1, NUEM_INTERP_LINEAR, NUEM_OUTSIDE_ZERO,
+                                     &src->tab_phi);
+  if (!s && !(src->knots = malloc(t.nrows * sizeof *src->knots))) s = NUEM_ENOMEM;
   if (!s) {
-    src->ntab = t.nrows;
-    src->tab_e = malloc(t.nrows * sizeof(double));
-    src->tab_phi = malloc(t.nrows * sizeof(double));
-    src->knots = malloc(t.nrows * sizeof(double));
-    if (!src->tab_e || !src->tab_phi || !src->knots) s = NUEM_ENOMEM;
-  }
-  if (!s) {
-    for (size_t r = 0; r < t.nrows; r++) {
-      src->tab_e[r] = src->knots[r] = nuem_table_get(&t, r, 0);
-      src->tab_phi[r] = nuem_table_get(&t, r, 1);
-    }
+    for (size_t r = 0; r < t.nrows; r++) src->knots[r] = nuem_table_get(&t, r, 0);
     src->nknots = t.nrows;
-    src->e_min = src->tab_e[0];
-    src->e_max = src->tab_e[t.nrows - 1];
+    src->e_min = nuem_interp_x_min(src->tab_phi);
+    src->e_max = nuem_interp_x_max(src->tab_phi);
   }
   nuem_table_free(&t);
   return s;
 }
 
 static double table_flux(const nuem_source *src, double E) {
-  const double *x = src->tab_e;
-  if (E < x[0] || E > x[src->ntab - 1]) return 0.0;
-  size_t lo = nuem_search(x, src->ntab, E), hi = lo + 1;
-  double w = (E - x[lo]) / (x[hi] - x[lo]);
-  return src->scale * (src->tab_phi[lo] + w * (src->tab_phi[hi] - src->tab_phi[lo]));
+  return src->scale * nuem_interp_eval(src->tab_phi, E);
 }
 
 double nuem_source_flux(const nuem_source *src, double E) {
@@ -85,7 +76,7 @@ nuem_status nuem_source_init(nuem_context *ctx, const nuem_config *cfg,
   nuem_source *src = calloc(1, sizeof *src);
   if (!src) return nuem_error(ctx, NUEM_ENOMEM, "out of memory for the source");
   src->scale = 1.0;
-  nuem_status s = nuem_config_choice(cfg, NUEM_P_SOURCE_TYPE) == NUEM_SOURCE_REACTOR
+  nuem_status s = nuem_config_choice_is(cfg, NUEM_P_SOURCE_TYPE, "reactor")
                       ? nuem_reactor_init(ctx, cfg, src)
                       : table_init(ctx, cfg, src);
   if (!s) s = compute_total(ctx, cfg, src);
@@ -107,10 +98,9 @@ void nuem_source_free(nuem_source *src) {
   if (!src) return;
   free(src->knots);
   free(src->low_e);
-  for (int i = 0; i < NUEM_NFISSION; i++) free(src->low_s[i]);
+  for (int i = 0; i < NUEM_NFISSION; i++) nuem_interp_free(src->low_s[i]);
   free(src->branch);
-  free(src->tab_e);
-  free(src->tab_phi);
+  nuem_interp_free(src->tab_phi);
   free(src);
 }
 

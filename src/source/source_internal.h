@@ -5,7 +5,7 @@
 #include "nuem/source.h"
 
 enum { NUEM_POLY_TERMS = 6 };
-/* Order of source.low_energy choices. */
+/* The source.low_energy models (mapped by name in nuem_reactor_init). */
 enum { NUEM_LOW_VOGEL_ENGEL, NUEM_LOW_FLAT };
 
 typedef struct {
@@ -30,13 +30,13 @@ struct nuem_source {
   double poly[NUEM_NFISSION][NUEM_POLY_TERMS];
   int low_model;
   size_t nlow;
-  double *low_e, *low_s[NUEM_NFISSION];
+  double *low_e;                      /* nlow energies, integration knots */
+  nuem_interp *low_s[NUEM_NFISSION]; /* spectrum per fission below 2 MeV */
   double captures_per_fission;
   size_t nbranch;
   nuem_beta_branch *branch;
   /* table */
-  size_t ntab;
-  double *tab_e, *tab_phi;
+  nuem_interp *tab_phi; /* dPhi/dE(E) */
 };
 
 nuem_status nuem_reactor_init(nuem_context *ctx, const nuem_config *cfg,

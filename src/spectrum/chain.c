@@ -190,7 +190,7 @@ nuem_status nuem_spectrum_grid(nuem_context *ctx, const nuem_config *cfg,
   double lo = nuem_config_number(cfg, NUEM_P_OUTPUT_T_MIN);
   double hi = nuem_config_number(cfg, NUEM_P_OUTPUT_T_MAX);
   long points = nuem_config_integer(cfg, NUEM_P_OUTPUT_POINTS);
-  int linear = nuem_config_choice(cfg, NUEM_P_OUTPUT_SPACING) == 1;
+  int linear = nuem_config_choice_is(cfg, NUEM_P_OUTPUT_SPACING, "linear");
   if (!(hi > lo) && !(points == 1 && hi == lo))
     return nuem_error(ctx, NUEM_ERANGE, "output.t_max (%g keV) must exceed "
                       "output.t_min (%g keV)", hi * 1e3, lo * 1e3);
@@ -249,7 +249,7 @@ nuem_status nuem_spectrum_compute(nuem_context *ctx, const nuem_config *cfg,
   if (!s) {
     nuem_properties p = nuem_spectrum_configured(sp);
     s = nuem_spectrum_table(ctx, sp, &p, T, n,
-                            nuem_config_choice(cfg, NUEM_P_OUTPUT_ERRORS) == 1, out);
+                            nuem_config_choice_is(cfg, NUEM_P_OUTPUT_ERRORS, "on"), out);
   }
   nuem_spectrum_free(sp);
   free(T);

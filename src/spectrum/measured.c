@@ -20,8 +20,8 @@ static int has_bins(const nuem_config *cfg) {
 }
 
 int nuem_spectrum_is_measured(const nuem_config *cfg) {
-  int kind = nuem_config_choice(cfg, NUEM_P_OUTPUT_KIND);
-  return kind != 0 ? kind == 2 : has_bins(cfg);
+  if (nuem_config_choice_is(cfg, NUEM_P_OUTPUT_KIND, "auto")) return has_bins(cfg);
+  return nuem_config_choice_is(cfg, NUEM_P_OUTPUT_KIND, "measured");
 }
 
 nuem_status nuem_response_from_config(nuem_context *ctx, const nuem_config *cfg,
@@ -36,26 +36,14 @@ nuem_status nuem_response_from_config(nuem_context *ctx, const nuem_config *cfg,
 }
 
 /* The continuum background in measured energy: flat plus a table, in
- * internal units (/kg/MeV/s); the table is zero outside its range, which
- * must cover the bins. */
+ * internal units (/kg/MeV/s). */
 typedef struct {
   double flat;
-  nuem_table table; /* E, rate; nrows = 0 if none */
+  nuem_interp *table; /* NULL if none */
 } continuum;
 
 static double continuum_rate(const continuum *bg, double E) {
-  double b = bg->flat;
-  const nuem_table *t = &bg->table;
-  if (!t->nrows || E < nuem_table_get(t, 0, 0) || E > nuem_table_get(t, t->nrows - 1, 0))
-    return b;
-  size_t lo = 0, hi = t->nrows - 1;
-  while (hi - lo > 1) { /* the table is row-major: search the first column */
-    size_t mid = (lo + hi) / 2;
-    if (nuem_table_get(t, mid, 0) <= E) lo = mid; else hi = mid;
-  }
-  double x0 = nuem_table_get(t, lo, 0), x1 = nuem_table_get(t, hi, 0);
-  double y0 = nuem_table_get(t, lo, 1), y1 = nuem_table_get(t, hi, 1);
-  return b + y0 + (y1 - y0) * (E - x0) / (x1 - x0);
+  return bg->flat + (bg->table ? nuem_interp_eval(bg->table, E) : 0.0);
 }
 
 /* Events per day per kg in [a, b]: ∫ eff(E) b(E) dE (midpoint rule on fine
@@ -77,14 +65,23 @@ static nuem_status load_continuum(nuem_context *ctx, const nuem_config *cfg,
   bg->flat = nuem_config_number(cfg, NUEM_P_BACKGROUND_FLAT);
   const char *path = nuem_config_text(cfg, NUEM_P_BACKGROUND_TABLE);
   if (!*path) return NUEM_OK;
-  NUEM_TRY(nuem_table_read(ctx, path, &bg->table));
-  const nuem_table *t = &bg->table;
-  nuem_status s = nuem_table_check_xy(ctx, t, "keV", "/kg/keV/day", 1, 2, "a background table");
-  if (!s && (nuem_table_get(t, 0, 0) > r->meas_edges[0] ||
-             nuem_table_get(t, t->nrows - 1, 0) < r->meas_edges[r->nmeas]))
-    s = nuem_error(ctx, NUEM_ERANGE, "%s: the background table must cover the bins, "
-                   "%g to %g keV", path, r->meas_edges[0] * 1e3, r->meas_edges[r->nmeas] * 1e3);
-  if (s) nuem_table_free(&bg->table);
+  nuem_table t;
+  NUEM_TRY(nuem_table_read(ctx, path, &t));
+  nuem_status s = nuem_table_check_xy(ctx, &t, "keV", "/kg/keV/day", 1, 2, "a background table");
+  /* linear between the points; it must cover the bins (checked next) */
+  if (!s) s = nuem_interp_from_table(ctx, &t, 0, 1, NUEM_INTERP_LINEAR, NUEM_OUTSIDE_ZERO,
+                                     &bg->table);
+  nuem_table_free(&t);
+  if (!s && !(nuem_interp_covers(bg->table, r->meas_edges[0]) &&
+              nuem_interp_covers(bg->table, r->meas_edges[r->nmeas])))
+    s = nuem_error(ctx, NUEM_ERANGE, "%s: the background table covers %g to %g keV but must "
+                   "cover the bins, %g to %g keV", path, nuem_interp_x_min(bg->table) * 1e3,
+                   nuem_interp_x_max(bg->table) * 1e3, r->meas_edges[0] * 1e3,
+                   r->meas_edges[r->nmeas] * 1e3);
+  if (s) {
+    nuem_interp_free(bg->table);
+    bg->table = NULL;
+  }
   return s;
 }
 
@@ -110,7 +107,7 @@ static nuem_status background(nuem_context *ctx, const nuem_config *cfg,
   NUEM_TRY(load_continuum(ctx, cfg, r, &bg));
   for (size_t j = 0; j < r->nmeas; j++)
     bg_bins[j] = continuum_in_bin(d, &bg, r->meas_edges[j], r->meas_edges[j + 1]);
-  nuem_table_free(&bg.table);
+  nuem_interp_free(bg.table);
   double k = nuem_config_number(cfg, NUEM_P_BACKGROUND_K_LINE) * NUEM_SECONDS_PER_DAY;
   double l = k * nuem_config_number(cfg, NUEM_P_BACKGROUND_L_TO_K);
   double m = l * nuem_config_number(cfg, NUEM_P_BACKGROUND_M_TO_L);
