@@ -11,6 +11,7 @@
 
 enum { RES_FORMULA, RES_TABLE };
 enum { EFF_NONE, EFF_ERF, EFF_TABLE };
+enum { MAX_BINS = 100000 };
 
 typedef struct {
   size_t n;
@@ -86,7 +87,7 @@ static nuem_status parse_bins(nuem_context *ctx, const char *text, nuem_detector
   NUEM_TRY(nuem_quantity_parse(ctx, hi_s, "keV", "detector.bins (upper edge)", &hi));
   char *end;
   long n = strtol(n_s, &end, 10);
-  if (*end || n < 1 || n > 100000)
+  if (*end || n < 1 || n > MAX_BINS) /* a guard against typos, not a physics limit */
     return bad_bins(ctx, "bins", text, "N must be a whole number from 1 to 100000");
   if (!(hi > lo)) return bad_bins(ctx, "bins", text, "the upper edge must exceed the lower");
   d->nbins = (size_t)n;
