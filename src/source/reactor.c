@@ -1,5 +1,5 @@
 /* Reactor antineutrino source: fission spectra, fission rate, neutron capture.
- * Formulas and sources: docs/physics.md, "Reactor source". */
+ * Formulas and sources: docs/physics.md, "Source: reactor antineutrino flux". */
 #include <gsl/gsl_sf_gamma.h>
 #include <math.h>
 #include <stdlib.h>
