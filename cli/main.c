@@ -64,7 +64,7 @@ static int xsec_option(int argc, char **argv, int *i, cli_options *opt,
                                       "--target", "--mu", "--q", "--r2", "--atomic"};
   const char **slots[] = {&opt->channel, &opt->flavour, &opt->enu, &opt->t,
                           &opt->target, &opt->mu, &opt->q, &opt->r2, &opt->atomic};
-  for (int k = 0; k < 9; k++)
+  for (int k = 0; k < (int)(sizeof names / sizeof *names); k++)
     if (option_value(argc, argv, i, names[k], value)) {
       *slots[k] = *value;
       return 1;
@@ -84,14 +84,14 @@ static int takes_value(const cli_command *cmd, const char *a) {
   static const char *const common[] = {"--set", "--format", "--out"};
   static const char *const xsec[] = {"--channel", "--flavour", "--enu", "--t", "--target",
                                      "--mu", "--q", "--r2", "--atomic"};
-  for (int k = 0; k < 3; k++)
+  for (int k = 0; k < (int)(sizeof common / sizeof *common); k++)
     if (strcmp(a, common[k]) == 0) return 1;
   if (strcmp(a, "--plot") == 0 && (strcmp(cmd->name, "spectrum") == 0 ||
                                    strcmp(cmd->name, "limit") == 0 ||
                                    strcmp(cmd->name, "sensitivity") == 0))
     return 1;
   if (strcmp(cmd->name, "sensitivity") == 0 && strcmp(a, "--scan") == 0) return 1;
-  for (int k = 0; cmd->takes_xsec_options && k < 9; k++)
+  for (int k = 0; cmd->takes_xsec_options && k < (int)(sizeof xsec / sizeof *xsec); k++)
     if (strcmp(a, xsec[k]) == 0) return 1;
   return 0;
 }

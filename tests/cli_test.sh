@@ -44,7 +44,7 @@ expect 0 "nuem 0.1.0" -- --version
 expect 0 "commands:" -- --help
 for c in spectrum flux xsec config; do expect 0 "usage: nuem $c" -- "$c" --help; done
 
-# --- xsec: PHYSICS.md V4/V5 through the command line (cm2/keV = cm2/MeV/1e3)
+# --- xsec: docs/validation.md, V4/V5 through the command line (cm2/keV = cm2/MeV/1e3)
 expect 0 "# columns: E_nu T sm mu q r2 total T_max" -- xsec --channel nu-e --flavour antinue --enu 1MeV --t 10keV --set physics.sin2w=0.23857
 close "$(first_value 3)" 1.0178e-47 1e-3 "V4 antinue"
 for pair in "nue 1.0346e-47" "numu 2.1446e-48" "antinumu 2.1406e-48"; do
@@ -56,14 +56,14 @@ expect 0 "cm2/keV" -- xsec --channel nu-e --enu "3 MeV" --t "1 keV"
 close "$(first_value 3)" 1.0375e-47 1e-3 "V5 3 MeV, 1 keV"
 close "$(first_value 8)" 2764.55 1e-5 "V3 T_max(3 MeV) in keV"
 close "$(first_value 7)" 1.0375e-47 1e-3 "total = SM when no property is given"
-# per Ge atom: 32 free electrons; stepping at 10 keV: 30 (PHYSICS.md V21)
+# per Ge atom: 32 free electrons; stepping at 10 keV: 30 (docs/validation.md, V21)
 expect 0 "per atom" -- xsec --channel nu-e --enu 1MeV --t 10keV --target Ge --atomic free
 close "$(first_value 3)" 3.25696e-46 1e-3 "32 x V4 per Ge atom"
 expect 0 "per atom" -- xsec --channel nu-e --enu 1MeV --t 10keV --target Ge --atomic stepping
 close "$(first_value 3)" 3.05340e-46 1e-3 "30 x V4 per Ge atom (stepping)"
-# CEvNS on 74Ge without form factor, E = 8 MeV, T = 0.1 keV: PHYSICS.md §2,
+# CEvNS on 74Ge without form factor, E = 8 MeV, T = 0.1 keV: docs/physics.md, "Interaction: CEvNS",
 # G_F^2 M Q_W^2/(4 pi) [1 - MT/2E^2 - T/E + T^2/2E^2] with M = 73.92117776 u
-# (AME2020) - 32 m_e and Q_W = 40.537 (PHYSICS.md §0), in cm2/keV.
+# (AME2020) - 32 m_e and Q_W = 40.537 (docs/physics.md, "Targets"), in cm2/keV.
 expect 0 "per nucleus" -- xsec --channel cevns --target Ge74 --enu 8MeV --t 0.1keV --set physics.form_factor=none
 want=$(awk 'BEGIN { M = 73.92117776 * 931.49410242 - 32 * 0.51099895; T = 1e-4; E = 8;
   G = 1.1663787e-11; hc2 = 1.973269804e-11 ^ 2; q = 40.537;
@@ -73,7 +73,7 @@ close "$(first_value 3)" "$want" 1e-4 "CEvNS 74Ge dsigma/dT"
 expect 0 '"unit": "cm2/keV"' -- xsec --channel nu-e --enu 1MeV --t 10keV --format json
 expect 0 '"value": 1.0178' -- xsec --channel nu-e --enu 1MeV --t 10keV --format json
 
-# --- electromagnetic properties (PHYSICS.md V6-V9, V21, V22) ----------------
+# --- electromagnetic properties (docs/validation.md, V6-V9, V21, V22) --------
 # V6: mu = 1e-11 mu_B, E = 1 MeV, T = 1 keV: 2.4922e-44 cm2/MeV per electron
 expect 0 "cm2/keV" -- xsec --channel nu-e --enu 1MeV --t 1keV --mu 1e-11muB
 close "$(first_value 4)" 2.4922e-47 1e-3 "V6 magnetic moment"
@@ -84,7 +84,7 @@ expect 0 "cm2/keV" -- xsec --channel nu-e --enu 1MeV --t 1keV --q -1e-12e
 qm=$(first_value 5)
 close "$(awk -v a="$qp" -v b="$qm" 'BEGIN { printf "%.8e", (a + b) / 2 }')" 2.5464e-46 1e-3 "V7 millicharge"
 # V9: <r2> = 1e-32 cm2 is g_V -> g_V + 0.02380; the excess is the SM formula
-# (PHYSICS.md §1.1) with shifted g_V minus the SM, at E = 1 MeV, T = 10 keV
+# (docs/physics.md, "Interaction: ν–e elastic scattering") with shifted g_V minus the SM, at E = 1 MeV, T = 10 keV
 r2_want=$(awk 'BEGIN { s = 0.23857; gv = 0.5 + 2 * s; ga = -0.5; m = 0.51099895; E = 1; T = 0.01;
   y = 1 - T / E; A = 4.3082e-45 / 1e3;
   f0 = (gv + ga) ^ 2 + (gv - ga) ^ 2 * y * y - (gv * gv - ga * ga) * m * T / E / E; gv += 0.02380;
@@ -131,14 +131,14 @@ expect 2 "covers T" -- spectrum --set atomic.model=table --set "atomic.table=$DA
 expect 0 "elec_q" -- spectrum --set atomic.model=table --set "atomic.table=$DATA/ratios.dat" --set output.t_min=1eV --set atomic.extrapolation=clamp
 expect 0 "elec_q" -- spectrum --set atomic.model=epa --set physics.mu_nu=0muB
 
-# --- flux: Kuo-Sheng fission rate 8.78e19 /s (PHYSICS.md V12) ---------------
+# --- flux: Kuo-Sheng fission rate 8.78e19 /s (docs/validation.md, V12) -----
 expect 0 "# fission_rate: 8.78" -- flux
 expect 0 "# total_flux: 6.4e+12 /cm2/s" -- flux --set source.total_flux=6.4e12/cm2/s
 expect 0 "# columns: E flux U235 U238 Pu239 Pu241 capture" -- flux --set output.points=5
 expect 0 "# total_flux: 2e+12" -- flux --set source.type=table --set "source.file=$DATA/flux_box.dat" --set output.e_min=1MeV
 
 # --- spectrum: with 6.4e12 /cm2/s the free-electron SM rate at 1-3 keV is
-# 1.523e-3 /kg/keV/day (PHYSICS.md §1.1 low-T limit × 2.6533e26 e/kg × flux)
+# 1.523e-3 /kg/keV/day (docs/physics.md, "Interaction: ν–e elastic scattering", low-T limit × 2.6533e26 e/kg × flux)
 expect 0 "elec_sm" -- spectrum --set source.total_flux=6.4e12/cm2/s --set output.t_min=1keV --set output.t_max=3keV --set output.points=3 --set atomic.model=free
 for r in $(grep -v '^#' "$TMP/out" | cut -f 2); do close "$r" 1.523e-3 2e-2 "SM nu-e rate at 1-3 keV"; done
 expect 0 "T [keV],elec_sm [/kg/keV/day]" -- spectrum --format csv
@@ -159,12 +159,12 @@ expect 2 "never overwrites" -- spectrum "$DATA/gemma.ini" --out "$DATA/gemma.ini
 [ "$(cksum < "$DATA/gemma.ini")" = "$sum_before" ] && ok || bad "the input file was modified"
 expect 0 "source.file was given" -- spectrum --set source.file=unused.dat
 
-# --- detector response, experiments, plots (issue 4) ---------------------------
+# --- detector response, experiments, plots (docs/physics.md, "Detector response") --
 for f in texono2007 texono_pcge gemma conus dresden2; do
   expect 0 "# columns: E_lo E_hi elec_sm" -- spectrum "$EXAMPLES/$f.ini"
 done
 expect 0 "counts_on" -- spectrum --set detector.bins=0.2keV:2.2keV:10 --set detector.exposure=10kg*day
-# exposure scales counts linearly (issue 4)
+# exposure scales counts linearly
 on10=$(grep -v '^#' "$TMP/out" | awk '{ s += $14 } END { printf "%.10g", s }')
 expect 0 "counts_on" -- spectrum --set detector.bins=0.2keV:2.2keV:10 --set detector.exposure=30kg*day
 close "$(grep -v '^#' "$TMP/out" | awk '{ s += $14 } END { printf "%.10g", s }')" "$(awk -v a="$on10" 'BEGIN { printf "%.10g", 3 * a }')" 1e-6 "counts scale with exposure"
@@ -195,7 +195,7 @@ PATH=/nonexistent "$NUEM" spectrum --plot "$TMP/x.png" >/dev/null 2>"$TMP/err"
 "$NUEM" spectrum --set output.points=2000 >/dev/null 2>"$TMP/err"
 [ ! -s "$TMP/err" ] && ok || bad "something was printed on a non-terminal stderr: $(head -c 100 "$TMP/err")"
 
-# --- statistics (issue 5) --------------------------------------------------------
+# --- statistics (docs/statistics.md) --------------------------------------------
 expect 0 "# columns: best lo_68 hi_68 minus2lnL ndf" -- fit "$DATA/texono_like.dat" "$EXAMPLES/texono2007.ini"
 expect 0 "an upper limit" -- limit "$DATA/texono_like.dat" "$EXAMPLES/texono2007.ini" --set analysis.method=wilks
 # Wilks 90 % limit for these rounded expectations: the mu excess over

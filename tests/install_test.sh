@@ -21,7 +21,7 @@ int main(void) {
   if (nuem_context_new(&ctx) ||
       nuem_interaction_setup(ctx, NUEM_ANTINUE, 0.23857, NUEM_COUPLINGS_TREE, NUEM_FF_HELM, &in))
     return 1;
-  /* PHYSICS.md V4: 1.0178e-44 cm2/MeV */
+  /* docs/validation.md, V4: 1.0178e-44 cm2/MeV */
   double s = nuem_xsec_electron_sm(&in, 1.0, 0.010);
   nuem_context_free(ctx);
   printf("%.4e\n", s);

@@ -1,5 +1,6 @@
 /* Shared helpers for nuem's cmocka tests. Every expected number in a test
- * cites its source: a paper, ../shared/PHYSICS.md, or a derivation. */
+ * cites its source: a paper, a target of docs/validation.md ("Vn"), a
+ * section of docs/physics.md, or a derivation. */
 #ifndef NUEM_TEST_COMMON_H
 #define NUEM_TEST_COMMON_H
 

@@ -12,7 +12,9 @@ static int teardown(void **state) { nuem_context_free(ctx); return 0; }
 
 static void defaults_are_the_kuo_sheng_experiment(void **state) {
   nuem_config *cfg = test_config(ctx, NULL);
-  /* DESIGN.md / issue 2: 2.9 GW, 28 m, fractions 0.55/0.07/0.32/0.06, 1 kg Ge */
+  /* the default experiment is TEXONO at Kuo-Sheng (docs/config.md; docs/physics.md,
+   * "Source: reactor antineutrino flux"): 2.9 GW, 28 m, fractions
+   * 0.55/0.07/0.32/0.06, 1 kg Ge */
   assert_rel(nuem_config_number(cfg, NUEM_P_SOURCE_POWER), 2.9e9 / 1.602176634e-13, 1e-14);
   assert_rel(nuem_config_number(cfg, NUEM_P_SOURCE_DISTANCE), 2800.0, 0);
   const nuem_fractions *f = nuem_config_fractions(cfg, NUEM_P_SOURCE_FRACTIONS);

@@ -1,4 +1,5 @@
-/* Electromagnetic properties and atomic models (PHYSICS.md §1-3, §8). */
+/* Electromagnetic properties and atomic models (docs/physics.md, "Electromagnetic properties"
+ * and "Atomic ionization"; targets from docs/validation.md). */
 #include <string.h>
 
 #include "test_common.h"
@@ -19,7 +20,7 @@ static nuem_interaction props(double mu, double q, double r2, int conv) {
 }
 
 static void magnetic_moment(void **state) {
-  /* PHYSICS.md V6: mu = 1e-11 mu_B, E = 1 MeV, T = 1 keV: 2.4922e-44 cm2/MeV */
+  /* docs/validation.md, V6: mu = 1e-11 mu_B, E = 1 MeV, T = 1 keV: 2.4922e-44 cm2/MeV */
   nuem_interaction in = props(1e-11, 0, 0, 0);
   assert_rel(nuem_xsec_electron(&in, NUEM_PROC_MU, 1.0, 1e-3), 2.4922e-44, 1e-3);
   /* excess ∝ mu^2, and no interference: total = SM + mu term */
@@ -39,15 +40,16 @@ static double pure_charge(double q, double E, double T) {
 }
 
 static void millicharge(void **state) {
-  /* PHYSICS.md V7: delta = 1e-12, E = 1 MeV, T = 1 keV, free electron:
+  /* docs/validation.md, V7: delta = 1e-12, E = 1 MeV, T = 1 keV, free electron:
    * 2.5464e-43 cm2/MeV exact (the alpha^2 prefactor, not alpha) */
   assert_rel(pure_charge(1e-12, 1.0, 1e-3), 2.5464e-43, 1e-3);
   /* ∝ q^2 */
   assert_rel(pure_charge(2e-12, 1.0, 1e-3), 4 * pure_charge(1e-12, 1.0, 1e-3), 1e-9);
-  /* Interference: PHYSICS.md §1.3 table, 36 % of the q^2 term at 1 keV for
+  /* Interference: 36 % of the q^2 term at 1 keV for
    * anti-nu_e (|X| = 5.4), and 2 g_V/X for T << E. With nuem's convention
    * (docs/physics.md) q > 0 gives g_V - |X|, so the interference is
-   * negative; PHYSICS.md's table took g_V + X. */
+   * negative; tables that take g_V + X show +36 % (docs/physics.md,
+   * "Sign of the millicharge"). */
   nuem_interaction in = props(0, 1e-12, 0, 0);
   double interference = nuem_xsec_electron(&in, NUEM_PROC_Q, 8.0, 1e-3) - pure_charge(1e-12, 8.0, 1e-3);
   double X = nuem_gv_shift_charge(&in, 1e-3);
@@ -60,7 +62,7 @@ static void millicharge(void **state) {
 }
 
 static void millicharge_from_moment_bound(void **state) {
-  /* PHYSICS.md V8 / Studenikin arXiv:1302.1168: equating the charge and
+  /* docs/validation.md, V8 / Studenikin, EPL 107, 21001 (2014), arXiv:1302.1168: equating the charge and
    * moment terms at GEMMA's 2.8 keV threshold, mu = 2.9e-11 mu_B bounds
    * |q| < 1.5e-12 e (derived: delta = mu sqrt(T/2m_e) = 1.52e-12). */
   nuem_interaction in = props(2.9e-11, 0, 0, 0);
@@ -72,7 +74,7 @@ static void millicharge_from_moment_bound(void **state) {
 }
 
 static void charge_radius(void **state) {
-  /* PHYSICS.md V9: <r2> = 1e-32 cm2 gives Delta g_V = 0.02380 (Giunti-
+  /* docs/validation.md, V9: <r2> = 1e-32 cm2 gives Delta g_V = 0.02380 (Giunti-
    * Studenikin), twice that with Vogel-Engel (Delta s^2 = 0.0238). */
   nuem_interaction gs = props(0, 0, 1e-32, NUEM_R2_GIUNTI_STUDENIKIN);
   nuem_interaction ve = props(0, 0, 1e-32, NUEM_R2_VOGEL_ENGEL);
@@ -96,14 +98,15 @@ static void nuclear_channel(void **state) {
   assert_int_equal(nuem_target_new(ctx, "Ge74", &t), NUEM_OK);
   const nuem_isotope *iso = &t->elements[0].isotopes[0];
   /* moment on the nucleus: pi alpha^2 mu^2 Z^2 F^2/m_e^2 (1/T - 1/E + T/4E^2);
-   * per Ge nucleus pi alpha^2 Z^2/m_e^2 = 2.55e-22 cm2 (PHYSICS.md §2) */
+   * per Ge nucleus pi alpha^2 Z^2/m_e^2 = 2.55e-22 cm2 (docs/physics.md,
+   * "Electromagnetic properties") */
   nuem_interaction in = props(1e-11, 0, 0, 0);
   in.form_factor = NUEM_FF_NONE;
   double T = 1e-4, E = 3.0;
   assert_rel(nuem_xsec_nuclear(&in, iso, NUEM_PROC_MU, E, T),
              2.55e-22 * 1e-22 * (1 / T - 1 / E + T / (4 * E * E)), 3e-3);
   /* millicharge: g_V^p shifts by sqrt2 pi alpha q/(G_F M T), about 4e-4 per
-   * proton at T = 0.1 keVnr, q = 1e-12 (PHYSICS.md §2); the excess is
+   * proton at T = 0.1 keVnr, q = 1e-12 (docs/physics.md, "Electromagnetic properties"); the excess is
    * sm × (Q_W'^2/Q_W^2 - 1) with Q_W' = Q_W + 2 Z × shift. */
   in = props(0, 1e-12, 0, 0);
   in.form_factor = NUEM_FF_NONE;
@@ -121,13 +124,13 @@ static void nuclear_channel(void **state) {
 }
 
 static void stepping(void **state) {
-  /* PHYSICS.md V21 (X-ray Data Booklet energies) */
+  /* docs/validation.md, V21 (X-ray Data Booklet energies) */
   static const double T_eV[] = {30, 100, 125, 150, 300, 1000, 1230, 1300, 1500, 5000, 12000};
   static const double z[] = {14, 14, 20, 20, 22, 22, 26, 28, 30, 30, 32};
   nuem_target *ge;
   assert_int_equal(nuem_target_new(ctx, "Ge", &ge), NUEM_OK);
   for (int i = 0; i < 11; i++) assert_rel(nuem_atomic_z_eff(ge, T_eV[i] * 1e-6), z[i], 0);
-  /* below the M5 edge only the 4 valence electrons (PHYSICS.md §3.3) */
+  /* below the M5 edge only the 4 valence electrons (docs/physics.md, "Atomic ionization") */
   assert_rel(nuem_atomic_z_eff(ge, 20e-6), 4, 0);
   /* a drop at each shell edge by its occupancy: K 2, L1 2, L2 2, L3 4 */
   static const double edge[] = {11103, 1414.6, 1248.1, 1217.0}, occ[] = {2, 2, 2, 4};
@@ -166,7 +169,7 @@ static void factors(void **state) {
   double f[NUEM_NPROC];
   nuem_atomic *a = make_atomic(NUEM_ATOMIC_STEPPING, "", ge, &in, NUEM_OK);
   nuem_atomic_factors(a, 1e-3, f);
-  assert_rel(f[NUEM_PROC_SM], 22.0 / 32.0, 1e-15); /* issue 3: 22/32 of free at 1 keV */
+  assert_rel(f[NUEM_PROC_SM], 22.0 / 32.0, 1e-15); /* 22/32 of free at 1 keV (docs/physics.md, "Atomic ionization") */
   nuem_atomic_factors(a, 0.02, f);
   assert_rel(f[NUEM_PROC_SM], 1.0, 0); /* stepping = free above the K edge */
   nuem_atomic_free(a);
@@ -197,7 +200,7 @@ static void bad_tables_and_epa(void **state) {
 }
 
 static void epa_photoabsorption(void **state) {
-  /* PHYSICS.md V22 (Henke sigma_gamma): 10 keV 4.35e-21, 1 keV 2.26e-19,
+  /* docs/validation.md, V22 (Henke sigma_gamma): 10 keV 4.35e-21, 1 keV 2.26e-19,
    * 300 eV 3.24e-18 cm2; recovered from the EPA coefficient
    * c0 = (2 alpha q^2/pi) sigma/T ln(q_max/q_min). */
   nuem_target *ge;
@@ -217,7 +220,8 @@ static void epa_photoabsorption(void **state) {
   nuem_atomic_epa_coeffs(a, &in, 11.1029e-3, lo);
   nuem_atomic_epa_coeffs(a, &in, 11.1033e-3, hi);
   assert_rel(hi[0] / lo[0], 7.6, 2e-2);
-  /* EPA/FEA per atom = sigma m_e T L/(pi^2 alpha Z) = 0.13 L at 1 keV (PHYSICS §3.4) */
+  /* EPA/FEA per atom = sigma m_e T L/(pi^2 alpha Z) = 0.13 L at 1 keV (docs/physics.md,
+   * "Atomic ionization") */
   double c[3];
   nuem_atomic_epa_coeffs(a, &in, 1e-3, c);
   assert_rel(c[0] / (32 * pure_charge(1e-12, 1e6, 1e-3)) / L, 0.13, 3e-2);

@@ -1,4 +1,4 @@
-/* Interaction: cross sections and kinematics against PHYSICS.md §8. */
+/* Interaction: cross sections and kinematics against docs/validation.md, "Validation targets". */
 #include <gsl/gsl_integration.h>
 #include <string.h>
 
@@ -16,7 +16,7 @@ static nuem_interaction tree(int flavour, int ff) {
 }
 
 static void prefactors(void **state) {
-  /* PHYSICS.md V1: G_F^2 m_e/(2 pi) = 4.3082e-45 cm2/MeV; V2: pi alpha^2/m_e^2 =
+  /* docs/validation.md, V1: G_F^2 m_e/(2 pi) = 4.3082e-45 cm2/MeV; V2: pi alpha^2/m_e^2 =
    * 2.4947e-25 cm2. */
   assert_rel(NUEM_GF * NUEM_GF * NUEM_ME / (2 * NUEM_PI) * NUEM_HBARC2, 4.3082e-45, 1e-4);
   assert_rel(NUEM_PI * NUEM_ALPHA * NUEM_ALPHA / (NUEM_ME * NUEM_ME) * NUEM_HBARC2,
@@ -24,7 +24,7 @@ static void prefactors(void **state) {
 }
 
 static void electron_kinematics(void **state) {
-  /* PHYSICS.md V3 */
+  /* docs/validation.md, V3 */
   assert_rel(nuem_kin_t_max(1.0, NUEM_ME), 0.79650, 1e-5);
   assert_rel(nuem_kin_t_max(3.0, NUEM_ME), 2.76455, 1e-5);
   assert_rel(nuem_kin_e_min(0.010, NUEM_ME), 0.05579, 1e-4);
@@ -34,7 +34,7 @@ static void electron_kinematics(void **state) {
 }
 
 static void sm_electron_cross_sections(void **state) {
-  /* PHYSICS.md V4 (E = 1 MeV, T = 10 keV, tree level, s^2 = 0.23857), cm2/MeV */
+  /* docs/validation.md, V4 (E = 1 MeV, T = 10 keV, tree level, s^2 = 0.23857), cm2/MeV */
   nuem_interaction in = tree(NUEM_ANTINUE, NUEM_FF_NONE);
   assert_rel(nuem_xsec_electron_sm(&in, 1.0, 0.010), 1.0178e-44, 1e-3);
   in = tree(NUEM_NUE, NUEM_FF_NONE);
@@ -46,11 +46,12 @@ static void sm_electron_cross_sections(void **state) {
   /* tau flavours share the muon couplings at tree level */
   nuem_interaction tau = tree(NUEM_ANTINUTAU, NUEM_FF_NONE);
   assert_rel(nuem_xsec_electron_sm(&tau, 1.0, 0.010), 2.1406e-45, 1e-3);
-  /* PHYSICS.md V5 (anti-nu_e) */
+  /* docs/validation.md, V5 (anti-nu_e) */
   in = tree(NUEM_ANTINUE, NUEM_FF_NONE);
   assert_rel(nuem_xsec_electron_sm(&in, 3.0, 0.001), 1.0375e-44, 1e-3);
   assert_rel(nuem_xsec_electron_sm(&in, 2.0, 0.100), 9.4257e-45, 1e-3);
-  /* T << E: (G_F^2 m_e/pi)(g_V^2 + g_A^2) = 1.038e-44 cm2/MeV (PHYSICS.md §1.1) */
+  /* T << E: (G_F^2 m_e/pi)(g_V^2 + g_A^2) = 1.038e-44 cm2/MeV (docs/physics.md,
+   * "Interaction: ν–e elastic scattering") */
   assert_rel(nuem_xsec_electron_sm(&in, 8.0, 1e-6), 1.038e-44, 1e-3);
   /* zero beyond the end point */
   assert_rel(nuem_xsec_electron_sm(&in, 1.0, 0.8), 0.0, 0);
@@ -93,7 +94,7 @@ static void coefficient_form_matches_formula(void **state) {
 }
 
 static void weak_charges(void **state) {
-  /* PHYSICS.md §0: Q_W = N - (1 - 4 s^2) Z at s^2 = 0.23857 */
+  /* docs/physics.md, "Targets": Q_W = N - (1 - 4 s^2) Z at s^2 = 0.23857 */
   static const int A[] = {70, 72, 73, 74, 76};
   static const double qw[] = {36.537, 38.537, 39.537, 40.537, 42.537};
   nuem_target *ge;
@@ -114,7 +115,7 @@ static double cevns_gsl(double T, void *p) {
 }
 
 static void cevns_total_cross_section(void **state) {
-  /* PHYSICS.md V15: without form factor, sigma = G_F^2 Q_W^2 E^2 / (4 pi):
+  /* docs/validation.md, V15: without form factor, sigma = G_F^2 Q_W^2 E^2 / (4 pi):
    * 74Ge, 6.234e-41 cm2 at 3 MeV and 4.433e-40 cm2 at 8 MeV. The numeric
    * integral over T keeps the O(E/M) terms the formula drops (~3E/M). */
   nuem_target *t;
@@ -148,19 +149,19 @@ static void form_factors(void **state) {
   /* F(q -> 0) = 1 for every model */
   assert_rel(nuem_form_factor(NUEM_FF_HELM, iso, 1e-6), 1.0, 1e-12);
   assert_rel(nuem_form_factor(NUEM_FF_KLEIN_NYSTRAND, iso, 1e-6), 1.0, 1e-12);
-  /* PHYSICS.md V16: Helm F^2 = 0.9810 at T = 1 keVnr (q = 11.74 MeV) and 0.9650
+  /* docs/validation.md, V16: Helm F^2 = 0.9810 at T = 1 keVnr (q = 11.74 MeV) and 0.9650
    * at T_max(8 MeV) = 1.857 keV. */
   double q1 = sqrt(2 * iso->mass * 1e-3);
   assert_rel(q1, 11.74, 1e-3);
   double f1 = nuem_form_factor(NUEM_FF_HELM, iso, q1);
   assert_rel(f1 * f1, 0.9810, 2e-3);
-  /* PHYSICS.md took M = 74 u; the nuclear mass (73.921 u - 32 m_e) is 0.1 %
+  /* V16 took M = 74 u; the nuclear mass (73.921 u - 32 m_e) is 0.1 %
    * lighter, hence the 2e-3 tolerance on T_max. */
   double tmax = nuem_kin_t_max(8.0, iso->mass);
   assert_rel(tmax, 1.857e-3, 2e-3);
   double f8 = nuem_form_factor(NUEM_FF_HELM, iso, sqrt(2 * iso->mass * tmax));
   assert_rel(f8 * f8, 0.9650, 2e-3);
-  /* Klein-Nystrand agrees with Helm within 1 % at reactor momenta (PHYSICS.md §2:
+  /* Klein-Nystrand agrees with Helm within 1 % at reactor momenta (docs/physics.md, "Interaction: CEvNS":
    * "form-factor choice is a sub-percent effect here"). */
   double kn = nuem_form_factor(NUEM_FF_KLEIN_NYSTRAND, iso, q1);
   assert_rel(kn * kn, f1 * f1, 1e-2);
@@ -168,14 +169,14 @@ static void form_factors(void **state) {
 }
 
 static void natural_ge_kinematics(void **state) {
-  /* PHYSICS.md §2: natural Ge T_max(3 MeV) = 0.266 keVnr; T_max(8) = 1.892 keVnr,
+  /* docs/validation.md, V16: natural Ge T_max(3 MeV) = 0.266 keVnr; T_max(8) = 1.892 keVnr,
    * with the mean nuclear mass. */
   nuem_target *ge;
   assert_int_equal(nuem_target_new(ctx, "Ge", &ge), NUEM_OK);
   double M = ge->elements[0].mean_mass_u * NUEM_AMU - 32 * NUEM_ME;
   assert_rel(nuem_kin_t_max(3.0, M), 0.266e-3, 2e-3);
   assert_rel(nuem_kin_t_max(8.0, M), 1.892e-3, 1e-3);
-  /* PHYSICS.md §0: 8.2915e24 atoms and 2.6533e26 electrons per kg */
+  /* docs/physics.md, "Targets": 8.2915e24 atoms and 2.6533e26 electrons per kg */
   assert_rel(ge->formulas_per_kg, 8.2915e24, 1e-4);
   assert_rel(ge->electrons_per_kg, 2.6533e26, 1e-4);
   nuem_target_free(ge);

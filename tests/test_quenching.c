@@ -1,8 +1,9 @@
-/* Lindhard quenching against PHYSICS.md V14 and the §2 table. */
+/* Lindhard quenching against docs/validation.md, V14 and the table of
+ * docs/physics.md, "Quenching". */
 #include "test_common.h"
 
 static void lindhard_values(void **state) {
-  /* PHYSICS.md §2 table [D] for Ge (Z = 32), E_R in keVnr */
+  /* docs/physics.md, "Quenching", table [D] for Ge (Z = 32), E_R in keVnr */
   static const double er[] = {0.1, 0.25, 0.5, 1, 2, 5, 10};
   static const double k157[] = {0.1259, 0.1422, 0.1560, 0.1710, 0.1876, 0.2124, 0.2341};
   static const double k162[] = {0.1294, 0.1461, 0.1601, 0.1755, 0.1924, 0.2177, 0.2398};

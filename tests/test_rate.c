@@ -74,9 +74,10 @@ static void plan_agrees_with_direct_quadrature(void **state) {
 
 static void electron_rate_in_the_low_t_limit(void **state) {
   /* For T << E the anti-nu_e e cross section is 1.038e-44 cm2/MeV per electron
-   * (PHYSICS.md §1.1), so with a total flux of 6.4e12 /cm2/s and 2.6533e26
+   * (docs/physics.md, "Interaction: ν–e elastic scattering"), so with a total flux of 6.4e12 /cm2/s and 2.6533e26
    * electrons/kg: 1.038e-44 × 2.6533e26 × 6.4e12 × 86400 × 1e-3 = 1.523e-3
-   * /kg/keV/day, the "about 1.5e-3 between 1 and 3 keV" of issue 2. */
+   * /kg/keV/day, the "about 1.5e-3 between 1 and 3 keV" of docs/validation.md,
+   * "Neutrino–electron rate". */
   chain c;
   chain_new(&c, (const char *[]){"source.total_flux=6.4e12/cm2/s", NULL}, "Ge");
   double r[NUEM_NPROC], e[NUEM_NPROC];
@@ -95,7 +96,7 @@ static void box_spectrum_folds_analytically(void **state) {
   chain_new(&c, (const char *[]){"source.type=table", "physics.form_factor=none",
       "source.file=" NUEM_TEST_DATA "/flux_box.dat", NULL}, "Ge74");
   const double phi0 = 1e12, sw = 0.23857;
-  double gv = 0.5 + 2 * sw, ga = -0.5; /* anti-nu_e tree couplings, PHYSICS.md §1.1 */
+  double gv = 0.5 + 2 * sw, ga = -0.5; /* anti-nu_e tree couplings, docs/physics.md */
   double A = NUEM_GF * NUEM_GF * NUEM_ME / (2 * NUEM_PI) * NUEM_HBARC2;
   for (double T = 1e-4; T < 2.5; T *= 3.1) {
     double lo = fmax(1.0, nuem_kin_e_min(T, NUEM_ME)), hi = 3.0;
@@ -112,7 +113,7 @@ static void box_spectrum_folds_analytically(void **state) {
     assert_rel(r[NUEM_PROC_SM], expected, 1e-8);
   }
   const nuem_isotope *iso = &c.tgt->elements[0].isotopes[0];
-  double qw = 42 - (1 - 4 * sw) * 32; /* 74Ge, PHYSICS.md §0 */
+  double qw = 42 - (1 - 4 * sw) * 32; /* 74Ge, docs/physics.md, "Targets" */
   double B = NUEM_GF * NUEM_GF * iso->mass / (4 * NUEM_PI) * qw * qw * NUEM_HBARC2;
   for (double T = 1e-6; T < 2.5e-4; T *= 2.3) {
     double lo = fmax(1.0, nuem_kin_e_min(T, iso->mass)), hi = 3.0, M = iso->mass;

@@ -1,4 +1,5 @@
-/* Response: resolution, efficiency, bins, matrix, backgrounds (PHYSICS.md §7). */
+/* Response: resolution, efficiency, bins, matrix, backgrounds (docs/physics.md,
+ * "Detector response"). */
 #include <string.h>
 #include <unistd.h>
 
@@ -17,7 +18,7 @@ static nuem_detector *detector(const char *const *sets) {
 }
 
 static void resolution_v23(void **state) {
-  /* PHYSICS.md V23: sigma0 = 50 eV, F = 0.11, w = 2.96 eV:
+  /* docs/validation.md, V23: sigma0 = 50 eV, F = 0.11, w = 2.96 eV:
    * sigma(10.37 keV) = 76.7 eV, sigma(1 keV) = 53.2 eV */
   nuem_detector *d = detector((const char *[]){"detector.sigma0=50eV", NULL});
   assert_rel(nuem_detector_sigma(d, 10.37e-3), 76.7e-6, 1e-3);
@@ -85,7 +86,8 @@ static void chain_free(chain *c) {
 static void counts_are_conserved(void **state) {
   /* Zero threshold, unit efficiency, bins from -0.5 keV (smearing below 0 is
    * kept) far beyond the CEvNS end point: the folded nuclear-recoil spectrum
-   * integrates to the true one (issue 4: within 1e-4). The true integral is
+   * integrates to the true one (within 1e-4, the acceptance
+   * criterion of the response stage). The true integral is
    * an independent trapezoid sum over 20000 points. */
   chain c;
   chain_new(&c, (const char *[]){"detector.bins=-0.5keV:3keV:35", "physics.mu_nu=0muB",

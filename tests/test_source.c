@@ -18,7 +18,7 @@ static nuem_source *make_source(const char *const *sets) {
 }
 
 static void huber_mueller_at_4_mev(void **state) {
-  /* PHYSICS.md V10 (from the Huber 2011 / Mueller 2011 coefficients) */
+  /* docs/validation.md, V10 (from the Huber 2011 / Mueller 2011 coefficients) */
   nuem_source *src = make_source(NULL);
   assert_rel(nuem_source_per_fission_spectrum(src, NUEM_U235, 4.0), 0.29227, 1e-4);
   assert_rel(nuem_source_per_fission_spectrum(src, NUEM_PU239, 4.0), 0.19808, 1e-4);
@@ -34,7 +34,7 @@ static double spectrum_gsl(double E, void *p) {
 }
 
 static void integrals_from_2_to_8_mev(void **state) {
-  /* PHYSICS.md V11: 235U 1.687, 239Pu 1.262, 241Pu 1.615, 238U 2.245 per fission */
+  /* docs/validation.md, V11: 235U 1.687, 239Pu 1.262, 241Pu 1.615, 238U 2.245 per fission */
   static const double expected[NUEM_NFISSION] = {1.687, 2.245, 1.262, 1.615};
   nuem_source *src = make_source(NULL);
   gsl_integration_workspace *ws = gsl_integration_workspace_alloc(100);
@@ -50,11 +50,11 @@ static void integrals_from_2_to_8_mev(void **state) {
 }
 
 static void kuo_sheng_fission_rate_and_flux(void **state) {
-  /* PHYSICS.md V12: 8.78e19 fissions/s at 2.9 GW with Ma 2013 energies. */
+  /* docs/validation.md, V12: 8.78e19 fissions/s at 2.9 GW with Ma 2013 energies. */
   nuem_source *src = make_source(NULL);
   assert_rel(nuem_source_fission_rate(src), 8.78e19, 1e-3);
   /* Independently: dPhi/dE(4 MeV) = P/(sum f e)/(4 pi L^2) sum f S(4 MeV),
-   * sum f e = 206.1313 MeV (PHYSICS.md section 4: 206.13), V10 spectra. */
+   * sum f e = 206.1313 MeV (docs/validation.md, V12: 206.13), V10 spectra. */
   double fissions = 2.9e9 / 1.602176634e-13 / 206.1313;
   double fission_flux = fissions / (4 * NUEM_PI * 2800.0 * 2800.0);
   double s4 = 0.55 * 0.29227 + 0.07 * 0.44171 + 0.32 * 0.19808 + 0.06 * 0.27679;
@@ -71,7 +71,7 @@ static double capture_gsl(double E, void *p) {
 
 static void capture_gives_two_antineutrinos_per_capture(void **state) {
   /* 239U and 239Np each emit one antineutrino per decay: the component
-   * integrates to 2 × captures_per_fission per fission (PHYSICS.md §4:
+   * integrates to 2 × captures_per_fission per fission (docs/physics.md, "Source: reactor antineutrino flux":
    * "about 1.2 extra antineutrinos per fission" for 0.6 captures). */
   nuem_source *src = make_source(NULL);
   comp_params p = {src};
@@ -98,7 +98,8 @@ static void low_energy_models(void **state) {
   assert_rel(nuem_source_per_fission_spectrum(src, NUEM_U235, 0.5), 2.66, 1e-12);
   nuem_source_free(src);
   /* flat: held at the Huber 235U value at 2 MeV, exp(4.367 - 4.577*2 + 2.1*4
-   * - 0.5294*8 + 0.06186*16 - 0.002777*32) = 1.3213 (PHYSICS.md §4 coefficients). */
+   * - 0.5294*8 + 0.06186*16 - 0.002777*32) = 1.3213 (Huber 2011 coefficients,
+   * data/reactor/huber_2011.dat). */
   src = make_source((const char *[]){"source.low_energy=flat", NULL});
   double s2 = exp(4.367 - 4.577 * 2 + 2.100 * 4 - 0.5294 * 8 + 0.06186 * 16 - 0.002777 * 32);
   assert_rel(nuem_source_per_fission_spectrum(src, NUEM_U235, 0.3), s2, 1e-12);

@@ -183,7 +183,7 @@ static void wilks_one_bin(void **state) {
 }
 
 static void fc_coverage(void **state) {
-  /* Coverage of the FC intervals on a test model (issue 5: within ±2 % of
+  /* Coverage of the FC intervals on a test model (docs/statistics.md, "Validation": within ±2 % of
    * nominal): the Gaussian bin at the true mean 1.5, fresh toys. */
   nuem_model *m = one_bin(NUEM_DATA_RESIDUAL, 0, 6.0);
   nuem_data d = one_gauss(1.5);

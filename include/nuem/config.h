@@ -33,9 +33,9 @@ typedef enum {
   X(SOURCE_TYPE, "source", "type", CHOICE, "reactor", "reactor|table", ANY,   \
     "Neutrino source: a reactor model, or a user flux table (source.file)")   \
   X(SOURCE_POWER, "source", "power", NUMBER, "2.9 GW", "GW", POSITIVE,        \
-    "Reactor thermal power")                                                   \
+    "Reactor thermal power (default: Kuo-Sheng, hep-ex/0212003)")             \
   X(SOURCE_DISTANCE, "source", "distance", NUMBER, "28 m", "m", POSITIVE,     \
-    "Distance from reactor core to detector")                                 \
+    "Distance from reactor core to detector (default: TEXONO, hep-ex/0212003)")\
   X(SOURCE_FRACTIONS, "source", "fractions", FRACTIONS,                        \
     "U235:0.55 U238:0.07 Pu239:0.32 Pu241:0.06", "U235|U238|Pu239|Pu241", ANY, \
     "Fission fractions (must sum to 1; Kuo-Sheng values, arXiv:2402.06416)")  \
@@ -116,11 +116,11 @@ typedef enum {
     "formula|table", ANY,                                                      \
     "Energy resolution: sigma^2 = sigma0^2 + fano pair_energy E, or a table")  \
   X(DETECTOR_SIGMA0, "detector", "sigma0", NUMBER, "50 eV", "eV", NONNEG,      \
-    "Pedestal noise sigma0 (PHYSICS.md section 7 example)")                    \
+    "Pedestal noise sigma0 (assumed typical sub-keV PPC Ge value; fit it)")    \
   X(DETECTOR_FANO, "detector", "fano", NUMBER, "0.11", "1", NONNEG,            \
-    "Fano factor (Ge: about 0.11)")                                            \
+    "Fano factor (Ge: about 0.11; docs/physics.md, Detector response)")       \
   X(DETECTOR_PAIR_ENERGY, "detector", "pair_energy", NUMBER, "2.96 eV", "eV",  \
-    POSITIVE, "Energy per electron-hole pair (Ge at 77 K: 2.96 eV)")          \
+    POSITIVE, "Energy per electron-hole pair (Ge at 77 K: 2.96 eV, Papp 2005)")\
   X(DETECTOR_RESOLUTION_TABLE, "detector", "resolution_table", TEXT, "", "",   \
     ANY, "Resolution table: columns E and sigma (resolution = table)")         \
   X(DETECTOR_ENERGY_SCALE, "detector", "energy_scale", NUMBER, "1", "1",       \

@@ -26,7 +26,7 @@ enum { NUEM_R2_GIUNTI_STUDENIKIN, NUEM_R2_VOGEL_ENGEL };
  * F(q^2) = q_nu + q^2 <r2>/6 (Giunti-Studenikin), photon exchange at
  * q^2 = -2 m T < 0 shifts g_V^e by -X(T) for q_nu > 0 (q_nu in units of the
  * proton charge), opposite to a positive <r2>, and the proton's g_V^p by the
- * opposite amount (docs/physics.md, "Millicharge"). */
+ * opposite amount (docs/physics.md, "Electromagnetic properties"). */
 #define NUEM_MILLICHARGE_SIGN (-1.0)
 
 /* The processes of each channel: the Standard Model, the excess over it
@@ -93,7 +93,7 @@ double nuem_form_factor(int model, const nuem_isotope *iso, double q);
 
 /* The same cross sections as c0 + c1/E + c2/E^2, valid for E >= E_min(T):
  * every channel here has this shape, which lets the rate stage fold them
- * with precomputed flux moments (docs/physics.md, "Fast path"). */
+ * with precomputed flux moments (docs/physics.md, "Rate"). */
 void nuem_xsec_electron_sm_coeffs(const nuem_interaction *in, double T,
                                   double c[3]);
 void nuem_xsec_cevns_coeffs(const nuem_interaction *in, const nuem_isotope *iso,

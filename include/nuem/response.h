@@ -1,6 +1,7 @@
 /* Stage 5, response: from true deposited energy to what the detector reads.
- * Order (PHYSICS.md §7): T -> electron-equivalent energy (quenching of
- * nuclear recoils) -> resolution -> efficiency and threshold -> bins.
+ * Order (docs/physics.md, "Detector response"): T -> electron-equivalent
+ * energy (quenching of nuclear recoils) -> resolution -> efficiency and
+ * threshold -> bins.
  * The expensive part is a response matrix, planned once and applied to any
  * spectrum (FFTW's plan/execute); it can be exported and imported. */
 #ifndef NUEM_RESPONSE_H
@@ -23,7 +24,8 @@ typedef struct {
   int Z;    /* atomic number of the recoiling nucleus */
 } nuem_lindhard;
 
-/* Lindhard (1963) quenching factor Q(E_R), E_R in MeV. */
+/* Lindhard quenching factor Q(E_R), E_R in MeV (Lindhard, Nielsen, Scharff &
+ * Thomsen, Mat. Fys. Medd. Dan. Vid. Selsk. 33, no. 10 (1963)). */
 double nuem_lindhard_q(const nuem_lindhard *l, double E_R);
 /* dE_ee/dE_R = Q + E_R Q'(E_R): the Jacobian of the quenched spectrum. */
 double nuem_lindhard_jacobian(const nuem_lindhard *l, double E_R);

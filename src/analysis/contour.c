@@ -63,7 +63,7 @@ nuem_status nuem_contour_wilks(nuem_context *ctx, const nuem_model *m1, const nu
     nuem_progress(ctx, (double)(i2 + 1) / (double)grid, "contour");
   }
   for (size_t k = 0; !s && k < grid * grid; k++) c->t[k] -= best;
-  c->critical = gsl_cdf_chisq_Pinv(cl, 2.0);
+  c->critical = gsl_cdf_chisq_Pinv(cl, 2.0); /* two parameters: 2 degrees of freedom */
   nuem_fixed_free(&f1);
   nuem_fixed_free(&f2);
   nuem_fixed_free(&row);

@@ -7,6 +7,10 @@
 #include "nuem/analysis.h"
 #include "nuem/constants.h"
 
+/* Adjacent bins must share an edge up to the rounding of printed numbers. */
+#define EDGE_MATCH_REL 1e-9
+#define EDGE_MATCH_ABS_MEV 1e-15
+
 void nuem_data_free(nuem_data *d) {
   free(d->edges);
   free(d->on);
@@ -50,7 +54,7 @@ static nuem_status edges(nuem_context *ctx, const nuem_table *t, long lo, long h
     if (!(b > a))
       return nuem_error(ctx, NUEM_EPARSE, "%s: data row %zu: E_hi must exceed E_lo",
                         t->origin, r + 1);
-    if (r && fabs(a - d->edges[r]) > 1e-9 * fabs(a) + 1e-15)
+    if (r && fabs(a - d->edges[r]) > EDGE_MATCH_REL * fabs(a) + EDGE_MATCH_ABS_MEV)
       return nuem_error(ctx, NUEM_EPARSE, "%s: data row %zu: bins must be contiguous "
                         "(E_lo = previous E_hi)", t->origin, r + 1);
     d->edges[r] = a;

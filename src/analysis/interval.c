@@ -14,6 +14,33 @@
 #include "analysis_internal.h"
 #include "core_internal.h"
 
+/* One parameter of interest: Wilks' chi2 has one degree of freedom. */
+#define POI_DOF 1.0
+/* A profiled OFF background is kept above this (counts) so that the
+ * Poisson mean stays positive. */
+#define BKG_FLOOR 1e-12
+/* Exact Feldman-Cousins enumeration of one Poisson bin stops at
+ * mean + POISSON_TAIL_SIGMAS sqrt(mean) + POISSON_TAIL_PAD counts: the
+ * probability left beyond is far below 1e-20, negligible against 1 - cl. */
+#define POISSON_TAIL_SIGMAS 12
+#define POISSON_TAIL_PAD 30
+/* Summed probabilities may fall short of cl by rounding. */
+#define CL_ROUNDING 1e-12
+/* Random-number streams: FC toys use stream = grid index; the coverage check
+ * and the sensitivity chunks use disjoint stream numbers (and the coverage a
+ * salted seed), so no two uses share a sequence. */
+#define COVERAGE_SEED_SALT 0x5DEECE66DUL
+#define COVERAGE_STREAM 1000003UL
+#define SENSITIVITY_STREAM_BASE (1UL << 20)
+#define TOYS_PER_STREAM 64
+/* Bisection steps for a toy's limit: 2^-60 of the scanned range, below
+ * double precision. */
+#define BISECTION_STEPS 60
+/* The sensitivity band: the median and the Gaussian +-1 and +-2 sigma
+ * quantiles Phi(-2), Phi(-1), 0.5, Phi(1), Phi(2). */
+enum { NBAND = 5 };
+static const double band_quantiles[NBAND] = {0.02275, 0.15866, 0.5, 0.84134, 0.97725};
+
 void nuem_interval_free(nuem_interval *iv) {
   free(iv->theta);
   free(iv->t);
@@ -130,7 +157,7 @@ static nuem_status wilks_excess(void *user, double theta, size_t stream, double 
 nuem_status nuem_interval_wilks(nuem_context *ctx, const nuem_model *m, const nuem_data *d,
                                 double cl, size_t grid, nuem_interval *iv) {
   NUEM_TRY(interval_alloc(ctx, m, grid, iv));
-  double t_min, crit = gsl_cdf_chisq_Pinv(cl, 1.0);
+  double t_min, crit = gsl_cdf_chisq_Pinv(cl, POI_DOF);
   nuem_status s = nuem_model_fit(ctx, m, d, &iv->theta_hat, &t_min, NULL);
   for (size_t i = 0; !s && i < grid; i++) {
     s = nuem_model_profile(ctx, m, d, iv->theta[i], &iv->t[i], NULL);
@@ -153,7 +180,9 @@ nuem_status nuem_interval_wilks(nuem_context *ctx, const nuem_model *m, const nu
 static gsl_rng *stream_rng(unsigned long seed, unsigned long stream) {
   gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
   unsigned long long z = (unsigned long long)seed * 0x9E3779B97F4A7C15ULL + stream + 1;
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL; /* splitmix64 finaliser */
+  /* splitmix64 finaliser (Steele, Lea & Flood, OOPSLA 2014): decorrelates
+   * nearby (seed, stream) pairs */
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
   z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
   z ^= z >> 31;
   if (r) gsl_rng_set(r, (unsigned long)(z & 0xFFFFFFFFUL) ^ (unsigned long)(z >> 32));
@@ -173,7 +202,7 @@ static void expectation(const nuem_fixed *f, const nuem_data *d, double theta, d
       double B = r * (n_on + n_off) - (r + 1) * s;
       double disc = B * B + 4 * r * (r + 1) * n_off * s;
       double b = disc > 0 ? (B + sqrt(disc)) / (2 * r * (r + 1)) : n_off;
-      if (!(b > 0)) b = fmax(n_off, 1e-12);
+      if (!(b > 0)) b = fmax(n_off, BKG_FLOOR);
       on[j] = fmax(s + r * b, 0.0);
       off[j] = b;
     } else {
@@ -218,7 +247,7 @@ static int by_statistic(const void *a, const void *b) {
  * statistic until their probability reaches cl. */
 static double exact_critical(const fc_job *job, const nuem_fixed *f, double theta,
                              double mean) {
-  size_t nmax = (size_t)(mean + 12 * sqrt(mean) + 30);
+  size_t nmax = (size_t)(mean + POISSON_TAIL_SIGMAS * sqrt(mean) + POISSON_TAIL_PAD);
   outcome *o = malloc((nmax + 1) * sizeof *o);
   if (!o) return NAN;
   double logp = -mean, dummy;
@@ -233,7 +262,7 @@ static double exact_critical(const fc_job *job, const nuem_fixed *f, double thet
   double sum = 0, critical = o[nmax].t;
   for (size_t k = 0; k <= nmax; k++) {
     sum += o[k].p;
-    if (sum >= job->cl - 1e-12) {
+    if (sum >= job->cl - CL_ROUNDING) {
       critical = o[k].t;
       break;
     }
@@ -317,7 +346,7 @@ static nuem_status fc_coverage(const fc_job *job, double theta, double critical,
   nuem_fixed f = {0};
   size_t n = job->m->n, covered = 0;
   double *buf = malloc(4 * n * sizeof(double));
-  gsl_rng *rng = stream_rng(job->seed ^ 0x5DEECE66DUL, 1000003);
+  gsl_rng *rng = stream_rng(job->seed ^ COVERAGE_SEED_SALT, COVERAGE_STREAM);
   nuem_status s = buf && rng ? nuem_model_profile(ctx, job->m, job->d, theta, &tt, nu) : NUEM_ENOMEM;
   if (!s) s = nuem_fixed_init(job->m, job->d, nu, &f);
   if (!s) {
@@ -408,7 +437,7 @@ static double toy_limit(const nuem_fixed *f, const nuem_data *d, const double *o
       ends[side] = b;
       continue;
     }
-    for (int it = 0; it < 60; it++) {
+    for (int it = 0; it < BISECTION_STEPS; it++) {
       double mid = 0.5 * (a + b);
       if (nuem_fixed_t(f, d, on, off, mid) - tmin < crit) a = mid;
       else b = mid;
@@ -428,7 +457,7 @@ nuem_status nuem_sensitivity_compute(nuem_context *ctx, const nuem_model *m,
                                      const nuem_data *like, double cl, size_t toys,
                                      unsigned long seed, int threads,
                                      nuem_sensitivity *out) {
-  double lo, hi, crit = gsl_cdf_chisq_Pinv(cl, 1.0);
+  double lo, hi, crit = gsl_cdf_chisq_Pinv(cl, POI_DOF);
   nuem_model_range(m, &lo, &hi);
   int signed_poi = m->poi == NUEM_POI_Q || m->poi == NUEM_POI_R2;
   nuem_data asimov;
@@ -445,13 +474,13 @@ nuem_status nuem_sensitivity_compute(nuem_context *ctx, const nuem_model *m,
   const double *obs = asimov.mode == NUEM_DATA_COUNTS ? asimov.on : asimov.residual;
   double a = toy_limit(&f, &asimov, obs, asimov.off, lo, hi, crit, signed_poi);
   out->asimov = signed_poi ? a : nuem_model_report(m, a);
-  size_t n = m->n, chunk = 64, nchunks = (toys + chunk - 1) / chunk;
+  size_t n = m->n, chunk = TOYS_PER_STREAM, nchunks = (toys + chunk - 1) / chunk;
 #ifdef _OPENMP
   int nt = threads > 0 ? threads : omp_get_max_threads();
 #pragma omp parallel for schedule(dynamic, 1) num_threads(nt)
 #endif
   for (size_t c = 0; c < nchunks; c++) { /* chunk c: its own stream, any thread */
-    gsl_rng *rng = stream_rng(seed, 1u << 20 | c);
+    gsl_rng *rng = stream_rng(seed, SENSITIVITY_STREAM_BASE | c);
     double *buf = malloc(4 * n * sizeof(double));
     if (rng && buf) {
       double *mean_on = buf, *mean_off = buf + n, *on = buf + 2 * n, *off = buf + 3 * n;
@@ -467,9 +496,9 @@ nuem_status nuem_sensitivity_compute(nuem_context *ctx, const nuem_model *m,
   }
   (void)threads;
   qsort(limits, toys, sizeof *limits, compare_double);
-  static const double q[5] = {0.02275, 0.15866, 0.5, 0.84134, 0.97725};
-  for (int i = 0; i < 5; i++)
-    out->band[i] = toys ? gsl_stats_quantile_from_sorted_data(limits, 1, toys, q[i]) : out->asimov;
+  for (int i = 0; i < NBAND; i++)
+    out->band[i] = toys ? gsl_stats_quantile_from_sorted_data(limits, 1, toys, band_quantiles[i])
+                        : out->asimov;
   free(limits);
   nuem_fixed_free(&f);
   nuem_data_free(&asimov);

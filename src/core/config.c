@@ -10,6 +10,11 @@
 #include "core_internal.h"
 #include "nuem/config.h"
 
+/* Fission fractions are quoted to 2-3 digits, so their sum may miss 1 by
+ * rounding; integer keys (toys, grid points) are capped as a typo guard. */
+#define FRACTION_SUM_TOL 1e-3
+#define MAX_INTEGER_VALUE 10000000L
+
 static const nuem_param_info param_table[NUEM_P_COUNT] = {
 #define NUEM_X_INFO(id, sec, key, kind, def, spec, range, doc) \
   {sec, key, NUEM_KIND_##kind, def, spec, NUEM_RANGE_##range, doc},
@@ -134,7 +139,7 @@ static nuem_status parse_fractions(nuem_context *ctx,
     sum += x;
     p = end;
   }
-  if (fabs(sum - 1.0) > 1e-3)
+  if (fabs(sum - 1.0) > FRACTION_SUM_TOL)
     return nuem_error(ctx, NUEM_ERANGE,
                       "%s: the fractions sum to %.6g, not 1 (within 1e-3); "
                       "fix them so they add up", what, sum);
@@ -182,7 +187,7 @@ static nuem_status parse_value(nuem_context *ctx, nuem_param id,
       return nuem_error(ctx, NUEM_ECONFIG, "%s: '%s' is not a whole number",
                         what, text);
     NUEM_TRY(check_range(ctx, info, (double)n, what, text));
-    if (n > 10000000)
+    if (n > MAX_INTEGER_VALUE)
       return nuem_error(ctx, NUEM_ERANGE, "%s: '%s' is too large (at most 1e7)",
                         what, text);
     v->integer = n;
@@ -355,7 +360,7 @@ nuem_status nuem_config_load_string(nuem_context *ctx, nuem_config *cfg,
     return nuem_error(ctx, NUEM_ENOMEM, "%s: out of memory while reading", origin);
   return nuem_error(ctx, NUEM_EPARSE,
                     "%s:%d: not a '[section]' or 'key = value' line (or longer "
-                    "than 200 characters)", origin, line);
+                    "than %d characters)", origin, line, INI_MAX_LINE);
 }
 
 nuem_status nuem_config_load_file(nuem_context *ctx, nuem_config *cfg,

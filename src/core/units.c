@@ -11,6 +11,9 @@
 #include "nuem/constants.h"
 
 #define MEV_PER_J (1.0e-6 / NUEM_EV_J)
+/* Powers in unit text (cm2, s^-1) and of a combined dimension: guards that
+ * keep exponents small enough for the signed char dimension vector. */
+enum { MAX_UNIT_POWER = 9, MAX_DIM_POWER = 100 };
 
 /* {name, factor to internal, powers of energy, length, time, mass, muB, e} */
 static const struct {
@@ -121,7 +124,7 @@ nuem_status nuem_unit_parse(nuem_context *ctx, const char *text,
       char *end;
       errno = 0;
       power = strtol(p, &end, 10);
-      if (end == p || errno || power == 0 || power > 9 || power < -9)
+      if (end == p || errno || power == 0 || power > MAX_UNIT_POWER || power < -MAX_UNIT_POWER)
         return bad_unit(ctx, text, what, "a power must be a whole number from -9 to 9");
       p = end;
     }
@@ -129,7 +132,7 @@ nuem_status nuem_unit_parse(nuem_context *ctx, const char *text,
     u.factor *= pow(unit_table[idx].factor, (double)power);
     for (int i = 0; i < NUEM_DIM_COUNT; i++) {
       long v = u.dim.power[i] + unit_table[idx].power[i] * power;
-      if (v > 100 || v < -100)
+      if (v > MAX_DIM_POWER || v < -MAX_DIM_POWER)
         return bad_unit(ctx, text, what, "powers too large");
       u.dim.power[i] = (signed char)v;
     }

@@ -1,15 +1,34 @@
-/* Coherent elastic neutrino-nucleus scattering and nuclear form factors. */
+/* Coherent elastic neutrino-nucleus scattering and nuclear form factors.
+ * Formulas and sources: docs/physics.md, "Interaction: CEvNS". */
 #include <gsl/gsl_sf_bessel.h>
 #include <math.h>
 
 #include "nuem/constants.h"
 #include "nuem/interaction.h"
 
-#define FM_PER_INV_MEV (NUEM_HBARC_MEV_CM * 1e13) /* hbar c in MeV fm */
+#define FM_PER_CM 1e13
+#define FM_PER_INV_MEV (NUEM_HBARC_MEV_CM * FM_PER_CM) /* hbar c in MeV fm */
+
+/* Helm form factor parameters (Lewin & Smith, Astropart. Phys. 6, 87 (1996),
+ * eq. 4.11): skin thickness s, surface parameter a, and the half-density
+ * radius c = HELM_C_SLOPE A^(1/3) + HELM_C_OFFSET, all in fm. */
+static const double HELM_SKIN_FM = 0.9;
+static const double HELM_A_FM = 0.52;
+static const double HELM_C_SLOPE_FM = 1.23;
+static const double HELM_C_OFFSET_FM = -0.60;
+/* Klein & Nystrand, PRC 60, 014903 (1999): Yukawa range a_k and the hard
+ * sphere radius R_A = KN_R0 A^(1/3) (r0 = 1.3 fm is also in use;
+ * docs/physics.md, "Interaction: CEvNS"). */
+static const double KN_YUKAWA_RANGE_FM = 0.7;
+static const double KN_R0_FM = 1.2;
+/* Below this x the series 1 - x^2/10 of 3 j1(x)/x is exact to double
+ * precision (the next term, x^4/280, is < 4e-15), while the quotient would
+ * lose digits to cancellation. */
+#define J1_SERIES_BELOW 1e-3
 
 /* 3 j1(x)/x, with its series near 0 where the quotient loses digits. */
 static double three_j1_over_x(double x) {
-  if (fabs(x) < 1e-3) return 1.0 - x * x / 10.0;
+  if (fabs(x) < J1_SERIES_BELOW) return 1.0 - x * x / 10.0;
   return 3.0 * gsl_sf_bessel_j1(x) / x;
 }
 
@@ -18,13 +37,13 @@ double nuem_form_factor(int model, const nuem_isotope *iso, double q) {
   double a13 = cbrt((double)iso->A);
   switch (model) {
   case NUEM_FF_HELM: { /* Lewin & Smith 1996, eq. 4.7 and 4.11 */
-    const double a = 0.52, s = 0.9;
-    double c = 1.23 * a13 - 0.60;
+    const double a = HELM_A_FM, s = HELM_SKIN_FM;
+    double c = HELM_C_SLOPE_FM * a13 + HELM_C_OFFSET_FM;
     double r0 = sqrt(c * c + 7.0 / 3.0 * NUEM_PI * NUEM_PI * a * a - 5.0 * s * s);
     return three_j1_over_x(qfm * r0) * exp(-qfm * qfm * s * s / 2.0);
   }
   case NUEM_FF_KLEIN_NYSTRAND: { /* Klein & Nystrand, PRC 60 014903 (1999) */
-    const double ak = 0.7, ra = 1.2 * a13;
+    const double ak = KN_YUKAWA_RANGE_FM, ra = KN_R0_FM * a13;
     return three_j1_over_x(qfm * ra) / (1.0 + qfm * qfm * ak * ak);
   }
   default:
@@ -87,7 +106,8 @@ double nuem_xsec_nuclear(const nuem_interaction *in, const nuem_isotope *iso,
   if (T <= 0 || E <= 0 || T > nuem_kin_t_max(E, M)) return 0.0;
   double b = cevns_prefactor(in, iso, T, &ff2);
   double bracket = 1.0 - M * T / (2.0 * E * E) - T / E + T * T / (2.0 * E * E);
-  /* Kosmas et al.; PHYSICS.md section 2: [1/T - 1/E + T/(4 E^2)] */
+  /* Kosmas et al., PRD 92, 013011 (2015), arXiv:1505.03202:
+   * [1/T - 1/E + T/(4 E^2)] (docs/physics.md, "Electromagnetic properties") */
   double moment = moment_prefactor(in, iso, ff2) * (1.0 / T - 1.0 / E + T / (4.0 * E * E));
   if (proc == NUEM_PROC_MU) return moment;
   double weak = b * weak_charge_term(in, iso, proc, T) * bracket;

@@ -27,6 +27,9 @@ static const double effective_gv[3] = {0.9521, -0.0397, -0.0353};
 static const double effective_ga[3] = {0.4938, -0.5062, -0.5062};
 static const double effective_gvp[3] = {0.0382, 0.0300, 0.0256};
 static const double effective_gvn = -0.5117;
+/* The sin2w at which those effective couplings are quoted (PDG 2020-22
+ * MS-bar value at Q^2 -> 0; docs/physics.md, "Units and constants"). */
+static const double effective_couplings_sin2w = 0.23857;
 
 nuem_status nuem_interaction_setup(nuem_context *ctx, int flavour, double sin2w,
                                    int couplings, int form_factor,
@@ -45,7 +48,9 @@ nuem_status nuem_interaction_setup(nuem_context *ctx, int flavour, double sin2w,
     in.gv_p = effective_gvp[lepton];
     in.gv_n = effective_gvn;
   } else {
-    /* Neutral current; nu_e and anti-nu_e add the charged current (+1). */
+    /* Neutral current g_V = T3 - 2 Q s^2, g_A = T3 with T3 = -1/2, Q = -1 for
+     * the electron (+1/2, +1 for the proton; the neutron's g_V = -1/2);
+     * nu_e and anti-nu_e add the charged current (+1). */
     in.gv = -0.5 + 2.0 * sin2w + (lepton == 0 ? 1.0 : 0.0);
     in.ga = -0.5 + (lepton == 0 ? 1.0 : 0.0);
     in.gv_p = 0.5 - 2.0 * sin2w;
@@ -79,7 +84,7 @@ nuem_status nuem_interaction_init(nuem_context *ctx, const nuem_config *cfg,
   /* sin2w enters only the tree-level couplings. */
   double sin2w = couplings == NUEM_COUPLINGS_TREE
                      ? nuem_config_number(cfg, NUEM_P_PHYSICS_SIN2W)
-                     : 0.23857;
+                     : effective_couplings_sin2w;
   NUEM_TRY(nuem_interaction_setup(ctx, flavour, sin2w, couplings, form_factor, out));
   out->mu = nuem_config_number(cfg, NUEM_P_PHYSICS_MU_NU);
   out->q = nuem_config_number(cfg, NUEM_P_PHYSICS_Q_NU);

@@ -14,6 +14,7 @@ enum { EFF_NONE, EFF_ERF, EFF_TABLE };
 static const nuem_choice resolution_models[] = {{"formula", RES_FORMULA}, {"table", RES_TABLE}};
 static const nuem_choice efficiency_models[] = {
     {"none", EFF_NONE}, {"erf", EFF_ERF}, {"table", EFF_TABLE}};
+enum { MAX_BINS = 100000 };
 
 struct nuem_detector {
   int resolution;
@@ -71,7 +72,7 @@ static nuem_status parse_bins(nuem_context *ctx, const char *text, nuem_detector
   NUEM_TRY(nuem_quantity_parse(ctx, hi_s, "keV", "detector.bins (upper edge)", &hi));
   char *end;
   long n = strtol(n_s, &end, 10);
-  if (*end || n < 1 || n > 100000)
+  if (*end || n < 1 || n > MAX_BINS) /* a guard against typos, not a physics limit */
     return bad_bins(ctx, "bins", text, "N must be a whole number from 1 to 100000");
   if (!(hi > lo)) return bad_bins(ctx, "bins", text, "the upper edge must exceed the lower");
   d->nbins = (size_t)n;

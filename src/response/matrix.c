@@ -5,13 +5,25 @@
 #include <string.h>
 
 #include "core_internal.h"
+#include "nuem/constants.h"
 #include "nuem/response.h"
 
 #define NSIGMA 8.0 /* Gaussian tails beyond 8 sigma (6e-16) are dropped */
+/* True bins: TRUE_BINS_PER_SIGMA per resolution sigma (the matrix then
+ * reproduces a Gaussian line's width to < 1e-3), at least MIN_TRUE_BIN_MEV
+ * (0.1 eV) wide, at most MAX_TRUE_BINS (memory guard). Edges closer than
+ * EDGE_MERGE_REL relative are one edge. Imported probabilities may exceed 1
+ * by PROBABILITY_ROUNDING (printed digits). */
+#define TRUE_BINS_PER_SIGMA 4.0
+#define MIN_TRUE_BIN_MEV 1e-7
+#define MAX_TRUE_BINS 5000000
+#define EDGE_MERGE_REL 1e-12
+#define PROBABILITY_ROUNDING 1e-9
 
 static double normal_cdf(double z) { return 0.5 * erfc(-z / sqrt(2.0)); }
 
-/* ∫_a^b eff(x) Gauss(x; E, sigma) dx by Gauss-Legendre on pieces <= sigma. */
+/* ∫_a^b eff(x) Gauss(x; E, sigma) dx by Gauss-Legendre on pieces <= sigma
+ * (8-point nodes +-x8 and weights w8: Abramowitz & Stegun, Table 25.4). */
 static double smeared_efficiency(const nuem_detector *d, double E, double sigma,
                                  double a, double b) {
   static const double x8[4] = {0.1834346424956498, 0.5255324099163290,
@@ -29,7 +41,7 @@ static double smeared_efficiency(const nuem_detector *d, double E, double sigma,
         sum += w8[i] * half * nuem_detector_efficiency(d, x) * exp(-0.5 * z * z);
       }
   }
-  return sum / (sigma * sqrt(2.0 * 3.14159265358979323846));
+  return sum / (sigma * sqrt(2.0 * NUEM_PI));
 }
 
 void nuem_response_row(const nuem_detector *d, double E_true, const double *edges,
@@ -75,9 +87,9 @@ static nuem_status true_edges(nuem_context *ctx, const nuem_detector *d, double 
       e = g, cap *= 2;
     }
     e[n++] = x;
-    double w = fmin(nuem_detector_sigma(d, x), narrow) / 4.0;
-    x += fmax(w, 1e-7); /* at least 0.1 eV */
-    if (n > 5000000) break;
+    double w = fmin(nuem_detector_sigma(d, x), narrow) / TRUE_BINS_PER_SIGMA;
+    x += fmax(w, MIN_TRUE_BIN_MEV);
+    if (n > MAX_TRUE_BINS) break;
   }
   if (!e) return nuem_error(ctx, NUEM_ENOMEM, "out of memory for the response matrix");
   e[n++] = t_hi;
@@ -88,7 +100,7 @@ static nuem_status true_edges(nuem_context *ctx, const nuem_detector *d, double 
   qsort(e, n, sizeof *e, compare_double);
   size_t m = 1;
   for (size_t i = 1; i < n; i++)
-    if (e[i] > e[m - 1] * (1 + 1e-12)) e[m++] = e[i];
+    if (e[i] > e[m - 1] * (1 + EDGE_MERGE_REL)) e[m++] = e[i];
   r->true_edges = e;
   r->ntrue = m - 1;
   return NUEM_OK;
@@ -199,7 +211,7 @@ nuem_status nuem_response_read(nuem_context *ctx, const char *path, nuem_respons
                    "and %zu measured bins; the shape must match the edges", path, t.nrows,
                    t.ncols, nt ? nt - 1 : 0, nm ? nm - 1 : 0);
   for (size_t i = 0; !s && i < t.nrows * t.ncols; i++)
-    if (t.data[i] < 0 || t.data[i] > 1 + 1e-9)
+    if (t.data[i] < 0 || t.data[i] > 1 + PROBABILITY_ROUNDING)
       s = nuem_error(ctx, NUEM_ERANGE, "%s: data row %zu: probability %g outside [0, 1]",
                      path, i / t.ncols + 1, t.data[i]);
   if (!s) {

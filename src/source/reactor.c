@@ -1,5 +1,5 @@
 /* Reactor antineutrino source: fission spectra, fission rate, neutron capture.
- * Formulas and sources: docs/physics.md, "Reactor source". */
+ * Formulas and sources: docs/physics.md, "Source: reactor antineutrino flux". */
 #include <gsl/gsl_sf_gamma.h>
 #include <math.h>
 #include <stdlib.h>
@@ -16,6 +16,18 @@ static const int fission_za[NUEM_NFISSION] = {
 static const char *const fission_names[NUEM_NFISSION] = {
     [NUEM_U235] = "U235", [NUEM_U238] = "U238", [NUEM_PU239] = "Pu239", [NUEM_PU241] = "Pu241"};
 #define LOW_HIGH_BOUNDARY 2.0 /* MeV: the fits of Huber/Mueller start here */
+#define E_MAX_LIMIT 12.0 /* MeV: largest source.e_max, an extrapolation of the fits */
+/* 239U and 239Np: nuclear radius R = NUCLEAR_R0_FM A^(1/3) in the Fermi
+ * function (the usual 1.2 fm; docs/physics.md,
+ * "Source: reactor antineutrino flux"). */
+#define CAPTURE_A 239.0
+#define NUCLEAR_R0_FM 1.2
+#define CM_PER_FM 1e-13
+/* Smallest electron kinetic energy in the beta shape (1 meV; see
+ * branch_shape) and the relative tolerance of its normalisation. */
+#define BETA_T_FLOOR_MEV 1e-9
+#define BETA_NORM_REL_TOL 1e-10
+#define ZA_NP239 93239
 
 /* Load a compiled-in table by its name under data/. */
 static nuem_status load_data(nuem_context *ctx, const char *name, nuem_table *t) {
@@ -145,9 +157,9 @@ static double branch_shape(const nuem_beta_branch *b, double Enu) {
   /* p F(Z, W) has a finite limit as the electron momentum p -> 0, but the
    * Fermi function alone diverges: keep p away from 0 (1 meV of kinetic
    * energy changes p F by < 1e-4 relative). */
-  double W = NUEM_ME + fmax(b->endpoint - Enu, 1e-9); /* electron total energy */
+  double W = NUEM_ME + fmax(b->endpoint - Enu, BETA_T_FLOOR_MEV); /* electron total energy */
   double p = sqrt(W * W - NUEM_ME * NUEM_ME);
-  double radius = 1.2 * cbrt(239.0) * 1e-13 / NUEM_HBARC_MEV_CM; /* MeV^-1 */
+  double radius = NUCLEAR_R0_FM * cbrt(CAPTURE_A) * CM_PER_FM / NUEM_HBARC_MEV_CM; /* MeV^-1 */
   return p * W * Enu * Enu * fermi_function(b->z_daughter, W, p, radius);
 }
 
@@ -175,14 +187,14 @@ static nuem_status load_capture(nuem_context *ctx, const nuem_config *cfg,
   double sum_by_nuclide[2] = {0, 0};
   for (size_t r = 0; r < t.nrows && !s; r++) {
     nuem_beta_branch *b = &src->branch[r];
-    b->nuclide = nuem_table_get(&t, r, 0) > 93000 ? 1 : 0; /* ZA 92239 / 93239 */
+    b->nuclide = nuem_table_get(&t, r, 0) == ZA_NP239 ? 1 : 0; /* ZA 92239 / 93239 */
     b->z_daughter = (int)nuem_table_get(&t, r, 1);
     b->endpoint = nuem_table_get(&t, r, 2);
     b->intensity = nuem_table_get(&t, r, 3);
     sum_by_nuclide[b->nuclide] += b->intensity;
     gsl_function f = {branch_shape_gsl, b};
     double norm, err;
-    s = nuem_integrate(ctx, &f, 0.0, b->endpoint, NULL, 0, 1e-10, ws, &norm,
+    s = nuem_integrate(ctx, &f, 0.0, b->endpoint, NULL, 0, BETA_NORM_REL_TOL, ws, &norm,
                        &err, "capture beta spectrum normalisation");
     b->weight = norm > 0 ? 1.0 / norm : 0.0;
   }
@@ -269,7 +281,7 @@ nuem_status nuem_reactor_init(nuem_context *ctx, const nuem_config *cfg,
                         "name %s", fission_names[i]);
   }
   src->e_max = nuem_config_number(cfg, NUEM_P_SOURCE_E_MAX);
-  if (src->e_max <= LOW_HIGH_BOUNDARY || src->e_max > 12.0)
+  if (src->e_max <= LOW_HIGH_BOUNDARY || src->e_max > E_MAX_LIMIT)
     return nuem_error(ctx, NUEM_ERANGE,
                       "source.e_max = %g MeV: must lie in (2, 12] MeV (the "
                       "spectrum fits are valid to about 8 MeV)", src->e_max);

@@ -9,8 +9,10 @@
 #include "spectrum_internal.h"
 
 /* Ga binding energies of the cosmogenic electron-capture lines in Ge
- * (K 10.367, L1 1.302, M1 0.162 keV: Geant4 G4AtomicShells, PHYSICS.md §3.1). */
-static const double line_energy[3] = {10.367e-3, 1.302e-3, 0.162e-3};
+ * (K 10.367, L1 1.302, M1 0.162 keV: Geant4 G4AtomicShells; docs/physics.md,
+ * "Detector response"). */
+enum { GA_K, GA_L1, GA_M1, NLINES };
+static const double line_energy[NLINES] = {10.367e-3, 1.302e-3, 0.162e-3};
 
 /* Bins or a response matrix: the config describes a measurement. */
 static int has_bins(const nuem_config *cfg) {
@@ -111,10 +113,10 @@ static nuem_status background(nuem_context *ctx, const nuem_config *cfg,
   double k = nuem_config_number(cfg, NUEM_P_BACKGROUND_K_LINE) * NUEM_SECONDS_PER_DAY;
   double l = k * nuem_config_number(cfg, NUEM_P_BACKGROUND_L_TO_K);
   double m = l * nuem_config_number(cfg, NUEM_P_BACKGROUND_M_TO_L);
-  const double intensity[3] = {k, l, m};
+  const double intensity[NLINES] = {k, l, m};
   double *row = malloc(r->nmeas * sizeof *row);
   if (!row) return nuem_error(ctx, NUEM_ENOMEM, "out of memory");
-  for (int i = 0; i < 3; i++) {
+  for (int i = 0; i < NLINES; i++) {
     if (intensity[i] == 0) continue;
     line_row(d, r, imported, line_energy[i], row);
     for (size_t j = 0; j < r->nmeas; j++) bg_bins[j] += intensity[i] * row[j];

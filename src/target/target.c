@@ -11,6 +11,10 @@
 #include "nuem/target.h"
 
 enum { MAX_FIELDS = 12 };
+/* Larger than any known nuclide's mass number: rejects typos like "Ge7400". */
+enum { MAX_MASS_NUMBER = 300 };
+#define MEV_PER_EV 1e-6
+#define GRAMS_PER_KG 1e3
 
 /* Split a line into at most MAX_FIELDS words in place. */
 static size_t split_line(char *line, char *fields[MAX_FIELDS]) {
@@ -92,7 +96,7 @@ static nuem_status element_record(nuem_context *ctx, void *user, char **f,
     el->shells = g;
     nuem_shell *sh = &g[el->nshells++];
     snprintf(sh->name, sizeof sh->name, "%s", f[1]);
-    sh->binding = x * 1e-6;
+    sh->binding = x * MEV_PER_EV; /* data files give binding energies in eV */
     sh->electrons = (int)y;
     return NUEM_OK;
   }
@@ -181,7 +185,7 @@ static void finish_target(nuem_target *t) {
     electrons += t->elements[i].count * t->elements[i].Z;
   }
   t->formula_mass_u = mass;
-  t->formulas_per_kg = 1e3 / mass * NUEM_AVOGADRO; /* 1 kg = 1000 g */
+  t->formulas_per_kg = GRAMS_PER_KG / mass * NUEM_AVOGADRO; /* mass in g/mol */
   t->electrons_per_kg = electrons * t->formulas_per_kg;
 }
 
@@ -206,7 +210,7 @@ nuem_status nuem_target_new(nuem_context *ctx, const char *name,
     if (name[k]) {
       char *end;
       long a = strtol(name + k, &end, 10);
-      if (*end || a <= 0 || a > 300) {
+      if (*end || a <= 0 || a > MAX_MASS_NUMBER) {
         free(t);
         return nuem_error(ctx, NUEM_ECONFIG, "unknown target '%s' (known "
                           "materials: %s; or an isotope such as Ge74)", name,
