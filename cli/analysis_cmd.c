@@ -98,14 +98,27 @@ int cli_fit(nuem_context *ctx, nuem_config *cfg, const cli_options *opt) {
   return rc;
 }
 
+/* The scan of the statistic against the critical value, with the
+ * interval's ends marked (in the scanned parameter: mu^2 for mu). */
 static int plot_limit(nuem_context *ctx, const char *picture, const nuem_result *r,
-                      const nuem_config *cfg, const char *unit) {
+                      const nuem_config *cfg, const char *unit, const nuem_interval *iv,
+                      const nuem_model *m, const char *report_unit) {
   char data[4200], script[4200];
   int rc;
   FILE *f = cli_plot_begin(ctx, picture, "limit", cfg, r, data, script, sizeof data, &rc);
   if (!f) return rc;
+  int squared = nuem_model_poi(m) == NUEM_POI_MU;
+  double ends[2] = {iv->lo, iv->hi};
+  for (int k = 0; k < 2 && !isnan(iv->hi); k++) {
+    if (k == 0 && iv->lo_at_boundary) continue; /* an upper limit: one end */
+    double x = squared ? ends[k] * ends[k] : ends[k];
+    fprintf(f, "set arrow from %.10g, graph 0 to %.10g, graph 1 nohead lw 2 lc rgb 'blue'\n"
+               "set label '%s %.3g %s' at %.10g, graph 0.6 %s offset %s,0 tc rgb 'blue'\n",
+            x, x, k ? (iv->lo_at_boundary ? "limit" : "upper end") : "lower end", ends[k],
+            report_unit, x, k ? "right" : "left", k ? "-0.5" : "0.5");
+  }
   fprintf(f, "set xlabel 'parameter [%s]'\nset ylabel '-2 {/Symbol D} ln L'\nset grid\n"
-             "set key top left box\nplot '%s' using 1:2 with lines lw 2 lc rgb 'black' "
+             "set key top left box opaque\nplot '%s' using 1:2 with lines lw 2 lc rgb 'black' "
              "title 'data', '' using 1:3 with lines lw 2 dt 2 lc rgb 'red' title 'critical value'\n",
           unit, data);
   return cli_plot_finish(f, script, picture);
@@ -255,7 +268,7 @@ int cli_limit(nuem_context *ctx, nuem_config *cfg, const cli_options *opt) {
                          "(%zu fresh toys; nominal %g)", iv.coverage,
                          (size_t)nuem_config_integer(cfg, NUEM_P_ANALYSIS_TOYS), cl);
       rc = 0;
-      if (opt->plot) rc = plot_limit(ctx, opt->plot, &r, cfg, units[0]);
+      if (opt->plot) rc = plot_limit(ctx, opt->plot, &r, cfg, units[0], &iv, m, unit);
       if (!rc) rc = write_and_free(ctx, opt, cfg, &r);
       else nuem_result_free(&r);
     }
@@ -273,18 +286,32 @@ static void published_overlay(nuem_context *ctx, FILE *f, int poi, double ymin, 
   const char *text = nuem_data_find("limits/published.dat", &len);
   nuem_table t;
   if (!text || !code[poi] || nuem_table_parse(ctx, text, len, "published.dat", &t)) return;
-  for (size_t r = 0; r < t.nrows; r++) {
-    if ((int)nuem_table_get(&t, r, 1) != code[poi]) continue;
-    int id = (int)nuem_table_get(&t, r, 0);
+  enum { MAX_SHOWN = 64, COLUMNS = 3 };
+  struct { double upper; int id; } shown[MAX_SHOWN];
+  size_t n = 0;
+  for (size_t r = 0; r < t.nrows && n < MAX_SHOWN; r++) {
     double upper = nuem_table_get(&t, r, 3);
-    if (upper < ymin || upper > ymax) continue; /* off the picture */
+    if ((int)nuem_table_get(&t, r, 1) != code[poi] || upper < ymin || upper > ymax) continue;
+    shown[n].upper = upper;
+    shown[n++].id = (int)nuem_table_get(&t, r, 0);
+  }
+  for (size_t i = 1; i < n; i++) /* by value, so neighbours on the axis differ in column */
+    for (size_t k = i; k > 0 && shown[k].upper < shown[k - 1].upper; k--) {
+      double u = shown[k].upper;
+      int id = shown[k].id;
+      shown[k] = shown[k - 1];
+      shown[k - 1].upper = u;
+      shown[k - 1].id = id;
+    }
+  for (size_t i = 0; i < n; i++) {
     char key[32], name[80] = "";
-    snprintf(key, sizeof key, "# id %d: ", id);
+    snprintf(key, sizeof key, "# id %d: ", shown[i].id);
     const char *p = strstr(text, key);
     if (p) snprintf(name, sizeof name, "%.*s", (int)strcspn(p + strlen(key), ",\n"), p + strlen(key));
+    double x = 0.01 + 0.33 * (double)(i % COLUMNS);
     fprintf(f, "set arrow from graph 0, first %g to graph 1, first %g nohead dt 3 lc rgb '#888888'\n"
-               "set label '%s' at graph 0.01, first %g offset 0,0.4 font ',8' tc rgb '#555555'\n",
-            upper, upper, name, upper);
+               "set label '%s' at graph %g, first %g offset 0,0.4 font ',8' tc rgb '#555555' front "
+               "noenhanced\n", shown[i].upper, shown[i].upper, name, x, shown[i].upper);
   }
   nuem_table_free(&t);
 }
@@ -307,6 +334,12 @@ static nuem_status scan_table(nuem_context *ctx, const nuem_sensitivity_scan *ss
 }
 
 int cli_sensitivity(nuem_context *ctx, nuem_config *cfg, const cli_options *opt) {
+  if (opt->plot && !opt->scan) {
+    fprintf(stderr, "nuem: sensitivity --plot draws the expected limits against a scanned "
+                    "key; add --scan KEY=FROM:TO:N (e.g. --scan 'detector.exposure,"
+                    "detector.exposure_off*=0.5:4:8')\n");
+    return 2;
+  }
   nuem_scan scan;
   nuem_sensitivity_scan ss;
   nuem_result r;
@@ -337,7 +370,7 @@ int cli_sensitivity(nuem_context *ctx, nuem_config *cfg, const cli_options *opt)
       if (i % r.ncols && r.data[i] > 0) ymin = fmin(ymin, r.data[i]), ymax = fmax(ymax, r.data[i]);
     ymin /= 3, ymax *= 3;
     published_overlay(ctx, f, poi, ymin, ymax);
-    fprintf(f, "set yrange [%g:%g]\nset logscale y\nset xlabel '%s [%s]'\n"
+    fprintf(f, "set yrange [%g:%g]\nset logscale y\nset xlabel '%s [%s]' noenhanced\n"
                "set ylabel 'expected limit [%s]'\nset grid\nset key box\n"
                "plot '%s' using 1:3:7 with filledcurves lc rgb '#fff3a0' title '{/Symbol \\261}2{/Symbol s}', \\\n"
                "  '' using 1:4:6 with filledcurves lc rgb '#90ee90' title '{/Symbol \\261}1{/Symbol s}', \\\n"

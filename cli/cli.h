@@ -45,6 +45,8 @@ int cli_write_result(nuem_context *ctx, const cli_options *opt,
 int cli_write_buffer(const char *path, const char *buf, size_t len);
 /* Print config warnings (keys given but not used) on stderr. */
 void cli_report_unused(nuem_context *ctx, const nuem_config *cfg);
+/* The same, but "not used" warnings only for keys of `section`. */
+void cli_report_unused_in(nuem_context *ctx, const nuem_config *cfg, const char *section);
 
 /* --plot support and the progress bar (cli/plot.c). */
 int cli_have_gnuplot(void);

@@ -12,10 +12,19 @@ int cli_fail(nuem_context *ctx, nuem_status s) {
   return nuem_status_exit_code(s);
 }
 
-void cli_report_unused(nuem_context *ctx, const nuem_config *cfg) {
+void cli_report_unused_in(nuem_context *ctx, const nuem_config *cfg, const char *section) {
   nuem_config_report_unused(ctx, cfg);
-  for (size_t i = 0; i < nuem_context_warning_count(ctx); i++)
-    fprintf(stderr, "nuem: warning: %s\n", nuem_context_warning(ctx, i));
+  char prefix[64];
+  snprintf(prefix, sizeof prefix, "%s.", section ? section : "");
+  for (size_t i = 0; i < nuem_context_warning_count(ctx); i++) {
+    const char *w = nuem_context_warning(ctx, i);
+    if (!section || strncmp(w, prefix, strlen(prefix)) == 0 || !strstr(w, "not used"))
+      fprintf(stderr, "nuem: warning: %s\n", w);
+  }
+}
+
+void cli_report_unused(nuem_context *ctx, const nuem_config *cfg) {
+  cli_report_unused_in(ctx, cfg, NULL);
 }
 
 /* Everything is written to memory first, so a failure never leaves a
@@ -128,11 +137,13 @@ int cli_flux(nuem_context *ctx, nuem_config *cfg, const cli_options *opt) {
   double hi = nuem_source_e_max(src);
   long n = nuem_config_integer(cfg, NUEM_P_OUTPUT_POINTS);
   nuem_result r;
+  /* a user table has no fission components: E and the flux only */
+  int reactor = nuem_config_choice_is(cfg, NUEM_P_SOURCE_TYPE, "reactor");
   if (!(hi > lo)) {
     s = nuem_error(ctx, NUEM_ERANGE, "output.e_min (%g MeV) must lie below the "
                    "source's upper end (%g MeV)", lo, hi);
   } else {
-    s = nuem_result_init(ctx, &r, (size_t)n, 2 + NUEM_NCOMPONENTS, names, units);
+    s = nuem_result_init(ctx, &r, (size_t)n, reactor ? 2 + NUEM_NCOMPONENTS : 2, names, units);
   }
   if (s) {
     nuem_source_free(src);
@@ -141,10 +152,12 @@ int cli_flux(nuem_context *ctx, nuem_config *cfg, const cli_options *opt) {
   for (long i = 0; i < n; i++) {
     double *row = &r.data[(size_t)i * r.ncols];
     row[0] = n > 1 ? lo * pow(hi / lo, (double)i / (double)(n - 1)) : lo;
-    row[1] = nuem_source_flux_components(src, row[0], row + 2);
+    double comp[NUEM_NCOMPONENTS];
+    row[1] = nuem_source_flux_components(src, row[0], comp);
+    for (size_t c = 2; c < r.ncols; c++) row[c] = comp[c - 2];
   }
   double err, total = nuem_source_total(src, &err);
-  nuem_result_note(&r, "total_flux", "%.6g /cm2/s (quadrature error %.2g)", total, err);
+  nuem_result_note(&r, "total_flux", "%.6g /cm2/s (quadrature error %.2g /cm2/s)", total, err);
   if (nuem_source_fission_rate(src) > 0) {
     nuem_result_note(&r, "fission_rate", "%.6g /s", nuem_source_fission_rate(src));
     nuem_result_note(&r, "antineutrinos_per_fission", "%.6g", nuem_source_per_fission(src));
@@ -164,7 +177,9 @@ int cli_response(nuem_context *ctx, nuem_config *cfg, const cli_options *opt) {
   s = nuem_response_from_config(ctx, cfg, d, &r);
   nuem_detector_free(d);
   if (s) return cli_fail(ctx, s);
-  cli_report_unused(ctx, cfg);
+  /* an experiment file describes more than the detector: only unused
+   * [detector] keys are worth a warning here */
+  cli_report_unused_in(ctx, cfg, "detector");
   char *buf = NULL;
   size_t len = 0;
   FILE *mem = open_memstream(&buf, &len);

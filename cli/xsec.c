@@ -40,9 +40,13 @@ static nuem_status read_inputs(nuem_context *ctx, nuem_config *cfg,
   NUEM_CLI_TRY(nuem_interaction_init(ctx, cfg, in));
   /* A single cross section shows only the properties asked for: the
    * Figure-3 defaults of [physics] are for spectra. */
-  if (!nuem_config_given(cfg, NUEM_P_PHYSICS_MU_NU)) in->mu = 0;
-  if (!nuem_config_given(cfg, NUEM_P_PHYSICS_Q_NU)) in->q = 0;
-  if (!nuem_config_given(cfg, NUEM_P_PHYSICS_R2_NU)) in->r2 = 0;
+  const nuem_param props[] = {NUEM_P_PHYSICS_MU_NU, NUEM_P_PHYSICS_Q_NU, NUEM_P_PHYSICS_R2_NU};
+  double *values[] = {&in->mu, &in->q, &in->r2};
+  for (size_t k = 0; k < sizeof props / sizeof *props; k++) {
+    if (nuem_config_given(cfg, props[k])) continue;
+    *values[k] = 0; /* and the header says so */
+    NUEM_CLI_TRY(nuem_config_set_number(ctx, cfg, props[k], 0.0, "xsec (not given)"));
+  }
   return NUEM_OK;
 }
 

@@ -262,6 +262,18 @@ expect 0 "shrinks to the boundary" -- limit "$DATA/zero_onoff.dat" "$EXAMPLES/te
 expect 1 "too coarse for intervals" -- fit "$DATA/huge_counts.dat" "$EXAMPLES/texono2007.ini" \
   --set detector.bins=12keV:15keV:3
 
+# --- what a newcomer tripped over --------------------------------------------
+expect 0 "# columns: E flux" -- flux --set source.type=table --set "source.file=$DATA/flux_box.dat"
+grep '^# columns' "$TMP/out" | grep -q "U235" && bad "a flux table's column is labelled U235" || ok
+expect 0 "quadrature error" -- flux
+grep -q "quadrature error [0-9.e+-]* /cm2/s" "$TMP/out" && ok || bad "flux error without a unit"
+expect 0 "mu_nu = 0 muB" -- xsec --channel nu-e --enu 1MeV --t 10keV
+expect 0 "" -- response "$EXAMPLES/conus.ini"
+# an experiment file describes more than the detector: no warnings outside [detector]
+grep "not used" "$TMP/err" | grep -qv "warning: detector\." && bad "nuem response warns about keys it never needs: $(head -c 200 "$TMP/err")" || ok
+expect 2 "add --scan" -- sensitivity --plot "$TMP/s.png"
+[ -e "$TMP/s.png" ] && bad "sensitivity --plot without --scan left a picture" || ok
+
 # --- bad input: documented error, exit status 2, never a crash ----------------
 expect 2 "cannot open '/nonexistent.ini'" -- spectrum /nonexistent.ini
 expect 2 "malformed.ini:3" -- spectrum "$DATA/malformed.ini"

@@ -70,8 +70,10 @@ typedef enum {
     "Weak mixing angle sin^2(theta_W) at Q^2 -> 0, MS-bar (PDG 2020-22)")      \
   X(PHYSICS_COUPLINGS, "physics", "couplings", CHOICE, "tree",                 \
     "tree|effective", ANY,                                                     \
-    "nu-e couplings: tree level in sin2w, or radiatively corrected "          \
-    "(arXiv:2207.05036, for sin2w = 0.23857)")                                 \
+    "Couplings of both channels: tree level in sin2w, or radiatively "        \
+    "corrected values quoted at sin2w = 0.23857, which replace the nu-e g_V, " \
+    "g_A (arXiv:2207.05036) AND the CEvNS nucleon g_V^p, g_V^n "               \
+    "(docs/physics.md, \"Interaction: CEvNS\"); sin2w is then not used")     \
   X(PHYSICS_FORM_FACTOR, "physics", "form_factor", CHOICE, "helm",             \
     "helm|klein-nystrand|none", ANY, "Nuclear form factor for CEvNS")          \
   X(PHYSICS_MU_NU, "physics", "mu_nu", NUMBER, "1e-11 muB", "muB", NONNEG,     \

@@ -89,7 +89,7 @@ static void figure3(FILE *out, const nuem_config *cfg, const char *data) {
         "set xlabel 'Measurable energy T [keV] (nuclear recoils: electron-equivalent)'\n"
         "set ylabel 'dR/dT [kg^{-1} keV^{-1} day^{-1}]'\n"
         "set grid xtics ytics mxtics mytics lc rgb '#dddddd'\n"
-        "set key outside right top box spacing 1.2\n"
+        "set key inside top right box opaque spacing 1.1 font ',10'\n"
         "set yrange [1e-6:*]\n", out);
   if (nuem_config_is_set(cfg, NUEM_P_DETECTOR_THRESHOLD)) {
     double t = nuem_config_number(cfg, NUEM_P_DETECTOR_THRESHOLD) * 1e3;
