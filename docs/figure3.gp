@@ -9,7 +9,7 @@ set format y '10^{%L}'
 set xlabel 'Measurable energy T [keV] (nuclear recoils: electron-equivalent)'
 set ylabel 'dR/dT [kg^{-1} keV^{-1} day^{-1}]'
 set grid xtics ytics mxtics mytics lc rgb '#dddddd'
-set key outside right top box spacing 1.2
+set key inside top right box opaque spacing 1.1 font ',10'
 set yrange [1e-6:*]
 set arrow from 0.3, graph 0 to 0.3, graph 1 nohead dt 4 lw 2 lc rgb '#777777'
 set label 'threshold 300 eV' at 0.3, graph 0.04 offset 0.5,0 tc rgb '#555555'
