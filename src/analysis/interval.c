@@ -233,6 +233,11 @@ typedef struct {
 } fc_job;
 
 typedef struct {
+  nuem_context *ctx;
+  const fc_job *job;
+} fc_edge;
+
+typedef struct {
   double t, p;
 } outcome;
 
@@ -272,24 +277,25 @@ static double exact_critical(const fc_job *job, const nuem_fixed *f, double thet
 }
 
 /* One grid point: conditional nuisances, observed statistic, toy quantile
- * (t_obs may be NULL when only the critical value is wanted). */
-static nuem_status fc_point(const fc_job *job, double theta, size_t index, double *t_obs,
-                            double *critical) {
-  nuem_context *ctx;
-  if (nuem_context_new(&ctx)) return NUEM_ENOMEM;
+ * (t_obs may be NULL when only the critical value is wanted). `ctx` is the
+ * calling thread's own. */
+static nuem_status fc_point(nuem_context *ctx, const fc_job *job, double theta, size_t index,
+                            double *t_obs, double *critical) {
   double nu[NUEM_NNU], tt, dummy;
   nuem_fixed f = {0};
   size_t n = job->m->n;
   double *buf = malloc((4 * n + job->toys) * sizeof(double));
   gsl_rng *rng = stream_rng(job->seed, index);
-  nuem_status s = buf && rng ? NUEM_OK : NUEM_ENOMEM;
+  nuem_status s = buf && rng ? NUEM_OK
+                             : nuem_error(ctx, NUEM_ENOMEM, "out of memory for %zu toys", job->toys);
   /* Nuisances at their conditional fit; where the data cannot be described
    * at all (the likelihood is not finite) they stay nominal, and the point is
    * rejected by its observed statistic. */
   int profiled = !s && nuem_model_profile(ctx, job->m, job->d, theta, &tt, nu) == NUEM_OK;
   if (!profiled)
     for (int k = 0; k < NUEM_NNU; k++) nu[k] = 0;
-  if (!s) s = nuem_fixed_init(job->m, job->d, nu, &f);
+  if (!s && nuem_fixed_init(job->m, job->d, nu, &f))
+    s = nuem_error(ctx, NUEM_ENOMEM, "out of memory for the model at theta = %g", theta);
   if (!s) {
     const nuem_data *d = job->d;
     const double *obs = d->mode == NUEM_DATA_COUNTS ? d->on : d->residual;
@@ -325,30 +331,30 @@ done:
   nuem_fixed_free(&f);
   free(buf);
   if (rng) gsl_rng_free(rng);
-  nuem_context_free(ctx);
   return s;
 }
 
 static nuem_status fc_excess(void *user, double theta, size_t stream, double *d) {
+  const fc_edge *e = user;
   double t, critical;
-  NUEM_TRY(fc_point(user, theta, stream, &t, &critical));
+  NUEM_TRY(fc_point(e->ctx, e->job, theta, stream, &t, &critical));
   *d = t - critical - ACCEPT_TOL;
   return NUEM_OK;
 }
 
 /* Fraction of fresh toys at theta whose statistic stays within the critical
  * value: the achieved coverage there. */
-static nuem_status fc_coverage(const fc_job *job, double theta, double critical,
-                               size_t ntoys, double *coverage) {
-  nuem_context *ctx;
-  if (nuem_context_new(&ctx)) return NUEM_ENOMEM;
+static nuem_status fc_coverage(nuem_context *ctx, const fc_job *job, double theta,
+                               double critical, size_t ntoys, double *coverage) {
   double nu[NUEM_NNU], tt, dummy;
   nuem_fixed f = {0};
   size_t n = job->m->n, covered = 0;
   double *buf = malloc(4 * n * sizeof(double));
   gsl_rng *rng = stream_rng(job->seed ^ COVERAGE_SEED_SALT, COVERAGE_STREAM);
-  nuem_status s = buf && rng ? nuem_model_profile(ctx, job->m, job->d, theta, &tt, nu) : NUEM_ENOMEM;
-  if (!s) s = nuem_fixed_init(job->m, job->d, nu, &f);
+  nuem_status s = buf && rng ? nuem_model_profile(ctx, job->m, job->d, theta, &tt, nu)
+                             : nuem_error(ctx, NUEM_ENOMEM, "out of memory for coverage toys");
+  if (!s && nuem_fixed_init(job->m, job->d, nu, &f))
+    s = nuem_error(ctx, NUEM_ENOMEM, "out of memory for coverage toys");
   if (!s) {
     double *mean_on = buf, *mean_off = buf + n, *on = buf + 2 * n, *off = buf + 3 * n;
     expectation(&f, job->d, theta, mean_on, mean_off);
@@ -356,14 +362,13 @@ static nuem_status fc_coverage(const fc_job *job, double theta, double critical,
       draw(rng, &f, job->d, mean_on, mean_off, on, off);
       double t = nuem_fixed_t(&f, job->d, on, off, theta) -
                  nuem_fixed_min(&f, job->d, on, off, job->lo, job->hi, &dummy);
-      covered += t <= critical;
+      covered += accepted(t, critical);
     }
     *coverage = (double)covered / (double)ntoys;
   }
   nuem_fixed_free(&f);
   free(buf);
   if (rng) gsl_rng_free(rng);
-  nuem_context_free(ctx);
   return s;
 }
 
@@ -380,30 +385,42 @@ nuem_status nuem_interval_fc(nuem_context *ctx, const nuem_model *m, const nuem_
   fc_job job = {m, d, cl, 0, 0, toys, seed, t_min};
   nuem_model_range(m, &job.lo, &job.hi);
   nuem_status first_error = NUEM_OK;
-  size_t done = 0;
+  size_t done = 0, error_index = grid;
 #ifdef _OPENMP
   int nt = threads > 0 ? threads : omp_get_max_threads();
 #pragma omp parallel for schedule(dynamic, 1) num_threads(nt)
 #endif
   for (size_t i = 0; i < grid; i++) {
-    nuem_status si = fc_point(&job, iv->theta[i], i, &iv->t[i], &iv->critical[i]);
+    /* each grid point reports into its own context; the failure of the
+     * lowest grid point reaches the caller, whatever the thread count */
+    nuem_context *worker = NULL;
+    nuem_status si = nuem_context_new(&worker);
+    if (!si) si = fc_point(worker, &job, iv->theta[i], i, &iv->t[i], &iv->critical[i]);
 #ifdef _OPENMP
 #pragma omp critical
 #endif
     {
-      if (si && !first_error) first_error = si;
+      if (si && i < error_index) {
+        error_index = i;
+        first_error = worker ? nuem_error_forward(ctx, worker)
+                             : nuem_error(ctx, si, "out of memory for a thread's context");
+      }
       done++;
       nuem_progress(ctx, (double)done / (double)grid, "toys");
     }
+    nuem_context_free(worker);
   }
   (void)threads;
   if (first_error) {
+    char where[96];
+    snprintf(where, sizeof where, "Feldman-Cousins grid point %zu (theta = %g)", error_index,
+             iv->theta[error_index]);
     nuem_interval_free(iv);
-    return nuem_error(ctx, first_error, "Feldman-Cousins construction failed (%s)",
-                      nuem_status_string(first_error));
+    return nuem_error_trace(ctx, first_error, where);
   }
   iv->best_report = nuem_model_report(m, iv->theta_hat);
-  edge_test e = {fc_excess, &job};
+  fc_edge edge = {ctx, &job};
+  edge_test e = {fc_excess, &edge};
   s = accepted_range(m, iv, &e);
   if (s) {
     nuem_interval_free(iv);
@@ -413,10 +430,11 @@ nuem_status nuem_interval_fc(nuem_context *ctx, const nuem_model *m, const nuem_
     size_t near = 0;
     for (size_t i = 1; i < grid; i++)
       if (fabs(iv->theta[i] - iv->theta_hat) < fabs(iv->theta[near] - iv->theta_hat)) near = i;
-    s = fc_coverage(&job, iv->theta[near], iv->critical[near], coverage_toys, &iv->coverage);
+    s = fc_coverage(ctx, &job, iv->theta[near], iv->critical[near], coverage_toys,
+                    &iv->coverage);
     if (s) {
       nuem_interval_free(iv);
-      return nuem_error(ctx, s, "coverage check failed");
+      return nuem_error_trace(ctx, s, "coverage check");
     }
   }
   return NUEM_OK;
@@ -475,6 +493,7 @@ nuem_status nuem_sensitivity_compute(nuem_context *ctx, const nuem_model *m,
   double a = toy_limit(&f, &asimov, obs, asimov.off, lo, hi, crit, signed_poi);
   out->asimov = signed_poi ? a : nuem_model_report(m, a);
   size_t n = m->n, chunk = TOYS_PER_STREAM, nchunks = (toys + chunk - 1) / chunk;
+  int failed = 0;
 #ifdef _OPENMP
   int nt = threads > 0 ? threads : omp_get_max_threads();
 #pragma omp parallel for schedule(dynamic, 1) num_threads(nt)
@@ -482,7 +501,12 @@ nuem_status nuem_sensitivity_compute(nuem_context *ctx, const nuem_model *m,
   for (size_t c = 0; c < nchunks; c++) { /* chunk c: its own stream, any thread */
     gsl_rng *rng = stream_rng(seed, SENSITIVITY_STREAM_BASE | c);
     double *buf = malloc(4 * n * sizeof(double));
-    if (rng && buf) {
+    if (!rng || !buf) {
+#ifdef _OPENMP
+#pragma omp atomic write
+#endif
+      failed = 1;
+    } else {
       double *mean_on = buf, *mean_off = buf + n, *on = buf + 2 * n, *off = buf + 3 * n;
       expectation(&f, &asimov, 0.0, mean_on, mean_off);
       for (size_t k = c * chunk; k < toys && k < (c + 1) * chunk; k++) {
@@ -495,6 +519,13 @@ nuem_status nuem_sensitivity_compute(nuem_context *ctx, const nuem_model *m,
     if (rng) gsl_rng_free(rng);
   }
   (void)threads;
+  if (failed) {
+    free(limits);
+    nuem_fixed_free(&f);
+    nuem_data_free(&asimov);
+    return nuem_error(ctx, NUEM_ENOMEM, "out of memory for the sensitivity toys (a thread "
+                      "could not allocate its generator); lower analysis.threads");
+  }
   qsort(limits, toys, sizeof *limits, compare_double);
   for (int i = 0; i < NBAND; i++)
     out->band[i] = toys ? gsl_stats_quantile_from_sorted_data(limits, 1, toys, band_quantiles[i])
@@ -510,8 +541,12 @@ nuem_status nuem_fc_critical(const nuem_model *m, const nuem_data *d, const doub
                              double *critical) {
   fc_job job = {m, d, cl, 0, 0, toys, seed, 0}; /* critical values only: no t_obs */
   nuem_model_range(m, &job.lo, &job.hi);
-  for (size_t i = 0; i < n; i++) NUEM_TRY(fc_point(&job, theta[i], i, NULL, &critical[i]));
-  return NUEM_OK;
+  nuem_context *ctx;
+  if (nuem_context_new(&ctx)) return NUEM_ENOMEM;
+  nuem_status s = NUEM_OK;
+  for (size_t i = 0; !s && i < n; i++) s = fc_point(ctx, &job, theta[i], i, NULL, &critical[i]);
+  nuem_context_free(ctx);
+  return s;
 }
 
 void nuem_interval_accept(const nuem_model *m, nuem_interval *iv) { accepted_range(m, iv, NULL); }
