@@ -74,7 +74,7 @@ typedef struct {
   void *user;
 } edge_test;
 
-enum { EDGE_STEPS_MAX = 40 };
+enum { EDGE_STEPS_MAX = 40, FC_REFINE_BELOW = 3 };
 /* Bisection narrows the edge to this fraction of its value; linear
  * interpolation of t - critical inside the last bracket does the rest. */
 #define EDGE_REL_TOL 1e-2
@@ -100,9 +100,11 @@ static nuem_status refine_edge(const edge_test *e, double in, double d_in, doubl
 }
 
 /* The accepted region {t <= critical} of the grid, its ends found by
- * bisection with `e` (or, if e is NULL, by linear interpolation of
- * t - critical between neighbouring grid points). */
-static nuem_status accepted_range(const nuem_model *m, nuem_interval *iv, const edge_test *e) {
+ * bisection with `e` (or, if e is NULL or the region spans more than
+ * `refine_below` grid points, by linear interpolation of t - critical
+ * between neighbouring grid points). */
+static nuem_status accepted_range(const nuem_model *m, nuem_interval *iv, const edge_test *e,
+                                  size_t refine_below) {
   size_t first = iv->n, last = 0;
   for (size_t i = 0; i < iv->n; i++)
     if (accepted(iv->t[i], iv->critical[i])) {
@@ -114,6 +116,7 @@ static nuem_status accepted_range(const nuem_model *m, nuem_interval *iv, const 
     return NUEM_OK;
   }
   double lo = iv->theta[first], hi = iv->theta[last];
+  if (last - first + 1 > refine_below) e = NULL;
   iv->lo_at_boundary = first == 0;
   iv->hi_at_boundary = last == iv->n - 1;
   if (first > 0 && e) {
@@ -167,7 +170,7 @@ nuem_status nuem_interval_wilks(nuem_context *ctx, const nuem_model *m, const nu
   }
   wilks_job w = {ctx, m, d, t_min, crit};
   edge_test e = {wilks_excess, &w};
-  if (!s) s = accepted_range(m, iv, &e);
+  if (!s) s = accepted_range(m, iv, &e, iv->n); /* profiles are cheap: always bisect */
   if (s) {
     nuem_interval_free(iv);
     return s;
@@ -421,7 +424,9 @@ nuem_status nuem_interval_fc(nuem_context *ctx, const nuem_model *m, const nuem_
   iv->best_report = nuem_model_report(m, iv->theta_hat);
   fc_edge edge = {ctx, &job};
   edge_test e = {fc_excess, &edge};
-  s = accepted_range(m, iv, &e);
+  /* each bisection step costs a grid point of toys: only where the grid
+   * cannot resolve the interval (data far below the expected sensitivity) */
+  s = accepted_range(m, iv, &e, FC_REFINE_BELOW);
   if (s) {
     nuem_interval_free(iv);
     return nuem_error_trace(ctx, s, "Feldman-Cousins interval edge");
@@ -549,4 +554,6 @@ nuem_status nuem_fc_critical(const nuem_model *m, const nuem_data *d, const doub
   return s;
 }
 
-void nuem_interval_accept(const nuem_model *m, nuem_interval *iv) { accepted_range(m, iv, NULL); }
+void nuem_interval_accept(const nuem_model *m, nuem_interval *iv) {
+  accepted_range(m, iv, NULL, 0);
+}
