@@ -109,6 +109,7 @@ typedef struct {
   size_t ncols, nrows;
   char **names;        /* ncols column names */
   nuem_unit *units;    /* ncols units (factor 1, dimensionless if absent) */
+  char **unit_names;   /* ncols units as written, for messages; NULL if absent */
   double *data;        /* nrows × ncols, row-major, in internal units */
   size_t ndirectives;
   char **directive_keys, **directive_values;
@@ -137,7 +138,12 @@ nuem_status nuem_table_check_xy(nuem_context *ctx, const nuem_table *t,
                                 const char *x_unit, const char *y_unit, int nonneg,
                                 size_t min_rows, const char *what);
 
-/* Read a whole file into a NUL-terminated buffer (caller frees). */
+/* Input files are text of at most this many bytes (64 MiB). */
+#define NUEM_FILE_MAX_BYTES (64 << 20)
+
+/* Read a whole text file into a NUL-terminated buffer (caller frees). Fails
+ * on a directory, a file above NUEM_FILE_MAX_BYTES or a NUL byte (naming
+ * its line); messages keep the system's reason ("Permission denied"). */
 nuem_status nuem_file_read(nuem_context *ctx, const char *path, char **text,
                            size_t *len);
 
