@@ -92,6 +92,23 @@ static int known_option(const cli_command *cmd, const char *a) {
   return takes_value(cmd, name);
 }
 
+/* The option name of "--name" or "--name=VALUE", as length. */
+static size_t option_name_length(const char *a) { return strcspn(a, "="); }
+
+/* Whether option argv[i] (other than the repeatable --set) came before:
+ * a second --out or --scan would otherwise silently win. */
+static int given_before(char **argv, int first, int i) {
+  size_t len = option_name_length(argv[i]);
+  if (len == 5 && strncmp(argv[i], "--set", 5) == 0) return 0;
+  for (int k = first; k < i; k++) {
+    if (k > first && argv[k - 1][0] == '-' && !strchr(argv[k - 1], '=')) continue; /* a value */
+    if (argv[k][0] == '-' && option_name_length(argv[k]) == len &&
+        strncmp(argv[k], argv[i], len) == 0)
+      return 1;
+  }
+  return 0;
+}
+
 /* First pass: find the config file and reject unknown options, so that
  * nothing is read before the whole command line is known to be sound. */
 static int scan_args(int argc, char **argv, int first, const cli_command *cmd,
@@ -108,6 +125,8 @@ static int scan_args(int argc, char **argv, int first, const cli_command *cmd,
       opt->config_file = a;
     } else if (!known_option(cmd, a)) {
       return usage_error("unknown option '%s'", a);
+    } else if (given_before(argv, first, i)) {
+      return usage_error("option '%s' is given twice; give it once", argv[i]);
     } else if (!strchr(a, '=')) {
       if (i + 1 >= argc) return usage_error("option '%s' needs a value", a);
       i++;
@@ -146,13 +165,8 @@ static int parse_args(int argc, char **argv, int first, const cli_command *cmd,
   }
   if (cmd->takes_data && !opt->data_file)
     return usage_error("nuem %s needs a measured spectrum: give DATA [CONFIG]", cmd->name);
-  if (opt->out_file && opt->data_file && strcmp(opt->out_file, opt->data_file) == 0)
-    return usage_error("--out '%s' is the data file; nuem never overwrites its input",
-                       opt->out_file);
-  if (opt->out_file && opt->config_file && strcmp(opt->out_file, opt->config_file) == 0)
-    return usage_error("--out '%s' is the config file; nuem never overwrites its "
-                       "input", opt->out_file);
-  return 0;
+  /* before anything is computed or printed */
+  return cli_check_outputs(cfg, opt);
 }
 
 static int wants_help(int argc, char **argv, int first) {

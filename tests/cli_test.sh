@@ -188,7 +188,7 @@ expect 0 "wrote $TMP/fig.png" -- spectrum --set output.points=60 --set detector.
 head -c 8 "$TMP/fig.png" | od -An -c | grep -q "P   N   G" && ok || bad "--plot did not write a PNG"
 expect 0 "wrote $TMP/fig2.svg" -- spectrum "$EXAMPLES/conus.ini" --plot "$TMP/fig2.svg"
 [ -s "$TMP/fig2.measured.tsv" ] && grep -q "<svg" "$TMP/fig2.svg" && ok || bad "--plot svg with the measured panel"
-expect 2 "must end in .png, .svg or .pdf" -- spectrum --plot "$TMP/fig.gif"
+expect 2 "must be NAME.png, NAME.svg or NAME.pdf" -- spectrum --plot "$TMP/fig.gif"
 PATH=/nonexistent "$NUEM" spectrum --plot "$TMP/x.png" >/dev/null 2>"$TMP/err"
 [ $? -eq 1 ] && grep -q "apt-get install gnuplot" "$TMP/err" && ok || bad "missing gnuplot is not a clear error"
 # no progress bar when stderr is not a terminal
