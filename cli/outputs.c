@@ -48,7 +48,15 @@ static size_t input_files(const nuem_config *cfg, const cli_options *opt, input_
 /* `path` (written for `option`) is creatable and is none of the inputs. */
 static int check_output(const char *option, const char *path, const input_file *in,
                         size_t nin) {
+  if (!*path) {
+    fprintf(stderr, "nuem: %s needs a file name\n", option);
+    return 2;
+  }
   struct stat st;
+  if (stat(path, &st) != 0 && errno != ENOENT) {
+    fprintf(stderr, "nuem: %s: cannot write '%s': %s\n", option, path, strerror(errno));
+    return 2;
+  }
   if (stat(path, &st) == 0) {
     if (S_ISDIR(st.st_mode)) {
       fprintf(stderr, "nuem: %s: cannot write '%s': %s\n", option, path, strerror(EISDIR));

@@ -266,14 +266,18 @@ static size_t line_of(const char *text, size_t at) {
 
 /* Read what `fd` holds, stopping at the size cap and at the first NUL byte
  * (a binary file, or /dev/zero, would otherwise fill the memory). */
+/* A path for "%.*s%s" in a message: a very long one is cut so that the
+ * reason after it still fits in the message. */
+#define SHOWN(path) 300, (path), strlen(path) > 300 ? "..." : ""
+
 static nuem_status too_large(nuem_context *ctx, const char *path) {
-  return nuem_error(ctx, NUEM_EFILE, "'%s' is larger than %d MiB, nuem's limit for an "
-                    "input file; is it the right file?", path, NUEM_FILE_MAX_BYTES >> 20);
+  return nuem_error(ctx, NUEM_EFILE, "'%.*s%s' is larger than %d MiB, nuem's limit for an "
+                    "input file; is it the right file?", SHOWN(path), NUEM_FILE_MAX_BYTES >> 20);
 }
 
 static nuem_status out_of_memory(nuem_context *ctx, char *buf, const char *path) {
   free(buf);
-  return nuem_error(ctx, NUEM_ENOMEM, "out of memory reading '%s'", path);
+  return nuem_error(ctx, NUEM_ENOMEM, "out of memory reading '%.*s%s'", SHOWN(path));
 }
 
 /* Read what `fd` holds, stopping at the size cap and at the first NUL byte
@@ -294,15 +298,15 @@ static nuem_status read_all(nuem_context *ctx, int fd, const char *path, char **
     if (got < 0) {
       int err = errno;
       free(buf);
-      return nuem_error(ctx, NUEM_EFILE, "cannot read '%s': %s", path, strerror(err));
+      return nuem_error(ctx, NUEM_EFILE, "cannot read '%.*s%s': %s", SHOWN(path), strerror(err));
     }
     if (got == 0) break;
     const char *nul = memchr(buf + n, '\0', (size_t)got);
     if (nul) {
       size_t line = line_of(buf, (size_t)(nul - buf));
       free(buf);
-      return nuem_error(ctx, NUEM_EPARSE, "%s:%zu: contains a NUL byte (binary file?); "
-                        "nuem reads text files only", path, line);
+      return nuem_error(ctx, NUEM_EPARSE, "%.*s%s:%zu: contains a NUL byte (binary file?); "
+                        "nuem reads text files only", SHOWN(path), line);
     }
     n += (size_t)got;
     if (n > NUEM_FILE_MAX_BYTES) {
@@ -321,17 +325,18 @@ nuem_status nuem_file_read(nuem_context *ctx, const char *path, char **text,
   /* O_NONBLOCK: opening a FIFO that has no writer must not hang */
   int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0)
-    return nuem_error(ctx, NUEM_EFILE, "cannot open '%s': %s", path, strerror(errno));
+    return nuem_error(ctx, NUEM_EFILE, "cannot open '%.*s%s': %s", SHOWN(path),
+                      strerror(errno));
   struct stat st;
   nuem_status s = NUEM_OK;
   if (fstat(fd, &st) != 0)
-    s = nuem_error(ctx, NUEM_EFILE, "cannot read '%s': %s", path, strerror(errno));
+    s = nuem_error(ctx, NUEM_EFILE, "cannot read '%.*s%s': %s", SHOWN(path), strerror(errno));
   else if (S_ISDIR(st.st_mode))
-    s = nuem_error(ctx, NUEM_EFILE, "cannot read '%s': %s", path, strerror(EISDIR));
+    s = nuem_error(ctx, NUEM_EFILE, "cannot read '%.*s%s': %s", SHOWN(path), strerror(EISDIR));
   else if (S_ISREG(st.st_mode) && st.st_size > (off_t)NUEM_FILE_MAX_BYTES)
     s = too_large(ctx, path);
   else if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) != 0)
-    s = nuem_error(ctx, NUEM_EFILE, "cannot read '%s': %s", path, strerror(errno));
+    s = nuem_error(ctx, NUEM_EFILE, "cannot read '%.*s%s': %s", SHOWN(path), strerror(errno));
   if (!s) s = read_all(ctx, fd, path, text, len);
   close(fd);
   return s;
