@@ -92,20 +92,13 @@ static int known_option(const cli_command *cmd, const char *a) {
   return takes_value(cmd, name);
 }
 
-/* The option name of "--name" or "--name=VALUE", as length. */
-static size_t option_name_length(const char *a) { return strcspn(a, "="); }
-
-/* Whether option argv[i] (other than the repeatable --set) came before:
- * a second --out or --scan would otherwise silently win. */
-static int given_before(char **argv, int first, int i) {
-  size_t len = option_name_length(argv[i]);
-  if (len == 5 && strncmp(argv[i], "--set", 5) == 0) return 0;
-  for (int k = first; k < i; k++) {
-    if (k > first && argv[k - 1][0] == '-' && !strchr(argv[k - 1], '=')) continue; /* a value */
-    if (argv[k][0] == '-' && option_name_length(argv[k]) == len &&
-        strncmp(argv[k], argv[i], len) == 0)
-      return 1;
-  }
+/* Whether option `a` (other than the repeatable --set) is among the `n`
+ * options seen before it: a second --out or --scan would silently win. */
+static int given_before(const char *a, const char *const *seen, size_t n) {
+  size_t len = strcspn(a, "=");
+  if (len == 5 && strncmp(a, "--set", 5) == 0) return 0;
+  for (size_t k = 0; k < n; k++)
+    if (strcspn(seen[k], "=") == len && strncmp(seen[k], a, len) == 0) return 1;
   return 0;
 }
 
@@ -113,6 +106,8 @@ static int given_before(char **argv, int first, int i) {
  * nothing is read before the whole command line is known to be sound. */
 static int scan_args(int argc, char **argv, int first, const cli_command *cmd,
                      cli_options *opt) {
+  const char *seen[64];
+  size_t nseen = 0;
   for (int i = first; i < argc; i++) {
     const char *a = argv[i];
     if (a[0] != '-') {
@@ -125,12 +120,14 @@ static int scan_args(int argc, char **argv, int first, const cli_command *cmd,
       opt->config_file = a;
     } else if (!known_option(cmd, a)) {
       return usage_error("unknown option '%s'", a);
-    } else if (given_before(argv, first, i)) {
-      return usage_error("option '%s' is given twice; give it once", argv[i]);
+    } else if (given_before(a, seen, nseen)) {
+      return usage_error("option '%s' is given twice; give it once", a);
     } else if (!strchr(a, '=')) {
       if (i + 1 >= argc) return usage_error("option '%s' needs a value", a);
       i++;
     }
+    if (a[0] == '-' && strncmp(a, "--set", 5) != 0 && nseen < sizeof seen / sizeof seen[0])
+      seen[nseen++] = a; /* at most one of each of the few other options */
   }
   return 0;
 }

@@ -271,6 +271,7 @@ bad 2 "needs a measured spectrum" limit
 bad 2 "given twice" spectrum --out "$W/a.tsv" --out "$W/b.tsv"
 bad 2 "given twice" spectrum --format csv --format json
 bad 2 "given twice" spectrum --plot "$W/a.png" --plot "$W/b.png"
+bad 2 "given twice" xsec --channel nu-e --enu 1MeV --t -1keV --t=2keV
 # xsec arguments
 bad 2 "--enu" xsec --channel nu-e --t 1keV
 bad 2 "--channel" xsec --enu 1MeV --t 1keV
