@@ -49,6 +49,17 @@ void cli_report_unused(nuem_context *ctx, const nuem_config *cfg);
 void cli_report_unused_in(nuem_context *ctx, const nuem_config *cfg, const char *section);
 
 /* --plot support and the progress bar (cli/plot.c). */
+/* The files --plot writes for `command`: the picture first, then the data
+ * and script beside it. Checks the picture's name (NAME.png|.svg|.pdf);
+ * returns 0, or 2 after a message. */
+typedef struct {
+  char path[5][4200];
+  size_t n;
+} cli_plot_paths;
+int cli_plot_files(const char *command, const char *picture, cli_plot_paths *out);
+/* Before anything runs: --out and every --plot file is writable and is not
+ * one of the inputs (cli/outputs.c). Returns 0, or 2 after a message. */
+int cli_check_outputs(const nuem_config *cfg, const cli_options *opt);
 int cli_have_gnuplot(void);
 int cli_plot(nuem_context *ctx, const nuem_config *cfg, const char *picture,
              const nuem_result *true_spectrum, const nuem_result *measured);

@@ -114,10 +114,12 @@ int cli_spectrum(nuem_context *ctx, nuem_config *cfg, const cli_options *opt) {
   if (!s && opt->plot && (is_measured || fine))
     s = true_table(ctx, cfg, sp, PLOT_POINTS, &picture);
   nuem_spectrum_free(sp);
-  int rc = s ? cli_fail(ctx, s) : cli_write_result(ctx, opt, cfg, &table);
+  int rc = s ? cli_fail(ctx, s) : 0;
+  /* the picture first: if gnuplot fails, nothing has gone to the output */
   if (!rc && opt->plot)
     rc = cli_plot(ctx, cfg, opt->plot, picture.data ? &picture : &table,
                   is_measured ? &table : NULL);
+  if (!rc) rc = cli_write_result(ctx, opt, cfg, &table);
   if (!s) cli_report_unused(ctx, cfg);
   nuem_result_free(&table);
   nuem_result_free(&picture);

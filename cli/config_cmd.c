@@ -28,9 +28,11 @@ static void write_markdown(FILE *out) {
                "carries its unit (`28 m`, `2.9 GW`, `6.4e12 /cm2/s`); units "
                "combine with `*` and `/` and take powers (`cm2`, `cm^-2`). "
                "On the command line, `--set SECTION.KEY=VALUE` overrides the "
-               "file. Unknown sections and keys are errors.\n\n"
+               "file. Unknown sections and keys are errors, and so are lines "
+               "longer than %d characters (docs/data-formats.md lists every "
+               "input limit).\n\n"
                "Materials: %s; a single isotope is written like `Ge74`.\n",
-          nuem_target_known_materials());
+          NUEM_CONFIG_MAX_LINE, nuem_target_known_materials());
   const char *section = "";
   for (int i = 0; i < NUEM_P_COUNT; i++) {
     const nuem_param_info *info = nuem_param_info_get((nuem_param)i);
@@ -96,6 +98,9 @@ int cli_config(nuem_context *ctx, nuem_config *cfg, const cli_options *opt) {
   default: write_table(mem, cfg, '\t'); break;
   }
   fclose(mem);
+  /* warnings from reading the config (e.g. a file that sets no key) */
+  for (size_t i = 0; i < nuem_context_warning_count(ctx); i++)
+    fprintf(stderr, "nuem: warning: %s\n", nuem_context_warning(ctx, i));
   int rc = cli_write_buffer(opt->out_file, buf, len);
   free(buf);
   return rc;

@@ -105,10 +105,22 @@ static int known_option(const cli_command *cmd, const char *a) {
   return takes_value(cmd, name);
 }
 
+/* Whether option `a` (other than the repeatable --set) is among the `n`
+ * options seen before it: a second --out or --scan would silently win. */
+static int given_before(const char *a, const char *const *seen, size_t n) {
+  size_t len = strcspn(a, "=");
+  if (len == 5 && strncmp(a, "--set", 5) == 0) return 0;
+  for (size_t k = 0; k < n; k++)
+    if (strcspn(seen[k], "=") == len && strncmp(seen[k], a, len) == 0) return 1;
+  return 0;
+}
+
 /* First pass: find the config file and reject unknown options, so that
  * nothing is read before the whole command line is known to be sound. */
 static int scan_args(int argc, char **argv, int first, const cli_command *cmd,
                      cli_options *opt) {
+  const char *seen[64];
+  size_t nseen = 0;
   for (int i = first; i < argc; i++) {
     const char *a = argv[i];
     if (a[0] != '-') {
@@ -121,10 +133,14 @@ static int scan_args(int argc, char **argv, int first, const cli_command *cmd,
       opt->config_file = a;
     } else if (!known_option(cmd, a)) {
       return usage_error("unknown option '%s'", a);
+    } else if (given_before(a, seen, nseen)) {
+      return usage_error("option '%s' is given twice; give it once", a);
     } else if (!strchr(a, '=')) {
       if (i + 1 >= argc) return usage_error("option '%s' needs a value", a);
       i++;
     }
+    if (a[0] == '-' && strncmp(a, "--set", 5) != 0 && nseen < sizeof seen / sizeof seen[0])
+      seen[nseen++] = a; /* at most one of each of the few other options */
   }
   return 0;
 }
@@ -159,13 +175,8 @@ static int parse_args(int argc, char **argv, int first, const cli_command *cmd,
   }
   if (cmd->takes_data && !opt->data_file)
     return usage_error("nuem %s needs a measured spectrum: give DATA [CONFIG]", cmd->name);
-  if (opt->out_file && opt->data_file && strcmp(opt->out_file, opt->data_file) == 0)
-    return usage_error("--out '%s' is the data file; nuem never overwrites its input",
-                       opt->out_file);
-  if (opt->out_file && opt->config_file && strcmp(opt->out_file, opt->config_file) == 0)
-    return usage_error("--out '%s' is the config file; nuem never overwrites its "
-                       "input", opt->out_file);
-  return 0;
+  /* before anything is computed or printed */
+  return cli_check_outputs(cfg, opt);
 }
 
 static int wants_help(int argc, char **argv, int first) {

@@ -1,4 +1,5 @@
 /* --plot: write the data and a gnuplot script beside the picture, run gnuplot. */
+#include <errno.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,12 +26,40 @@ int cli_have_gnuplot(void) {
   return found;
 }
 
-/* "out/fig3.png" -> "out/fig3" */
-static char *stem(const char *picture) {
-  char *s = strdup(picture);
-  char *dot = s ? strrchr(s, '.') : NULL;
-  if (dot && !strchr(dot, '/')) *dot = '\0';
-  return s;
+/* The gnuplot terminal for the picture's extension, or NULL. */
+static const char *terminal(const char *picture) {
+  const char *dot = strrchr(picture, '.');
+  const char *ext = dot && !strchr(dot, '/') ? dot + 1 : "";
+  return !strcmp(ext, "png") ? "pngcairo" : !strcmp(ext, "svg") ? "svg"
+         : !strcmp(ext, "pdf") ? "pdfcairo" : NULL;
+}
+
+int cli_plot_files(const char *command, const char *picture, cli_plot_paths *out) {
+  const char *slash = strrchr(picture, '/');
+  const char *name = slash ? slash + 1 : picture;
+  const char *dot = strrchr(picture, '.');
+  if (!terminal(picture) || strchr(picture, '\'') || dot == name ||
+      strlen(picture) >= sizeof out->path[0] - 16) {
+    fprintf(stderr, "nuem: --plot '%s': the picture must be NAME.png, NAME.svg or NAME.pdf "
+                    "(no quote, shorter than 4 kB)\n", picture);
+    return 2;
+  }
+  /* spectrum writes the true and measured spectra; limit and sensitivity
+   * their table, and a 2-D contour its grid and gnuplot's contour lines */
+  static const char *const spectrum[] = {".true.tsv", ".measured.tsv", ".gp", NULL};
+  static const char *const table[] = {".tsv", ".gp", ".gp.grid", ".gp.contour", NULL};
+  const char *const *suffix = strcmp(command, "spectrum") == 0 ? spectrum : table;
+  int stem = (int)(dot - picture);
+  snprintf(out->path[0], sizeof out->path[0], "%s", picture);
+  for (out->n = 1; suffix[out->n - 1]; out->n++)
+    snprintf(out->path[out->n], sizeof out->path[0], "%.*s%s", stem, picture,
+             suffix[out->n - 1]);
+  return 0;
+}
+
+/* After a failure: no picture, data or script is left behind. */
+static void remove_plot_files(const cli_plot_paths *files) {
+  for (size_t i = 0; i < files->n; i++) unlink(files->path[i]);
 }
 
 static int write_table(nuem_context *ctx, const char *path, const nuem_config *cfg,
@@ -47,35 +76,58 @@ static int write_table(nuem_context *ctx, const char *path, const nuem_config *c
   return bad;
 }
 
-/* Run gnuplot on `script`; say where the picture went. */
+/* Everything `fd` delivers until end of file, in a buffer (caller frees). */
+static char *drain(int fd, size_t *len) {
+  char *text = NULL, buf[4096];
+  FILE *mem = open_memstream(&text, len);
+  ssize_t got;
+  while ((got = read(fd, buf, sizeof buf)) != 0) {
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) break;
+    if (mem) fwrite(buf, 1, (size_t)got, mem);
+  }
+  if (mem) fclose(mem);
+  return text;
+}
+
+/* Run gnuplot on `script`. Its messages are collected and printed after
+ * nuem's own, so that a failure reads "nuem: gnuplot failed ..." first. */
 int cli_run_gnuplot(const char *script) {
+  int fds[2];
+  if (pipe(fds) != 0) {
+    fprintf(stderr, "nuem: cannot start gnuplot: %s\n", strerror(errno));
+    return 1;
+  }
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, fds[1], STDERR_FILENO);
+  posix_spawn_file_actions_addclose(&actions, fds[0]);
+  posix_spawn_file_actions_addclose(&actions, fds[1]);
   pid_t pid;
   char *argv[] = {"gnuplot", (char *)script, NULL};
-  if (posix_spawnp(&pid, "gnuplot", NULL, NULL, argv, environ) != 0) {
-    fprintf(stderr, "nuem: cannot start gnuplot\n");
-    return 1;
-  }
-  int status;
-  if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    fprintf(stderr, "nuem: gnuplot failed on '%s'\n", script);
-    return 1;
-  }
-  return 0;
+  int err = posix_spawnp(&pid, "gnuplot", &actions, NULL, argv, environ);
+  posix_spawn_file_actions_destroy(&actions);
+  close(fds[1]);
+  size_t len = 0;
+  char *said = err ? NULL : drain(fds[0], &len);
+  close(fds[0]);
+  int status, ok = !err && waitpid(pid, &status, 0) >= 0 && WIFEXITED(status) &&
+                   WEXITSTATUS(status) == 0;
+  if (err) fprintf(stderr, "nuem: cannot start gnuplot: %s\n", strerror(err));
+  else if (!ok) fprintf(stderr, "nuem: gnuplot failed on '%s'%s\n", script, len ? "; it said:" : "");
+  if (said && len) fwrite(said, 1, len, stderr);
+  free(said);
+  return !ok;
 }
 
 int cli_plot(nuem_context *ctx, const nuem_config *cfg, const char *picture,
              const nuem_result *true_spectrum, const nuem_result *measured) {
-  char *base = stem(picture);
-  if (!base) return 1;
-  size_t n = strlen(base) + 32;
-  char *true_path = malloc(n), *measured_path = malloc(n), *script = malloc(n);
-  int rc = !true_path || !measured_path || !script;
-  if (!rc) {
-    snprintf(true_path, n, "%s.true.tsv", base);
-    snprintf(measured_path, n, "%s.measured.tsv", base);
-    snprintf(script, n, "%s.gp", base);
-    rc = write_table(ctx, true_path, cfg, true_spectrum);
-  }
+  cli_plot_paths files;
+  int rc = cli_plot_files("spectrum", picture, &files);
+  if (rc) return rc;
+  const char *true_path = files.path[1], *measured_path = files.path[2],
+             *script = files.path[3];
+  rc = write_table(ctx, true_path, cfg, true_spectrum);
   if (!rc && measured) rc = write_table(ctx, measured_path, cfg, measured);
   if (!rc) {
     FILE *f = fopen(script, "w");
@@ -87,10 +139,7 @@ int cli_plot(nuem_context *ctx, const nuem_config *cfg, const char *picture,
   }
   if (!rc) rc = cli_run_gnuplot(script);
   if (!rc) fprintf(stderr, "nuem: wrote %s (data and gnuplot script beside it: %s)\n", picture, script);
-  free(base);
-  free(true_path);
-  free(measured_path);
-  free(script);
+  else remove_plot_files(&files);
   return rc;
 }
 
@@ -117,47 +166,46 @@ void cli_progress_setup(nuem_context *ctx) {
 FILE *cli_plot_begin(nuem_context *ctx, const char *picture, const char *command,
                      const nuem_config *cfg, const nuem_result *r, char *data, char *script,
                      size_t size, int *rc) {
-  const char *dot = strrchr(picture, '.');
-  const char *ext = dot ? dot + 1 : "";
-  const char *term = !strcmp(ext, "png") ? "pngcairo" : !strcmp(ext, "svg") ? "svg"
-                     : !strcmp(ext, "pdf") ? "pdfcairo" : NULL;
-  *rc = 2;
-  if (!term || strchr(picture, '\'')) {
-    fprintf(stderr, "nuem: --plot '%s': the picture must end in .png, .svg or .pdf (and "
-                    "contain no quote)\n", picture);
-    return NULL;
-  }
+  cli_plot_paths files;
+  if ((*rc = cli_plot_files(command, picture, &files))) return NULL;
   *rc = 1;
-  int n = (int)(dot - picture);
-  snprintf(data, size, "%.*s.tsv", n, picture);
-  snprintf(script, size, "%.*s.gp", n, picture);
+  snprintf(data, size, "%s", files.path[1]);
+  snprintf(script, size, "%s", files.path[2]);
   FILE *f = fopen(data, "w");
   if (!f) {
-    fprintf(stderr, "nuem: cannot write '%s'\n", data);
+    fprintf(stderr, "nuem: cannot write '%s': %s\n", data, strerror(errno));
     return NULL;
   }
   nuem_status s = nuem_result_write(ctx, f, NUEM_FORMAT_TSV, command, cfg, r);
   if (fclose(f) || s) {
     if (s) cli_fail(ctx, s);
     else fprintf(stderr, "nuem: writing '%s' failed\n", data);
+    remove_plot_files(&files);
     return NULL;
   }
   if (!(f = fopen(script, "w"))) {
-    fprintf(stderr, "nuem: cannot write '%s'\n", script);
+    fprintf(stderr, "nuem: cannot write '%s': %s\n", script, strerror(errno));
+    remove_plot_files(&files);
     return NULL;
   }
-  fprintf(f, "set terminal %s size 900,600 enhanced font 'sans,12'\nset output '%s'\n", term,
-          picture);
+  fprintf(f, "set terminal %s size 900,600 enhanced font 'sans,12'\nset output '%s'\n",
+          terminal(picture), picture);
   *rc = 0;
   return f;
 }
 
 int cli_plot_finish(FILE *script_file, const char *script, const char *picture) {
+  int rc = 0;
   if (fclose(script_file)) {
     fprintf(stderr, "nuem: writing '%s' failed\n", script);
-    return 1;
+    rc = 1;
   }
-  int rc = cli_run_gnuplot(script);
-  if (!rc) fprintf(stderr, "nuem: wrote %s (data and gnuplot script beside it: %s)\n", picture, script);
+  if (!rc) rc = cli_run_gnuplot(script);
+  if (!rc) {
+    fprintf(stderr, "nuem: wrote %s (data and gnuplot script beside it: %s)\n", picture, script);
+  } else {
+    cli_plot_paths files; /* limit and sensitivity write the same files */
+    if (cli_plot_files("limit", picture, &files) == 0) remove_plot_files(&files);
+  }
   return rc;
 }

@@ -188,7 +188,7 @@ expect 0 "wrote $TMP/fig.png" -- spectrum --set output.points=60 --set detector.
 head -c 8 "$TMP/fig.png" | od -An -c | grep -q "P   N   G" && ok || bad "--plot did not write a PNG"
 expect 0 "wrote $TMP/fig2.svg" -- spectrum "$EXAMPLES/conus.ini" --plot "$TMP/fig2.svg"
 [ -s "$TMP/fig2.measured.tsv" ] && grep -q "<svg" "$TMP/fig2.svg" && ok || bad "--plot svg with the measured panel"
-expect 2 "must end in .png, .svg or .pdf" -- spectrum --plot "$TMP/fig.gif"
+expect 2 "must be NAME.png, NAME.svg or NAME.pdf" -- spectrum --plot "$TMP/fig.gif"
 PATH=/nonexistent "$NUEM" spectrum --plot "$TMP/x.png" >/dev/null 2>"$TMP/err"
 [ $? -eq 1 ] && grep -q "apt-get install gnuplot" "$TMP/err" && ok || bad "missing gnuplot is not a clear error"
 # no progress bar when stderr is not a terminal
@@ -237,12 +237,12 @@ got=$(stats_of limit "$DATA/texono_like.dat" "$EXAMPLES/texono2007.ini" --set an
   --set analysis.method=wilks --set analysis.energy_scale_uncertainty=0.01 \
   --set analysis.quenching_k_uncertainty=0.005 --set analysis.grid=11)
 [ "$got" = "rate plans 1" ] && ok || bad "limit with nuisances built '$got', expected one plan"
-got=$(stats_of sensitivity "$EXAMPLES/gemma.ini" --set analysis.toys=20 \
+got=$(stats_of sensitivity "$EXAMPLES/gemma.ini" --set analysis.toys=100 \
   --scan 'detector.threshold=2keV:4keV:3')
 [ "$got" = "rate plans 1" ] && ok || bad "a detector scan built '$got', expected one plan"
 # several keys with one factor: ON and OFF exposure together
 expect 0 "# scan: detector.exposure,detector.exposure_off" -- sensitivity "$EXAMPLES/gemma.ini" \
-  --set analysis.toys=20 --scan 'detector.exposure,detector.exposure_off*=1:4:2'
+  --set analysis.toys=100 --scan 'detector.exposure,detector.exposure_off*=1:4:2'
 expect 2 "different units" -- sensitivity --scan 'detector.exposure,detector.threshold=1:2:2'
 expect 2 "named twice" -- sensitivity --scan 'detector.exposure,detector.exposure*=1:2:2'
 

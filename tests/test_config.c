@@ -67,6 +67,41 @@ static void bad_inputs_are_errors_that_name_them(void **state) {
   expect_error("[source]\nthis is not ini\n", NUEM_EPARSE, "bad.ini:2");
   expect_error("[output]\npoints = 12.5\n", NUEM_ECONFIG, "whole number");
   expect_error("[physics]\nsin2w = 1.5\n", NUEM_ERANGE, "between 0 and 1");
+  expect_error("power = 3 GW\n", NUEM_ECONFIG, "'power' comes before any [section]");
+  expect_error("[analysis]\nthreads = 100000\n", NUEM_ERANGE, "at most 1024");
+  expect_error("[analysis]\ngrid = 100001\n", NUEM_ERANGE, "at most 100000");
+  expect_error("[source]\npower = 0x1p3 GW\n", NUEM_ECONFIG, "source.power");
+}
+
+/* inih cuts a line at its buffer and parses the rest as a line of its own:
+ * the tail of a long comment would set the power. */
+static void long_lines_are_refused_with_their_line(void **state) {
+  char ini[1024];
+  snprintf(ini, sizeof ini, "[source]\n; %0*d power = 100 GW\n", 200, 0);
+  expect_error(ini, NUEM_EPARSE, "bad.ini:2: the line has");
+  /* the longest line allowed still parses */
+  nuem_config *cfg = test_config(ctx, NULL);
+  snprintf(ini, sizeof ini, "[source]\npower = 3 GW ;%*s\n", NUEM_CONFIG_MAX_LINE - 14, "");
+  assert_int_equal(strlen(strchr(ini, 'p')), NUEM_CONFIG_MAX_LINE + 1);
+  assert_int_equal(nuem_config_load_string(ctx, cfg, ini, "ok.ini"), NUEM_OK);
+  char buf[64];
+  nuem_config_format(cfg, NUEM_P_SOURCE_POWER, buf, sizeof buf);
+  assert_string_equal(buf, "3 GW");
+  nuem_config_free(cfg);
+  /* one character more is refused */
+  snprintf(ini, sizeof ini, "[source]\npower = 3 GW ;%*s\n", NUEM_CONFIG_MAX_LINE - 13, "");
+  expect_error(ini, NUEM_EPARSE, "bad.ini:2: the line has 199 characters");
+}
+
+static void a_file_that_sets_nothing_is_a_warning(void **state) {
+  nuem_context *c;
+  assert_int_equal(nuem_context_new(&c), NUEM_OK);
+  nuem_config *cfg = test_config(c, NULL);
+  assert_int_equal(nuem_config_load_string(c, cfg, "; nothing\n[source]\n", "empty.ini"), NUEM_OK);
+  assert_int_equal(nuem_context_warning_count(c), 1);
+  assert_non_null(strstr(nuem_context_warning(c, 0), "empty.ini sets no key"));
+  nuem_config_free(cfg);
+  nuem_context_free(c);
 }
 
 static void set_needs_section_key_value(void **state) {
@@ -240,6 +275,8 @@ int main(void) {
       cmocka_unit_test(choice_maps_must_name_every_choice),
       cmocka_unit_test(fractions_by_name),
       cmocka_unit_test(every_choice_name_in_the_code_is_a_choice),
+      cmocka_unit_test(long_lines_are_refused_with_their_line),
+      cmocka_unit_test(a_file_that_sets_nothing_is_a_warning),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

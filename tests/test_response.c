@@ -231,6 +231,29 @@ static void bad_detector_inputs(void **state) {
   nuem_config_free(cfg);
 }
 
+/* A true event is recorded at most once; a threshold above every bin would
+ * empty the spectrum. */
+static void impossible_responses_are_refused(void **state) {
+  char path[256];
+  snprintf(path, sizeof path, "/tmp/nuem_test_%ld_rows.dat", (long)getpid());
+  FILE *f = fopen(path, "w");
+  assert_non_null(f);
+  fputs("# edge_unit: keV\n# true_edges: 1 2 3\n# measured_edges: 1 2 3\n"
+        "0.5 0.5\n0.6 0.6\n", f);
+  assert_int_equal(fclose(f), 0);
+  nuem_response r;
+  assert_int_equal(nuem_response_read(ctx, path, &r), NUEM_ERANGE);
+  assert_non_null(strstr(nuem_context_error(ctx), "true bin 2 (data row 2): the "
+                                                  "probabilities sum to 1.2"));
+  unlink(path);
+  nuem_config *cfg = test_config(ctx, (const char *[]){"detector.bins=1keV:2keV:10",
+                                                       "detector.threshold=2keV", NULL});
+  nuem_detector *d = NULL;
+  assert_int_equal(nuem_detector_init(ctx, cfg, &d), NUEM_ERANGE);
+  assert_non_null(strstr(nuem_context_error(ctx), "detector.threshold = 2 keV"));
+  nuem_config_free(cfg);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(resolution_v23),
@@ -239,6 +262,7 @@ int main(void) {
       cmocka_unit_test(lines_and_exposure),
       cmocka_unit_test(matrix_round_trip),
       cmocka_unit_test(bad_detector_inputs),
+      cmocka_unit_test(impossible_responses_are_refused),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

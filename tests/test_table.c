@@ -1,5 +1,7 @@
 /* Tables: directives, units, and every malformed input rejected. */
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "test_common.h"
 
@@ -57,6 +59,55 @@ static void missing_file_is_named(void **state) {
   assert_non_null(strstr(nuem_context_error(ctx), "/nonexistent/flux.dat"));
 }
 
+/* A file of `len` bytes: `head`, then zeros (a sparse file for large sizes). */
+static const char *scratch_file(const char *name, const char *head, long len) {
+  static char path[256];
+  snprintf(path, sizeof path, "/tmp/nuem_test_%ld_%s", (long)getpid(), name);
+  FILE *f = fopen(path, "wb");
+  assert_non_null(f);
+  fputs(head, f);
+  if (len > (long)strlen(head)) assert_int_equal(ftruncate(fileno(f), len), 0);
+  assert_int_equal(fclose(f), 0);
+  return path;
+}
+
+static void binary_and_huge_files_are_refused(void **state) {
+  char *text;
+  size_t len;
+  /* the NUL byte on line 3 stops the reading, with the line */
+  const char *path = scratch_file("nul.dat", "# units: MeV 1\n1 2\n3 ", 100);
+  assert_int_equal(nuem_file_read(ctx, path, &text, &len), NUEM_EPARSE);
+  assert_non_null(strstr(nuem_context_error(ctx), ":3: contains a NUL byte"));
+  remove(path);
+  /* /dev/zero is stopped at once instead of filling the memory */
+  assert_int_equal(nuem_file_read(ctx, "/dev/zero", &text, &len), NUEM_EPARSE);
+  assert_non_null(strstr(nuem_context_error(ctx), "/dev/zero:1"));
+  /* one byte above the cap (sparse: no disk space used) */
+  path = scratch_file("big.dat", "1 2\n", (long)NUEM_FILE_MAX_BYTES + 1);
+  assert_int_equal(nuem_file_read(ctx, path, &text, &len), NUEM_EFILE);
+  assert_non_null(strstr(nuem_context_error(ctx), "64 MiB"));
+  remove(path);
+  /* a directory keeps the system's reason */
+  assert_int_equal(nuem_file_read(ctx, "/tmp", &text, &len), NUEM_EFILE);
+  assert_non_null(strstr(nuem_context_error(ctx), "Is a directory"));
+  /* a text file just below the cap is read whole */
+  path = scratch_file("ok.dat", "1 2\n", 4);
+  assert_int_equal(nuem_file_read(ctx, path, &text, &len), NUEM_OK);
+  assert_int_equal(len, 4);
+  free(text);
+  remove(path);
+}
+
+static void values_in_messages_use_the_files_units(void **state) {
+  nuem_table t;
+  assert_int_equal(parse("# units: keV /cm2/s/keV\n1000 1\n3000 -5\n2000 1\n", &t), NUEM_OK);
+  assert_int_equal(nuem_table_check_column(ctx, &t, 1, 0, 1), NUEM_ERANGE);
+  assert_non_null(strstr(nuem_context_error(ctx), "-5 /cm2/s/keV is negative"));
+  assert_int_equal(nuem_table_check_column(ctx, &t, 0, 1, 1), NUEM_EPARSE);
+  assert_non_null(strstr(nuem_context_error(ctx), "data row 3 (2000 keV)"));
+  nuem_table_free(&t);
+}
+
 static void compiled_data_parse(void **state) {
   /* Every compiled-in reactor table must parse as a table. */
   for (size_t i = 0; nuem_data_name(i); i++) {
@@ -77,6 +128,8 @@ int main(void) {
       cmocka_unit_test(checks_monotonic_and_sign),
       cmocka_unit_test(missing_file_is_named),
       cmocka_unit_test(compiled_data_parse),
+      cmocka_unit_test(binary_and_huge_files_are_refused),
+      cmocka_unit_test(values_in_messages_use_the_files_units),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -116,7 +116,9 @@ nuem_status nuem_interval_wilks(nuem_context *ctx, const nuem_model *m, const nu
  * conditional fit at each grid point, for data and toys alike). OpenMP over
  * grid points; toys of grid point i come from seed and i only, so results
  * do not depend on the thread count. If coverage_toys > 0, also measures the
- * coverage at the grid point nearest to the best fit with fresh toys. */
+ * coverage at the grid point nearest to the best fit with fresh toys.
+ * NUEM_ECONFIG if toys < nuem_toys_min(cl); NUEM_ERANGE if threads lies
+ * outside 0..NUEM_THREADS_MAX (0: OpenMP's default). */
 nuem_status nuem_interval_fc(nuem_context *ctx, const nuem_model *m, const nuem_data *d,
                              double cl, size_t grid, size_t toys, unsigned long seed,
                              int threads, size_t coverage_toys, nuem_interval *out);
@@ -150,6 +152,7 @@ typedef struct {
   double band[5];
 } nuem_sensitivity;
 
+/* Same toy and thread rules as nuem_interval_fc. */
 nuem_status nuem_sensitivity_compute(nuem_context *ctx, const nuem_model *m,
                                      const nuem_data *like, double cl, size_t toys,
                                      unsigned long seed, int threads,

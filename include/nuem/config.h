@@ -23,8 +23,14 @@ typedef enum {
   NUEM_RANGE_ANY,
   NUEM_RANGE_POSITIVE, /* > 0 */
   NUEM_RANGE_NONNEG,   /* >= 0 */
-  NUEM_RANGE_OPEN_UNIT /* 0 < x < 1 */
+  NUEM_RANGE_OPEN_UNIT, /* 0 < x < 1 */
+  NUEM_RANGE_UNIT       /* 0 <= x <= 1 */
 } nuem_param_range;
+
+/* Input limits, stated in the key docs below and in docs/data-formats.md. */
+#define NUEM_CONFIG_MAX_LINE 198 /* characters per config line (inih's buffer) */
+#define NUEM_THREADS_MAX 1024    /* analysis.threads */
+#define NUEM_GRID_MAX 100000     /* analysis.grid */
 
 /* X(ID, section, key, kind, default, spec, range, doc)
  * spec: the display unit for numbers, the choices for CHOICE, the allowed
@@ -135,7 +141,7 @@ typedef enum {
   X(DETECTOR_EFFICIENCY_WIDTH, "detector", "efficiency_width", NUMBER,         \
     "50 eV", "eV", POSITIVE, "erf efficiency: width (sigma)")                  \
   X(DETECTOR_EFFICIENCY_PLATEAU, "detector", "efficiency_plateau", NUMBER,     \
-    "1", "1", NONNEG, "erf efficiency: plateau (0 to 1)")                      \
+    "1", "1", UNIT, "erf efficiency: plateau (0 to 1)")                        \
   X(DETECTOR_EFFICIENCY_TABLE, "detector", "efficiency_table", TEXT, "", "",   \
     ANY, "Efficiency table: columns E and efficiency in [0, 1]")               \
   X(DETECTOR_THRESHOLD, "detector", "threshold", OPTNUMBER, "none", "eV",      \
@@ -177,17 +183,17 @@ typedef enum {
     "wilks|feldman-cousins", ANY,                                              \
     "Interval construction: Wilks (Delta chi2) or Feldman-Cousins with toys")  \
   X(ANALYSIS_GRID, "analysis", "grid", INTEGER, "50", "", POSITIVE,            \
-    "Grid points of the parameter of interest")                                \
+    "Grid points of the parameter of interest (at most 100000)")               \
   X(ANALYSIS_POI_MAX, "analysis", "poi_max", TEXT, "", "", ANY,                \
     "Largest |parameter| scanned, with its unit (e.g. 1e-10 muB); empty: "    \
     "where the Asimov Delta chi2 reaches 100")                                 \
   X(ANALYSIS_TOYS, "analysis", "toys", INTEGER, "10000", "", POSITIVE,         \
     "Toy experiments per grid point (Feldman-Cousins) or per sensitivity "    \
-    "point (bands)")                                                           \
+    "point (bands); at least 10/(1 - cl), e.g. 100 for cl = 0.9")              \
   X(ANALYSIS_SEED, "analysis", "seed", INTEGER, "12345", "", POSITIVE,         \
     "Random seed: the same seed gives the same toys on any thread count")      \
   X(ANALYSIS_THREADS, "analysis", "threads", INTEGER, "0", "", NONNEG,         \
-    "OpenMP threads for toys (0: all cores)")                                  \
+    "OpenMP threads for toys (0: all cores; at most 1024)")                    \
   X(ANALYSIS_FLUX_UNCERTAINTY, "analysis", "flux_uncertainty", NUMBER, "0.05", \
     "1", NONNEG, "Gaussian constraint on the flux normalisation (relative)")   \
   X(ANALYSIS_EFFICIENCY_UNCERTAINTY, "analysis", "efficiency_uncertainty",     \
@@ -239,6 +245,11 @@ typedef struct {
 const nuem_param_info *nuem_param_info_get(nuem_param id);
 /* Find "section.key"; returns NUEM_P_COUNT if unknown. */
 nuem_param nuem_param_find(const char *section, const char *key);
+
+/* The fewest toys per point (analysis.toys) for confidence level cl:
+ * ceil(10 / (1 - cl)), so that about 10 toys lie beyond the critical value
+ * and no single toy sets it (100 for cl = 0.9, 1000 for 0.99). */
+size_t nuem_toys_min(double cl);
 
 /* Fraction-style values: values[i] belongs to the i-th name of the key's
  * spec (for source.fractions: U235, U238, Pu239, Pu241); absent names are 0. */

@@ -124,6 +124,7 @@ typedef struct {
   size_t ncols, nrows;
   char **names;        /* ncols column names */
   nuem_unit *units;    /* ncols units (factor 1, dimensionless if absent) */
+  char **unit_names;   /* ncols units as written, for messages; NULL if absent */
   double *data;        /* nrows × ncols, row-major, in internal units */
   size_t ndirectives;
   char **directive_keys, **directive_values;
@@ -195,7 +196,12 @@ double nuem_interp_x_max(const nuem_interp *f);
 nuem_status nuem_interp_check_range(nuem_context *ctx, const nuem_interp *f, double lo,
                                     double hi);
 
-/* Read a whole file into a NUL-terminated buffer (caller frees). */
+/* Input files are text of at most this many bytes (64 MiB). */
+#define NUEM_FILE_MAX_BYTES (64 << 20)
+
+/* Read a whole text file into a NUL-terminated buffer (caller frees). Fails
+ * on a directory, a file above NUEM_FILE_MAX_BYTES or a NUL byte (naming
+ * its line); messages keep the system's reason ("Permission denied"). */
 nuem_status nuem_file_read(nuem_context *ctx, const char *path, char **text,
                            size_t *len);
 

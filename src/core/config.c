@@ -53,6 +53,10 @@ nuem_param nuem_param_find(const char *section, const char *key) {
   return NUEM_P_COUNT;
 }
 
+size_t nuem_toys_min(double cl) {
+  return (size_t)ceil(10.0 / (1.0 - cl) - 1e-9);
+}
+
 static int section_known(const char *section) {
   for (int i = 0; i < NUEM_P_COUNT; i++)
     if (strcmp(param_table[i].section, section) == 0) return 1;
@@ -91,6 +95,7 @@ static nuem_status check_range(nuem_context *ctx, const nuem_param_info *info,
   case NUEM_RANGE_POSITIVE: ok = x > 0; need = "positive"; break;
   case NUEM_RANGE_NONNEG: ok = x >= 0; need = "zero or positive"; break;
   case NUEM_RANGE_OPEN_UNIT: ok = x > 0 && x < 1; need = "between 0 and 1"; break;
+  case NUEM_RANGE_UNIT: ok = x >= 0 && x <= 1; need = "from 0 to 1"; break;
   }
   if (!ok)
     return nuem_error(ctx, NUEM_ERANGE, "%s: '%s' must be %s", what, text, need);
@@ -156,6 +161,16 @@ static const char *trimmed(const char *text, size_t *len) {
   return text;
 }
 
+/* The largest value of a whole-number key: OpenMP cannot start more threads
+ * than NUEM_THREADS_MAX, and a finer grid only costs time. */
+static long integer_max(nuem_param id) {
+  switch (id) {
+  case NUEM_P_ANALYSIS_THREADS: return NUEM_THREADS_MAX;
+  case NUEM_P_ANALYSIS_GRID: return NUEM_GRID_MAX;
+  default: return MAX_INTEGER_VALUE;
+  }
+}
+
 static nuem_status parse_value(nuem_context *ctx, nuem_param id,
                                const char *text, const char *what,
                                param_value *v) {
@@ -187,9 +202,10 @@ static nuem_status parse_value(nuem_context *ctx, nuem_param id,
       return nuem_error(ctx, NUEM_ECONFIG, "%s: '%s' is not a whole number",
                         what, text);
     NUEM_TRY(check_range(ctx, info, (double)n, what, text));
-    if (n > MAX_INTEGER_VALUE)
-      return nuem_error(ctx, NUEM_ERANGE, "%s: '%s' is too large (at most 1e7)",
-                        what, text);
+    long max = integer_max(id);
+    if (n > max)
+      return nuem_error(ctx, NUEM_ERANGE, "%s: '%s' is too large (at most %ld)",
+                        what, text, max);
     v->integer = n;
     return NUEM_OK;
   }
@@ -276,6 +292,10 @@ nuem_status nuem_config_set(nuem_context *ctx, nuem_config *cfg,
                             const char *value, const char *origin) {
   nuem_param id = nuem_param_find(section, key);
   if (id == NUEM_P_COUNT) {
+    if (!*section)
+      return nuem_error(ctx, NUEM_ECONFIG, "%s: '%s' comes before any [section]; put it "
+                        "under its section (run `nuem config` for the list of keys)",
+                        origin, key);
     if (!section_known(section))
       return nuem_error(ctx, NUEM_ECONFIG,
                         "%s: unknown section [%s] (run `nuem config` for the "
@@ -325,6 +345,7 @@ typedef struct {
   const char *origin;
   nuem_status status;
   unsigned char seen[NUEM_P_COUNT];
+  size_t nkeys;
 } ini_state;
 
 static int config_ini_handler(void *user, const char *section, const char *name,
@@ -338,14 +359,41 @@ static int config_ini_handler(void *user, const char *section, const char *name,
     return 0;
   }
   st->status = nuem_config_set(st->ctx, st->cfg, section, name, value, st->origin);
+  st->nkeys++;
   return st->status == NUEM_OK;
+}
+
+/* inih reads a line into a buffer of INI_MAX_LINE bytes and parses the rest
+ * of a longer line as a line of its own: the end of a long comment could set
+ * a key. So longer lines are refused, with their real line number. */
+_Static_assert(NUEM_CONFIG_MAX_LINE + 2 <= INI_MAX_LINE,
+               "inih's line buffer must hold the longest line plus newline and NUL");
+
+static nuem_status check_line_lengths(nuem_context *ctx, const char *text,
+                                      const char *origin) {
+  size_t line = 1;
+  for (const char *p = text; *p; line++) {
+    size_t len = strcspn(p, "\n");
+    if (len > NUEM_CONFIG_MAX_LINE)
+      return nuem_error(ctx, NUEM_EPARSE, "%s:%zu: the line has %zu characters; a "
+                        "config line may have at most %d: split or shorten it", origin,
+                        line, len, NUEM_CONFIG_MAX_LINE);
+    p += len + (p[len] == '\n');
+  }
+  return NUEM_OK;
 }
 
 nuem_status nuem_config_load_string(nuem_context *ctx, nuem_config *cfg,
                                     const char *text, const char *origin) {
-  ini_state st = {ctx, cfg, origin, NUEM_OK, {0}};
+  NUEM_TRY(check_line_lengths(ctx, text, origin));
+  ini_state st = {ctx, cfg, origin, NUEM_OK, {0}, 0};
   int line = ini_parse_string(text, config_ini_handler, &st);
-  if (line == 0) return NUEM_OK;
+  if (line == 0) {
+    if (st.nkeys == 0)
+      return nuem_warning(ctx, "%s sets no key (nuem runs on the defaults); is it the "
+                          "right file?", origin);
+    return NUEM_OK;
+  }
   if (st.status != NUEM_OK) {
     /* Prefix the line the handler's message is about. */
     char msg[1024];
@@ -359,8 +407,7 @@ nuem_status nuem_config_load_string(nuem_context *ctx, nuem_config *cfg,
   if (line < 0)
     return nuem_error(ctx, NUEM_ENOMEM, "%s: out of memory while reading", origin);
   return nuem_error(ctx, NUEM_EPARSE,
-                    "%s:%d: not a '[section]' or 'key = value' line (or longer "
-                    "than %d characters)", origin, line, INI_MAX_LINE);
+                    "%s:%d: not a '[section]' or 'key = value' line", origin, line);
 }
 
 nuem_status nuem_config_load_file(nuem_context *ctx, nuem_config *cfg,
@@ -368,11 +415,8 @@ nuem_status nuem_config_load_file(nuem_context *ctx, nuem_config *cfg,
   char *text;
   size_t len;
   NUEM_TRY(nuem_file_read(ctx, path, &text, &len));
-  nuem_status s = NUEM_OK;
-  if (strlen(text) != len)
-    s = nuem_error(ctx, NUEM_EPARSE, "%s: contains a NUL byte; not a text file", path);
-  else
-    s = nuem_config_load_string(ctx, cfg, text, path);
+  (void)len; /* nuem_file_read refuses NUL bytes: text ends at len */
+  nuem_status s = nuem_config_load_string(ctx, cfg, text, path);
   free(text);
   return s;
 }

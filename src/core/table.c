@@ -5,12 +5,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "core_internal.h"
 
 void nuem_table_free(nuem_table *t) {
   if (!t) return;
-  for (size_t i = 0; i < t->ncols; i++) free(t->names ? t->names[i] : NULL);
+  for (size_t i = 0; i < t->ncols; i++) {
+    free(t->names ? t->names[i] : NULL);
+    free(t->unit_names ? t->unit_names[i] : NULL);
+  }
+  free(t->unit_names);
   for (size_t i = 0; i < t->ndirectives; i++) {
     free(t->directive_keys[i]);
     free(t->directive_values[i]);
@@ -211,6 +218,9 @@ static nuem_status apply_units(table_parser *tp) {
                           "overflows after unit conversion", tp->origin, r + 1, c + 1);
     }
   }
+  t->unit_names = tp->unit_words; /* the table owns them now */
+  tp->unit_words = NULL;
+  tp->nunit_words = 0;
   return NUEM_OK;
 }
 
@@ -247,33 +257,89 @@ nuem_status nuem_table_parse(nuem_context *ctx, const char *text, size_t len,
   return st;
 }
 
-nuem_status nuem_file_read(nuem_context *ctx, const char *path, char **text,
-                           size_t *len) {
-  FILE *f = fopen(path, "rb");
-  if (!f)
-    return nuem_error(ctx, NUEM_EFILE, "cannot open '%s': %s", path,
-                      strerror(errno));
+/* The line (1-based) of byte `at`, for messages. */
+static size_t line_of(const char *text, size_t at) {
+  size_t line = 1;
+  for (size_t i = 0; i < at; i++) line += text[i] == '\n';
+  return line;
+}
+
+/* Read what `fd` holds, stopping at the size cap and at the first NUL byte
+ * (a binary file, or /dev/zero, would otherwise fill the memory). */
+/* A path for "%.*s%s" in a message: a very long one is cut so that the
+ * reason after it still fits in the message. */
+#define SHOWN(path) 300, (path), strlen(path) > 300 ? "..." : ""
+
+static nuem_status too_large(nuem_context *ctx, const char *path) {
+  return nuem_error(ctx, NUEM_EFILE, "'%.*s%s' is larger than %d MiB, nuem's limit for an "
+                    "input file; is it the right file?", SHOWN(path), NUEM_FILE_MAX_BYTES >> 20);
+}
+
+static nuem_status out_of_memory(nuem_context *ctx, char *buf, const char *path) {
+  free(buf);
+  return nuem_error(ctx, NUEM_ENOMEM, "out of memory reading '%.*s%s'", SHOWN(path));
+}
+
+/* Read what `fd` holds, stopping at the size cap and at the first NUL byte
+ * (a binary file, or /dev/zero, would otherwise fill the memory). */
+static nuem_status read_all(nuem_context *ctx, int fd, const char *path, char **text,
+                            size_t *len) {
   size_t cap = 4096, n = 0;
   char *buf = malloc(cap);
-  while (buf) {
-    n += fread(buf + n, 1, cap - n - 1, f);
-    if (n < cap - 1) break;
-    cap *= 2;
-    char *g = realloc(buf, cap);
-    if (!g) { free(buf); buf = NULL; }
-    else buf = g;
-  }
-  int err = ferror(f);
-  fclose(f);
-  if (!buf) return NUEM_ENOMEM;
-  if (err) {
-    free(buf);
-    return nuem_error(ctx, NUEM_EFILE, "cannot read '%s'", path);
+  if (!buf) return out_of_memory(ctx, buf, path);
+  for (;;) {
+    if (n + 1 == cap) {
+      char *g = realloc(buf, 2 * cap);
+      if (!g) return out_of_memory(ctx, buf, path);
+      buf = g, cap *= 2;
+    }
+    ssize_t got = read(fd, buf + n, cap - n - 1);
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) {
+      int err = errno;
+      free(buf);
+      return nuem_error(ctx, NUEM_EFILE, "cannot read '%.*s%s': %s", SHOWN(path), strerror(err));
+    }
+    if (got == 0) break;
+    const char *nul = memchr(buf + n, '\0', (size_t)got);
+    if (nul) {
+      size_t line = line_of(buf, (size_t)(nul - buf));
+      free(buf);
+      return nuem_error(ctx, NUEM_EPARSE, "%.*s%s:%zu: contains a NUL byte (binary file?); "
+                        "nuem reads text files only", SHOWN(path), line);
+    }
+    n += (size_t)got;
+    if (n > NUEM_FILE_MAX_BYTES) {
+      free(buf);
+      return too_large(ctx, path);
+    }
   }
   buf[n] = '\0';
   *text = buf;
   *len = n;
   return NUEM_OK;
+}
+
+nuem_status nuem_file_read(nuem_context *ctx, const char *path, char **text,
+                           size_t *len) {
+  /* O_NONBLOCK: opening a FIFO that has no writer must not hang */
+  int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0)
+    return nuem_error(ctx, NUEM_EFILE, "cannot open '%.*s%s': %s", SHOWN(path),
+                      strerror(errno));
+  struct stat st;
+  nuem_status s = NUEM_OK;
+  if (fstat(fd, &st) != 0)
+    s = nuem_error(ctx, NUEM_EFILE, "cannot read '%.*s%s': %s", SHOWN(path), strerror(errno));
+  else if (S_ISDIR(st.st_mode))
+    s = nuem_error(ctx, NUEM_EFILE, "cannot read '%.*s%s': %s", SHOWN(path), strerror(EISDIR));
+  else if (S_ISREG(st.st_mode) && st.st_size > (off_t)NUEM_FILE_MAX_BYTES)
+    s = too_large(ctx, path);
+  else if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) != 0)
+    s = nuem_error(ctx, NUEM_EFILE, "cannot read '%.*s%s': %s", SHOWN(path), strerror(errno));
+  if (!s) s = read_all(ctx, fd, path, text, len);
+  close(fd);
+  return s;
 }
 
 nuem_status nuem_table_read(nuem_context *ctx, const char *path,
@@ -286,20 +352,37 @@ nuem_status nuem_table_read(nuem_context *ctx, const char *path,
   return s;
 }
 
+/* "column 2 (rate)", or "column 2" for a table without names. */
+static void describe_column(const nuem_table *t, size_t col, char *buf, size_t size) {
+  if (t->names) snprintf(buf, size, "column %zu (%s)", col + 1, t->names[col]);
+  else snprintf(buf, size, "column %zu", col + 1);
+}
+
+/* "2000 keV": a value in the unit the file used, not nuem's internal one. */
+static void describe_value(const nuem_table *t, size_t col, double x, char *buf,
+                           size_t size) {
+  const char *unit = t->unit_names ? t->unit_names[col] : "";
+  double shown = t->units ? x / t->units[col].factor : x;
+  if (*unit && strcmp(unit, "1") != 0) snprintf(buf, size, "%g %s", shown, unit);
+  else snprintf(buf, size, "%g", shown);
+}
+
 nuem_status nuem_table_check_column(nuem_context *ctx, const nuem_table *t,
                                     size_t col, int increasing, int nonneg) {
-  const char *name = t->names ? t->names[col] : "";
+  char column[96], value[96], previous[96];
+  describe_column(t, col, column, sizeof column);
   for (size_t r = 0; r < t->nrows; r++) {
     double x = nuem_table_get(t, r, col);
+    describe_value(t, col, x, value, sizeof value);
     if (nonneg && x < 0)
-      return nuem_error(ctx, NUEM_ERANGE,
-                        "%s: column %zu (%s), data row %zu: %g is negative",
-                        t->origin, col + 1, name, r + 1, x);
-    if (increasing && r > 0 && !(x > nuem_table_get(t, r - 1, col)))
-      return nuem_error(ctx, NUEM_EPARSE,
-                        "%s: column %zu (%s) must increase strictly, but data "
-                        "row %zu (%g) does not exceed row %zu",
-                        t->origin, col + 1, name, r + 1, x, r);
+      return nuem_error(ctx, NUEM_ERANGE, "%s: %s, data row %zu: %s is negative",
+                        t->origin, column, r + 1, value);
+    if (increasing && r > 0 && !(x > nuem_table_get(t, r - 1, col))) {
+      describe_value(t, col, nuem_table_get(t, r - 1, col), previous, sizeof previous);
+      return nuem_error(ctx, NUEM_EPARSE, "%s: %s must increase strictly, but data row "
+                        "%zu (%s) does not exceed row %zu (%s)", t->origin, column, r + 1,
+                        value, r, previous);
+    }
   }
   return NUEM_OK;
 }

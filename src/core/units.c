@@ -155,7 +155,10 @@ nuem_status nuem_quantity_parse(nuem_context *ctx, const char *text,
   char *end;
   errno = 0;
   double x = strtod(p, &end);
-  if (end == p || !isfinite(x) || errno == ERANGE)
+  /* decimal numbers only: strtod also reads hexadecimal ones (0x1p3 = 8) */
+  size_t digits = (size_t)(end - p);
+  if (end == p || !isfinite(x) || errno == ERANGE || memchr(p, 'x', digits) ||
+      memchr(p, 'X', digits))
     return nuem_error(ctx, NUEM_ECONFIG,
                       "%s: '%s' is not a finite number with a unit (write e.g. "
                       "'1.5 %s')",

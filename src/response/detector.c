@@ -121,6 +121,27 @@ static nuem_status parse_edges(nuem_context *ctx, const char *text, nuem_detecto
   return NUEM_OK;
 }
 
+/* A threshold at or above the last bin edge empties every bin, and a
+ * response matrix has its threshold built in: both would mislead silently. */
+/* A threshold at or above the last bin edge empties every bin. */
+static nuem_status check_threshold_bins(nuem_context *ctx, const nuem_detector *d) {
+  if (d->nbins && d->threshold >= d->edges[d->nbins])
+    return nuem_error(ctx, NUEM_ERANGE, "detector.threshold = %g keV lies at or above the "
+                      "last bin edge (%g keV), so every bin would be empty; lower the "
+                      "threshold or extend the bins", d->threshold * 1e3,
+                      d->edges[d->nbins] * 1e3);
+  return NUEM_OK;
+}
+
+static nuem_status check_threshold(nuem_context *ctx, const nuem_config *cfg,
+                                   const nuem_detector *d) {
+  if (!nuem_config_is_set(cfg, NUEM_P_DETECTOR_THRESHOLD)) return NUEM_OK;
+  if (*nuem_config_text(cfg, NUEM_P_DETECTOR_RESPONSE_MATRIX))
+    return nuem_error(ctx, NUEM_ECONFIG, "detector.threshold is built into "
+                      "detector.response_matrix; remove detector.threshold");
+  return check_threshold_bins(ctx, d);
+}
+
 nuem_status nuem_detector_init(nuem_context *ctx, const nuem_config *cfg,
                                nuem_detector **out) {
   nuem_detector *d = calloc(1, sizeof *d);
@@ -161,6 +182,7 @@ nuem_status nuem_detector_init(nuem_context *ctx, const nuem_config *cfg,
     s = nuem_error(ctx, NUEM_ECONFIG, "give detector.bins or detector.bin_edges, not both");
   if (!s && *bins) s = parse_bins(ctx, bins, d);
   if (!s && *edges) s = parse_edges(ctx, edges, d);
+  if (!s) s = check_threshold(ctx, cfg, d);
   d->exposure = nuem_config_number(cfg, NUEM_P_DETECTOR_EXPOSURE);
   d->exposure_off = nuem_config_number(cfg, NUEM_P_DETECTOR_EXPOSURE_OFF);
   if (!s && d->efficiency == EFF_TABLE && d->nbins &&
@@ -239,5 +261,5 @@ nuem_status nuem_detector_set_bins(nuem_context *ctx, nuem_detector *d, const do
   free(d->edges);
   d->edges = copy;
   d->nbins = nbins;
-  return NUEM_OK;
+  return check_threshold_bins(ctx, d);
 }

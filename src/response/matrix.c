@@ -189,10 +189,26 @@ static nuem_status parse_edge_list(nuem_context *ctx, const nuem_table *t, const
     (*edges)[i] = row.data[i] * 1e-3;
     if (i && !((*edges)[i] > (*edges)[i - 1]))
       s = nuem_error(ctx, NUEM_EPARSE, "%s: the %s must increase strictly", t->origin, key);
+    else if ((*edges)[i] < 0 && strcmp(key, "true_edges") == 0) /* noise: measured may */
+      s = nuem_error(ctx, NUEM_ERANGE, "%s: the true_edges cannot be negative", t->origin);
   }
   if (!*edges) s = NUEM_ENOMEM;
   nuem_table_free(&row);
   return s;
+}
+
+/* An event in a true bin is recorded at most once: its row sums to <= 1. */
+static nuem_status check_row_sums(nuem_context *ctx, const nuem_table *t) {
+  for (size_t i = 0; i < t->nrows; i++) {
+    double sum = 0;
+    for (size_t j = 0; j < t->ncols; j++) sum += nuem_table_get(t, i, j);
+    if (sum > 1 + 1e-6)
+      return nuem_error(ctx, NUEM_ERANGE, "%s: true bin %zu (data row %zu): the "
+                        "probabilities sum to %.6g, above 1; an event is recorded at most "
+                        "once, so each row must sum to 1 or less", t->origin, i + 1, i + 1,
+                        sum);
+  }
+  return NUEM_OK;
 }
 
 nuem_status nuem_response_read(nuem_context *ctx, const char *path, nuem_response *r) {
@@ -214,6 +230,7 @@ nuem_status nuem_response_read(nuem_context *ctx, const char *path, nuem_respons
     if (t.data[i] < 0 || t.data[i] > 1 + PROBABILITY_ROUNDING)
       s = nuem_error(ctx, NUEM_ERANGE, "%s: data row %zu: probability %g outside [0, 1]",
                      path, i / t.ncols + 1, t.data[i]);
+  if (!s) s = check_row_sums(ctx, &t);
   if (!s) {
     r->ntrue = nt - 1;
     r->nmeas = nm - 1;
