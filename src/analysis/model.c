@@ -174,10 +174,14 @@ static nuem_status setting_spectrum(nuem_context *ctx, const nuem_spectrum *sp,
   return NUEM_OK;
 }
 
+/* Which nuisances are fitted. Without data (Asimov, sensitivity) the data
+ * to come have an OFF period if the detector has an OFF exposure; with one,
+ * the per-bin OFF backgrounds are profiled and a background scale would be
+ * a flat direction of the likelihood. */
 static void constraints(const nuem_model_options *o, const nuem_data *d, nuem_model *m) {
   memcpy(m->sigma, o->sigma, sizeof m->sigma);
   int counts = !d || d->mode == NUEM_DATA_COUNTS;
-  int has_off = d && d->mode == NUEM_DATA_COUNTS && d->off;
+  int has_off = d ? d->mode == NUEM_DATA_COUNTS && d->off : m->exposure_off > 0;
   m->background_free = counts && !has_off && o->sigma[NUEM_NU_BACKGROUND] < 0;
   if (!counts || has_off || m->sigma[NUEM_NU_BACKGROUND] < 0) m->sigma[NUEM_NU_BACKGROUND] = 0;
   for (int k = 0; k < NUEM_NNU; k++) m->active[k] = m->sigma[k] > 0;
@@ -222,6 +226,7 @@ static nuem_status model_build(nuem_context *ctx, const nuem_spectrum *sp,
     m->exposure_on = d->exposure_on;
     m->exposure_off = d->off ? d->exposure_off : 0;
   }
+  constraints(&m->opt, d, m); /* again, now that the exposures are known */
   return nuem_model_set_range(ctx, m);
 }
 
@@ -234,7 +239,7 @@ nuem_status nuem_model_new(nuem_context *ctx, const nuem_spectrum *sp,
   m->poi = opt->poi;
   m->mode = d ? d->mode : NUEM_DATA_COUNTS;
   m->sp = sp;
-  constraints(opt, d, m);
+  constraints(opt, d, m); /* the detector nuisances, for the templates */
   nuem_status s = model_build(ctx, sp, d, m);
   if (s) {
     nuem_model_free(m);
