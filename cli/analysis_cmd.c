@@ -68,7 +68,9 @@ int cli_fit(nuem_context *ctx, nuem_config *cfg, const cli_options *opt) {
   nuem_interval iv = {0};
   s = nuem_model_fit(ctx, m, &d, &theta, &t_min, nu);
   /* the 68.3 % profile-likelihood interval */
-  if (!s) s = nuem_interval_wilks(ctx, m, &d, 0.682689492, nuem_config_integer(cfg, NUEM_P_ANALYSIS_GRID), &iv);
+  /* the 1-sigma probability content erf(1/sqrt 2) */
+  const double cl_1sigma = 0.682689492137086;
+  if (!s) s = nuem_interval_wilks(ctx, m, &d, cl_1sigma, nuem_config_integer(cfg, NUEM_P_ANALYSIS_GRID), &iv);
   static const char *names[] = {"best", "lo_68", "hi_68", "minus2lnL", "ndf", "flux",
                                 "efficiency", "background", "quenching_k", "energy_scale"};
   const char *units[10];
@@ -368,7 +370,8 @@ int cli_sensitivity(nuem_context *ctx, nuem_config *cfg, const cli_options *opt)
     double ymin = INFINITY, ymax = 0;
     for (size_t i = 0; i < r.nrows * r.ncols; i++)
       if (i % r.ncols && r.data[i] > 0) ymin = fmin(ymin, r.data[i]), ymax = fmax(ymax, r.data[i]);
-    ymin /= 3, ymax *= 3;
+    const double pad = 3; /* a factor of room above and below the bands */
+    ymin /= pad, ymax *= pad;
     published_overlay(ctx, f, poi, ymin, ymax);
     fprintf(f, "set yrange [%g:%g]\nset logscale y\nset xlabel '%s [%s]' noenhanced\n"
                "set ylabel 'expected limit [%s]'\nset grid\nset key box\n"

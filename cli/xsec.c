@@ -55,10 +55,10 @@ static void write_json(FILE *out, const cli_options *opt, const nuem_interaction
   fprintf(out, "{\"nuem\": {\"version\": ");
   nuem_json_string(out, nuem_version());
   fprintf(out, ", \"command\": \"xsec\"},\n \"value\": %.10g, \"unit\": \"cm2/keV\",\n",
-          a->value[NUEM_PROC_TOTAL] * 1e-3);
+          a->value[NUEM_PROC_TOTAL] / NUEM_KEV_PER_MEV);
   fprintf(out, " \"terms\": {");
   for (int p = 0; p < NUEM_NPROC; p++)
-    fprintf(out, "%s\"%s\": %.10g", p ? ", " : "", nuem_process_name(p), a->value[p] * 1e-3);
+    fprintf(out, "%s\"%s\": %.10g", p ? ", " : "", nuem_process_name(p), a->value[p] / NUEM_KEV_PER_MEV);
   fprintf(out, "},\n \"channel\": ");
   nuem_json_string(out, opt->channel);
   fprintf(out, ", \"flavour\": \"%s\", \"target\": ", nuem_flavour_name(in->flavour));
@@ -68,7 +68,7 @@ static void write_json(FILE *out, const cli_options *opt, const nuem_interaction
   fprintf(out, ",\n \"enu\": %.10g, \"enu_unit\": \"MeV\", \"t\": %.10g, \"t_unit\": "
           "\"keV\", \"t_max\": %.10g, \"t_max_unit\": \"keV\",\n \"sin2w\": %.10g, "
           "\"couplings\": \"%s\", \"mu_nu\": %.10g, \"q_nu\": %.10g, \"r2_nu\": %.10g}\n",
-          E, T * 1e3, a->t_max * 1e3, in->sin2w,
+          E, T * NUEM_KEV_PER_MEV, a->t_max * NUEM_KEV_PER_MEV, in->sin2w,
           in->couplings == NUEM_COUPLINGS_TREE ? "tree" : "effective", in->mu, in->q, in->r2);
 }
 
@@ -92,9 +92,9 @@ static int write_answer(nuem_context *ctx, nuem_config *cfg, const cli_options *
   nuem_status s = nuem_result_init(ctx, &r, 1, 8, names, units);
   if (s) return cli_fail(ctx, s);
   r.data[0] = E;
-  r.data[1] = T * 1e3;
-  for (int p = 0; p < NUEM_NPROC; p++) r.data[2 + p] = a->value[p] * 1e-3;
-  r.data[7] = a->t_max * 1e3;
+  r.data[1] = T * NUEM_KEV_PER_MEV;
+  for (int p = 0; p < NUEM_NPROC; p++) r.data[2 + p] = a->value[p] / NUEM_KEV_PER_MEV;
+  r.data[7] = a->t_max * NUEM_KEV_PER_MEV;
   nuem_result_note(&r, "channel", "%s, %s, dsigma/dT per %s; sm, then the excess from "
                    "each property, then the total", opt->channel,
                    nuem_flavour_name(in->flavour), a->per);

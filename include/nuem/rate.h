@@ -19,6 +19,7 @@
 
 #include <gsl/gsl_integration.h>
 
+#include "nuem/constants.h"
 #include "nuem/core.h"
 #include "nuem/interaction.h"
 #include "nuem/source.h"
@@ -29,7 +30,7 @@ extern "C" {
 #endif
 
 /* kg^-1 MeV^-1 s^-1  ->  kg^-1 keV^-1 day^-1 */
-#define NUEM_PER_KEV_DAY (86400.0 * 1e-3)
+#define NUEM_PER_KEV_DAY (NUEM_SECONDS_PER_DAY / NUEM_KEV_PER_MEV)
 
 typedef struct nuem_rate_plan nuem_rate_plan;
 

@@ -13,10 +13,23 @@
 #include "nuem/constants.h"
 
 /* Reference property values for the templates: the excesses are exactly
- * quadratic, so these only set the numerical scale. */
+ * quadratic, so these only set the numerical scale (the Figure-3 values of
+ * docs/physics.md, "Electromagnetic properties"). */
 #define MU_REF 1e-11 /* mu_B */
 #define Q_REF 1e-12  /* e */
 #define R2_REF 1e-32 /* cm2 */
+
+/* -2 ln L of an impossible model (a negative mean, a normalisation below
+ * zero): large enough to lose every comparison, finite for the minimisers. */
+#define T_IMPOSSIBLE 1e30
+/* Bins of data and config match when their edges agree to rounding. */
+#define EDGE_MATCH_REL 1e-9
+#define EDGE_MATCH_ABS 1e-15 /* MeV */
+/* A positive floor for a per-bin OFF background that profiles to zero, so
+ * the Poisson mean stays positive (counts per bin). */
+#define BKG_FLOOR 1e-12
+/* Golden-section ratio (sqrt(5) - 1)/2. */
+#define GOLDEN 0.6180339887498949
 
 const char *nuem_nuisance_name(int k) {
   static const char *const names[NUEM_NNU] = {"flux", "efficiency", "background",
@@ -142,7 +155,7 @@ static nuem_status check_bins(nuem_context *ctx, const nuem_spectrum *sp, const 
   if (!r || !d) return NUEM_OK;
   int same = r->nmeas == d->nbins;
   for (size_t j = 0; same && j <= d->nbins; j++)
-    same = fabs(r->meas_edges[j] - d->edges[j]) <= 1e-9 * fabs(d->edges[j]) + 1e-15;
+    same = fabs(r->meas_edges[j] - d->edges[j]) <= EDGE_MATCH_REL * fabs(d->edges[j]) + EDGE_MATCH_ABS;
   if (same) return NUEM_OK;
   return nuem_error(ctx, NUEM_ECONFIG, "%s: its %zu bins (%g to %g keV) do not match the "
                     "config's %zu bins (%g to %g keV); remove detector.bins from the config "
@@ -342,7 +355,7 @@ void nuem_fixed_free(nuem_fixed *f) {
 
 /* Poisson deviance 2 [mu - n + n ln(n/mu)]. */
 static double deviance(double n, double mu) {
-  if (!(mu > 0)) return n > 0 || mu < 0 ? 1e30 : 0.0;
+  if (!(mu > 0)) return n > 0 || mu < 0 ? T_IMPOSSIBLE : 0.0;
   return 2 * (mu - n + (n > 0 ? n * log(n / mu) : 0.0));
 }
 
@@ -353,7 +366,7 @@ static double on_off(double s, double n_on, double n_off, double r) {
   double B = r * (n_on + n_off) - (r + 1) * s;
   double disc = B * B + 4 * r * (r + 1) * n_off * s;
   double b = disc > 0 ? (B + sqrt(disc)) / (2 * r * (r + 1)) : 0.0;
-  if (!(b > 0)) b = n_off > 0 ? n_off : 1e-12; /* s < 0 or n = 0: keep the mean positive */
+  if (!(b > 0)) b = n_off > 0 ? n_off : BKG_FLOOR; /* s < 0 or n = 0: keep the mean positive */
   return deviance(n_on, s + r * b) + deviance(n_off, b);
 }
 
@@ -389,7 +402,10 @@ static double fixed_gsl(double theta, void *params) {
  * when the minimum sits at an end of the range, e.g. mu^2 = 0). */
 double nuem_fixed_min(const nuem_fixed *f, const nuem_data *d, const double *on,
                       const double *off, double lo, double hi, double *theta_min) {
-  enum { COARSE = 12 };
+  /* 12 cells find the basin of a likelihood that is at most quadratic in
+   * theta per bin; Brent or golden section refine to 1e-7 of the range */
+  enum { COARSE = 12, REFINE_STEPS = 40 };
+  const double refine_tol = 1e-7;
   fixed_params p = {f, d, on, off};
   double tv[COARSE + 1], best = INFINITY;
   int k = 0;
@@ -403,10 +419,10 @@ double nuem_fixed_min(const nuem_fixed *f, const nuem_data *d, const double *on,
     gsl_min_fminimizer *mz = gsl_min_fminimizer_alloc(gsl_min_fminimizer_brent);
     if (mz && !gsl_min_fminimizer_set_with_values(mz, &fn, arg, tv[k], arg - step, tv[k - 1],
                                                    arg + step, tv[k + 1])) {
-      for (int it = 0; it < 40; it++) {
+      for (int it = 0; it < REFINE_STEPS; it++) {
         if (gsl_min_fminimizer_iterate(mz)) break;
         if (gsl_min_test_interval(gsl_min_fminimizer_x_lower(mz), gsl_min_fminimizer_x_upper(mz),
-                                  1e-7 * (hi - lo), 0.0) == GSL_SUCCESS)
+                                  refine_tol * (hi - lo), 0.0) == GSL_SUCCESS)
           break;
       }
       if (gsl_min_fminimizer_f_minimum(mz) < best) {
@@ -417,10 +433,10 @@ double nuem_fixed_min(const nuem_fixed *f, const nuem_data *d, const double *on,
     if (mz) gsl_min_fminimizer_free(mz);
   } else { /* golden section on the cells next to the best coarse point */
     double a = fmax(lo, arg - step), b = fmin(hi, arg + step);
-    const double g = 0.6180339887498949;
+    const double g = GOLDEN;
     double x1 = b - g * (b - a), x2 = a + g * (b - a);
     double f1 = nuem_fixed_t(f, d, on, off, x1), f2 = nuem_fixed_t(f, d, on, off, x2);
-    for (int it = 0; it < 40 && b - a > 1e-7 * (hi - lo); it++) {
+    for (int it = 0; it < REFINE_STEPS && b - a > refine_tol * (hi - lo); it++) {
       if (f1 < f2) {
         b = x2, x2 = x1, f2 = f1;
         x1 = b - g * (b - a);
@@ -457,13 +473,13 @@ static double objective(const gsl_vector *x, void *params) {
   profile_params *pp = params;
   double nu[NUEM_NNU] = {0};
   for (int i = 0; i < pp->nactive; i++) nu[pp->index[i]] = gsl_vector_get(x, (size_t)i);
-  if (pp->m->background_free && nu[NUEM_NU_BACKGROUND] < -1) return 1e30;
+  if (pp->m->background_free && nu[NUEM_NU_BACKGROUND] < -1) return T_IMPOSSIBLE;
   /* normalisations are physical only while positive */
   if (1 + pp->m->sigma[NUEM_NU_FLUX] * nu[NUEM_NU_FLUX] <= 0 ||
       1 + pp->m->sigma[NUEM_NU_EFFICIENCY] * nu[NUEM_NU_EFFICIENCY] <= 0)
-    return 1e30;
+    return T_IMPOSSIBLE;
   nuem_fixed f;
-  if (nuem_fixed_init(pp->m, pp->d, nu, &f)) return 1e30;
+  if (nuem_fixed_init(pp->m, pp->d, nu, &f)) return T_IMPOSSIBLE;
   const double *on = pp->d->mode == NUEM_DATA_COUNTS ? pp->d->on : pp->d->residual;
   double t = nuem_fixed_t(&f, pp->d, on, pp->d->off, pp->theta);
   nuem_fixed_free(&f);
@@ -503,7 +519,7 @@ nuem_status nuem_model_profile(nuem_context *ctx, const nuem_model *m, const nue
                         "the model cannot describe these data with its nuisances",
                         theta, SIMPLEX_SIZE, SIMPLEX_ITERATIONS);
   }
-  if (!isfinite(*t) || *t >= 1e29)
+  if (!isfinite(*t) || *t >= 0.1 * T_IMPOSSIBLE)
     return nuem_error(ctx, NUEM_ENUMERIC, "the likelihood is not finite at theta = %g; "
                       "are the data compatible with the model at all?", theta);
   if (nu_out) memcpy(nu_out, nu, sizeof nu);
@@ -536,7 +552,9 @@ const char *nuem_model_at_bound(const nuem_model *m, const double *nu) {
 
 nuem_status nuem_model_fit(nuem_context *ctx, const nuem_model *m, const nuem_data *d,
                            double *theta_hat, double *t_min, double *nu) {
-  enum { GRID = 40 };
+  /* 40 cells of the POI range, then golden section to 1e-9 of it */
+  enum { GRID = 40, REFINE_STEPS = 50 };
+  const double refine_tol = 1e-9;
   NUEM_TRY(check_precision(ctx, d));
   double best = INFINITY, arg = m->lo;
   for (int i = 0; i <= GRID; i++) {
@@ -545,11 +563,11 @@ nuem_status nuem_model_fit(nuem_context *ctx, const nuem_model *m, const nuem_da
     if (t < best) best = t, arg = th;
   }
   double a = fmax(m->lo, arg - (m->hi - m->lo) / GRID), b = fmin(m->hi, arg + (m->hi - m->lo) / GRID);
-  const double g = 0.6180339887498949;
+  const double g = GOLDEN;
   double x1 = b - g * (b - a), x2 = a + g * (b - a), f1, f2;
   NUEM_TRY(nuem_model_profile(ctx, m, d, x1, &f1, NULL));
   NUEM_TRY(nuem_model_profile(ctx, m, d, x2, &f2, NULL));
-  for (int it = 0; it < 50 && b - a > 1e-9 * (m->hi - m->lo); it++) {
+  for (int it = 0; it < REFINE_STEPS && b - a > refine_tol * (m->hi - m->lo); it++) {
     if (f1 < f2) {
       b = x2, x2 = x1, f2 = f1, x1 = b - g * (b - a);
       NUEM_TRY(nuem_model_profile(ctx, m, d, x1, &f1, NULL));
@@ -610,12 +628,23 @@ nuem_status nuem_model_asimov(nuem_context *ctx, const nuem_model *m, const nuem
  * limits), by doubling from the reference value. */
 static nuem_status nuem_model_set_range(nuem_context *ctx, nuem_model *m) {
   static const double ref[] = {MU_REF * MU_REF, Q_REF, R2_REF, 1.0};
+  /* Delta(-2 ln L) = 100: 10 sigma, room for upward toy fluctuations; the
+   * doublings from the reference value cover 60 decades; a CEvNS scale
+   * range reaches at least 3 times the Standard Model. */
+  const double range_dchi2 = 100, cevns_min = 3.0;
+  enum { RANGE_DOUBLINGS = 200 };
   double max = m->opt.poi_max;
   if (max == 0) {
     nuem_fixed f;
     double nu[NUEM_NNU] = {0};
     if (nuem_fixed_init(m, NULL, nu, &f)) return nuem_error(ctx, NUEM_ENOMEM, "out of memory");
     double *asimov = malloc(m->n * sizeof(double)), *sig = malloc(m->n * sizeof(double));
+    if (!asimov || !sig) {
+      free(asimov);
+      free(sig);
+      nuem_fixed_free(&f);
+      return nuem_error(ctx, NUEM_ENOMEM, "out of memory for the POI range");
+    }
     nuem_data like = {.mode = m->mode, .sigma = sig};
     for (size_t j = 0; asimov && sig && j < m->n; j++) {
       asimov[j] = f.a[j] + (m->mode == NUEM_DATA_COUNTS && !f.has_off ? f.bkg[j] : 0);
@@ -626,14 +655,15 @@ static nuem_status nuem_model_set_range(nuem_context *ctx, nuem_model *m) {
     for (int sign = 1; asimov && sign >= -1; sign -= 2) {
       if (sign < 0 && (m->poi == NUEM_POI_MU || m->poi == NUEM_POI_CEVNS)) break;
       double th = ref[m->poi];
-      for (int i = 0; i < 200 && nuem_fixed_t(&f, &like, asimov, NULL, sign * th) - t0 < 100; i++)
+      for (int i = 0; i < RANGE_DOUBLINGS &&
+                      nuem_fixed_t(&f, &like, asimov, NULL, sign * th) - t0 < range_dchi2; i++)
         th *= 2;
       max = fmax(max, th);
     }
     free(asimov);
     free(sig);
     nuem_fixed_free(&f);
-    if (m->poi == NUEM_POI_CEVNS) max = fmax(max, 3.0);
+    if (m->poi == NUEM_POI_CEVNS) max = fmax(max, cevns_min);
   }
   m->hi = max;
   m->lo = m->poi == NUEM_POI_MU || m->poi == NUEM_POI_CEVNS ? 0.0 : -max;

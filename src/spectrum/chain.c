@@ -8,6 +8,10 @@
 #include "nuem/constants.h"
 #include "spectrum_internal.h"
 
+/* Rows between progress reports: often enough for a bar, rare enough to
+ * cost nothing against a row's microseconds. */
+enum { PROGRESS_EVERY = 512 };
+
 const char *const nuem_spectrum_names[NUEM_SPECTRUM_NCOLS] = {
     "T", "elec_sm", "elec_mu", "elec_q", "elec_r2",
     "nucl_sm", "nucl_mu", "nucl_q", "nucl_r2", "total"};
@@ -228,7 +232,7 @@ nuem_status nuem_spectrum_table(nuem_context *ctx, const nuem_spectrum *sp,
     double *row = &out->data[i * ncols], err[NUEM_SPECTRUM_NCOLS];
     nuem_spectrum_row(sp, p, T[i], row, err);
     for (size_t c = 0; errors && c < NUEM_NRATES; c++) row[NUEM_SPECTRUM_NCOLS + c] = err[1 + c];
-    if (i % 512 == 0) nuem_progress(ctx, (double)i / (double)n, "spectrum");
+    if (i % PROGRESS_EVERY == 0) nuem_progress(ctx, (double)i / (double)n, "spectrum");
   }
   nuem_progress(ctx, 1.0, "spectrum");
   double flux_err;
