@@ -21,15 +21,23 @@ static void quoted(FILE *out, const char *s) {
   fputc('\'', out);
 }
 
+/* Picture size in pixels (PDF: 100 pixels to the inch): one panel, or the
+ * true and the measured spectrum stacked; a 12-point font reads at both. */
+enum { PLOT_WIDTH = 1100, PLOT_HEIGHT = 750, PLOT_HEIGHT_TWO = 1300, PLOT_FONT = 12,
+       PIXELS_PER_INCH = 100 };
+
 static nuem_status terminal(nuem_context *ctx, FILE *out, const char *picture, int panels) {
   const char *ext = extension(picture);
-  int height = panels == 2 ? 1300 : 750;
+  int height = panels == 2 ? PLOT_HEIGHT_TWO : PLOT_HEIGHT;
   if (strcmp(ext, "png") == 0)
-    fprintf(out, "set terminal pngcairo size 1100,%d enhanced font 'sans,12'\n", height);
+    fprintf(out, "set terminal pngcairo size %d,%d enhanced font 'sans,%d'\n", PLOT_WIDTH,
+            height, PLOT_FONT);
   else if (strcmp(ext, "svg") == 0)
-    fprintf(out, "set terminal svg size 1100,%d enhanced font 'sans,12' background 'white'\n", height);
+    fprintf(out, "set terminal svg size %d,%d enhanced font 'sans,%d' background 'white'\n",
+            PLOT_WIDTH, height, PLOT_FONT);
   else if (strcmp(ext, "pdf") == 0)
-    fprintf(out, "set terminal pdfcairo size 11in,%gin enhanced font 'sans,12'\n", height / 100.0);
+    fprintf(out, "set terminal pdfcairo size %gin,%gin enhanced font 'sans,%d'\n",
+            (double)PLOT_WIDTH / PIXELS_PER_INCH, (double)height / PIXELS_PER_INCH, PLOT_FONT);
   else
     return nuem_error(ctx, NUEM_EUSAGE, "--plot '%s': the picture must end in .png, .svg or .pdf",
                       picture);
@@ -90,7 +98,7 @@ static void figure3(FILE *out, const nuem_config *cfg, const char *data) {
         "set ylabel 'dR/dT [kg^{-1} keV^{-1} day^{-1}]'\n"
         "set grid xtics ytics mxtics mytics lc rgb '#dddddd'\n"
         "set key inside top right box opaque spacing 1.1 font ',10'\n"
-        "set yrange [1e-6:*]\n", out);
+        "set yrange [1e-6:*]\n", out); /* rates below 1e-6 /kg/keV/day: beyond any detector */
   if (nuem_config_is_set(cfg, NUEM_P_DETECTOR_THRESHOLD)) {
     double t = nuem_config_number(cfg, NUEM_P_DETECTOR_THRESHOLD) * 1e3;
     value(cfg, NUEM_P_DETECTOR_THRESHOLD, thr, sizeof thr);

@@ -9,8 +9,10 @@
 
 nuem_status nuem_format_parse(nuem_context *ctx, const char *name,
                               nuem_format *out) {
-  static const char *const names[] = {"tsv", "csv", "json", "markdown"};
-  for (int i = 0; i < 4; i++)
+  static const char *const names[] = {[NUEM_FORMAT_TSV] = "tsv", [NUEM_FORMAT_CSV] = "csv",
+                                      [NUEM_FORMAT_JSON] = "json",
+                                      [NUEM_FORMAT_MARKDOWN] = "markdown"};
+  for (size_t i = 0; i < sizeof names / sizeof *names; i++)
     if (strcmp(name, names[i]) == 0) {
       *out = (nuem_format)i;
       return NUEM_OK;
