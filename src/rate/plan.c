@@ -8,8 +8,15 @@
 #include "nuem/constants.h"
 #include "nuem/rate.h"
 
+/* Nodes near e_max are graded geometrically at a quarter of the density of
+ * the body (END_NODES_PER_DECADE per decade of the gap) over END_DECADES
+ * decades, down to END_GAP_REL of e_max (where double precision ends). */
 enum { NMOM = 3, GL_POINTS = 16, GL_CHECK = 8, NODES_PER_DECADE = 200,
-       END_DECADES = 10 };
+       END_DECADES = 10, END_NODES_PER_DECADE = NODES_PER_DECADE / 4 };
+#define END_GAP_REL 1e-12
+/* Relative error of the on-demand 16-point rule below the first node,
+ * where the flux is smooth. */
+#define ON_DEMAND_REL_ERR 1e-12
 #define FIRST_NODE 1e-5 /* MeV: below it moments are integrated on demand */
 
 struct nuem_rate_plan {
@@ -75,7 +82,7 @@ static nuem_status build_nodes(nuem_rate_plan *p) {
     if (knots[i] > lo && knots[i] < hi) brk[nb++] = knots[i];
   brk[nb++] = hi;
   qsort(brk, nb, sizeof *brk, compare_double);
-  size_t cap = 1 + END_DECADES * NODES_PER_DECADE / 4 + 1;
+  size_t cap = 1 + END_DECADES * END_NODES_PER_DECADE + 1;
   for (size_t i = 0; i + 1 < nb; i++)
     cap += 2 + (size_t)ceil(log10(brk[i + 1] / brk[i]) * NODES_PER_DECADE);
   p->x = malloc(cap * sizeof *p->x);
@@ -93,9 +100,9 @@ static nuem_status build_nodes(nuem_rate_plan *p) {
   /* Near e_max every N_k vanishes like (e_max - x)^(k+1); nodes graded
    * geometrically towards it keep the interpolation error relative. */
   double gap = hi - brk[nb - 2];
-  for (int i = 1; i <= END_DECADES * NODES_PER_DECADE / 4; i++) {
-    double d = gap * pow(10.0, -4.0 * i / NODES_PER_DECADE);
-    if (d > hi * 1e-12) p->x[n++] = hi - d;
+  for (int i = 1; i <= END_DECADES * END_NODES_PER_DECADE; i++) {
+    double d = gap * pow(10.0, -(double)i / END_NODES_PER_DECADE);
+    if (d > hi * END_GAP_REL) p->x[n++] = hi - d;
   }
   qsort(p->x, n, sizeof *p->x, compare_double);
   size_t m = 1;
@@ -238,7 +245,7 @@ void nuem_rate_moments(const nuem_rate_plan *p, double x, double N[3],
     shift_down(e0, fabs(delta), err);
     for (int k = 0; k < NMOM; k++) {
       N[k] += extra[k];
-      err[k] += 1e-12 * fabs(extra[k]);
+      err[k] += ON_DEMAND_REL_ERR * fabs(extra[k]);
     }
     return;
   }
