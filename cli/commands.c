@@ -55,48 +55,6 @@ int cli_write_result(nuem_context *ctx, const cli_options *opt,
   return rc;
 }
 
-/* The true spectrum on the config's grid, with at least `min_points`. */
-static nuem_status true_table(nuem_context *ctx, const nuem_config *cfg,
-                              const nuem_spectrum *sp, long min_points, nuem_result *out) {
-  double *T;
-  size_t n;
-  nuem_config *c;
-  NUEM_CLI_TRY(nuem_config_copy(ctx, cfg, &c));
-  nuem_status s = NUEM_OK;
-  if (nuem_config_integer(cfg, NUEM_P_OUTPUT_POINTS) < min_points) {
-    char text[32];
-    snprintf(text, sizeof text, "%ld", min_points);
-    s = nuem_config_set(ctx, c, "output", "points", text, "--plot");
-  }
-  if (!s) s = nuem_spectrum_grid(ctx, c, &T, &n);
-  if (!s) {
-    nuem_properties p = nuem_spectrum_configured(sp);
-    s = nuem_spectrum_table(ctx, sp, &p, T, n,
-                            nuem_config_choice_is(cfg, NUEM_P_OUTPUT_ERRORS, "on"), out);
-    free(T);
-  }
-  nuem_config_free(c);
-  return s;
-}
-
-static nuem_status measured_table(nuem_context *ctx, const nuem_spectrum *sp,
-                                  nuem_result *out) {
-  nuem_properties p = nuem_spectrum_configured(sp);
-  nuem_measured m;
-  NUEM_CLI_TRY(nuem_spectrum_measure(ctx, sp, &p, &m));
-  nuem_status s = nuem_measured_table(ctx, &m, out);
-  nuem_measured_free(&m);
-  const nuem_response *r = nuem_spectrum_response(sp);
-  double err;
-  if (!s) {
-    nuem_result_note(out, "total_flux", "%.6g /cm2/s",
-                     nuem_source_total(nuem_spectrum_source(sp), &err));
-    nuem_result_note(out, "true_bins", "%zu from %.6g to %.6g keV", r->ntrue,
-                     r->true_edges[0] * 1e3, r->true_edges[r->ntrue] * 1e3);
-  }
-  return s;
-}
-
 int cli_spectrum(nuem_context *ctx, nuem_config *cfg, const cli_options *opt) {
   if (opt->plot && !cli_have_gnuplot()) {
     fprintf(stderr, "nuem: --plot needs gnuplot, which is not installed; install it with "
@@ -110,9 +68,10 @@ int cli_spectrum(nuem_context *ctx, nuem_config *cfg, const cli_options *opt) {
   nuem_result table = {0}, picture = {0};
   nuem_spectrum *sp = NULL;
   nuem_status s = nuem_spectrum_new(ctx, cfg, &sp);
-  if (!s) s = is_measured ? measured_table(ctx, sp, &table) : true_table(ctx, cfg, sp, 0, &table);
+  if (!s) s = is_measured ? nuem_measured_config_table(ctx, sp, &table)
+                          : nuem_spectrum_config_table(ctx, sp, cfg, 0, &table);
   if (!s && opt->plot && (is_measured || fine))
-    s = true_table(ctx, cfg, sp, PLOT_POINTS, &picture);
+    s = nuem_spectrum_config_table(ctx, sp, cfg, PLOT_POINTS, &picture);
   nuem_spectrum_free(sp);
   int rc = s ? cli_fail(ctx, s) : 0;
   /* the picture first: if gnuplot fails, nothing has gone to the output */

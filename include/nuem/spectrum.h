@@ -138,6 +138,15 @@ nuem_status nuem_measured_table(nuem_context *ctx, const nuem_measured *m,
 /* 1 if the config asks for a measured spectrum (output.kind, or auto with
  * bins or a response matrix given). */
 int nuem_spectrum_is_measured(const nuem_config *cfg);
+/* The tables of `nuem spectrum` for a built spectrum at the config's
+ * properties: the true spectrum on the [output] grid (with at least
+ * min_points points; error columns if output.errors = on), and the measured
+ * spectrum, with their notes. */
+nuem_status nuem_spectrum_config_table(nuem_context *ctx, const nuem_spectrum *sp,
+                                       const nuem_config *cfg, long min_points,
+                                       nuem_result *out);
+nuem_status nuem_measured_config_table(nuem_context *ctx, const nuem_spectrum *sp,
+                                       nuem_result *out);
 /* The true spectrum of a config on its [output] grid. */
 nuem_status nuem_spectrum_compute(nuem_context *ctx, const nuem_config *cfg,
                                   nuem_result *out);

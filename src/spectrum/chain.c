@@ -189,11 +189,11 @@ void nuem_spectrum_row(const nuem_spectrum *sp, const nuem_properties *p, double
   row[NUEM_COL_TOTAL] *= NUEM_PER_KEV_DAY;
 }
 
-nuem_status nuem_spectrum_grid(nuem_context *ctx, const nuem_config *cfg,
-                               double **T, size_t *n) {
+/* The [output] grid with `points` points. */
+static nuem_status grid(nuem_context *ctx, const nuem_config *cfg, long points, double **T,
+                        size_t *n) {
   double lo = nuem_config_number(cfg, NUEM_P_OUTPUT_T_MIN);
   double hi = nuem_config_number(cfg, NUEM_P_OUTPUT_T_MAX);
-  long points = nuem_config_integer(cfg, NUEM_P_OUTPUT_POINTS);
   int linear = nuem_config_choice_is(cfg, NUEM_P_OUTPUT_SPACING, "linear");
   if (!(hi > lo) && !(points == 1 && hi == lo))
     return nuem_error(ctx, NUEM_ERANGE, "output.t_max (%g keV) must exceed "
@@ -207,6 +207,11 @@ nuem_status nuem_spectrum_grid(nuem_context *ctx, const nuem_config *cfg,
   *T = t;
   *n = (size_t)points;
   return NUEM_OK;
+}
+
+nuem_status nuem_spectrum_grid(nuem_context *ctx, const nuem_config *cfg,
+                               double **T, size_t *n) {
+  return grid(ctx, cfg, nuem_config_integer(cfg, NUEM_P_OUTPUT_POINTS), T, n);
 }
 
 nuem_status nuem_spectrum_table(nuem_context *ctx, const nuem_spectrum *sp,
@@ -242,20 +247,27 @@ nuem_status nuem_spectrum_table(nuem_context *ctx, const nuem_spectrum *sp,
   return NUEM_OK;
 }
 
-nuem_status nuem_spectrum_compute(nuem_context *ctx, const nuem_config *cfg,
-                                  nuem_result *out) {
+nuem_status nuem_spectrum_config_table(nuem_context *ctx, const nuem_spectrum *sp,
+                                       const nuem_config *cfg, long min_points,
+                                       nuem_result *out) {
   double *T;
   size_t n;
+  long points = nuem_config_integer(cfg, NUEM_P_OUTPUT_POINTS);
   memset(out, 0, sizeof *out);
-  NUEM_TRY(nuem_spectrum_grid(ctx, cfg, &T, &n));
-  nuem_spectrum *sp = NULL;
-  nuem_status s = nuem_spectrum_new(ctx, cfg, &sp);
-  if (!s) {
-    nuem_properties p = nuem_spectrum_configured(sp);
-    s = nuem_spectrum_table(ctx, sp, &p, T, n,
-                            nuem_config_choice_is(cfg, NUEM_P_OUTPUT_ERRORS, "on"), out);
-  }
-  nuem_spectrum_free(sp);
+  NUEM_TRY(grid(ctx, cfg, points > min_points ? points : min_points, &T, &n));
+  nuem_properties p = nuem_spectrum_configured(sp);
+  nuem_status s = nuem_spectrum_table(ctx, sp, &p, T, n,
+                                      nuem_config_choice_is(cfg, NUEM_P_OUTPUT_ERRORS, "on"), out);
   free(T);
+  return s;
+}
+
+nuem_status nuem_spectrum_compute(nuem_context *ctx, const nuem_config *cfg,
+                                  nuem_result *out) {
+  nuem_spectrum *sp = NULL;
+  memset(out, 0, sizeof *out);
+  nuem_status s = nuem_spectrum_new(ctx, cfg, &sp);
+  if (!s) s = nuem_spectrum_config_table(ctx, sp, cfg, 0, out);
+  nuem_spectrum_free(sp);
   return s;
 }

@@ -295,25 +295,29 @@ nuem_status nuem_measured_table(nuem_context *ctx, const nuem_measured *m, nuem_
   return NUEM_OK;
 }
 
+nuem_status nuem_measured_config_table(nuem_context *ctx, const nuem_spectrum *sp,
+                                       nuem_result *out) {
+  memset(out, 0, sizeof *out);
+  nuem_properties p = nuem_spectrum_configured(sp);
+  nuem_measured m;
+  NUEM_TRY(nuem_spectrum_measure(ctx, sp, &p, &m));
+  nuem_status s = nuem_measured_table(ctx, &m, out);
+  nuem_measured_free(&m);
+  if (s) return s;
+  const nuem_response *r = &sp->response;
+  double err;
+  nuem_result_note(out, "total_flux", "%.6g /cm2/s", nuem_source_total(sp->chain->src, &err));
+  nuem_result_note(out, "true_bins", "%zu from %.6g to %.6g keV", r->ntrue,
+                   r->true_edges[0] * NUEM_KEV_PER_MEV, r->true_edges[r->ntrue] * NUEM_KEV_PER_MEV);
+  return NUEM_OK;
+}
+
 nuem_status nuem_measured_compute(nuem_context *ctx, const nuem_config *cfg,
                                   nuem_result *out) {
   memset(out, 0, sizeof *out);
   nuem_spectrum *sp;
   NUEM_TRY(nuem_spectrum_new(ctx, cfg, &sp));
-  nuem_properties p = nuem_spectrum_configured(sp);
-  nuem_measured m;
-  nuem_status s = nuem_spectrum_measure(ctx, sp, &p, &m);
-  if (!s) {
-    s = nuem_measured_table(ctx, &m, out);
-    nuem_measured_free(&m);
-  }
-  if (!s) {
-    const nuem_response *r = &sp->response;
-    double err;
-    nuem_result_note(out, "total_flux", "%.6g /cm2/s", nuem_source_total(sp->chain->src, &err));
-    nuem_result_note(out, "true_bins", "%zu from %.6g to %.6g keV", r->ntrue,
-                     r->true_edges[0] * 1e3, r->true_edges[r->ntrue] * 1e3);
-  }
+  nuem_status s = nuem_measured_config_table(ctx, sp, out);
   nuem_spectrum_free(sp);
   return s;
 }
