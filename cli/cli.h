@@ -16,6 +16,7 @@ typedef struct {
   const char *plot;        /* --plot FILE.png|.svg|.pdf */
   const char *data_file;   /* fit, limit: the measured spectrum */
   const char *scan;        /* sensitivity: KEY=FROM:TO:N */
+  const char *models;      /* ratios: atomic models, comma-separated */
 } cli_options;
 
 typedef struct {
@@ -73,11 +74,14 @@ int cli_response(nuem_context *ctx, nuem_config *cfg, const cli_options *opt);
 int cli_fit(nuem_context *ctx, nuem_config *cfg, const cli_options *opt);
 int cli_limit(nuem_context *ctx, nuem_config *cfg, const cli_options *opt);
 int cli_sensitivity(nuem_context *ctx, nuem_config *cfg, const cli_options *opt);
+int cli_ratios(nuem_context *ctx, nuem_config *cfg, const cli_options *opt);
 /* Run gnuplot on a script; pictures of result tables (cli/plot.c). */
 int cli_run_gnuplot(const char *script);
 FILE *cli_plot_begin(nuem_context *ctx, const char *picture, const char *command,
                      const nuem_config *cfg, const nuem_result *r, char *data, char *script,
                      size_t size, int *rc);
 int cli_plot_finish(FILE *script_file, const char *script, const char *picture);
+int cli_plot_ratios(nuem_context *ctx, const nuem_config *cfg, const char *picture,
+                    const nuem_result *r);
 
 #endif

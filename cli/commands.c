@@ -154,3 +154,32 @@ int cli_response(nuem_context *ctx, nuem_config *cfg, const cli_options *opt) {
   nuem_response_free(&r);
   return rc;
 }
+
+/* The models of --models (default stepping,epa), split in place. */
+static size_t split_models(char *list, const char **models, size_t max) {
+  size_t n = 0;
+  for (char *save = NULL, *m = strtok_r(list, ",", &save); m && n < max;
+       m = strtok_r(NULL, ",", &save))
+    models[n++] = m;
+  return n;
+}
+
+int cli_ratios(nuem_context *ctx, nuem_config *cfg, const cli_options *opt) {
+  enum { MAX_MODELS = 8 };
+  char list[256];
+  snprintf(list, sizeof list, "%s", opt->models ? opt->models : "stepping,epa");
+  const char *models[MAX_MODELS];
+  size_t n = split_models(list, models, MAX_MODELS);
+  if (opt->plot && !cli_have_gnuplot()) {
+    fprintf(stderr, "nuem: --plot needs gnuplot; install it with 'apt-get install gnuplot-nox'\n");
+    return 1;
+  }
+  nuem_result r;
+  nuem_status s = nuem_atomic_ratio_table(ctx, cfg, models, n, &r);
+  if (s) return cli_fail(ctx, s);
+  int rc = opt->plot ? cli_plot_ratios(ctx, cfg, opt->plot, &r) : 0;
+  if (!rc) rc = cli_write_result(ctx, opt, cfg, &r);
+  cli_report_unused(ctx, cfg);
+  nuem_result_free(&r);
+  return rc;
+}

@@ -84,5 +84,15 @@ const cli_command cli_commands[] = {
      "sigma bands from toys; --scan repeats it over a key, e.g.\n"
      "--scan detector.threshold=100eV:500eV:5.\n\noptions:\n" COMMON_OPTIONS,
      cli_sensitivity, 0, 0},
+    {"ratios", "ratios [FILE.ini] [--models stepping,epa] [--set S.K=V]... [--format F] [--out FILE] [--plot F]",
+     "What each atomic model does to the electron channel: the flux-averaged\n"
+     "rate of each term as a ratio to free electrons versus T (the config's\n"
+     "[output] grid), all on one flux plan: sm (weak), mu (moment squared), q2\n"
+     "(millicharge squared), qweak (millicharge-weak interference). EPA\n"
+     "describes the millicharge only.\n\noptions:\n" COMMON_OPTIONS
+     "  --models LIST            comma-separated atomic models (default\n"
+     "                           stepping,epa)\n"
+     "  --plot FILE.png|.svg|.pdf  draw the ratios with gnuplot\n",
+     cli_ratios, 0, 0},
     {0, 0, 0, 0, 0, 0},
 };

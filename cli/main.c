@@ -88,8 +88,10 @@ static int takes_value(const cli_command *cmd, const char *a) {
     if (strcmp(a, common[k]) == 0) return 1;
   if (strcmp(a, "--plot") == 0 && (strcmp(cmd->name, "spectrum") == 0 ||
                                    strcmp(cmd->name, "limit") == 0 ||
-                                   strcmp(cmd->name, "sensitivity") == 0))
+                                   strcmp(cmd->name, "sensitivity") == 0 ||
+                                   strcmp(cmd->name, "ratios") == 0))
     return 1;
+  if (strcmp(cmd->name, "ratios") == 0 && strcmp(a, "--models") == 0) return 1;
   if (strcmp(cmd->name, "sensitivity") == 0 && strcmp(a, "--scan") == 0) return 1;
   for (int k = 0; cmd->takes_xsec_options && k < (int)(sizeof xsec / sizeof *xsec); k++)
     if (strcmp(a, xsec[k]) == 0) return 1;
@@ -167,6 +169,8 @@ static int parse_args(int argc, char **argv, int first, const cli_command *cmd,
       opt->out_file = v;
     } else if (option_value(argc, argv, &i, "--plot", &v)) {
       opt->plot = v;
+    } else if (option_value(argc, argv, &i, "--models", &v)) {
+      opt->models = v;
     } else if (option_value(argc, argv, &i, "--scan", &v)) {
       opt->scan = v;
     } else {

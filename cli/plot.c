@@ -209,3 +209,35 @@ int cli_plot_finish(FILE *script_file, const char *script, const char *picture) 
   }
   return rc;
 }
+
+/* The ratios of `nuem ratios` against T: a colour per model, a dash
+ * pattern per term, ratio 1 (free electrons) marked. */
+int cli_plot_ratios(nuem_context *ctx, const nuem_config *cfg, const char *picture,
+                    const nuem_result *r) {
+  static const char *const colours[] = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd"};
+  static const char *const terms[] = {"sm_", "mu_", "q2_", "qweak_"};
+  enum { NCOLOURS = sizeof colours / sizeof *colours, NTERM_KINDS = sizeof terms / sizeof *terms };
+  char data[4200], script[4200];
+  int rc;
+  FILE *f = cli_plot_begin(ctx, picture, "ratios", cfg, r, data, script, sizeof data, &rc);
+  if (!f) return rc;
+  fprintf(f, "set logscale x\nset format x '10^{%%L}'\nset xlabel 'T [keV]'\n"
+             "set ylabel 'model / free electrons (electron channel, flux-averaged)'\n"
+             "set grid\nset key outside right top box noenhanced\nset yrange [0:*]\n"
+             "set title 'weak solid, {/Symbol m}^2 dashed, q^2 dotted, q-weak dash-dot'\n");
+  fputs("plot 1 with lines lc rgb '#999999' dt 2 notitle", f);
+  const char *model = "";
+  int colour = -1;
+  for (size_t c = 1; c < r->ncols; c++) {
+    const char *name = r->names[c], *under = strchr(name, '_');
+    if (!under) continue;
+    if (strcmp(under + 1, model) != 0) model = under + 1, colour = (colour + 1) % NCOLOURS;
+    int dash = 1;
+    for (int k = 0; k < NTERM_KINDS; k++)
+      if (!strncmp(name, terms[k], strlen(terms[k]))) dash = k + 1;
+    fprintf(f, ", \\\n  '%s' using 1:%zu with lines lw 2 dt %d lc rgb '%s' title '%s'", data,
+            c + 1, dash, colours[colour], name);
+  }
+  fputc('\n', f);
+  return cli_plot_finish(f, script, picture);
+}

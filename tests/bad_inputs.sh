@@ -286,6 +286,14 @@ bad 2 "--atomic" xsec --channel nu-e --enu 1MeV --t 1keV --target Ge --atomic be
 bad 2 "--mu" xsec --channel nu-e --enu 1MeV --t 1keV --mu 1e-11kg
 
 # ---------------------------------------------------------------------------
+# nuem ratios: the models and its options
+bad 2 "cannot be compared" ratios --models stepping,magic
+bad 2 "compare 1 to" ratios --models ""
+bad 2 "needs a value" ratios --models
+bad 2 "unknown option '--scan'" ratios --scan detector.exposure=1kg*day:2kg*day:2
+bad 2 "--plot" ratios --plot "$W/ratios.gif"
+bad 2 "must exceed" ratios --set output.t_min=10keV --set output.t_max=1keV
+
 # 3. --scan
 bad 2 "--scan" sensitivity $S --scan detector.threshold=100eV:200eV:2,detector.sigma0=1eV:2eV:2
 bad 2 "--scan" sensitivity $S --scan "detector.threshold=100eV:200eV:2 detector.sigma0=1eV:2eV:2"

@@ -274,6 +274,15 @@ grep "not used" "$TMP/err" | grep -qv "warning: detector\." && bad "nuem respons
 expect 2 "add --scan" -- sensitivity --plot "$TMP/s.png"
 [ -e "$TMP/s.png" ] && bad "sensitivity --plot without --scan left a picture" || ok
 
+# --- atomic models side by side ------------------------------------------------
+# stepping at 1 keV on Ge: 22 of 32 electrons (docs/physics.md, "Stepping")
+expect 0 "# columns: T sm_stepping mu_stepping q2_stepping qweak_stepping sm_epa q2_epa qweak_epa" -- \
+  ratios --set output.t_min=1keV --set output.t_max=1keV --set output.points=1
+close "$(first_value 2)" 0.6875 1e-12 "stepping/free at 1 keV"
+close "$(first_value 4)" 0.6875 1e-12 "stepping/free for q^2 at 1 keV"
+expect 2 "cannot be compared" -- ratios --models stepping,magic
+expect 0 "wrote" -- ratios --set output.points=50 --plot "$TMP/ratios.png"
+
 # --- bad input: documented error, exit status 2, never a crash ----------------
 expect 2 "cannot open '/nonexistent.ini'" -- spectrum /nonexistent.ini
 expect 2 "malformed.ini:3" -- spectrum "$DATA/malformed.ini"

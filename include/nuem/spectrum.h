@@ -133,6 +133,16 @@ enum { NUEM_MCOL_E_LO, NUEM_MCOL_E_HI, NUEM_MCOL_ELEC_SM,
 nuem_status nuem_measured_table(nuem_context *ctx, const nuem_measured *m,
                                 nuem_result *out);
 
+/* ---- atomic models side by side ------------------------------------------- */
+
+/* The electron channel of each named atomic model (free, stepping, epa) as
+ * a ratio to free electrons per term (sm, mu, q2: the millicharge alone,
+ * qweak: its interference with the weak amplitude) on the config's T grid,
+ * all on one flux plan. Columns T, then TERM_MODEL for each model. */
+nuem_status nuem_atomic_ratio_table(nuem_context *ctx, const nuem_config *cfg,
+                                    const char *const *models, size_t nmodels,
+                                    nuem_result *out);
+
 /* ---- whole jobs from a config --------------------------------------------- */
 
 /* 1 if the config asks for a measured spectrum (output.kind, or auto with
