@@ -79,11 +79,13 @@ nuem_status nuem_atom_neff(nuem_context *ctx, const nuem_atom *a, size_t s,
                            const nuem_abinitio_options *opt, double T, double q_max,
                            double *neff);
 
-/* Photoabsorption per atom from R_T at the photon point,
- * sigma = 2 pi^2 alpha R_T(T, q = T) / T (docs/physics.md) [cm2]. */
+/* Photoabsorption per atom [cm2] in two forms (docs/physics.md): velocity,
+ * from R_T at the photon point, sigma = 2 pi^2 alpha R_T(T, q = T) / T; and
+ * length, from the dipole limit of R_L, sigma = 4 pi^2 alpha T R_L / q^2.
+ * They agree for exact eigenstates; their spread measures the model. */
 nuem_status nuem_atom_photoabsorption(nuem_context *ctx, const nuem_atom *a,
                                       const nuem_abinitio_options *opt, double T,
-                                      double *sigma);
+                                      double *velocity, double *length);
 
 /* The default table grid (docs/physics.md): log T from 10 eV to 100 keV
  * with points beside every edge, log q from 10 eV to 4 MeV. Arrays malloc'd. */

@@ -398,8 +398,20 @@ static nuem_status partial_wave_sums(nuem_context *ctx, const shell_job *j,
     return nuem_error(ctx, NUEM_ENOMEM, "atomic response: out of memory");
   }
   const size_t stride = c->stride;
-  for (size_t i = 0; i < c->n_in; i++) {
-    bessel_array(Lcut, q * c->g.r[i], jl);
+  /* The grid resolves j_L(qr) only where q dr <= 0.3 (21 points per
+   * wavelength). Beyond, at q far above the ridge, P u is smooth on the scale
+   * 1/q and adds nothing but aliasing: taper it off over [r_cut/2, r_cut]. */
+  size_t n_use = 0;
+  while (n_use < c->n_in && q * c->g.h * c->g.rp[n_use] <= 0.3) n_use++;
+  double r_cut = n_use < c->n_in && n_use ? c->g.r[n_use - 1] : INFINITY;
+  for (size_t i = 0; i < n_use; i++) {
+    double taper = 1, r = c->g.r[i];
+    if (r > 0.5 * r_cut) {
+      double x = cos(NUEM_PI * (r / r_cut - 0.5));
+      taper = x * x;
+    }
+    bessel_array(Lcut, q * r, jl);
+    for (int L = 0; L <= Lcut; L++) jl[L] *= taper;
     const double *a = &c->wPu[i * stride], *b = &c->wDpu[i * stride], *m = &c->wDmu[i * stride];
     int lp_hi = c->lp_at[i] < lp_top ? c->lp_at[i] : lp_top;
     for (int lp = 0; lp <= lp_hi; lp++)
@@ -557,13 +569,17 @@ nuem_status nuem_atom_neff(nuem_context *ctx, const nuem_atom *a, size_t s,
 
 nuem_status nuem_atom_photoabsorption(nuem_context *ctx, const nuem_atom *a,
                                       const nuem_abinitio_options *opt, double T,
-                                      double *sigma) {
-  *sigma = 0;
+                                      double *velocity, double *length) {
+  /* length form at q = 0.01/bohr: (q <r>)^2 < 1e-3 for every Ge shell, while
+   * the dipole term still dwarfs what orthogonality leaves of the monopole */
+  double q[2] = {T, 1e-2 * ABI_P_MEV};
+  *velocity = *length = 0;
   for (size_t s = 0; s < a->nsub; s++) {
-    double RL, RT;
-    nuem_status st = nuem_atom_response(ctx, a, s, opt, T, 1, &T, &RL, &RT);
+    double RL[2], RT[2];
+    nuem_status st = nuem_atom_response(ctx, a, s, opt, T, 2, q, RL, RT);
     if (st) return st;
-    *sigma += 2 * NUEM_PI * NUEM_PI * NUEM_ALPHA * RT / T * NUEM_HBARC2;
+    *velocity += 2 * NUEM_PI * NUEM_PI * NUEM_ALPHA * RT[0] / T * NUEM_HBARC2;
+    *length += 4 * NUEM_PI * NUEM_PI * NUEM_ALPHA * T * RL[1] / (q[1] * q[1]) * NUEM_HBARC2;
   }
   return NUEM_OK;
 }
