@@ -16,6 +16,8 @@ typedef struct {
   const char *plot;        /* --plot FILE.png|.svg|.pdf */
   const char *data_file;   /* fit, limit: the measured spectrum */
   const char *scan;        /* sensitivity: KEY=FROM:TO:N */
+  const char *element, *edges; /* atomic: --element, --edges */
+  const char *action;      /* atomic: "build", or NULL for one point */
 } cli_options;
 
 typedef struct {
@@ -73,6 +75,7 @@ int cli_response(nuem_context *ctx, nuem_config *cfg, const cli_options *opt);
 int cli_fit(nuem_context *ctx, nuem_config *cfg, const cli_options *opt);
 int cli_limit(nuem_context *ctx, nuem_config *cfg, const cli_options *opt);
 int cli_sensitivity(nuem_context *ctx, nuem_config *cfg, const cli_options *opt);
+int cli_atomic(nuem_context *ctx, nuem_config *cfg, const cli_options *opt);
 /* Run gnuplot on a script; pictures of result tables (cli/plot.c). */
 int cli_run_gnuplot(const char *script);
 FILE *cli_plot_begin(nuem_context *ctx, const char *picture, const char *command,

@@ -716,3 +716,28 @@ nuem_status nuem_abinitio_compute(nuem_context *ctx, const nuem_atom *a,
   }
   return NUEM_OK;
 }
+
+/* ---- a plain text table (docs/physics.md, "Ab-initio atomic response") ----- */
+
+nuem_status nuem_abinitio_write_text(nuem_context *ctx, FILE *out, const nuem_atomic_response *r,
+                                     const char *provenance) {
+  fprintf(out, "# nuem ab-initio atomic response: R_L, R_T per subshell "
+               "(docs/physics.md, \"Ab-initio atomic response\")\n");
+  fprintf(out, "# provenance: %s\n# element: %s %d\n# shells:", provenance ? provenance : "",
+          r->element, r->Z);
+  for (size_t s = 0; s < r->nshells; s++) fprintf(out, " %s", r->shell[s]);
+  fprintf(out, "\n# edges_MeV:");
+  for (size_t s = 0; s < r->nshells; s++) fprintf(out, " %.9g", r->edge[s]);
+  fprintf(out, "\n# occupancy:");
+  for (size_t s = 0; s < r->nshells; s++) fprintf(out, " %.9g", r->occupancy[s]);
+  fprintf(out, "\n# grid: %zu T x %zu q per shell\n# columns: shell T q RL RT\n"
+               "# units: 1 MeV MeV 1/MeV 1/MeV\n", r->nT, r->nq);
+  for (size_t s = 0; s < r->nshells; s++)
+    for (size_t i = 0; i < r->nT; i++)
+      for (size_t j = 0; j < r->nq; j++) {
+        size_t at = (s * r->nT + i) * r->nq + j;
+        fprintf(out, "%zu %.9g %.9g %.9g %.9g\n", s, r->T[i], r->q[j], r->RL[at], r->RT[at]);
+      }
+  if (ferror(out)) return nuem_error(ctx, NUEM_EFILE, "atomic response table: write failed");
+  return NUEM_OK;
+}
