@@ -71,9 +71,14 @@ static nuem_status point_table(nuem_context *ctx, const nuem_atom *a,
   double velocity, length;
   NUEM_CLI_TRY(nuem_atom_photoabsorption(ctx, a, ao, T, &velocity, &length));
   double henke = henke_sigma(ctx, nuem_atom_element(a), T);
-  nuem_result_note(r, "photoabsorption", "%.4g cm2 from R_T(T, q = T), %.4g cm2 length form, "
-                   "Henke %.4g cm2 (ratios %.3f, %.3f)", velocity, length, henke,
-                   velocity / henke, length / henke);
+  if (henke > 0)
+    nuem_result_note(r, "photoabsorption", "%.4g cm2 from R_T(T, q = T), %.4g cm2 length form, "
+                     "Henke %.4g cm2 (ratios %.3f, %.3f)", velocity, length, henke,
+                     velocity / henke, length / henke);
+  else
+    nuem_result_note(r, "photoabsorption", "%.4g cm2 from R_T(T, q = T), %.4g cm2 length form "
+                     "(no Henke table shipped for %s at this T)", velocity, length,
+                     nuem_atom_element(a));
   nuem_result_note(r, "N_eff", "integral dq^2 R_L / 2m_e from q = T to 4 MeV");
   return NUEM_OK;
 }

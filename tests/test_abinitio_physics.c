@@ -151,6 +151,38 @@ static void ge_orbitals(void **state) {
   assert_rel(nuem_atom_edge(ge, subshell(ge, "4p"), NUEM_EDGES_KOOPMANS) * 1e6, 7.82, 1e-3);
 }
 
+/* Ar: Bunge, Barrientos & Bunge, ADNDT 53, 113 (1993), 6-decimal
+ * coefficients (norms to ~2e-6); edges from the X-ray Data Booklet. */
+static void argon(void **state) {
+  nuem_atom *ar;
+  assert_int_equal(nuem_atom_load(ctx, "Ar", &ar), NUEM_OK);
+  assert_int_equal(nuem_atom_nsubshells(ar), 7);
+  double electrons = 0;
+  for (size_t s = 0; s < nuem_atom_nsubshells(ar); s++) {
+    double norm;
+    assert_int_equal(nuem_atom_moment(ctx, ar, s, 0, &norm), NUEM_OK);
+    assert_true(fabs(norm - 1) < 2e-6);
+    electrons += nuem_atom_subshell(ar, s)->electrons;
+  }
+  assert_rel(electrons, 18, 1e-12);
+  assert_rel(nuem_atom_subshell(ar, subshell(ar, "1s"))->orbital_energy, -118.610349, 1e-12);
+  assert_rel(nuem_atom_subshell(ar, subshell(ar, "3p3/2"))->orbital_energy, -0.591016, 1e-12);
+  assert_rel(nuem_atom_edge(ar, subshell(ar, "2p3/2"), NUEM_EDGES_EXPERIMENTAL), 248.4e-6, 1e-12);
+  /* stepping limit far above the edges */
+  nuem_abinitio_options o;
+  nuem_abinitio_options_default(&o);
+  const char *names[] = {"3p3/2", "2p3/2"};
+  const double T[] = {2e-3, 10e-3};
+  for (size_t i = 0; i < 2; i++) {
+    size_t s = subshell(ar, names[i]);
+    double neff;
+    assert_int_equal(nuem_atom_neff(ctx, ar, s, &o, T[i], 4.0, &neff), NUEM_OK);
+    print_message("Ar N_eff %s at %g keV: %.4f\n", names[i], T[i] * 1e3, neff);
+    assert_rel(neff, nuem_atom_subshell(ar, s)->electrons, 0.03);
+  }
+  nuem_atom_free(ar);
+}
+
 static void unknown_element(void **state) {
   nuem_atom *a = (nuem_atom *)1;
   assert_int_equal(nuem_atom_load(ctx, "Xx", &a), NUEM_EFILE);
@@ -355,7 +387,8 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(hydrogen_closed_form), cmocka_unit_test(hydrogen_transverse_dipole),
       cmocka_unit_test(hydrogenic_germanium),
-      cmocka_unit_test(ge_orbitals),          cmocka_unit_test(unknown_element),
+      cmocka_unit_test(ge_orbitals),          cmocka_unit_test(argon),
+      cmocka_unit_test(unknown_element),
       cmocka_unit_test(ge_edges),             cmocka_unit_test(bethe_sum_rule),
       cmocka_unit_test(effective_electrons),  cmocka_unit_test(photoabsorption),
       cmocka_unit_test(table_layout),

@@ -375,9 +375,17 @@ nuem_status nuem_atom_load(nuem_context *ctx, const char *symbol, nuem_atom **ou
     return nuem_error(ctx, NUEM_EUSAGE, "atomic response: an element symbol such as Ge");
   snprintf(name, sizeof name, "atomic/%s.dat", symbol);
   const char *text = nuem_data_find(name, &len);
-  if (!text)
+  if (!text) {
+    char known[128] = "";
+    for (size_t i = 0; nuem_data_name(i); i++) {
+      const char *f = nuem_data_name(i);
+      if (strncmp(f, "atomic/", 7) == 0 && strlen(known) + strlen(f) < sizeof known)
+        snprintf(known + strlen(known), sizeof known - strlen(known), "%s%.*s", *known ? " " : "",
+                 (int)(strlen(f) - 11), f + 7);
+    }
     return nuem_error(ctx, NUEM_EFILE, "no atomic orbital data for element '%s' (compiled in: "
-                      "Ge; data/atomic/ in docs/physics.md, \"Ab-initio atomic response\")", symbol);
+                      "%s; docs/physics.md, \"Ab-initio atomic response\")", symbol, known);
+  }
   nuem_atom *a = calloc(1, sizeof *a);
   if (!a) return nuem_error(ctx, NUEM_ENOMEM, "atomic orbitals: out of memory");
   nuem_status s = parse_atom(ctx, text, len, name, a);
