@@ -201,11 +201,12 @@ static nuem_status parse_line(nuem_context *ctx, parser *ps, char **tok, size_t 
     snprintf(a->element, sizeof a->element, "%s", tok[1]);
   } else if (!strcmp(tok[0], "energy_total") || !strcmp(tok[0], "energy_kinetic")) {
     if (n != 2 || !number(tok[1], &x)) return bad(ctx, ps, "one energy in hartree");
-    *(tok[0][7] == 't' ? &a->e_total : &a->e_kinetic) = x;
+    if (!strcmp(tok[0], "energy_total")) a->e_total = x;
+    else a->e_kinetic = x;
   } else if (!strcmp(tok[0], "block")) {
     return parse_block(ctx, ps, tok, n);
   } else if (!strcmp(tok[0], "occupancy") || !strcmp(tok[0], "orbital_energy")) {
-    return parse_per_orbital(ctx, ps, tok, n, tok[0][0] == 'o' && tok[0][1] == 'r');
+    return parse_per_orbital(ctx, ps, tok, n, !strcmp(tok[0], "orbital_energy"));
   } else if (!strcmp(tok[0], "sto")) {
     return parse_sto(ctx, ps, tok, n);
   } else if (!strcmp(tok[0], "subshell")) {
