@@ -17,6 +17,8 @@ typedef struct {
   const char *data_file;   /* fit, limit: the measured spectrum */
   const char *scan;        /* sensitivity: KEY=FROM:TO:N */
   const char *models;      /* ratios: atomic models, comma-separated */
+  const char *element, *edges; /* atomic: --element, --edges */
+  const char *action;      /* atomic: "build", or NULL for one point */
 } cli_options;
 
 typedef struct {
@@ -75,6 +77,7 @@ int cli_fit(nuem_context *ctx, nuem_config *cfg, const cli_options *opt);
 int cli_limit(nuem_context *ctx, nuem_config *cfg, const cli_options *opt);
 int cli_sensitivity(nuem_context *ctx, nuem_config *cfg, const cli_options *opt);
 int cli_ratios(nuem_context *ctx, nuem_config *cfg, const cli_options *opt);
+int cli_atomic(nuem_context *ctx, nuem_config *cfg, const cli_options *opt);
 /* Run gnuplot on a script; pictures of result tables (cli/plot.c). */
 int cli_run_gnuplot(const char *script);
 FILE *cli_plot_begin(nuem_context *ctx, const char *picture, const char *command,

@@ -94,5 +94,19 @@ const cli_command cli_commands[] = {
      "                           stepping,epa)\n"
      "  --plot FILE.png|.svg|.pdf  draw the ratios with gnuplot\n",
      cli_ratios, 0, 0},
+    {"atomic", "atomic --element EL --t T --q Q [--edges experimental|koopmans] | atomic build --element EL [--out FILE]",
+     "First-principles atomic ionization responses of an element from its\n"
+     "Roothaan-Hartree-Fock orbitals (docs/physics.md, \"Ab-initio atomic\n"
+     "response\"): per subshell, the longitudinal R_L(T,q) and transverse R_T(T,q)\n"
+     "responses (1/keV) and N_eff(T) = int dq^2 R_L / 2m_e; in the header the\n"
+     "photoabsorption cross section from R_T at q = T (and the length form) next\n"
+     "to Henke's. `nuem atomic build` computes the whole table (T 10 eV - 100\n"
+     "keV, q 10 eV - 4 MeV, OpenMP) and writes it as text.\n\n"
+     "  --element EL             element with compiled-in orbitals (Ge, Ar)\n"
+     "  --t T, --q Q             energy and momentum transfer with units\n"
+     "  --edges RULE             experimental (default, X-ray Data Booklet edges)\n"
+     "                           or koopmans (Hartree-Fock orbital energies)\n"
+     "\noptions:\n" COMMON_OPTIONS,
+     cli_atomic, 0, 0},
     {0, 0, 0, 0, 0, 0},
 };

@@ -61,9 +61,11 @@ static int option_value(int argc, char **argv, int *i, const char *name,
 static int xsec_option(int argc, char **argv, int *i, cli_options *opt,
                        const char **value) {
   static const char *const names[] = {"--channel", "--flavour", "--enu", "--t",
-                                      "--target", "--mu", "--q", "--r2", "--atomic"};
+                                      "--target", "--mu", "--q", "--r2", "--atomic",
+                                      "--element", "--edges"};
   const char **slots[] = {&opt->channel, &opt->flavour, &opt->enu, &opt->t,
-                          &opt->target, &opt->mu, &opt->q, &opt->r2, &opt->atomic};
+                          &opt->target, &opt->mu, &opt->q, &opt->r2, &opt->atomic,
+                          &opt->element, &opt->edges};
   for (int k = 0; k < (int)(sizeof names / sizeof *names); k++)
     if (option_value(argc, argv, i, names[k], value)) {
       *slots[k] = *value;
@@ -93,6 +95,9 @@ static int takes_value(const cli_command *cmd, const char *a) {
     return 1;
   if (strcmp(cmd->name, "ratios") == 0 && strcmp(a, "--models") == 0) return 1;
   if (strcmp(cmd->name, "sensitivity") == 0 && strcmp(a, "--scan") == 0) return 1;
+  if (strcmp(cmd->name, "atomic") == 0)
+    return !strcmp(a, "--element") || !strcmp(a, "--edges") || !strcmp(a, "--t") ||
+           !strcmp(a, "--q");
   for (int k = 0; cmd->takes_xsec_options && k < (int)(sizeof xsec / sizeof *xsec); k++)
     if (strcmp(a, xsec[k]) == 0) return 1;
   return 0;
@@ -126,6 +131,10 @@ static int scan_args(int argc, char **argv, int first, const cli_command *cmd,
   for (int i = first; i < argc; i++) {
     const char *a = argv[i];
     if (a[0] != '-') {
+      if (!strcmp(cmd->name, "atomic") && !opt->action && !strcmp(a, "build")) {
+        opt->action = a;
+        continue;
+      }
       if (cmd->takes_data && !opt->data_file) {
         opt->data_file = a;
         continue;

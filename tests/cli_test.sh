@@ -311,5 +311,17 @@ expect 2 "SECTION.KEY=VALUE" -- spectrum --set power=3GW
 expect 2 "must exceed" -- spectrum --set output.t_min=10keV --set output.t_max=1keV
 expect 2 "e_max" -- spectrum --set source.e_max=20MeV
 
+# --- nuem atomic: first-principles responses (docs/physics.md) -------------
+expect 0 "# shells: 0=1s 1=2s 2=2p1/2" -- atomic --element Ge --t 1keV --q 30keV
+expect 0 "Henke 2.265e-19 cm2" -- atomic --element Ge --t 1keV --q 30keV
+# N_eff summed over shells at 1 keV: the stepping count 22 (docs/physics.md) within 1 %
+close "$(grep -v '^#' "$TMP/out" | tail -n 1 | cut -f 6)" 22 0.01 "atomic N_eff(1 keV)"
+expect 0 "edges koopmans" -- atomic --element Ge --t 20keV --q 100keV --edges koopmans
+expect 2 "no atomic orbital data for element 'Si'" -- atomic --element Si --t 1keV --q 1keV
+expect 2 "needs --element" -- atomic --t 1keV --q 1keV
+expect 2 "needs --t and --q" -- atomic --element Ge
+expect 2 "choose experimental or koopmans" -- atomic --element Ge --t 1keV --q 1keV --edges dft
+expect 2 "unknown option '--enu'" -- atomic --element Ge --enu 1MeV
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
