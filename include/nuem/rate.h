@@ -60,6 +60,13 @@ void nuem_rate_nuclear(const nuem_rate_plan *plan, const nuem_interaction *in,
 void nuem_rate_fold(const nuem_rate_plan *plan, double x, const double c[3],
                     double *value, double *abserr);
 
+/* Several coefficient sets at one x, sharing the moment lookup (the
+ * ab-initio fold calls this at every q node). */
+void nuem_rate_fold_many(const nuem_rate_plan *plan, double x, size_t n, const double (*c)[3],
+                         double *value, double *abserr);
+/* The largest neutrino energy of the plan's flux [MeV]. */
+double nuem_rate_plan_e_max(const nuem_rate_plan *plan);
+
 /* The same by direct adaptive quadrature of flux × dsigma/dT over E. */
 typedef struct {
   nuem_context *ctx;

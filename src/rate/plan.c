@@ -269,6 +269,15 @@ void nuem_rate_fold(const nuem_rate_plan *p, double x, const double c[3],
   fold_moments(N, e, x, c, value, abserr);
 }
 
+void nuem_rate_fold_many(const nuem_rate_plan *p, double x, size_t n, const double (*c)[3],
+                         double *value, double *abserr) {
+  double N[NMOM], e[NMOM];
+  nuem_rate_moments(p, x, N, e);
+  for (size_t i = 0; i < n; i++) fold_moments(N, e, x, c[i], &value[i], &abserr[i]);
+}
+
+double nuem_rate_plan_e_max(const nuem_rate_plan *p) { return p->x[p->nnodes - 1]; }
+
 /* Fold every process's coefficients with the moments at x, scaled by n. */
 static void fold_all(const double N[NMOM], const double e[NMOM], double x, double n,
                      const double c[NUEM_NPROC][3], double rate[NUEM_NPROC],

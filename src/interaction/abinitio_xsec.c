@@ -1,0 +1,375 @@
+/* Cross sections from atomic responses: the NR independent-particle
+ * formulas of docs/physics.md ("Cross sections from atomic responses"),
+ * the q integral, and the flux-moment fold. */
+#include <gsl/gsl_integration.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core_internal.h"
+#include "integrate.h"
+#include "nuem/abinitio_xsec.h"
+#include "nuem/constants.h"
+
+enum { PHOTON_POINTS = 12, CELL_POINTS = 2, DIPOLE_POINTS = 8 };
+/* Lowest q - T integrated, relative to T and to the pole width Lambda^2/2T:
+ * below it every term is linear in q - T and contributes < 1e-10. */
+#define PHOTON_FLOOR 1e-10
+
+struct nuem_abinitio {
+  nuem_atomic_response r;
+  nuem_pole_options pole;
+  double *lnT, *lnq;
+  size_t *first_open; /* per shell: first T index at or above the edge */
+  gsl_integration_glfixed_table *gl_photon, *gl_cell, *gl_dipole;
+};
+
+void nuem_abinitio_free(nuem_abinitio *m) {
+  if (!m) return;
+  nuem_atomic_response_free(&m->r);
+  free(m->lnT);
+  free(m->lnq);
+  free(m->first_open);
+  if (m->gl_photon) gsl_integration_glfixed_table_free(m->gl_photon);
+  if (m->gl_cell) gsl_integration_glfixed_table_free(m->gl_cell);
+  if (m->gl_dipole) gsl_integration_glfixed_table_free(m->gl_dipole);
+  free(m);
+}
+
+nuem_status nuem_abinitio_new(nuem_context *ctx, nuem_atomic_response *table,
+                              const nuem_pole_options *pole, nuem_abinitio **out) {
+  nuem_abinitio *m = calloc(1, sizeof *m);
+  if (!m) {
+    nuem_atomic_response_free(table);
+    return nuem_error(ctx, NUEM_ENOMEM, "out of memory for the ab-initio model");
+  }
+  m->r = *table;
+  memset(table, 0, sizeof *table);
+  m->pole = *pole;
+  const nuem_atomic_response *r = &m->r;
+  if (!(pole->regulator == NUEM_POLE_PLASMA ? pole->plasma_energy > 0
+                                            : pole->neutrino_mass > 0)) {
+    nuem_abinitio_free(m);
+    return nuem_error(ctx, NUEM_ERANGE, "the photon-pole regulator (plasma energy or "
+                      "neutrino mass) must be > 0");
+  }
+  m->lnT = malloc(r->nT * sizeof *m->lnT);
+  m->lnq = malloc(r->nq * sizeof *m->lnq);
+  m->first_open = malloc(r->nshells * sizeof *m->first_open);
+  m->gl_photon = gsl_integration_glfixed_table_alloc(PHOTON_POINTS);
+  m->gl_cell = gsl_integration_glfixed_table_alloc(CELL_POINTS);
+  m->gl_dipole = gsl_integration_glfixed_table_alloc(DIPOLE_POINTS);
+  if (!m->lnT || !m->lnq || !m->first_open || !m->gl_photon || !m->gl_cell || !m->gl_dipole) {
+    nuem_abinitio_free(m);
+    return nuem_error(ctx, NUEM_ENOMEM, "out of memory for the ab-initio model");
+  }
+  for (size_t i = 0; i < r->nT; i++) m->lnT[i] = log(r->T[i]);
+  for (size_t j = 0; j < r->nq; j++) m->lnq[j] = log(r->q[j]);
+  for (size_t s = 0; s < r->nshells; s++) {
+    size_t i = 0;
+    while (i < r->nT && r->T[i] < r->edge[s]) i++;
+    m->first_open[s] = i;
+  }
+  *out = m;
+  return NUEM_OK;
+}
+
+const nuem_atomic_response *nuem_abinitio_table(const nuem_abinitio *m) { return &m->r; }
+
+/* ---- responses ---------------------------------------------------------- */
+
+void nuem_abinitio_response(const nuem_abinitio *m, double T, double q, double *RL,
+                            double *RT) {
+  const nuem_atomic_response *r = &m->r;
+  size_t nT = r->nT, nq = r->nq;
+  *RL = *RT = 0;
+  if (!(T >= r->T[0] && T <= r->T[nT - 1] && q > 0 && q <= r->q[nq - 1])) return;
+  /* dipole limit below the q grid: R_L -> q^2 D(T), R_T -> R_T(T, 0)
+   * (docs/physics.md; small-q limit of the NR responses) */
+  double dipole = 1.0;
+  if (q < r->q[0]) {
+    dipole = (q / r->q[0]) * (q / r->q[0]);
+    q = r->q[0];
+  }
+  size_t i = T >= r->T[nT - 1] ? nT - 2 : nuem_search(r->T, nT, T);
+  size_t j = q >= r->q[nq - 1] ? nq - 2 : nuem_search(r->q, nq, q);
+  double tT = (log(T) - m->lnT[i]) / (m->lnT[i + 1] - m->lnT[i]);
+  double tq = (log(q) - m->lnq[j]) / (m->lnq[j + 1] - m->lnq[j]);
+  double sl = 0, st = 0;
+  for (size_t s = 0; s < r->nshells; s++) {
+    if (T < r->edge[s]) continue; /* the shell is closed below its edge */
+    /* An edge inside the cell: the row below belongs to the closed shell,
+     * so the first open row holds up to the edge. */
+    double t = m->first_open[s] > i ? 1.0 : tT;
+    size_t k = (s * nT + i) * nq + j;
+    const double *a = r->RL + k, *b = r->RT + k;
+    sl += (1 - t) * ((1 - tq) * a[0] + tq * a[1]) + t * ((1 - tq) * a[nq] + tq * a[nq + 1]);
+    st += (1 - t) * ((1 - tq) * b[0] + tq * b[1]) + t * ((1 - tq) * b[nq] + tq * b[nq + 1]);
+  }
+  *RL = sl * dipole;
+  *RT = st;
+}
+
+double nuem_abinitio_lambda2(const nuem_abinitio *m, double E, double T) {
+  const nuem_atomic_response *r = &m->r;
+  if (m->pole.regulator == NUEM_POLE_NEUTRINO_MASS) {
+    /* Q^2_min = m_nu^2 T^2/(E E') of the massive-neutrino kinematics; as a
+     * propagator cut it gives the same logarithm */
+    double mn = m->pole.neutrino_mass;
+    return E > T ? mn * mn * T * T / (E * (E - T)) : mn * mn;
+  }
+  /* Electrons bound less than T respond to the photon as free ones:
+   * omega_p^2 scales with their number (stepping). */
+  double open = 0, least = r->Z;
+  for (size_t s = 0; s < r->nshells; s++) {
+    if (r->edge[s] <= T) open += r->occupancy[s];
+    if (r->occupancy[s] < least) least = r->occupancy[s];
+  }
+  if (open < least) open = least;
+  double w = m->pole.plasma_energy;
+  return w * w * open / r->Z;
+}
+
+/* ---- the cross-section formulas ----------------------------------------- */
+
+/* The weak bracket A S + B (E + E') + C of d2sigma/(dT dq^2) (times
+ * 8 pi E^2/G_F^2) for coupling products: gl4 = (g_V Q^2)^2 of the
+ * longitudinal term, st = g_V^2 of the transverse one, sa = g_A^2,
+ * sva = g_V g_A (transverse g_V). */
+static void weak_bracket(double T, double q, double Q2, double RL, double RTV, double gl4,
+                         double st, double sa, double sva, double abc[3]) {
+  double q2 = q * q;
+  double longitudinal = (gl4 / (q2 * q2) + sa * T * T / q2) * RL;
+  double transverse = Q2 / (2.0 * q2) * (2.0 * sa * RL + st * RTV);
+  abc[0] = longitudinal + transverse;
+  abc[1] = 2.0 * sva * Q2 * RL / NUEM_ME;
+  abc[2] = q2 * (transverse - longitudinal);
+}
+
+/* (A S + B (2E - T) + C) k / E^2 as c0 + c1/E + c2/E^2 (S = (2E - T)^2). */
+static void to_coeffs(const double abc[3], double T, double k, double c[3]) {
+  c[0] = k * 4.0 * abc[0];
+  c[1] = k * (2.0 * abc[1] - 4.0 * T * abc[0]);
+  c[2] = k * (T * T * abc[0] - T * abc[1] + abc[2]);
+}
+
+void nuem_abinitio_coeffs(const nuem_interaction *in, double T, double q, double RL,
+                          double RT, double lambda2, double c[NUEM_NPROC][3]) {
+  double Q2 = (q - T) * (q + T), q2 = q * q;
+  double RTV = RT + q2 / (2.0 * NUEM_ME * NUEM_ME) * RL; /* convection + spin */
+  double gv = in->gv, ga = in->ga, dr = nuem_gv_shift_radius(in);
+  /* photon exchange as a g_V shift eps X, X = 2 sqrt2 pi alpha q_nu/(G_F Q^2);
+   * longitudinal (Coulomb) unscreened, transverse over Q^2 + Lambda^2 */
+  double x = NUEM_MILLICHARGE_SIGN * 2.0 * sqrt(2.0) * NUEM_PI * NUEM_ALPHA * in->q / NUEM_GF;
+  double dT = x / (Q2 + lambda2);
+  double kw = NUEM_GF * NUEM_GF / (8.0 * NUEM_PI) * 2.0 * q * NUEM_HBARC2; /* dq^2 = 2q dq */
+  double abc[3];
+  double g0 = gv * Q2, g = (gv + dr) * Q2 + x, gt = gv + dr + dT;
+  weak_bracket(T, q, Q2, RL, RTV, g0 * g0, gv * gv, ga * ga, gv * ga, abc);
+  to_coeffs(abc, T, kw, c[NUEM_PROC_SM]);
+  /* excesses over the SM, expanded so no digits cancel */
+  weak_bracket(T, q, Q2, RL, RTV, x * (x + 2.0 * g0), dT * (2.0 * gv + dT), 0, dT * ga, abc);
+  to_coeffs(abc, T, kw, c[NUEM_PROC_Q]);
+  weak_bracket(T, q, Q2, RL, RTV, dr * (2.0 * gv + dr) * Q2 * Q2, dr * (2.0 * gv + dr), 0,
+               dr * ga, abc);
+  to_coeffs(abc, T, kw, c[NUEM_PROC_R2]);
+  weak_bracket(T, q, Q2, RL, RTV, g * g, gt * gt, ga * ga, gt * ga, abc);
+  to_coeffs(abc, T, kw, c[NUEM_PROC_TOTAL]);
+  /* magnetic moment (helicity flip, no interference):
+   * (pi alpha^2 mu^2/m^2)/(4 E^2) [S Q^2/q^4 R_L + (S - q^2) R_TV/(2 q^2)] */
+  double km = NUEM_PI * NUEM_ALPHA * NUEM_ALPHA * in->mu * in->mu / (NUEM_ME * NUEM_ME) / 4.0 *
+              2.0 * q * NUEM_HBARC2;
+  abc[0] = Q2 / (q2 * q2) * RL + RTV / (2.0 * q2);
+  abc[1] = 0;
+  abc[2] = -RTV / 2.0;
+  to_coeffs(abc, T, km, c[NUEM_PROC_MU]);
+  for (int k = 0; k < 3; k++) c[NUEM_PROC_TOTAL][k] += c[NUEM_PROC_MU][k];
+}
+
+/* ---- the q integral ------------------------------------------------------ */
+
+typedef void (*node_fn)(void *acc, double q, double w);
+
+static void gl_panel(const gsl_integration_glfixed_table *gl, double a, double b, double shift,
+                     node_fn fn, void *acc) {
+  /* nodes in s = ln(q - shift) on [a, b] */
+  for (size_t i = 0; i < gl->n; i++) {
+    double s, w;
+    gsl_integration_glfixed_point(a, b, i, &s, &w, gl);
+    double e = exp(s);
+    fn(acc, shift + e, w * e);
+  }
+}
+
+/* Gauss-Legendre nodes for ∫_T^q_hi dq: ln(q - T) panels through the photon
+ * point (the pole width is Lambda^2/2T), then two points in ln q per cell of
+ * the table's q grid (the interpolant is smooth inside a cell, so the rule
+ * resolves whatever the table resolves, the Bethe ridge included). */
+static void for_each_q_node(const nuem_abinitio *m, double T, double q_hi, double lambda2,
+                            node_fn fn, void *acc) {
+  if (!(q_hi > T)) return;
+  const nuem_atomic_response *r = &m->r;
+  double q_a = fmin(2.0 * T, q_hi), width = lambda2 / (2.0 * T);
+  double lo = log(fmin(PHOTON_FLOOR * T, 1e-4 * width)), top = log(q_a - T);
+  double cuts[4] = {lo, log(1e-2 * width), log(1e2 * width), top};
+  for (int k = 0; k < 3; k++) {
+    double a = fmax(cuts[k], lo), b = fmin(cuts[k + 1], top);
+    if (b > a) gl_panel(m->gl_photon, a, b, T, fn, acc);
+  }
+  if (q_a >= q_hi) return;
+  double prev = q_a;
+  if (prev < r->q[0]) { /* dipole extrapolation: smooth */
+    double b = fmin(r->q[0], q_hi);
+    gl_panel(m->gl_dipole, log(prev), log(b), 0.0, fn, acc);
+    prev = b;
+  }
+  size_t j = 0;
+  while (j < r->nq && r->q[j] <= prev) j++;
+  for (; prev < q_hi; j++) {
+    double b = j < r->nq ? fmin(r->q[j], q_hi) : q_hi;
+    gl_panel(m->gl_cell, log(prev), log(b), 0.0, fn, acc);
+    prev = b;
+    if (j >= r->nq) break;
+  }
+}
+
+/* The largest q with a response: above the q grid R = 0. */
+static double q_limit(const nuem_abinitio *m, double q_kin) {
+  return fmin(q_kin, m->r.q[m->r.nq - 1]);
+}
+
+typedef struct {
+  const nuem_abinitio *m;
+  const nuem_interaction *in;
+  const nuem_rate_plan *plan;
+  double E, T, lambda2;
+  double sum[NUEM_NPROC], err[NUEM_NPROC];
+} q_sum;
+
+static void add_dsigma(void *acc, double q, double w) {
+  q_sum *a = acc;
+  double RL, RT, c[NUEM_NPROC][3];
+  nuem_abinitio_response(a->m, a->T, q, &RL, &RT);
+  if (RL == 0 && RT == 0) return;
+  nuem_abinitio_coeffs(a->in, a->T, q, RL, RT, a->lambda2, c);
+  double u = 1.0 / a->E;
+  for (int p = 0; p < NUEM_NPROC; p++) a->sum[p] += w * (c[p][0] + u * (c[p][1] + u * c[p][2]));
+}
+
+void nuem_abinitio_dsigma_dt(const nuem_abinitio *m, const nuem_interaction *in, double E,
+                             double T, double out[NUEM_NPROC]) {
+  q_sum a = {.m = m, .in = in, .E = E, .T = T, .lambda2 = nuem_abinitio_lambda2(m, E, T)};
+  for_each_q_node(m, T, q_limit(m, 2.0 * E - T), a.lambda2, add_dsigma, &a);
+  memcpy(out, a.sum, sizeof a.sum);
+}
+
+static void add_fold(void *acc, double q, double w) {
+  q_sum *a = acc;
+  double RL, RT, c[NUEM_NPROC][3], v[NUEM_NPROC], e[NUEM_NPROC];
+  nuem_abinitio_response(a->m, a->T, q, &RL, &RT);
+  if (RL == 0 && RT == 0) return;
+  nuem_abinitio_coeffs(a->in, a->T, q, RL, RT, a->lambda2, c);
+  /* massless neutrino: q <= 2E - T, so E >= (T + q)/2 */
+  nuem_rate_fold_many(a->plan, 0.5 * (a->T + q), NUEM_NPROC, (const double(*)[3])c, v, e);
+  for (int p = 0; p < NUEM_NPROC; p++) {
+    a->sum[p] += w * v[p];
+    a->err[p] += w * e[p];
+  }
+}
+
+nuem_status nuem_abinitio_check_fold(nuem_context *ctx, const nuem_abinitio *m,
+                                     const nuem_interaction *in) {
+  if (m->pole.regulator == NUEM_POLE_NEUTRINO_MASS && in->q != 0)
+    return nuem_error(ctx, NUEM_ECONFIG, "atomic.pole_regulator = neutrino-mass makes the "
+                      "millicharge's photon pole depend on E, which the spectrum's flux-moment "
+                      "fold cannot carry; use the plasma regulator for spectra (the neutrino "
+                      "mass works in `nuem xsec`), or set physics.q_nu = 0 e");
+  return NUEM_OK;
+}
+
+void nuem_abinitio_rate(const nuem_abinitio *m, const nuem_rate_plan *plan,
+                        const nuem_interaction *in, double T, double rate[NUEM_NPROC],
+                        double abserr[NUEM_NPROC]) {
+  q_sum a = {.m = m, .in = in, .plan = plan, .T = T,
+             .lambda2 = nuem_abinitio_lambda2(m, 0.0, T)};
+  double q_kin = 2.0 * nuem_rate_plan_e_max(plan) - T;
+  for_each_q_node(m, T, q_limit(m, q_kin), a.lambda2, add_fold, &a);
+  for (int p = 0; p < NUEM_NPROC; p++) {
+    /* SM, moment and total are >= 0: a negative sum is round-off */
+    if ((p == NUEM_PROC_SM || p == NUEM_PROC_MU || p == NUEM_PROC_TOTAL) && a.sum[p] < 0)
+      a.sum[p] = 0;
+    rate[p] = a.sum[p];
+    abserr[p] = a.err[p];
+  }
+}
+
+/* ---- the slow baseline: nested adaptive quadrature ------------------------ */
+
+typedef struct {
+  nuem_context *ctx;
+  const nuem_abinitio *m;
+  const nuem_source *src;
+  const nuem_interaction *in;
+  int proc;
+  double T, E, rel_tol;
+  gsl_integration_workspace *ws_q;
+  nuem_status status;
+} direct_params;
+
+static double direct_q_integrand(double s, void *params) {
+  const direct_params *d = params;
+  double q = d->T + exp(s), RL, RT, c[NUEM_NPROC][3];
+  nuem_abinitio_response(d->m, d->T, q, &RL, &RT);
+  if (RL == 0 && RT == 0) return 0.0;
+  nuem_abinitio_coeffs(d->in, d->T, q, RL, RT, nuem_abinitio_lambda2(d->m, d->E, d->T), c);
+  const double *k = c[d->proc];
+  double u = 1.0 / d->E;
+  return exp(s) * (k[0] + u * (k[1] + u * k[2]));
+}
+
+static int compare_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+/* flux(E) × dsigma/dT(E), the q integral adaptive in ln(q - T) with breaks
+ * at the pole width, q = 2T and the Bethe ridge. */
+static double direct_e_integrand(double E, void *params) {
+  direct_params *d = params;
+  d->E = E;
+  double q_hi = q_limit(d->m, 2.0 * E - d->T);
+  if (!(q_hi > d->T) || d->status) return 0.0;
+  double width = nuem_abinitio_lambda2(d->m, E, d->T) / (2.0 * d->T);
+  double lo = log(fmin(PHOTON_FLOOR * d->T, 1e-4 * width)), hi = log(q_hi - d->T);
+  double knots[5] = {log(1e-2 * width), log(width), log(1e2 * width), log(d->T),
+                     log(fmax(sqrt(2.0 * NUEM_ME * d->T) - d->T, d->T))};
+  qsort(knots, 5, sizeof *knots, compare_double);
+  gsl_function f = {direct_q_integrand, d};
+  double v, e;
+  d->status = nuem_integrate(d->ctx, &f, lo, hi, knots, 5, 0.1 * d->rel_tol, d->ws_q, &v, &e,
+                             "ab-initio q integral");
+  return d->status ? 0.0 : nuem_source_flux(d->src, E) * v;
+}
+
+nuem_status nuem_abinitio_rate_direct(nuem_context *ctx, const nuem_abinitio *m,
+                                      const nuem_source *src, const nuem_interaction *in,
+                                      int proc, double T, double rel_tol, double *rate) {
+  gsl_integration_workspace *ws_e = gsl_integration_workspace_alloc(NUEM_QUAD_LIMIT);
+  gsl_integration_workspace *ws_q = gsl_integration_workspace_alloc(NUEM_QUAD_LIMIT);
+  nuem_status s = NUEM_OK;
+  *rate = 0;
+  if (!ws_e || !ws_q) s = nuem_error(ctx, NUEM_ENOMEM, "out of memory for quadrature");
+  if (!s) {
+    direct_params d = {ctx, m, src, in, proc, T, 0.0, rel_tol, ws_q, NUEM_OK};
+    gsl_function f = {direct_e_integrand, &d};
+    const double *knots;
+    size_t nk = nuem_source_knots(src, &knots);
+    double lo = fmax(T, nuem_source_e_min(src)), err;
+    s = nuem_integrate(ctx, &f, lo, nuem_source_e_max(src), knots, nk, rel_tol, ws_e, rate,
+                       &err, "ab-initio rate integral");
+    if (!s) s = d.status;
+  }
+  if (ws_e) gsl_integration_workspace_free(ws_e);
+  if (ws_q) gsl_integration_workspace_free(ws_q);
+  return s;
+}
