@@ -11,17 +11,17 @@
 #include "nuem/abinitio_xsec.h"
 #include "nuem/constants.h"
 
-enum { PHOTON_POINTS = 12, CELL_POINTS = 2, DIPOLE_POINTS = 8 };
+
 /* Lowest q - T integrated, relative to T and to the pole width Lambda^2/2T:
- * below it every term is linear in q - T and contributes < 1e-10. */
-#define PHOTON_FLOOR 1e-10
+ * below it every term is at most linear in q - T and contributes < 1e-7. */
+#define PHOTON_FLOOR 1e-7
 
 struct nuem_abinitio {
   nuem_atomic_response r;
   nuem_pole_options pole;
   double *lnT, *lnq;
   size_t *first_open; /* per shell: first T index at or above the edge */
-  gsl_integration_glfixed_table *gl_photon, *gl_cell, *gl_dipole;
+  gsl_integration_glfixed_table *gl4, *gl2, *gl8;
 };
 
 void nuem_abinitio_free(nuem_abinitio *m) {
@@ -30,9 +30,9 @@ void nuem_abinitio_free(nuem_abinitio *m) {
   free(m->lnT);
   free(m->lnq);
   free(m->first_open);
-  if (m->gl_photon) gsl_integration_glfixed_table_free(m->gl_photon);
-  if (m->gl_cell) gsl_integration_glfixed_table_free(m->gl_cell);
-  if (m->gl_dipole) gsl_integration_glfixed_table_free(m->gl_dipole);
+  if (m->gl4) gsl_integration_glfixed_table_free(m->gl4);
+  if (m->gl2) gsl_integration_glfixed_table_free(m->gl2);
+  if (m->gl8) gsl_integration_glfixed_table_free(m->gl8);
   free(m);
 }
 
@@ -56,10 +56,10 @@ nuem_status nuem_abinitio_new(nuem_context *ctx, nuem_atomic_response *table,
   m->lnT = malloc(r->nT * sizeof *m->lnT);
   m->lnq = malloc(r->nq * sizeof *m->lnq);
   m->first_open = malloc(r->nshells * sizeof *m->first_open);
-  m->gl_photon = gsl_integration_glfixed_table_alloc(PHOTON_POINTS);
-  m->gl_cell = gsl_integration_glfixed_table_alloc(CELL_POINTS);
-  m->gl_dipole = gsl_integration_glfixed_table_alloc(DIPOLE_POINTS);
-  if (!m->lnT || !m->lnq || !m->first_open || !m->gl_photon || !m->gl_cell || !m->gl_dipole) {
+  m->gl4 = gsl_integration_glfixed_table_alloc(4);
+  m->gl2 = gsl_integration_glfixed_table_alloc(2);
+  m->gl8 = gsl_integration_glfixed_table_alloc(8);
+  if (!m->lnT || !m->lnq || !m->first_open || !m->gl4 || !m->gl2 || !m->gl8) {
     nuem_abinitio_free(m);
     return nuem_error(ctx, NUEM_ENOMEM, "out of memory for the ab-initio model");
   }
@@ -153,9 +153,11 @@ static void to_coeffs(const double abc[3], double T, double k, double c[3]) {
   c[2] = k * (T * T * abc[0] - T * abc[1] + abc[2]);
 }
 
-void nuem_abinitio_coeffs(const nuem_interaction *in, double T, double q, double RL,
-                          double RT, double lambda2, double c[NUEM_NPROC][3]) {
-  double Q2 = (q - T) * (q + T), q2 = q * q;
+/* The same with q - T given: near the photon point q itself has lost the
+ * digits of q - T, and Q^2 = (q - T)(q + T) needs them. */
+static void coeffs_at(const nuem_interaction *in, double T, double d, double RL, double RT,
+                      double lambda2, double c[NUEM_NPROC][3]) {
+  double q = T + d, Q2 = d * (q + T), q2 = q * q;
   double RTV = RT + q2 / (2.0 * NUEM_ME * NUEM_ME) * RL; /* convection + spin */
   double gv = in->gv, ga = in->ga, dr = nuem_gv_shift_radius(in);
   /* photon exchange as a g_V shift eps X, X = 2 sqrt2 pi alpha q_nu/(G_F Q^2);
@@ -186,51 +188,75 @@ void nuem_abinitio_coeffs(const nuem_interaction *in, double T, double q, double
   for (int k = 0; k < 3; k++) c[NUEM_PROC_TOTAL][k] += c[NUEM_PROC_MU][k];
 }
 
+void nuem_abinitio_coeffs(const nuem_interaction *in, double T, double q, double RL,
+                          double RT, double lambda2, double c[NUEM_NPROC][3]) {
+  coeffs_at(in, T, q - T, RL, RT, lambda2, c);
+}
+
 /* ---- the q integral ------------------------------------------------------ */
 
-typedef void (*node_fn)(void *acc, double q, double w);
+/* A node: q, its offset d = q - T (exact near the pole), weight w of dq. */
+typedef void (*node_fn)(void *acc, double q, double d, double w);
 
-static void gl_panel(const gsl_integration_glfixed_table *gl, double a, double b, double shift,
-                     node_fn fn, void *acc) {
-  /* nodes in s = ln(q - shift) on [a, b] */
+/* Nodes of a Gauss-Legendre rule on [a, b] in s = ln(q - T) (near) or
+ * s = ln q. */
+static void gl_panel(const gsl_integration_glfixed_table *gl, double a, double b, double T,
+                     int near, node_fn fn, void *acc) {
   for (size_t i = 0; i < gl->n; i++) {
     double s, w;
     gsl_integration_glfixed_point(a, b, i, &s, &w, gl);
     double e = exp(s);
-    fn(acc, shift + e, w * e);
+    if (near) fn(acc, T + e, e, w * e);
+    else fn(acc, e, e - T, w * e);
   }
 }
 
-/* Gauss-Legendre nodes for ∫_T^q_hi dq: ln(q - T) panels through the photon
- * point (the pole width is Lambda^2/2T), then two points in ln q per cell of
- * the table's q grid (the interpolant is smooth inside a cell, so the rule
- * resolves whatever the table resolves, the Bethe ridge included). */
+/* Gauss-Legendre nodes for ∫_T^q_hi dq. Breaks at every q of the table
+ * grid (the interpolant is smooth inside a cell, so the rule resolves
+ * whatever the table resolves, the Bethe ridge included) and around the
+ * photon point, where the pole has width Lambda^2/2T. Up to q = 2T the
+ * variable is ln(q - T), beyond it ln q; each piece gets 2, 4 or 8 points
+ * by its length in that variable, long pieces split every MAX_SPAN. */
+#define MAX_SPAN 4.0
+
+static int compare_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+/* The piece q - T in [da, db]. */
+static void piece(const nuem_abinitio *m, double da, double db, double T, node_fn fn,
+                  void *acc) {
+  int near = db <= T * (1 + 1e-12); /* photon region: ln(q - T) */
+  double sa = near ? log(da) : log(T + da), sb = near ? log(db) : log(T + db);
+  int chunks = (int)ceil((sb - sa) / MAX_SPAN);
+  double h = (sb - sa) / chunks;
+  const gsl_integration_glfixed_table *gl = h <= 0.25 ? m->gl2 : h <= 1.0 ? m->gl4 : m->gl8;
+  for (int k = 0; k < chunks; k++) gl_panel(gl, sa + k * h, sa + (k + 1) * h, T, near, fn, acc);
+}
+
 static void for_each_q_node(const nuem_abinitio *m, double T, double q_hi, double lambda2,
                             node_fn fn, void *acc) {
   if (!(q_hi > T)) return;
   const nuem_atomic_response *r = &m->r;
-  double q_a = fmin(2.0 * T, q_hi), width = lambda2 / (2.0 * T);
-  double lo = log(fmin(PHOTON_FLOOR * T, 1e-4 * width)), top = log(q_a - T);
-  double cuts[4] = {lo, log(1e-2 * width), log(1e2 * width), top};
-  for (int k = 0; k < 3; k++) {
-    double a = fmax(cuts[k], lo), b = fmin(cuts[k + 1], top);
-    if (b > a) gl_panel(m->gl_photon, a, b, T, fn, acc);
-  }
-  if (q_a >= q_hi) return;
-  double prev = q_a;
-  if (prev < r->q[0]) { /* dipole extrapolation: smooth */
-    double b = fmin(r->q[0], q_hi);
-    gl_panel(m->gl_dipole, log(prev), log(b), 0.0, fn, acc);
-    prev = b;
-  }
-  size_t j = 0;
-  while (j < r->nq && r->q[j] <= prev) j++;
-  for (; prev < q_hi; j++) {
-    double b = j < r->nq ? fmin(r->q[j], q_hi) : q_hi;
-    gl_panel(m->gl_cell, log(prev), log(b), 0.0, fn, acc);
-    prev = b;
-    if (j >= r->nq) break;
-  }
+  /* breaks as offsets q - T, which keep their digits near the pole */
+  double width = lambda2 / (2.0 * T), lo = fmin(PHOTON_FLOOR * T, 1e-3 * width);
+  double top = q_hi - T, fixed[4] = {1e-2 * width, width, 1e2 * width, T};
+  size_t j0 = 0, j1 = r->nq;
+  while (j0 < r->nq && r->q[j0] - T <= lo) j0++;
+  while (j1 > j0 && r->q[j1 - 1] >= q_hi) j1--;
+  size_t n = 0, cap = 6 + (j1 - j0);
+  double stack_breaks[256], *br = cap <= 256 ? stack_breaks : malloc(cap * sizeof *br);
+  if (!br) return; /* no memory: no nodes (the caller's sums stay 0) */
+  br[n++] = lo;
+  for (int k = 0; k < 4; k++)
+    if (fixed[k] > lo && fixed[k] < top) br[n++] = fixed[k];
+  for (size_t j = j0; j < j1; j++) br[n++] = r->q[j] - T;
+  br[n++] = top;
+  qsort(br, n, sizeof *br, compare_double);
+  for (size_t k = 0; k + 1 < n; k++)
+    if (br[k + 1] > br[k] * (1 + 1e-14)) piece(m, br[k], br[k + 1], T, fn, acc);
+  if (br != stack_breaks) free(br);
 }
 
 /* The largest q with a response: above the q grid R = 0. */
@@ -246,12 +272,12 @@ typedef struct {
   double sum[NUEM_NPROC], err[NUEM_NPROC];
 } q_sum;
 
-static void add_dsigma(void *acc, double q, double w) {
+static void add_dsigma(void *acc, double q, double d, double w) {
   q_sum *a = acc;
   double RL, RT, c[NUEM_NPROC][3];
   nuem_abinitio_response(a->m, a->T, q, &RL, &RT);
   if (RL == 0 && RT == 0) return;
-  nuem_abinitio_coeffs(a->in, a->T, q, RL, RT, a->lambda2, c);
+  coeffs_at(a->in, a->T, d, RL, RT, a->lambda2, c);
   double u = 1.0 / a->E;
   for (int p = 0; p < NUEM_NPROC; p++) a->sum[p] += w * (c[p][0] + u * (c[p][1] + u * c[p][2]));
 }
@@ -263,12 +289,12 @@ void nuem_abinitio_dsigma_dt(const nuem_abinitio *m, const nuem_interaction *in,
   memcpy(out, a.sum, sizeof a.sum);
 }
 
-static void add_fold(void *acc, double q, double w) {
+static void add_fold(void *acc, double q, double d, double w) {
   q_sum *a = acc;
   double RL, RT, c[NUEM_NPROC][3], v[NUEM_NPROC], e[NUEM_NPROC];
   nuem_abinitio_response(a->m, a->T, q, &RL, &RT);
   if (RL == 0 && RT == 0) return;
-  nuem_abinitio_coeffs(a->in, a->T, q, RL, RT, a->lambda2, c);
+  coeffs_at(a->in, a->T, d, RL, RT, a->lambda2, c);
   /* massless neutrino: q <= 2E - T, so E >= (T + q)/2 */
   nuem_rate_fold_many(a->plan, 0.5 * (a->T + q), NUEM_NPROC, (const double(*)[3])c, v, e);
   for (int p = 0; p < NUEM_NPROC; p++) {
@@ -321,16 +347,12 @@ static double direct_q_integrand(double s, void *params) {
   double q = d->T + exp(s), RL, RT, c[NUEM_NPROC][3];
   nuem_abinitio_response(d->m, d->T, q, &RL, &RT);
   if (RL == 0 && RT == 0) return 0.0;
-  nuem_abinitio_coeffs(d->in, d->T, q, RL, RT, nuem_abinitio_lambda2(d->m, d->E, d->T), c);
+  coeffs_at(d->in, d->T, exp(s), RL, RT, nuem_abinitio_lambda2(d->m, d->E, d->T), c);
   const double *k = c[d->proc];
   double u = 1.0 / d->E;
   return exp(s) * (k[0] + u * (k[1] + u * k[2]));
 }
 
-static int compare_double(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
 
 /* flux(E) × dsigma/dT(E), the q integral adaptive in ln(q - T) with breaks
  * at the pole width, q = 2T and the Bethe ridge. */
@@ -340,7 +362,7 @@ static double direct_e_integrand(double E, void *params) {
   double q_hi = q_limit(d->m, 2.0 * E - d->T);
   if (!(q_hi > d->T) || d->status) return 0.0;
   double width = nuem_abinitio_lambda2(d->m, E, d->T) / (2.0 * d->T);
-  double lo = log(fmin(PHOTON_FLOOR * d->T, 1e-4 * width)), hi = log(q_hi - d->T);
+  double lo = log(fmin(1e-10 * d->T, 1e-4 * width)), hi = log(q_hi - d->T);
   double knots[5] = {log(1e-2 * width), log(width), log(1e2 * width), log(d->T),
                      log(fmax(sqrt(2.0 * NUEM_ME * d->T) - d->T, d->T))};
   qsort(knots, 5, sizeof *knots, compare_double);
