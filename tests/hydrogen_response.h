@@ -26,7 +26,7 @@ static inline double hydrogen_rl_au(double dE, double K) {
   double num = 128.0 * e_ry * (K * K + (1.0 + k * k) / 3.0) *
                exp(-(2.0 / k) * atan2(2.0 * k, K * K - k * k + 1.0));
   double a = (K + k) * (K + k) + 1.0, b = (K - k) * (K - k) + 1.0;
-  double den = a * a * a * b * b * b * (-expm1(-2.0 * M_PI / k));
+  double den = a * a * a * b * b * b * (-expm1(-2.0 * NUEM_PI / k));
   double df_per_hartree = 2.0 * num / den;
   return K * K / (2.0 * dE) * df_per_hartree;
 }

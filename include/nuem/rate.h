@@ -61,9 +61,11 @@ void nuem_rate_fold(const nuem_rate_plan *plan, double x, const double c[3],
                     double *value, double *abserr);
 
 /* Several coefficient sets at one x, sharing the moment lookup (the
- * ab-initio fold calls this at every q node). */
-void nuem_rate_fold_many(const nuem_rate_plan *plan, double x, size_t n, const double (*c)[3],
-                         double *value, double *abserr);
+ * ab-initio fold calls this at every q node). `hint` (or NULL) keeps the
+ * plan's cell between calls: for increasing x the lookup walks instead of
+ * searching; start it at 0. */
+void nuem_rate_fold_many(const nuem_rate_plan *plan, double x, size_t *hint, size_t n,
+                         const double (*c)[3], double *value, double *abserr);
 /* The largest neutrino energy of the plan's flux [MeV]. */
 double nuem_rate_plan_e_max(const nuem_rate_plan *plan);
 

@@ -15,6 +15,7 @@
 /* Lowest q - T integrated, relative to T and to the pole width Lambda^2/2T:
  * below it every term is at most linear in q - T and contributes < 1e-7. */
 #define PHOTON_FLOOR 1e-7
+#define BELOW_GRID ((size_t)-1) /* the cell of q below the table's q grid */
 
 struct nuem_abinitio {
   nuem_atomic_response r;
@@ -110,6 +111,43 @@ void nuem_abinitio_response(const nuem_abinitio *m, double T, double q, double *
   *RT = st;
 }
 
+/* The shell sum at T on every q of the grid (the fast path's per-T work;
+ * the same rules as nuem_abinitio_response). Returns 0 outside the T grid. */
+static int response_row(const nuem_abinitio *m, double T, double *rl, double *rt) {
+  const nuem_atomic_response *r = &m->r;
+  size_t nT = r->nT, nq = r->nq;
+  if (!(T >= r->T[0] && T <= r->T[nT - 1])) return 0;
+  size_t i = T >= r->T[nT - 1] ? nT - 2 : nuem_search(r->T, nT, T);
+  double tT = (log(T) - m->lnT[i]) / (m->lnT[i + 1] - m->lnT[i]);
+  for (size_t j = 0; j < nq; j++) rl[j] = rt[j] = 0;
+  for (size_t s = 0; s < r->nshells; s++) {
+    if (T < r->edge[s]) continue;
+    double t = m->first_open[s] > i ? 1.0 : tT;
+    const double *a = r->RL + (s * nT + i) * nq, *b = r->RT + (s * nT + i) * nq;
+    for (size_t j = 0; j < nq; j++) {
+      rl[j] += (1 - t) * a[j] + t * a[j + nq];
+      rt[j] += (1 - t) * b[j] + t * b[j + nq];
+    }
+  }
+  return 1;
+}
+
+/* R_L, R_T at q in cell j from a row, linear in ln q (dipole limit below
+ * the grid). */
+static void row_eval(const nuem_abinitio *m, const double *rl, const double *rt, double q,
+                     double lnq, size_t j, double *RL, double *RT) {
+  const nuem_atomic_response *r = &m->r;
+  if (j == BELOW_GRID) {
+    double f = (q / r->q[0]) * (q / r->q[0]);
+    *RL = f * rl[0];
+    *RT = rt[0];
+    return;
+  }
+  double t = (lnq - m->lnq[j]) / (m->lnq[j + 1] - m->lnq[j]);
+  *RL = (1 - t) * rl[j] + t * rl[j + 1];
+  *RT = (1 - t) * rt[j] + t * rt[j + 1];
+}
+
 double nuem_abinitio_lambda2(const nuem_abinitio *m, double E, double T) {
   const nuem_atomic_response *r = &m->r;
   if (m->pole.regulator == NUEM_POLE_NEUTRINO_MASS) {
@@ -133,17 +171,24 @@ double nuem_abinitio_lambda2(const nuem_abinitio *m, double E, double T) {
 /* ---- the cross-section formulas ----------------------------------------- */
 
 /* The weak bracket A S + B (E + E') + C of d2sigma/(dT dq^2) (times
- * 8 pi E^2/G_F^2) for coupling products: gl4 = (g_V Q^2)^2 of the
- * longitudinal term, st = g_V^2 of the transverse one, sa = g_A^2,
- * sva = g_V g_A (transverse g_V). */
-static void weak_bracket(double T, double q, double Q2, double RL, double RTV, double gl4,
-                         double st, double sa, double sva, double abc[3]) {
-  double q2 = q * q;
-  double longitudinal = (gl4 / (q2 * q2) + sa * T * T / q2) * RL;
-  double transverse = Q2 / (2.0 * q2) * (2.0 * sa * RL + st * RTV);
+ * 8 pi E^2/G_F^2) is linear in the coupling products gl4 = (g_V Q^2)^2 of
+ * the longitudinal term, st = g_V^2 of the transverse one, sa = g_A^2 and
+ * sva = g_V g_A (transverse g_V); its basis at one (T, q): */
+typedef struct {
+  double q2;
+  double l;  /* R_L/q^4: gl4 (S - q^2) */
+  double la; /* T^2 R_L/q^2: sa (S - q^2) */
+  double ta; /* (Q^2/2q^2) 2 R_L: sa (S + q^2) */
+  double tv; /* (Q^2/2q^2) R_TV: st (S + q^2) */
+  double va; /* 2 Q^2 R_L/m: sva (E + E') */
+} weak_basis;
+
+static void weak_bracket(const weak_basis *w, double gl4, double st, double sa, double sva,
+                         double abc[3]) {
+  double longitudinal = gl4 * w->l + sa * w->la, transverse = sa * w->ta + st * w->tv;
   abc[0] = longitudinal + transverse;
-  abc[1] = 2.0 * sva * Q2 * RL / NUEM_ME;
-  abc[2] = q2 * (transverse - longitudinal);
+  abc[1] = sva * w->va;
+  abc[2] = w->q2 * (transverse - longitudinal);
 }
 
 /* (A S + B (2E - T) + C) k / E^2 as c0 + c1/E + c2/E^2 (S = (2E - T)^2). */
@@ -165,23 +210,24 @@ static void coeffs_at(const nuem_interaction *in, double T, double d, double RL,
   double x = NUEM_MILLICHARGE_SIGN * 2.0 * sqrt(2.0) * NUEM_PI * NUEM_ALPHA * in->q / NUEM_GF;
   double dT = x / (Q2 + lambda2);
   double kw = NUEM_GF * NUEM_GF / (8.0 * NUEM_PI) * 2.0 * q * NUEM_HBARC2; /* dq^2 = 2q dq */
-  double abc[3];
+  double abc[3], inv_q2 = 1.0 / q2, half = 0.5 * Q2 * inv_q2;
+  weak_basis w = {q2, RL * inv_q2 * inv_q2, T * T * RL * inv_q2, 2.0 * half * RL, half * RTV,
+                  2.0 * Q2 * RL / NUEM_ME};
   double g0 = gv * Q2, g = (gv + dr) * Q2 + x, gt = gv + dr + dT;
-  weak_bracket(T, q, Q2, RL, RTV, g0 * g0, gv * gv, ga * ga, gv * ga, abc);
+  weak_bracket(&w, g0 * g0, gv * gv, ga * ga, gv * ga, abc);
   to_coeffs(abc, T, kw, c[NUEM_PROC_SM]);
   /* excesses over the SM, expanded so no digits cancel */
-  weak_bracket(T, q, Q2, RL, RTV, x * (x + 2.0 * g0), dT * (2.0 * gv + dT), 0, dT * ga, abc);
+  weak_bracket(&w, x * (x + 2.0 * g0), dT * (2.0 * gv + dT), 0, dT * ga, abc);
   to_coeffs(abc, T, kw, c[NUEM_PROC_Q]);
-  weak_bracket(T, q, Q2, RL, RTV, dr * (2.0 * gv + dr) * Q2 * Q2, dr * (2.0 * gv + dr), 0,
-               dr * ga, abc);
+  weak_bracket(&w, dr * (2.0 * gv + dr) * Q2 * Q2, dr * (2.0 * gv + dr), 0, dr * ga, abc);
   to_coeffs(abc, T, kw, c[NUEM_PROC_R2]);
-  weak_bracket(T, q, Q2, RL, RTV, g * g, gt * gt, ga * ga, gt * ga, abc);
+  weak_bracket(&w, g * g, gt * gt, ga * ga, gt * ga, abc);
   to_coeffs(abc, T, kw, c[NUEM_PROC_TOTAL]);
   /* magnetic moment (helicity flip, no interference):
    * (pi alpha^2 mu^2/m^2)/(4 E^2) [S Q^2/q^4 R_L + (S - q^2) R_TV/(2 q^2)] */
   double km = NUEM_PI * NUEM_ALPHA * NUEM_ALPHA * in->mu * in->mu / (NUEM_ME * NUEM_ME) / 4.0 *
               2.0 * q * NUEM_HBARC2;
-  abc[0] = Q2 / (q2 * q2) * RL + RTV / (2.0 * q2);
+  abc[0] = Q2 * w.l + 0.5 * RTV * inv_q2;
   abc[1] = 0;
   abc[2] = -RTV / 2.0;
   to_coeffs(abc, T, km, c[NUEM_PROC_MU]);
@@ -195,19 +241,20 @@ void nuem_abinitio_coeffs(const nuem_interaction *in, double T, double q, double
 
 /* ---- the q integral ------------------------------------------------------ */
 
-/* A node: q, its offset d = q - T (exact near the pole), weight w of dq. */
-typedef void (*node_fn)(void *acc, double q, double d, double w);
+/* A node: q, its offset d = q - T (exact near the pole), ln q, weight w of
+ * dq, and the table cell j of q (q_j <= q <= q_j+1; BELOW_GRID below q_0). */
+typedef void (*node_fn)(void *acc, double q, double d, double lnq, double w, size_t j);
 
 /* Nodes of a Gauss-Legendre rule on [a, b] in s = ln(q - T) (near) or
  * s = ln q. */
 static void gl_panel(const gsl_integration_glfixed_table *gl, double a, double b, double T,
-                     int near, node_fn fn, void *acc) {
+                     int near, size_t j, node_fn fn, void *acc) {
   for (size_t i = 0; i < gl->n; i++) {
     double s, w;
     gsl_integration_glfixed_point(a, b, i, &s, &w, gl);
     double e = exp(s);
-    if (near) fn(acc, T + e, e, w * e);
-    else fn(acc, e, e - T, w * e);
+    if (near) fn(acc, T + e, e, log(T + e), w * e, j);
+    else fn(acc, e, e - T, s, w * e, j);
   }
 }
 
@@ -225,14 +272,14 @@ static int compare_double(const void *a, const void *b) {
 }
 
 /* The piece q - T in [da, db]. */
-static void piece(const nuem_abinitio *m, double da, double db, double T, node_fn fn,
+static void piece(const nuem_abinitio *m, double da, double db, double T, size_t j, node_fn fn,
                   void *acc) {
   int near = db <= T * (1 + 1e-12); /* photon region: ln(q - T) */
   double sa = near ? log(da) : log(T + da), sb = near ? log(db) : log(T + db);
   int chunks = (int)ceil((sb - sa) / MAX_SPAN);
   double h = (sb - sa) / chunks;
-  const gsl_integration_glfixed_table *gl = h <= 0.25 ? m->gl2 : h <= 1.0 ? m->gl4 : m->gl8;
-  for (int k = 0; k < chunks; k++) gl_panel(gl, sa + k * h, sa + (k + 1) * h, T, near, fn, acc);
+  const gsl_integration_glfixed_table *gl = h <= 0.25 ? m->gl2 : h <= 1.5 ? m->gl4 : m->gl8;
+  for (int k = 0; k < chunks; k++) gl_panel(gl, sa + k * h, sa + (k + 1) * h, T, near, j, fn, acc);
 }
 
 static void for_each_q_node(const nuem_abinitio *m, double T, double q_hi, double lambda2,
@@ -254,8 +301,13 @@ static void for_each_q_node(const nuem_abinitio *m, double T, double q_hi, doubl
   for (size_t j = j0; j < j1; j++) br[n++] = r->q[j] - T;
   br[n++] = top;
   qsort(br, n, sizeof *br, compare_double);
-  for (size_t k = 0; k + 1 < n; k++)
-    if (br[k + 1] > br[k] * (1 + 1e-14)) piece(m, br[k], br[k + 1], T, fn, acc);
+  /* every piece lies inside one table cell: the breaks include the grid */
+  size_t j = j0 == 0 ? BELOW_GRID : j0 - 1;
+  for (size_t k = 0; k + 1 < n; k++) {
+    while (j + 1 < r->nq - 1 && T + br[k] >= r->q[j + 1] * (1 - 1e-14)) j++;
+    if (j == BELOW_GRID && T + br[k] >= r->q[0] * (1 - 1e-14)) j = 0;
+    if (br[k + 1] > br[k] * (1 + 1e-14)) piece(m, br[k], br[k + 1], T, j, fn, acc);
+  }
   if (br != stack_breaks) free(br);
 }
 
@@ -269,34 +321,52 @@ typedef struct {
   const nuem_interaction *in;
   const nuem_rate_plan *plan;
   double E, T, lambda2;
+  const double *rl, *rt; /* the response row at T */
+  size_t hint;           /* the plan's cell of the last node */
   double sum[NUEM_NPROC], err[NUEM_NPROC];
 } q_sum;
 
-static void add_dsigma(void *acc, double q, double d, double w) {
+static void add_dsigma(void *acc, double q, double d, double lnq, double w, size_t j) {
   q_sum *a = acc;
   double RL, RT, c[NUEM_NPROC][3];
-  nuem_abinitio_response(a->m, a->T, q, &RL, &RT);
+  row_eval(a->m, a->rl, a->rt, q, lnq, j, &RL, &RT);
   if (RL == 0 && RT == 0) return;
   coeffs_at(a->in, a->T, d, RL, RT, a->lambda2, c);
   double u = 1.0 / a->E;
   for (int p = 0; p < NUEM_NPROC; p++) a->sum[p] += w * (c[p][0] + u * (c[p][1] + u * c[p][2]));
 }
 
+/* The response row at T for a sum (NULL outside the T grid or without
+ * memory: the sums stay 0). */
+static double *with_row(const nuem_abinitio *m, double T, q_sum *a) {
+  size_t nq = m->r.nq;
+  double *row = malloc(2 * nq * sizeof *row);
+  if (row && !response_row(m, T, row, row + nq)) {
+    free(row);
+    return NULL;
+  }
+  a->rl = row;
+  a->rt = row ? row + nq : NULL;
+  return row;
+}
+
 void nuem_abinitio_dsigma_dt(const nuem_abinitio *m, const nuem_interaction *in, double E,
                              double T, double out[NUEM_NPROC]) {
   q_sum a = {.m = m, .in = in, .E = E, .T = T, .lambda2 = nuem_abinitio_lambda2(m, E, T)};
-  for_each_q_node(m, T, q_limit(m, 2.0 * E - T), a.lambda2, add_dsigma, &a);
+  double *row = with_row(m, T, &a);
+  if (row) for_each_q_node(m, T, q_limit(m, 2.0 * E - T), a.lambda2, add_dsigma, &a);
+  free(row);
   memcpy(out, a.sum, sizeof a.sum);
 }
 
-static void add_fold(void *acc, double q, double d, double w) {
+static void add_fold(void *acc, double q, double d, double lnq, double w, size_t j) {
   q_sum *a = acc;
   double RL, RT, c[NUEM_NPROC][3], v[NUEM_NPROC], e[NUEM_NPROC];
-  nuem_abinitio_response(a->m, a->T, q, &RL, &RT);
+  row_eval(a->m, a->rl, a->rt, q, lnq, j, &RL, &RT);
   if (RL == 0 && RT == 0) return;
   coeffs_at(a->in, a->T, d, RL, RT, a->lambda2, c);
   /* massless neutrino: q <= 2E - T, so E >= (T + q)/2 */
-  nuem_rate_fold_many(a->plan, 0.5 * (a->T + q), NUEM_NPROC, (const double(*)[3])c, v, e);
+  nuem_rate_fold_many(a->plan, 0.5 * (a->T + q), &a->hint, NUEM_NPROC, (const double(*)[3])c, v, e);
   for (int p = 0; p < NUEM_NPROC; p++) {
     a->sum[p] += w * v[p];
     a->err[p] += w * e[p];
@@ -319,7 +389,9 @@ void nuem_abinitio_rate(const nuem_abinitio *m, const nuem_rate_plan *plan,
   q_sum a = {.m = m, .in = in, .plan = plan, .T = T,
              .lambda2 = nuem_abinitio_lambda2(m, 0.0, T)};
   double q_kin = 2.0 * nuem_rate_plan_e_max(plan) - T;
-  for_each_q_node(m, T, q_limit(m, q_kin), a.lambda2, add_fold, &a);
+  double *row = with_row(m, T, &a);
+  if (row) for_each_q_node(m, T, q_limit(m, q_kin), a.lambda2, add_fold, &a);
+  free(row);
   for (int p = 0; p < NUEM_NPROC; p++) {
     /* SM, moment and total are >= 0: a negative sum is round-off */
     if ((p == NUEM_PROC_SM || p == NUEM_PROC_MU || p == NUEM_PROC_TOTAL) && a.sum[p] < 0)
