@@ -307,6 +307,10 @@ nuem_status nuem_atomic_response_read(nuem_context *ctx, const char *path,
 
 /* ---- writing ------------------------------------------------------------ */
 
+/* Subnormal numbers are refused on reading (not finite to nuem's parser):
+ * write them as 0, a change far below any response that matters. */
+static double readable(double v) { return fabs(v) < 1e-300 ? 0.0 : v; }
+
 nuem_status nuem_atomic_response_write(nuem_context *ctx, FILE *out,
                                        const nuem_atomic_response *r, const char *provenance) {
   fprintf(out, "# nuem atomic response table (docs/data-formats.md)\n");
@@ -323,7 +327,7 @@ nuem_status nuem_atomic_response_write(nuem_context *ctx, FILE *out,
       for (size_t j = 0; j < r->nq; j++) {
         size_t k = (s * r->nT + i) * r->nq + j;
         fprintf(out, "%zu %.17g %.17g %.17g %.17g\n", s + 1, r->T[i] * 1e6, r->q[j] * 1e6,
-                r->RL[k] * 1e-6, r->RT[k] * 1e-6);
+                readable(r->RL[k] * 1e-6), readable(r->RT[k] * 1e-6));
       }
   if (ferror(out) || fflush(out))
     return nuem_error(ctx, NUEM_EFILE, "writing the atomic response table failed");

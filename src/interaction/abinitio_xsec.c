@@ -12,9 +12,10 @@
 #include "nuem/constants.h"
 
 
-/* Lowest q - T integrated, relative to T and to the pole width Lambda^2/2T:
- * below it every term is at most linear in q - T and contributes < 1e-7. */
-#define PHOTON_FLOOR 1e-7
+/* Lowest q - T integrated, relative to T (and 1e-2 of the pole width
+ * Lambda^2/2T): below it every term is at most linear in q - T and
+ * contributes < 1e-6 (the pole term, quadratic there, < 1e-5 of its log). */
+#define PHOTON_FLOOR 1e-6
 #define BELOW_GRID ((size_t)-1) /* the cell of q below the table's q grid */
 
 struct nuem_abinitio {
@@ -287,8 +288,8 @@ static void for_each_q_node(const nuem_abinitio *m, double T, double q_hi, doubl
   if (!(q_hi > T)) return;
   const nuem_atomic_response *r = &m->r;
   /* breaks as offsets q - T, which keep their digits near the pole */
-  double width = lambda2 / (2.0 * T), lo = fmin(PHOTON_FLOOR * T, 1e-3 * width);
-  double top = q_hi - T, fixed[4] = {1e-2 * width, width, 1e2 * width, T};
+  double width = lambda2 / (2.0 * T), lo = fmin(PHOTON_FLOOR * T, 1e-2 * width);
+  double top = q_hi - T, fixed[4] = {1e-1 * width, 3.0 * width, 1e2 * width, T};
   size_t j0 = 0, j1 = r->nq;
   while (j0 < r->nq && r->q[j0] - T <= lo) j0++;
   while (j1 > j0 && r->q[j1 - 1] >= q_hi) j1--;
