@@ -150,10 +150,10 @@ static int write_ge_like_table(nuem_context *ctx, const char *path) {
 
 /* The default spectrum with atomic.model = ab-initio on that table: the
  * fast fold (1000 T) against nested adaptive quadrature of the same model
- * at every 100th T (`--abinitio` runs this section alone,
+ * at every 50th T (`--abinitio` runs this section alone,
  * `--abinitio-fast` without the slow quadrature). */
 static int bench_abinitio(nuem_context *ctx, int with_direct) {
-  enum { NPOINTS = 1000, REPEAT = 5, STRIDE = 100 };
+  enum { NPOINTS = 1000, REPEAT = 5, STRIDE = 50 };
   char path[] = "/tmp/nuem_bench_Ge_response_XXXXXX";
   int fd = mkstemp(path);
   if (fd < 0) return 1;

@@ -293,18 +293,20 @@ static void for_each_q_node(const nuem_abinitio *m, double T, double q_hi, doubl
   size_t j0 = 0, j1 = r->nq;
   while (j0 < r->nq && r->q[j0] - T <= lo) j0++;
   while (j1 > j0 && r->q[j1 - 1] >= q_hi) j1--;
-  size_t n = 0, cap = 6 + (j1 - j0);
-  double stack_breaks[256], *br = cap <= 256 ? stack_breaks : malloc(cap * sizeof *br);
+  size_t n = 0, cap = 6 + (j1 - j0), k = 0, j = j0;
+  double stack_breaks[512], *br = cap <= 512 ? stack_breaks : malloc(cap * sizeof *br);
   if (!br) return; /* no memory: no nodes (the caller's sums stay 0) */
   br[n++] = lo;
-  for (int k = 0; k < 4; k++)
-    if (fixed[k] > lo && fixed[k] < top) br[n++] = fixed[k];
-  for (size_t j = j0; j < j1; j++) br[n++] = r->q[j] - T;
+  while (k < 4 && !(fixed[k] > lo)) k++;
+  while (k < 4 || j < j1) { /* merge the two increasing lists */
+    double g = j < j1 ? r->q[j] - T : INFINITY;
+    double next = k < 4 && fixed[k] < g ? fixed[k++] : (j++, g);
+    if (next < top) br[n++] = next;
+  }
   br[n++] = top;
-  qsort(br, n, sizeof *br, compare_double);
   /* every piece lies inside one table cell: the breaks include the grid */
-  size_t j = j0 == 0 ? BELOW_GRID : j0 - 1;
-  for (size_t k = 0; k + 1 < n; k++) {
+  j = j0 == 0 ? BELOW_GRID : j0 - 1;
+  for (k = 0; k + 1 < n; k++) {
     while (j + 1 < r->nq - 1 && T + br[k] >= r->q[j + 1] * (1 - 1e-14)) j++;
     if (j == BELOW_GRID && T + br[k] >= r->q[0] * (1 - 1e-14)) j = 0;
     if (br[k + 1] > br[k] * (1 + 1e-14)) piece(m, br[k], br[k + 1], T, j, fn, acc);
@@ -339,11 +341,12 @@ static void add_dsigma(void *acc, double q, double d, double lnq, double w, size
 
 /* The response row at T for a sum (NULL outside the T grid or without
  * memory: the sums stay 0). */
-static double *with_row(const nuem_abinitio *m, double T, q_sum *a) {
+static double *with_row(const nuem_abinitio *m, double T, q_sum *a, double *buf,
+                        size_t buf_len) {
   size_t nq = m->r.nq;
-  double *row = malloc(2 * nq * sizeof *row);
+  double *row = 2 * nq <= buf_len ? buf : malloc(2 * nq * sizeof *row);
   if (row && !response_row(m, T, row, row + nq)) {
-    free(row);
+    if (row != buf) free(row);
     return NULL;
   }
   a->rl = row;
@@ -351,12 +354,14 @@ static double *with_row(const nuem_abinitio *m, double T, q_sum *a) {
   return row;
 }
 
+enum { ROW_BUFFER = 1024 }; /* q points of a response row kept on the stack */
+
 void nuem_abinitio_dsigma_dt(const nuem_abinitio *m, const nuem_interaction *in, double E,
                              double T, double out[NUEM_NPROC]) {
   q_sum a = {.m = m, .in = in, .E = E, .T = T, .lambda2 = nuem_abinitio_lambda2(m, E, T)};
-  double *row = with_row(m, T, &a);
+  double buf[ROW_BUFFER], *row = with_row(m, T, &a, buf, ROW_BUFFER);
   if (row) for_each_q_node(m, T, q_limit(m, 2.0 * E - T), a.lambda2, add_dsigma, &a);
-  free(row);
+  if (row != buf) free(row);
   memcpy(out, a.sum, sizeof a.sum);
 }
 
@@ -390,9 +395,9 @@ void nuem_abinitio_rate(const nuem_abinitio *m, const nuem_rate_plan *plan,
   q_sum a = {.m = m, .in = in, .plan = plan, .T = T,
              .lambda2 = nuem_abinitio_lambda2(m, 0.0, T)};
   double q_kin = 2.0 * nuem_rate_plan_e_max(plan) - T;
-  double *row = with_row(m, T, &a);
+  double buf[ROW_BUFFER], *row = with_row(m, T, &a, buf, ROW_BUFFER);
   if (row) for_each_q_node(m, T, q_limit(m, q_kin), a.lambda2, add_fold, &a);
-  free(row);
+  if (row != buf) free(row);
   for (int p = 0; p < NUEM_NPROC; p++) {
     /* SM, moment and total are >= 0: a negative sum is round-off */
     if ((p == NUEM_PROC_SM || p == NUEM_PROC_MU || p == NUEM_PROC_TOTAL) && a.sum[p] < 0)
