@@ -190,7 +190,7 @@ static int bench_abinitio(nuem_context *ctx, int with_direct) {
   for (size_t i = 0; with_direct && i < n; i += STRIDE, ndirect++)
     for (int p = 0; p < NUEM_PROC_TOTAL; p++) {
       double v;
-      if (nuem_abinitio_rate_direct(ctx, ab, nuem_spectrum_source(sp), &in, p, T[i], 1e-7, &v))
+      if (nuem_rate_abinitio_direct(ctx, ab, nuem_spectrum_source(sp), &in, p, T[i], 1e-7, &v))
         return die(ctx);
       v *= per_kg * NUEM_PER_KEV_DAY;
       double f = fast[i][NUEM_COL_ELEC_SM + p];

@@ -10,6 +10,7 @@
 
 #include "hydrogen_response.h"
 #include "nuem/abinitio_xsec.h"
+#include "nuem/rate.h"
 #include "test_common.h"
 
 static nuem_context *ctx;
@@ -52,7 +53,7 @@ static nuem_abinitio *make_model(const char *el, int Z, double edge, size_t nT, 
  * at q_r = sqrt(2 m T) with R_L = 1, R_T^conv = 0. */
 static void delta_xsec(const nuem_interaction *in, double E, double T, double out[NUEM_NPROC]) {
   double qr = sqrt(2.0 * NUEM_ME * T), c[NUEM_NPROC][3];
-  nuem_abinitio_coeffs(in, T, qr, 1.0, 0.0, plasma.plasma_energy * plasma.plasma_energy, c);
+  nuem_abinitio_coeffs(in, T, qr - T, 1.0, 0.0, plasma.plasma_energy * plasma.plasma_energy, c);
   for (int p = 0; p < NUEM_NPROC; p++)
     out[p] = NUEM_ME / qr * (c[p][0] + c[p][1] / E + c[p][2] / (E * E));
 }
@@ -210,7 +211,7 @@ static void photon_point_identities(void **state) {
     nuem_interaction in = interaction(NUEM_ANTINUE, 1e-11, 0, 0);
     double c[NUEM_NPROC][3], q = 3.0 * T;
     dipole(T, q, &RL, &RT);
-    nuem_abinitio_coeffs(&in, T, q, RL, RT, 1e-15, c);
+    nuem_abinitio_coeffs(&in, T, q - T, RL, RT, 1e-15, c);
     double D = RL / (q * q);
     double want = NUEM_PI * NUEM_ALPHA * NUEM_ALPHA * 1e-22 / (NUEM_ME * NUEM_ME) * D *
                   (1.0 + q * q / (4.0 * NUEM_ME * NUEM_ME)) * NUEM_HBARC2;
@@ -461,10 +462,10 @@ static void fast_fold_matches_direct(void **state) {
   const double Ts[2] = {0.3e-3, 3e-3};
   for (int i = 0; i < 2; i++) {
     double fast[NUEM_NPROC], err[NUEM_NPROC];
-    nuem_abinitio_rate(m, plan, &in, Ts[i], fast, err);
+    nuem_rate_abinitio(plan, m, &in, Ts[i], fast, err);
     for (int p = 0; p < NUEM_NPROC; p++) {
       double slow;
-      assert_int_equal(nuem_abinitio_rate_direct(ctx, m, src, &in, p, Ts[i], 1e-7, &slow),
+      assert_int_equal(nuem_rate_abinitio_direct(ctx, m, src, &in, p, Ts[i], 1e-7, &slow),
                        NUEM_OK);
       print_message("fold vs direct T = %g keV %s: %.2e\n", Ts[i] * 1e3, nuem_process_name(p),
                     fast[p] / slow - 1);

@@ -1,15 +1,13 @@
 /* Cross sections and rates from atomic response tables (docs/physics.md,
  * "Cross sections from atomic responses"): the non-relativistic
  * independent-particle formulas in R_L and R_T for every process of nuem,
- * dsigma/dT as an integral over q, and the fast fold with the flux moments
- * of a rate plan. */
+ * dsigma/dT as an integral over q, and the q rule that the rate stage folds
+ * with the flux moments (nuem_rate_abinitio in rate.h). */
 #ifndef NUEM_ABINITIO_XSEC_H
 #define NUEM_ABINITIO_XSEC_H
 
 #include "nuem/abinitio.h"
 #include "nuem/interaction.h"
-#include "nuem/rate.h"
-#include "nuem/source.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -47,9 +45,18 @@ double nuem_abinitio_lambda2(const nuem_abinitio *m, double E, double T);
 
 /* d2sigma/(dT dq) per atom [cm2/MeV2] of every process, as
  * c0 + c1/E + c2/E^2 (valid for E >= (T + q)/2), from the responses at
- * (T, q) and the regulator Lambda^2. */
-void nuem_abinitio_coeffs(const nuem_interaction *in, double T, double q, double RL,
+ * (T, q) and the regulator Lambda^2. q is given as q - T, which keeps its
+ * digits near the photon point (Q^2 = (q - T)(q + T)). */
+void nuem_abinitio_coeffs(const nuem_interaction *in, double T, double q_minus_T, double RL,
                           double RT, double lambda2, double c[NUEM_NPROC][3]);
+
+/* The q rule at T (docs/physics.md, "The q integral"): for each node
+ * q in (T, min(q_kin, table q_max)) with weight w (of dq), the coefficients
+ * c[proc][0..2] of d2sigma/(dT dq) there. The one integration rule of both
+ * dsigma/dT and the fast fold. */
+typedef void (*nuem_abinitio_node_fn)(void *user, double q, double w, const double (*c)[3]);
+void nuem_abinitio_q_rule(const nuem_abinitio *m, const nuem_interaction *in, double T,
+                          double q_kin, double lambda2, nuem_abinitio_node_fn fn, void *user);
 
 /* dsigma/dT per atom [cm2/MeV] at E: the q integral from T to 2E - T. */
 void nuem_abinitio_dsigma_dt(const nuem_abinitio *m, const nuem_interaction *in, double E,
@@ -59,17 +66,6 @@ void nuem_abinitio_dsigma_dt(const nuem_abinitio *m, const nuem_interaction *in,
  * regulator when the millicharge is on. */
 nuem_status nuem_abinitio_check_fold(nuem_context *ctx, const nuem_abinitio *m,
                                      const nuem_interaction *in);
-/* Rate per atom [events/(MeV s)] of every process at T: the q integral of
- * the flux-moment fold from E_min = (T + q)/2, with error estimates. */
-void nuem_abinitio_rate(const nuem_abinitio *m, const nuem_rate_plan *plan,
-                        const nuem_interaction *in, double T, double rate[NUEM_NPROC],
-                        double abserr[NUEM_NPROC]);
-/* The same by nested adaptive quadrature over E and q (the slow baseline;
- * any regulator). */
-nuem_status nuem_abinitio_rate_direct(nuem_context *ctx, const nuem_abinitio *m,
-                                      const nuem_source *src, const nuem_interaction *in,
-                                      int proc, double T, double rel_tol, double *rate);
-
 #ifdef __cplusplus
 }
 #endif

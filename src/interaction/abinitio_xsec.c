@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "core_internal.h"
-#include "integrate.h"
 #include "nuem/abinitio_xsec.h"
 #include "nuem/constants.h"
 
@@ -235,9 +234,9 @@ static void coeffs_at(const nuem_interaction *in, double T, double d, double RL,
   for (int k = 0; k < 3; k++) c[NUEM_PROC_TOTAL][k] += c[NUEM_PROC_MU][k];
 }
 
-void nuem_abinitio_coeffs(const nuem_interaction *in, double T, double q, double RL,
+void nuem_abinitio_coeffs(const nuem_interaction *in, double T, double q_minus_T, double RL,
                           double RT, double lambda2, double c[NUEM_NPROC][3]) {
-  coeffs_at(in, T, q - T, RL, RT, lambda2, c);
+  coeffs_at(in, T, q_minus_T, RL, RT, lambda2, c);
 }
 
 /* ---- the q integral ------------------------------------------------------ */
@@ -266,11 +265,6 @@ static void gl_panel(const gsl_integration_glfixed_table *gl, double a, double b
  * variable is ln(q - T), beyond it ln q; each piece gets 2, 4 or 8 points
  * by its length in that variable, long pieces split every MAX_SPAN. */
 #define MAX_SPAN 4.0
-
-static int compare_double(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
 
 /* The piece q - T in [da, db]. */
 static void piece(const nuem_abinitio *m, double da, double db, double T, size_t j, node_fn fn,
@@ -319,64 +313,55 @@ static double q_limit(const nuem_abinitio *m, double q_kin) {
   return fmin(q_kin, m->r.q[m->r.nq - 1]);
 }
 
+/* The q rule's visitor: responses from the row at T, then coefficients. */
 typedef struct {
   const nuem_abinitio *m;
   const nuem_interaction *in;
-  const nuem_rate_plan *plan;
-  double E, T, lambda2;
+  double T, lambda2;
   const double *rl, *rt; /* the response row at T */
-  size_t hint;           /* the plan's cell of the last node */
-  double sum[NUEM_NPROC], err[NUEM_NPROC];
-} q_sum;
+  nuem_abinitio_node_fn fn;
+  void *user;
+} rule_visit;
 
-static void add_dsigma(void *acc, double q, double d, double lnq, double w, size_t j) {
-  q_sum *a = acc;
+static void visit_node(void *acc, double q, double d, double lnq, double w, size_t j) {
+  rule_visit *a = acc;
   double RL, RT, c[NUEM_NPROC][3];
   row_eval(a->m, a->rl, a->rt, q, lnq, j, &RL, &RT);
   if (RL == 0 && RT == 0) return;
   coeffs_at(a->in, a->T, d, RL, RT, a->lambda2, c);
-  double u = 1.0 / a->E;
-  for (int p = 0; p < NUEM_NPROC; p++) a->sum[p] += w * (c[p][0] + u * (c[p][1] + u * c[p][2]));
-}
-
-/* The response row at T for a sum (NULL outside the T grid or without
- * memory: the sums stay 0). */
-static double *with_row(const nuem_abinitio *m, double T, q_sum *a, double *buf,
-                        size_t buf_len) {
-  size_t nq = m->r.nq;
-  double *row = 2 * nq <= buf_len ? buf : malloc(2 * nq * sizeof *row);
-  if (row && !response_row(m, T, row, row + nq)) {
-    if (row != buf) free(row);
-    return NULL;
-  }
-  a->rl = row;
-  a->rt = row ? row + nq : NULL;
-  return row;
+  a->fn(a->user, q, w, (const double(*)[3])c);
 }
 
 enum { ROW_BUFFER = 1024 }; /* q points of a response row kept on the stack */
 
-void nuem_abinitio_dsigma_dt(const nuem_abinitio *m, const nuem_interaction *in, double E,
-                             double T, double out[NUEM_NPROC]) {
-  q_sum a = {.m = m, .in = in, .E = E, .T = T, .lambda2 = nuem_abinitio_lambda2(m, E, T)};
-  double buf[ROW_BUFFER], *row = with_row(m, T, &a, buf, ROW_BUFFER);
-  if (row) for_each_q_node(m, T, q_limit(m, 2.0 * E - T), a.lambda2, add_dsigma, &a);
+void nuem_abinitio_q_rule(const nuem_abinitio *m, const nuem_interaction *in, double T,
+                          double q_kin, double lambda2, nuem_abinitio_node_fn fn, void *user) {
+  size_t nq = m->r.nq;
+  double buf[ROW_BUFFER], *row = 2 * nq <= ROW_BUFFER ? buf : malloc(2 * nq * sizeof *row);
+  if (row && response_row(m, T, row, row + nq)) { /* else no nodes: the sums stay 0 */
+    rule_visit a = {m, in, T, lambda2, row, row + nq, fn, user};
+    for_each_q_node(m, T, q_limit(m, q_kin), lambda2, visit_node, &a);
+  }
   if (row != buf) free(row);
-  memcpy(out, a.sum, sizeof a.sum);
 }
 
-static void add_fold(void *acc, double q, double d, double lnq, double w, size_t j) {
-  q_sum *a = acc;
-  double RL, RT, c[NUEM_NPROC][3], v[NUEM_NPROC], e[NUEM_NPROC];
-  row_eval(a->m, a->rl, a->rt, q, lnq, j, &RL, &RT);
-  if (RL == 0 && RT == 0) return;
-  coeffs_at(a->in, a->T, d, RL, RT, a->lambda2, c);
-  /* massless neutrino: q <= 2E - T, so E >= (T + q)/2 */
-  nuem_rate_fold_many(a->plan, 0.5 * (a->T + q), &a->hint, NUEM_NPROC, (const double(*)[3])c, v, e);
-  for (int p = 0; p < NUEM_NPROC; p++) {
-    a->sum[p] += w * v[p];
-    a->err[p] += w * e[p];
-  }
+typedef struct {
+  double u; /* 1/E */
+  double sum[NUEM_NPROC];
+} dsigma_sum;
+
+static void add_dsigma(void *user, double q, double w, const double (*c)[3]) {
+  (void)q;
+  dsigma_sum *a = user;
+  for (int p = 0; p < NUEM_NPROC; p++)
+    a->sum[p] += w * (c[p][0] + a->u * (c[p][1] + a->u * c[p][2]));
+}
+
+void nuem_abinitio_dsigma_dt(const nuem_abinitio *m, const nuem_interaction *in, double E,
+                             double T, double out[NUEM_NPROC]) {
+  dsigma_sum a = {.u = 1.0 / E};
+  nuem_abinitio_q_rule(m, in, T, 2.0 * E - T, nuem_abinitio_lambda2(m, E, T), add_dsigma, &a);
+  memcpy(out, a.sum, sizeof a.sum);
 }
 
 nuem_status nuem_abinitio_check_fold(nuem_context *ctx, const nuem_abinitio *m,
@@ -387,89 +372,4 @@ nuem_status nuem_abinitio_check_fold(nuem_context *ctx, const nuem_abinitio *m,
                       "fold cannot carry; use the plasma regulator for spectra (the neutrino "
                       "mass works in `nuem xsec`), or set physics.q_nu = 0 e");
   return NUEM_OK;
-}
-
-void nuem_abinitio_rate(const nuem_abinitio *m, const nuem_rate_plan *plan,
-                        const nuem_interaction *in, double T, double rate[NUEM_NPROC],
-                        double abserr[NUEM_NPROC]) {
-  q_sum a = {.m = m, .in = in, .plan = plan, .T = T,
-             .lambda2 = nuem_abinitio_lambda2(m, 0.0, T)};
-  double q_kin = 2.0 * nuem_rate_plan_e_max(plan) - T;
-  double buf[ROW_BUFFER], *row = with_row(m, T, &a, buf, ROW_BUFFER);
-  if (row) for_each_q_node(m, T, q_limit(m, q_kin), a.lambda2, add_fold, &a);
-  if (row != buf) free(row);
-  for (int p = 0; p < NUEM_NPROC; p++) {
-    /* SM, moment and total are >= 0: a negative sum is round-off */
-    if ((p == NUEM_PROC_SM || p == NUEM_PROC_MU || p == NUEM_PROC_TOTAL) && a.sum[p] < 0)
-      a.sum[p] = 0;
-    rate[p] = a.sum[p];
-    abserr[p] = a.err[p];
-  }
-}
-
-/* ---- the slow baseline: nested adaptive quadrature ------------------------ */
-
-typedef struct {
-  nuem_context *ctx;
-  const nuem_abinitio *m;
-  const nuem_source *src;
-  const nuem_interaction *in;
-  int proc;
-  double T, E, rel_tol;
-  gsl_integration_workspace *ws_q;
-  nuem_status status;
-} direct_params;
-
-static double direct_q_integrand(double s, void *params) {
-  const direct_params *d = params;
-  double q = d->T + exp(s), RL, RT, c[NUEM_NPROC][3];
-  nuem_abinitio_response(d->m, d->T, q, &RL, &RT);
-  if (RL == 0 && RT == 0) return 0.0;
-  coeffs_at(d->in, d->T, exp(s), RL, RT, nuem_abinitio_lambda2(d->m, d->E, d->T), c);
-  const double *k = c[d->proc];
-  double u = 1.0 / d->E;
-  return exp(s) * (k[0] + u * (k[1] + u * k[2]));
-}
-
-
-/* flux(E) × dsigma/dT(E), the q integral adaptive in ln(q - T) with breaks
- * at the pole width, q = 2T and the Bethe ridge. */
-static double direct_e_integrand(double E, void *params) {
-  direct_params *d = params;
-  d->E = E;
-  double q_hi = q_limit(d->m, 2.0 * E - d->T);
-  if (!(q_hi > d->T) || d->status) return 0.0;
-  double width = nuem_abinitio_lambda2(d->m, E, d->T) / (2.0 * d->T);
-  double lo = log(fmin(1e-10 * d->T, 1e-4 * width)), hi = log(q_hi - d->T);
-  double knots[5] = {log(1e-2 * width), log(width), log(1e2 * width), log(d->T),
-                     log(fmax(sqrt(2.0 * NUEM_ME * d->T) - d->T, d->T))};
-  qsort(knots, 5, sizeof *knots, compare_double);
-  gsl_function f = {direct_q_integrand, d};
-  double v, e;
-  d->status = nuem_integrate(d->ctx, &f, lo, hi, knots, 5, 0.1 * d->rel_tol, d->ws_q, &v, &e,
-                             "ab-initio q integral");
-  return d->status ? 0.0 : nuem_source_flux(d->src, E) * v;
-}
-
-nuem_status nuem_abinitio_rate_direct(nuem_context *ctx, const nuem_abinitio *m,
-                                      const nuem_source *src, const nuem_interaction *in,
-                                      int proc, double T, double rel_tol, double *rate) {
-  gsl_integration_workspace *ws_e = gsl_integration_workspace_alloc(NUEM_QUAD_LIMIT);
-  gsl_integration_workspace *ws_q = gsl_integration_workspace_alloc(NUEM_QUAD_LIMIT);
-  nuem_status s = NUEM_OK;
-  *rate = 0;
-  if (!ws_e || !ws_q) s = nuem_error(ctx, NUEM_ENOMEM, "out of memory for quadrature");
-  if (!s) {
-    direct_params d = {ctx, m, src, in, proc, T, 0.0, rel_tol, ws_q, NUEM_OK};
-    gsl_function f = {direct_e_integrand, &d};
-    const double *knots;
-    size_t nk = nuem_source_knots(src, &knots);
-    double lo = fmax(T, nuem_source_e_min(src)), err;
-    s = nuem_integrate(ctx, &f, lo, nuem_source_e_max(src), knots, nk, rel_tol, ws_e, rate,
-                       &err, "ab-initio rate integral");
-    if (!s) s = d.status;
-  }
-  if (ws_e) gsl_integration_workspace_free(ws_e);
-  if (ws_q) gsl_integration_workspace_free(ws_q);
-  return s;
 }

@@ -138,7 +138,7 @@ static double electron_row(const nuem_chain *c, const nuem_interaction *in, doub
   const nuem_abinitio *ab = nuem_atomic_abinitio(c->atomic);
   if (ab) { /* per-atom rates from the responses, folded over q */
     double per_kg = c->tgt->formulas_per_kg;
-    nuem_abinitio_rate(ab, c->plan, in, T, r, e);
+    nuem_rate_abinitio(c->plan, ab, in, T, r, e);
     for (int p = 0; p < NUEM_PROC_TOTAL; p++) {
       row[p] = per_kg * r[p];
       if (err) err[p] = per_kg * e[p];
