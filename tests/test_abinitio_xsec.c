@@ -459,8 +459,10 @@ static void fast_fold_matches_direct(void **state) {
   assert_int_equal(nuem_rate_plan_new(ctx, src, tgt, 1e-8, &plan), NUEM_OK);
   nuem_abinitio *m = two_shell_model();
   nuem_interaction in = interaction(NUEM_ANTINUE, 1e-11, 1e-12, 1e-32);
-  const double Ts[2] = {0.3e-3, 3e-3};
-  for (int i = 0; i < 2; i++) {
+  /* 15 eV: the plasma cut Lambda = 15.6 eV (4 electrons) exceeds T, so the
+   * pole width Lambda^2/2T passes q = 2T */
+  const double Ts[3] = {15e-6, 0.3e-3, 3e-3};
+  for (int i = 0; i < 3; i++) {
     double fast[NUEM_NPROC], err[NUEM_NPROC];
     nuem_rate_abinitio(plan, m, &in, Ts[i], fast, err);
     for (int p = 0; p < NUEM_NPROC; p++) {

@@ -69,7 +69,7 @@ nuem_status nuem_atomic_check_range(nuem_context *ctx, const nuem_atomic *a,
  * … f[NUEM_PROC_R2]); f[NUEM_PROC_TOTAL] is the factor on the q-<r2> cross
  * term and equals the charge's. For EPA the millicharge factor is 0 and
  * nuem_atomic_epa_coeffs gives the term. For ab-initio the factors are 1
- * and unused: its rates and cross sections come from nuem_abinitio_rate and
+ * and unused: its rates and cross sections come from nuem_rate_abinitio and
  * nuem_abinitio_dsigma_dt (the spectrum and nuem_xsec_target_electron call
  * them). */
 void nuem_atomic_factors(const nuem_atomic *a, double T, double f[NUEM_NPROC]);

@@ -290,6 +290,12 @@ static void for_each_q_node(const nuem_abinitio *m, double T, double q_hi, doubl
   size_t n = 0, cap = 6 + (j1 - j0), k = 0, j = j0;
   double stack_breaks[512], *br = cap <= 512 ? stack_breaks : malloc(cap * sizeof *br);
   if (!br) return; /* no memory: no nodes (the caller's sums stay 0) */
+  for (int a = 1; a < 4; a++) /* 3 w passes T when Lambda^2 > T^2/1.5: sort */
+    for (int b = a; b > 0 && fixed[b] < fixed[b - 1]; b--) {
+      double t = fixed[b];
+      fixed[b] = fixed[b - 1];
+      fixed[b - 1] = t;
+    }
   br[n++] = lo;
   while (k < 4 && !(fixed[k] > lo)) k++;
   while (k < 4 || j < j1) { /* merge the two increasing lists */
