@@ -200,11 +200,11 @@ static void to_coeffs(const double abc[3], double T, double k, double c[3]) {
 
 /* The same with q - T given: near the photon point q itself has lost the
  * digits of q - T, and Q^2 = (q - T)(q + T) needs them. */
-static void coeffs_at(const nuem_interaction *in, double T, double d, double RL, double RT,
-                      double lambda2, double c[NUEM_NPROC][3]) {
+static void coeffs_at(const nuem_interaction *in, double dr, double T, double d, double RL,
+                      double RT, double lambda2, double c[NUEM_NPROC][3]) {
   double q = T + d, Q2 = d * (q + T), q2 = q * q;
   double RTV = RT + q2 / (2.0 * NUEM_ME * NUEM_ME) * RL; /* convection + spin */
-  double gv = in->gv, ga = in->ga, dr = nuem_gv_shift_radius(in);
+  double gv = in->gv, ga = in->ga;
   /* photon exchange as a g_V shift eps X, X = 2 sqrt2 pi alpha q_nu/(G_F Q^2);
    * longitudinal (Coulomb) unscreened, transverse over Q^2 + Lambda^2 */
   double x = NUEM_MILLICHARGE_SIGN * 2.0 * sqrt(2.0) * NUEM_PI * NUEM_ALPHA * in->q / NUEM_GF;
@@ -236,7 +236,7 @@ static void coeffs_at(const nuem_interaction *in, double T, double d, double RL,
 
 void nuem_abinitio_coeffs(const nuem_interaction *in, double T, double q_minus_T, double RL,
                           double RT, double lambda2, double c[NUEM_NPROC][3]) {
-  coeffs_at(in, T, q_minus_T, RL, RT, lambda2, c);
+  coeffs_at(in, nuem_gv_shift_radius(in), T, q_minus_T, RL, RT, lambda2, c);
 }
 
 /* ---- the q integral ------------------------------------------------------ */
@@ -267,13 +267,16 @@ static void gl_panel(const gsl_integration_glfixed_table *gl, double a, double b
 #define MAX_SPAN 4.0
 
 /* The piece q - T in [da, db]. */
-static void piece(const nuem_abinitio *m, double da, double db, double T, size_t j, node_fn fn,
-                  void *acc) {
+static void piece(const nuem_abinitio *m, double da, double db, double T, double width, size_t j,
+                  node_fn fn, void *acc) {
   int near = db <= T * (1 + 1e-12); /* photon region: ln(q - T) */
   double sa = near ? log(da) : log(T + da), sb = near ? log(db) : log(T + db);
   int chunks = (int)ceil((sb - sa) / MAX_SPAN);
   double h = (sb - sa) / chunks;
   const gsl_integration_glfixed_table *gl = h <= 0.25 ? m->gl2 : h <= 1.5 ? m->gl4 : m->gl8;
+  /* below the pole every term is ~ (q - T) or (q - T)^2: smooth in s and
+   * < 1e-2 of the total there */
+  if (near && db <= 0.1 * width * (1 + 1e-12) && gl == m->gl8) gl = m->gl4;
   for (int k = 0; k < chunks; k++) gl_panel(gl, sa + k * h, sa + (k + 1) * h, T, near, j, fn, acc);
 }
 
@@ -309,7 +312,7 @@ static void for_each_q_node(const nuem_abinitio *m, double T, double q_hi, doubl
   for (k = 0; k + 1 < n; k++) {
     while (j + 1 < r->nq - 1 && T + br[k] >= r->q[j + 1] * (1 - 1e-14)) j++;
     if (j == BELOW_GRID && T + br[k] >= r->q[0] * (1 - 1e-14)) j = 0;
-    if (br[k + 1] > br[k] * (1 + 1e-14)) piece(m, br[k], br[k + 1], T, j, fn, acc);
+    if (br[k + 1] > br[k] * (1 + 1e-14)) piece(m, br[k], br[k + 1], T, width, j, fn, acc);
   }
   if (br != stack_breaks) free(br);
 }
@@ -323,7 +326,7 @@ static double q_limit(const nuem_abinitio *m, double q_kin) {
 typedef struct {
   const nuem_abinitio *m;
   const nuem_interaction *in;
-  double T, lambda2;
+  double T, lambda2, dr;  /* dr: the charge radius's g_V shift */
   const double *rl, *rt; /* the response row at T */
   nuem_abinitio_node_fn fn;
   void *user;
@@ -334,7 +337,7 @@ static void visit_node(void *acc, double q, double d, double lnq, double w, size
   double RL, RT, c[NUEM_NPROC][3];
   row_eval(a->m, a->rl, a->rt, q, lnq, j, &RL, &RT);
   if (RL == 0 && RT == 0) return;
-  coeffs_at(a->in, a->T, d, RL, RT, a->lambda2, c);
+  coeffs_at(a->in, a->dr, a->T, d, RL, RT, a->lambda2, c);
   a->fn(a->user, q, w, (const double(*)[3])c);
 }
 
@@ -345,7 +348,7 @@ void nuem_abinitio_q_rule(const nuem_abinitio *m, const nuem_interaction *in, do
   size_t nq = m->r.nq;
   double buf[ROW_BUFFER], *row = 2 * nq <= ROW_BUFFER ? buf : malloc(2 * nq * sizeof *row);
   if (row && response_row(m, T, row, row + nq)) { /* else no nodes: the sums stay 0 */
-    rule_visit a = {m, in, T, lambda2, row, row + nq, fn, user};
+    rule_visit a = {m, in, T, lambda2, nuem_gv_shift_radius(in), row, row + nq, fn, user};
     for_each_q_node(m, T, q_limit(m, q_kin), lambda2, visit_node, &a);
   }
   if (row != buf) free(row);
