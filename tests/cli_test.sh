@@ -130,6 +130,14 @@ expect 0 "elec_q" -- spectrum --set atomic.model=table --set "atomic.table=$DATA
 expect 2 "covers T" -- spectrum --set atomic.model=table --set "atomic.table=$DATA/ratios.dat" --set output.t_min=1eV
 expect 0 "elec_q" -- spectrum --set atomic.model=table --set "atomic.table=$DATA/ratios.dat" --set output.t_min=1eV --set atomic.extrapolation=clamp
 expect 0 "elec_q" -- spectrum --set atomic.model=epa --set physics.mu_nu=0muB
+# ab-initio: response tables (docs/data-formats.md, "Atomic response tables")
+expect 2 "no built-in response table for Ge" -- spectrum --set atomic.model=ab-initio
+expect 0 "per atom" -- xsec --channel nu-e --enu 1MeV --t 3keV --target Ge --atomic ab-initio --q 1e-12e --set "atomic.response_table=$DATA/ge_response_gaussian.dat"
+expect 0 "elec_q" -- spectrum --set atomic.model=ab-initio --set "atomic.response_table=$DATA/ge_response_gaussian.dat" --set output.t_max=100keV
+expect 2 "covers T" -- spectrum --set atomic.model=ab-initio --set "atomic.response_table=$DATA/ge_response_gaussian.dat" --set output.t_min=1eV
+expect 2 "flux-moment fold" -- spectrum --set atomic.model=ab-initio --set "atomic.response_table=$DATA/ge_response_gaussian.dat" --set atomic.pole_regulator=neutrino-mass
+expect 0 "per atom" -- xsec --channel nu-e --enu 1MeV --t 3keV --target Ge --atomic ab-initio --q 1e-12e --set "atomic.response_table=$DATA/ge_response_gaussian.dat" --set atomic.pole_regulator=neutrino-mass
+expect 2 "response table of Ge" -- xsec --channel nu-e --enu 1MeV --t 3keV --target Si --atomic ab-initio --set "atomic.response_table=$DATA/ge_response_gaussian.dat"
 
 # --- flux: Kuo-Sheng fission rate 8.78e19 /s (docs/validation.md, V12) -----
 expect 0 "# fission_rate: 8.78" -- flux

@@ -8,6 +8,7 @@
 
 #include "nuem/config.h"
 #include "nuem/core.h"
+#include "nuem/abinitio_xsec.h"
 #include "nuem/interaction.h"
 #include "nuem/target.h"
 
@@ -17,7 +18,8 @@ extern "C" {
 
 /* Atomic models and rules outside a table (atomic.model and
  * atomic.extrapolation map to them by name). */
-enum { NUEM_ATOMIC_FREE, NUEM_ATOMIC_STEPPING, NUEM_ATOMIC_EPA, NUEM_ATOMIC_TABLE };
+enum { NUEM_ATOMIC_FREE, NUEM_ATOMIC_STEPPING, NUEM_ATOMIC_EPA, NUEM_ATOMIC_TABLE,
+       NUEM_ATOMIC_AB_INITIO };
 enum { NUEM_EXTRAP_ERROR, NUEM_EXTRAP_CLAMP, NUEM_EXTRAP_FREE };
 
 typedef struct nuem_atomic nuem_atomic;
@@ -29,6 +31,9 @@ typedef struct {
   int extrapolation;          /* outside a table's range */
   double q_min, q_max;        /* EPA log regulator and cut [MeV]; q_max = 0:
                                  sqrt(2 m_e T) */
+  const char *response_table; /* ab-initio: response table file, or "" for
+                                 the built-in table of the element */
+  nuem_pole_options pole;     /* ab-initio: the millicharge's photon pole */
 } nuem_atomic_options;
 
 nuem_status nuem_atomic_options_from_config(nuem_context *ctx,
@@ -47,6 +52,10 @@ void nuem_atomic_free(nuem_atomic *a);
 nuem_status nuem_atomic_check(nuem_context *ctx, const nuem_atomic *a,
                               const nuem_interaction *in);
 int nuem_atomic_model(const nuem_atomic *a);
+/* The response-function model (model = ab-initio), else NULL: its cross
+ * sections and rates come from nuem_abinitio_* (abinitio_xsec.h) instead of
+ * factors on the free-electron values. */
+const nuem_abinitio *nuem_atomic_abinitio(const nuem_atomic *a);
 
 /* Electrons per formula unit that can be ionised by T (stepping rule: a
  * shell counts once T reaches its binding energy; valence shells always). */
@@ -59,7 +68,10 @@ nuem_status nuem_atomic_check_range(nuem_context *ctx, const nuem_atomic *a,
 /* Factors on the free-electron rate of each process at T (f[NUEM_PROC_SM]
  * … f[NUEM_PROC_R2]); f[NUEM_PROC_TOTAL] is the factor on the q-<r2> cross
  * term and equals the charge's. For EPA the millicharge factor is 0 and
- * nuem_atomic_epa_coeffs gives the term. */
+ * nuem_atomic_epa_coeffs gives the term. For ab-initio the factors are 1
+ * and unused: its rates and cross sections come from nuem_rate_abinitio and
+ * nuem_abinitio_dsigma_dt (the spectrum and nuem_xsec_target_electron call
+ * them). */
 void nuem_atomic_factors(const nuem_atomic *a, double T, double f[NUEM_NPROC]);
 
 /* Apply the model at T to free-electron values of every process (rates or

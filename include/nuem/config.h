@@ -94,10 +94,10 @@ typedef enum {
     "Charge-radius convention: g_V shift sqrt2 pi alpha <r2>/(3 G_F) "        \
     "(Bernabeu, Giunti-Studenikin), or twice that (Vogel-Engel, TEXONO)")      \
   X(ATOMIC_MODEL, "atomic", "model", CHOICE, "stepping",                       \
-    "free|stepping|epa|table", ANY,                                            \
+    "free|stepping|epa|table|ab-initio", ANY,                                  \
     "Electron channel: free electrons, stepping (shells open at their "       \
-    "binding energy), equivalent photons for the millicharge, or a ratio "    \
-    "table")                                                                   \
+    "binding energy), equivalent photons for the millicharge, a ratio "       \
+    "table, or cross sections from atomic response functions")                \
   X(ATOMIC_TABLE, "atomic", "table", TEXT, "", "", ANY,                        \
     "Ratio table sigma_atomic/sigma_free versus T (model = table)")            \
   X(ATOMIC_EXTRAPOLATION, "atomic", "extrapolation", CHOICE, "error",          \
@@ -112,6 +112,19 @@ typedef enum {
   X(ATOMIC_Q_MAX, "atomic", "q_max", OPTNUMBER, "none", "keV", POSITIVE,       \
     "EPA upper momentum (times c); none: sqrt(2 m_e T), where distant "       \
     "collisions end")                                                          \
+  X(ATOMIC_RESPONSE_TABLE, "atomic", "response_table", TEXT, "", "", ANY,     \
+    "Atomic response table R_L, R_T per shell (model = ab-initio); empty: "   \
+    "the built-in table of the target element")                               \
+  X(ATOMIC_POLE_REGULATOR, "atomic", "pole_regulator", CHOICE, "plasma",       \
+    "plasma|neutrino-mass", ANY,                                               \
+    "Cut of the millicharge's transverse photon pole (ab-initio): medium "    \
+    "plasma screening, or the vacuum kinematics of a massive neutrino")       \
+  X(ATOMIC_PLASMA_ENERGY, "atomic", "plasma_energy", NUMBER, "44.13 eV", "eV", \
+    POSITIVE,                                                                  \
+    "Plasma energy with all Z electrons free (Ge at 5.323 g/cm3: 44.13 eV); " \
+    "scaled by sqrt(electrons bound below T / Z)")                            \
+  X(ATOMIC_NEUTRINO_MASS, "atomic", "neutrino_mass", NUMBER, "0.05 eV", "eV",  \
+    POSITIVE, "Neutrino mass of the neutrino-mass pole regulator")            \
   X(DETECTOR_QUENCHING, "detector", "quenching", CHOICE, "lindhard",           \
     "lindhard|table", ANY, "Quenching model for nuclear recoils")              \
   X(DETECTOR_QUENCHING_K, "detector", "quenching_k", NUMBER, "0.162", "1",     \

@@ -5,6 +5,8 @@
 #ifndef NUEM_H
 #define NUEM_H
 
+#include "nuem/abinitio.h"
+#include "nuem/abinitio_xsec.h"
 #include "nuem/analysis.h"
 #include "nuem/atomic.h"
 #include "nuem/config.h"

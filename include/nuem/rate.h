@@ -19,6 +19,7 @@
 
 #include <gsl/gsl_integration.h>
 
+#include "nuem/abinitio_xsec.h"
 #include "nuem/constants.h"
 #include "nuem/core.h"
 #include "nuem/interaction.h"
@@ -60,6 +61,30 @@ void nuem_rate_nuclear(const nuem_rate_plan *plan, const nuem_interaction *in,
  * particle; e.g. an atomic-model term). */
 void nuem_rate_fold(const nuem_rate_plan *plan, double x, const double c[3],
                     double *value, double *abserr);
+
+/* Several coefficient sets at one x, sharing the moment lookup (the
+ * ab-initio fold calls this at every q node). `hint` (or NULL) keeps the
+ * plan's cell between calls: for increasing x the lookup walks instead of
+ * searching; start it at 0. */
+void nuem_rate_fold_many(const nuem_rate_plan *plan, double x, size_t *hint, size_t n,
+                         const double (*c)[3], double *value, double *abserr);
+/* The largest neutrino energy of the plan's flux [MeV]. */
+double nuem_rate_plan_e_max(const nuem_rate_plan *plan);
+
+/* Rates per atom [events/(MeV s)] of every process at T under the
+ * ab-initio atomic model: its q rule (nuem_abinitio_q_rule) with the fold
+ * from E_min = (T + q)/2 at every node, with error estimates of the moment
+ * interpolation. Needs E-independent coefficients: check first with
+ * nuem_abinitio_check_fold. */
+void nuem_rate_abinitio(const nuem_rate_plan *plan, const nuem_abinitio *m,
+                        const nuem_interaction *in, double T, double rate[NUEM_NPROC],
+                        double abserr[NUEM_NPROC]);
+/* The same process by nested adaptive quadrature over E (GSL QAG, split at
+ * the flux knots) and ln(q - T) (breaks at the pole width, 2T and the Bethe
+ * ridge): the slow baseline; any regulator. */
+nuem_status nuem_rate_abinitio_direct(nuem_context *ctx, const nuem_abinitio *m,
+                                      const nuem_source *src, const nuem_interaction *in,
+                                      int proc, double T, double rel_tol, double *rate);
 
 /* The same by direct adaptive quadrature of flux × dsigma/dT over E. */
 typedef struct {

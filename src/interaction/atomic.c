@@ -16,6 +16,7 @@ struct nuem_atomic {
   double z_total;                  /* electrons per formula unit */
   nuem_interp *ratio[NUEM_NPROC];  /* table model: ratio per process (NULL: none) */
   nuem_interp **sigma;             /* EPA: photoabsorption per element */
+  nuem_abinitio *abinitio;         /* ab-initio: responses of the element */
 };
 
 /* A column of a table as a function of T. Outside the table the value is
@@ -51,7 +52,10 @@ double nuem_atomic_z_eff(const nuem_target *tgt, double T) {
 
 static const nuem_choice atomic_models[] = {
     {"free", NUEM_ATOMIC_FREE}, {"stepping", NUEM_ATOMIC_STEPPING},
-    {"epa", NUEM_ATOMIC_EPA}, {"table", NUEM_ATOMIC_TABLE}};
+    {"epa", NUEM_ATOMIC_EPA}, {"table", NUEM_ATOMIC_TABLE},
+    {"ab-initio", NUEM_ATOMIC_AB_INITIO}};
+static const nuem_choice pole_regulators[] = {
+    {"plasma", NUEM_POLE_PLASMA}, {"neutrino-mass", NUEM_POLE_NEUTRINO_MASS}};
 static const nuem_choice extrapolations[] = {
     {"error", NUEM_EXTRAP_ERROR}, {"clamp", NUEM_EXTRAP_CLAMP}, {"free", NUEM_EXTRAP_FREE}};
 
@@ -63,13 +67,25 @@ nuem_status nuem_atomic_options_from_config(nuem_context *ctx,
   opt->photoabsorption = "";
   opt->extrapolation = NUEM_EXTRAP_ERROR;
   opt->q_min = opt->q_max = 0;
+  opt->response_table = "";
+  opt->pole = (nuem_pole_options){NUEM_POLE_PLASMA, 44.13e-6, 0.05e-6};
+  if (opt->model == NUEM_ATOMIC_AB_INITIO) {
+    opt->response_table = nuem_config_text(cfg, NUEM_P_ATOMIC_RESPONSE_TABLE);
+    NUEM_TRY(NUEM_CONFIG_CHOICE_MAP(ctx, cfg, NUEM_P_ATOMIC_POLE_REGULATOR, pole_regulators,
+                                    &opt->pole.regulator));
+    if (opt->pole.regulator == NUEM_POLE_PLASMA)
+      opt->pole.plasma_energy = nuem_config_number(cfg, NUEM_P_ATOMIC_PLASMA_ENERGY);
+    else
+      opt->pole.neutrino_mass = nuem_config_number(cfg, NUEM_P_ATOMIC_NEUTRINO_MASS);
+  }
   if (opt->model == NUEM_ATOMIC_EPA) {
     opt->photoabsorption = nuem_config_text(cfg, NUEM_P_ATOMIC_PHOTOABSORPTION);
     opt->q_min = nuem_config_number(cfg, NUEM_P_ATOMIC_Q_MIN);
     opt->q_max = nuem_config_is_set(cfg, NUEM_P_ATOMIC_Q_MAX)
                      ? nuem_config_number(cfg, NUEM_P_ATOMIC_Q_MAX) : 0.0;
   }
-  if (opt->model == NUEM_ATOMIC_EPA || opt->model == NUEM_ATOMIC_TABLE)
+  if (opt->model == NUEM_ATOMIC_EPA || opt->model == NUEM_ATOMIC_TABLE ||
+      opt->model == NUEM_ATOMIC_AB_INITIO)
     NUEM_TRY(NUEM_CONFIG_CHOICE_MAP(ctx, cfg, NUEM_P_ATOMIC_EXTRAPOLATION, extrapolations,
                                     &opt->extrapolation));
   if (opt->model == NUEM_ATOMIC_TABLE && !*opt->table)
@@ -148,6 +164,38 @@ static nuem_status load_photoabsorption(nuem_context *ctx, nuem_atomic *a) {
   return NUEM_OK;
 }
 
+/* The response table of the target's (single) element: atomic.response_table
+ * or the built-in data/atomic/<El>_response.dat. */
+static nuem_status load_responses(nuem_context *ctx, nuem_atomic *a) {
+  const nuem_target *tgt = a->tgt;
+  if (tgt->nelements != 1 || tgt->elements[0].count != 1)
+    return nuem_error(ctx, NUEM_ECONFIG, "atomic.model = ab-initio describes one element; "
+                      "target %s is a compound", tgt->name);
+  const char *symbol = tgt->elements[0].symbol;
+  nuem_atomic_response table;
+  if (*a->opt.response_table) {
+    NUEM_TRY(nuem_atomic_response_read(ctx, a->opt.response_table, &table));
+  } else {
+    char name[64];
+    size_t len;
+    snprintf(name, sizeof name, "atomic/%s_response.dat", symbol);
+    const char *text = nuem_data_find(name, &len);
+    if (!text)
+      return nuem_error(ctx, NUEM_ECONFIG, "atomic.model = ab-initio: nuem has no built-in "
+                        "response table for %s (data/%s); give one with "
+                        "atomic.response_table (format: docs/data-formats.md)", symbol, name);
+    NUEM_TRY(nuem_atomic_response_parse(ctx, text, len, name, &table));
+  }
+  if (strcmp(table.element, symbol) != 0 || table.Z != tgt->elements[0].Z) {
+    nuem_status s = nuem_error(ctx, NUEM_ECONFIG, "%s: a response table of %s (Z = %d), but "
+                               "the target is %s (Z = %d)", table.origin, table.element,
+                               table.Z, symbol, tgt->elements[0].Z);
+    nuem_atomic_response_free(&table);
+    return s;
+  }
+  return nuem_abinitio_new(ctx, &table, &a->opt.pole, &a->abinitio);
+}
+
 nuem_status nuem_atomic_new(nuem_context *ctx, const nuem_atomic_options *opt,
                             const nuem_target *tgt, const nuem_interaction *in,
                             nuem_atomic **out) {
@@ -165,6 +213,7 @@ nuem_status nuem_atomic_new(nuem_context *ctx, const nuem_atomic_options *opt,
   nuem_status s = NUEM_OK;
   if (opt->model == NUEM_ATOMIC_TABLE) s = load_ratio_table(ctx, a);
   if (opt->model == NUEM_ATOMIC_EPA) s = load_photoabsorption(ctx, a);
+  if (opt->model == NUEM_ATOMIC_AB_INITIO) s = load_responses(ctx, a);
   if (!s) s = nuem_atomic_check(ctx, a, in);
   if (s) {
     nuem_atomic_free(a);
@@ -199,10 +248,13 @@ void nuem_atomic_free(nuem_atomic *a) {
   for (int p = 0; p < NUEM_NPROC; p++) nuem_interp_free(a->ratio[p]);
   for (size_t i = 0; a->sigma && i < a->tgt->nelements; i++) nuem_interp_free(a->sigma[i]);
   free(a->sigma);
+  nuem_abinitio_free(a->abinitio);
   free(a);
 }
 
 int nuem_atomic_model(const nuem_atomic *a) { return a->opt.model; }
+
+const nuem_abinitio *nuem_atomic_abinitio(const nuem_atomic *a) { return a->abinitio; }
 
 static nuem_status range_of(nuem_context *ctx, const nuem_interp *c, const char *what,
                             double lo, double hi) {
@@ -222,6 +274,15 @@ nuem_status nuem_atomic_check_range(nuem_context *ctx, const nuem_atomic *a,
     NUEM_TRY(range_of(ctx, a->ratio[p], "ratio", t_lo, t_hi));
   for (size_t i = 0; a->sigma && i < a->tgt->nelements; i++)
     NUEM_TRY(range_of(ctx, a->sigma[i], "photoabsorption", t_lo, t_hi));
+  if (a->abinitio) {
+    const nuem_atomic_response *r = nuem_abinitio_table(a->abinitio);
+    if (t_lo < r->T[0] || t_hi > r->T[r->nT - 1])
+      return nuem_error(ctx, NUEM_ERANGE, "%s: the response table covers T = %g to %g keV, "
+                        "but %g to %g keV is asked for; extend the table or set "
+                        "atomic.extrapolation = clamp or free (zero response outside)",
+                        r->origin, r->T[0] * 1e3, r->T[r->nT - 1] * 1e3, t_lo * 1e3,
+                        t_hi * 1e3);
+  }
   return NUEM_OK;
 }
 

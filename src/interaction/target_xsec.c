@@ -21,6 +21,13 @@ void nuem_xsec_target_electron(const nuem_interaction *in, const nuem_target *tg
     a->per = "free electron";
     return;
   }
+  const nuem_abinitio *ab = nuem_atomic_abinitio(atomic);
+  if (ab) { /* cross sections from the responses, per atom */
+    nuem_abinitio_dsigma_dt(ab, in, E, T, a->value);
+    a->t_max = E; /* q in [T, 2E - T] */
+    a->per = "atom";
+    return;
+  }
   double z = 0, per_atom[NUEM_NPROC], c[3];
   for (size_t i = 0; i < tgt->nelements; i++) z += tgt->elements[i].count * tgt->elements[i].Z;
   for (int p = 0; p < NUEM_NPROC; p++) per_atom[p] = z * free_e[p];

@@ -224,6 +224,9 @@ void nuem_rate_plan_free(nuem_rate_plan *p) {
   free(p);
 }
 
+static void moments_in_cell(const nuem_rate_plan *p, double x, size_t j, double N[3],
+                            double err[3]);
+
 void nuem_rate_moments(const nuem_rate_plan *p, double x, double N[3],
                        double err[3]) {
   const double *x_ = p->x;
@@ -250,6 +253,13 @@ void nuem_rate_moments(const nuem_rate_plan *p, double x, double N[3],
     return;
   }
   size_t j = find_cell(p, x);
+  moments_in_cell(p, x, j, N, err);
+}
+
+/* N_k at x inside cell j (x_j <= x < x_j+1) by the Hermite cubics. */
+static void moments_in_cell(const nuem_rate_plan *p, double x, size_t j, double N[3],
+                            double err[3]) {
+  const double *x_ = p->x;
   double h = x_[j + 1] - x_[j], t = (x - x_[j]) / h;
   for (int k = 0; k < NMOM; k++) {
     hermite(t, h, p->m[k][j], p->dl[k][j], p->m[k][j + 1], p->dr[k][j], &N[k]);
@@ -275,6 +285,25 @@ void nuem_rate_fold(const nuem_rate_plan *p, double x, const double c[3],
   nuem_rate_moments(p, x, N, e);
   fold_moments(N, e, x, c, value, abserr);
 }
+
+void nuem_rate_fold_many(const nuem_rate_plan *p, double x, size_t *hint, size_t n,
+                         const double (*c)[3], double *value, double *abserr) {
+  double N[NMOM], e[NMOM];
+  size_t j = hint ? *hint : 0;
+  const double *x_ = p->x;
+  if (hint && x >= x_[0] && x < x_[p->nnodes - 1]) {
+    /* increasing x: walk from the last cell instead of searching */
+    while (j + 2 < p->nnodes && x >= x_[j + 1]) j++;
+    if (!(x >= x_[j] && x < x_[j + 1])) j = find_cell(p, x);
+    *hint = j;
+    moments_in_cell(p, x, j, N, e);
+  } else {
+    nuem_rate_moments(p, x, N, e);
+  }
+  for (size_t i = 0; i < n; i++) fold_moments(N, e, x, c[i], &value[i], &abserr[i]);
+}
+
+double nuem_rate_plan_e_max(const nuem_rate_plan *p) { return p->x[p->nnodes - 1]; }
 
 /* Fold every process's coefficients with the moments at x, scaled by n. */
 static void fold_all(const double N[NMOM], const double e[NMOM], double x, double n,

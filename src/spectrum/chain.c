@@ -127,6 +127,9 @@ nuem_status nuem_spectrum_check(nuem_context *ctx, const nuem_spectrum *sp,
                       "moment must be >= 0 and all finite", p->mu, p->q, p->r2);
   nuem_interaction in = nuem_spectrum_interaction(sp, p);
   NUEM_CALL(ctx, "atomic model", nuem_atomic_check(ctx, sp->chain->atomic, &in));
+  if (nuem_atomic_abinitio(sp->chain->atomic))
+    NUEM_CALL(ctx, "atomic model",
+              nuem_abinitio_check_fold(ctx, nuem_atomic_abinitio(sp->chain->atomic), &in));
   NUEM_CALL(ctx, "atomic model", nuem_atomic_check_range(ctx, sp->chain->atomic, t_lo, t_hi));
   return NUEM_OK;
 }
@@ -136,6 +139,16 @@ nuem_status nuem_spectrum_check(nuem_context *ctx, const nuem_spectrum *sp,
 static double electron_row(const nuem_chain *c, const nuem_interaction *in, double T,
                            double *row, double *err) {
   double r[NUEM_NPROC], e[NUEM_NPROC], out[NUEM_NPROC], eout[NUEM_NPROC], k[3], epa, epa_err;
+  const nuem_abinitio *ab = nuem_atomic_abinitio(c->atomic);
+  if (ab) { /* per-atom rates from the responses, folded over q */
+    double per_kg = c->tgt->formulas_per_kg;
+    nuem_rate_abinitio(c->plan, ab, in, T, r, e);
+    for (int p = 0; p < NUEM_PROC_TOTAL; p++) {
+      row[p] = per_kg * r[p];
+      if (err) err[p] = per_kg * e[p];
+    }
+    return per_kg * r[NUEM_PROC_TOTAL];
+  }
   nuem_rate_electron(c->plan, in, T, r, e);
   nuem_atomic_epa_coeffs(c->atomic, in, T, k);
   nuem_rate_fold(c->plan, nuem_kin_e_min(T, NUEM_ME), k, &epa, &epa_err);

@@ -1,0 +1,384 @@
+/* Cross sections from atomic responses: the NR independent-particle
+ * formulas of docs/physics.md ("Cross sections from atomic responses"),
+ * the q integral, and the flux-moment fold. */
+#include <gsl/gsl_integration.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core_internal.h"
+#include "nuem/abinitio_xsec.h"
+#include "nuem/constants.h"
+
+
+/* Lowest q - T integrated, relative to T (and 1e-2 of the pole width
+ * Lambda^2/2T): below it every term is at most linear in q - T and
+ * contributes < 1e-6 (the pole term, quadratic there, < 1e-5 of its log). */
+#define PHOTON_FLOOR 1e-6
+#define BELOW_GRID ((size_t)-1) /* the cell of q below the table's q grid */
+
+struct nuem_abinitio {
+  nuem_atomic_response r;
+  nuem_pole_options pole;
+  double *lnT, *lnq;
+  size_t *first_open; /* per shell: first T index at or above the edge */
+  gsl_integration_glfixed_table *gl4, *gl2, *gl8;
+};
+
+void nuem_abinitio_free(nuem_abinitio *m) {
+  if (!m) return;
+  nuem_atomic_response_free(&m->r);
+  free(m->lnT);
+  free(m->lnq);
+  free(m->first_open);
+  if (m->gl4) gsl_integration_glfixed_table_free(m->gl4);
+  if (m->gl2) gsl_integration_glfixed_table_free(m->gl2);
+  if (m->gl8) gsl_integration_glfixed_table_free(m->gl8);
+  free(m);
+}
+
+nuem_status nuem_abinitio_new(nuem_context *ctx, nuem_atomic_response *table,
+                              const nuem_pole_options *pole, nuem_abinitio **out) {
+  nuem_abinitio *m = calloc(1, sizeof *m);
+  if (!m) {
+    nuem_atomic_response_free(table);
+    return nuem_error(ctx, NUEM_ENOMEM, "out of memory for the ab-initio model");
+  }
+  m->r = *table;
+  memset(table, 0, sizeof *table);
+  m->pole = *pole;
+  const nuem_atomic_response *r = &m->r;
+  if (!(pole->regulator == NUEM_POLE_PLASMA ? pole->plasma_energy > 0
+                                            : pole->neutrino_mass > 0)) {
+    nuem_abinitio_free(m);
+    return nuem_error(ctx, NUEM_ERANGE, "the photon-pole regulator (plasma energy or "
+                      "neutrino mass) must be > 0");
+  }
+  m->lnT = malloc(r->nT * sizeof *m->lnT);
+  m->lnq = malloc(r->nq * sizeof *m->lnq);
+  m->first_open = malloc(r->nshells * sizeof *m->first_open);
+  m->gl4 = gsl_integration_glfixed_table_alloc(4);
+  m->gl2 = gsl_integration_glfixed_table_alloc(2);
+  m->gl8 = gsl_integration_glfixed_table_alloc(8);
+  if (!m->lnT || !m->lnq || !m->first_open || !m->gl4 || !m->gl2 || !m->gl8) {
+    nuem_abinitio_free(m);
+    return nuem_error(ctx, NUEM_ENOMEM, "out of memory for the ab-initio model");
+  }
+  for (size_t i = 0; i < r->nT; i++) m->lnT[i] = log(r->T[i]);
+  for (size_t j = 0; j < r->nq; j++) m->lnq[j] = log(r->q[j]);
+  for (size_t s = 0; s < r->nshells; s++) {
+    size_t i = 0;
+    while (i < r->nT && r->T[i] < r->edge[s]) i++;
+    m->first_open[s] = i;
+  }
+  *out = m;
+  return NUEM_OK;
+}
+
+const nuem_atomic_response *nuem_abinitio_table(const nuem_abinitio *m) { return &m->r; }
+
+/* ---- responses ---------------------------------------------------------- */
+
+void nuem_abinitio_response(const nuem_abinitio *m, double T, double q, double *RL,
+                            double *RT) {
+  const nuem_atomic_response *r = &m->r;
+  size_t nT = r->nT, nq = r->nq;
+  *RL = *RT = 0;
+  if (!(T >= r->T[0] && T <= r->T[nT - 1] && q > 0 && q <= r->q[nq - 1])) return;
+  /* dipole limit below the q grid: R_L -> q^2 D(T), R_T -> R_T(T, 0)
+   * (docs/physics.md; small-q limit of the NR responses) */
+  double dipole = 1.0;
+  if (q < r->q[0]) {
+    dipole = (q / r->q[0]) * (q / r->q[0]);
+    q = r->q[0];
+  }
+  size_t i = T >= r->T[nT - 1] ? nT - 2 : nuem_search(r->T, nT, T);
+  size_t j = q >= r->q[nq - 1] ? nq - 2 : nuem_search(r->q, nq, q);
+  double tT = (log(T) - m->lnT[i]) / (m->lnT[i + 1] - m->lnT[i]);
+  double tq = (log(q) - m->lnq[j]) / (m->lnq[j + 1] - m->lnq[j]);
+  double sl = 0, st = 0;
+  for (size_t s = 0; s < r->nshells; s++) {
+    if (T < r->edge[s]) continue; /* the shell is closed below its edge */
+    /* An edge inside the cell: the row below belongs to the closed shell,
+     * so the first open row holds up to the edge. */
+    double t = m->first_open[s] > i ? 1.0 : tT;
+    size_t k = (s * nT + i) * nq + j;
+    const double *a = r->RL + k, *b = r->RT + k;
+    sl += (1 - t) * ((1 - tq) * a[0] + tq * a[1]) + t * ((1 - tq) * a[nq] + tq * a[nq + 1]);
+    st += (1 - t) * ((1 - tq) * b[0] + tq * b[1]) + t * ((1 - tq) * b[nq] + tq * b[nq + 1]);
+  }
+  *RL = sl * dipole;
+  *RT = st;
+}
+
+/* The shell sum at T on every q of the grid (the fast path's per-T work;
+ * the same rules as nuem_abinitio_response). Returns 0 outside the T grid. */
+static int response_row(const nuem_abinitio *m, double T, double *rl, double *rt) {
+  const nuem_atomic_response *r = &m->r;
+  size_t nT = r->nT, nq = r->nq;
+  if (!(T >= r->T[0] && T <= r->T[nT - 1])) return 0;
+  size_t i = T >= r->T[nT - 1] ? nT - 2 : nuem_search(r->T, nT, T);
+  double tT = (log(T) - m->lnT[i]) / (m->lnT[i + 1] - m->lnT[i]);
+  for (size_t j = 0; j < nq; j++) rl[j] = rt[j] = 0;
+  for (size_t s = 0; s < r->nshells; s++) {
+    if (T < r->edge[s]) continue;
+    double t = m->first_open[s] > i ? 1.0 : tT;
+    const double *a = r->RL + (s * nT + i) * nq, *b = r->RT + (s * nT + i) * nq;
+    for (size_t j = 0; j < nq; j++) {
+      rl[j] += (1 - t) * a[j] + t * a[j + nq];
+      rt[j] += (1 - t) * b[j] + t * b[j + nq];
+    }
+  }
+  return 1;
+}
+
+/* R_L, R_T at q in cell j from a row, linear in ln q (dipole limit below
+ * the grid). */
+static void row_eval(const nuem_abinitio *m, const double *rl, const double *rt, double q,
+                     double lnq, size_t j, double *RL, double *RT) {
+  const nuem_atomic_response *r = &m->r;
+  if (j == BELOW_GRID) {
+    double f = (q / r->q[0]) * (q / r->q[0]);
+    *RL = f * rl[0];
+    *RT = rt[0];
+    return;
+  }
+  double t = (lnq - m->lnq[j]) / (m->lnq[j + 1] - m->lnq[j]);
+  *RL = (1 - t) * rl[j] + t * rl[j + 1];
+  *RT = (1 - t) * rt[j] + t * rt[j + 1];
+}
+
+double nuem_abinitio_lambda2(const nuem_abinitio *m, double E, double T) {
+  const nuem_atomic_response *r = &m->r;
+  if (m->pole.regulator == NUEM_POLE_NEUTRINO_MASS) {
+    /* Q^2_min = m_nu^2 T^2/(E E') of the massive-neutrino kinematics; as a
+     * propagator cut it gives the same logarithm */
+    double mn = m->pole.neutrino_mass;
+    return E > T ? mn * mn * T * T / (E * (E - T)) : mn * mn;
+  }
+  /* Electrons bound less than T respond to the photon as free ones:
+   * omega_p^2 scales with their number (stepping). */
+  double open = 0, least = r->Z;
+  for (size_t s = 0; s < r->nshells; s++) {
+    if (r->edge[s] <= T) open += r->occupancy[s];
+    if (r->occupancy[s] < least) least = r->occupancy[s];
+  }
+  if (open < least) open = least;
+  double w = m->pole.plasma_energy;
+  return w * w * open / r->Z;
+}
+
+/* ---- the cross-section formulas ----------------------------------------- */
+
+/* The weak bracket A S + B (E + E') + C of d2sigma/(dT dq^2) (times
+ * 8 pi E^2/G_F^2) is linear in the coupling products gl4 = (g_V Q^2)^2 of
+ * the longitudinal term, st = g_V^2 of the transverse one, sa = g_A^2 and
+ * sva = g_V g_A (transverse g_V); its basis at one (T, q): */
+typedef struct {
+  double q2;
+  double l;  /* R_L/q^4: gl4 (S - q^2) */
+  double la; /* T^2 R_L/q^2: sa (S - q^2) */
+  double ta; /* (Q^2/2q^2) 2 R_L: sa (S + q^2) */
+  double tv; /* (Q^2/2q^2) R_TV: st (S + q^2) */
+  double va; /* 2 Q^2 R_L/m: sva (E + E') */
+} weak_basis;
+
+static void weak_bracket(const weak_basis *w, double gl4, double st, double sa, double sva,
+                         double abc[3]) {
+  double longitudinal = gl4 * w->l + sa * w->la, transverse = sa * w->ta + st * w->tv;
+  abc[0] = longitudinal + transverse;
+  abc[1] = sva * w->va;
+  abc[2] = w->q2 * (transverse - longitudinal);
+}
+
+/* (A S + B (2E - T) + C) k / E^2 as c0 + c1/E + c2/E^2 (S = (2E - T)^2). */
+static void to_coeffs(const double abc[3], double T, double k, double c[3]) {
+  c[0] = k * 4.0 * abc[0];
+  c[1] = k * (2.0 * abc[1] - 4.0 * T * abc[0]);
+  c[2] = k * (T * T * abc[0] - T * abc[1] + abc[2]);
+}
+
+/* The same with q - T given: near the photon point q itself has lost the
+ * digits of q - T, and Q^2 = (q - T)(q + T) needs them. */
+static void coeffs_at(const nuem_interaction *in, double dr, double T, double d, double RL,
+                      double RT, double lambda2, double c[NUEM_NPROC][3]) {
+  double q = T + d, Q2 = d * (q + T), q2 = q * q;
+  double RTV = RT + q2 / (2.0 * NUEM_ME * NUEM_ME) * RL; /* convection + spin */
+  double gv = in->gv, ga = in->ga;
+  /* photon exchange as a g_V shift eps X, X = 2 sqrt2 pi alpha q_nu/(G_F Q^2);
+   * longitudinal (Coulomb) unscreened, transverse over Q^2 + Lambda^2 */
+  double x = NUEM_MILLICHARGE_SIGN * 2.0 * sqrt(2.0) * NUEM_PI * NUEM_ALPHA * in->q / NUEM_GF;
+  double dT = x / (Q2 + lambda2);
+  double kw = NUEM_GF * NUEM_GF / (8.0 * NUEM_PI) * 2.0 * q * NUEM_HBARC2; /* dq^2 = 2q dq */
+  double abc[3], inv_q2 = 1.0 / q2, half = 0.5 * Q2 * inv_q2;
+  weak_basis w = {q2, RL * inv_q2 * inv_q2, T * T * RL * inv_q2, 2.0 * half * RL, half * RTV,
+                  2.0 * Q2 * RL / NUEM_ME};
+  double g0 = gv * Q2, g = (gv + dr) * Q2 + x, gt = gv + dr + dT;
+  weak_bracket(&w, g0 * g0, gv * gv, ga * ga, gv * ga, abc);
+  to_coeffs(abc, T, kw, c[NUEM_PROC_SM]);
+  /* excesses over the SM, expanded so no digits cancel */
+  weak_bracket(&w, x * (x + 2.0 * g0), dT * (2.0 * gv + dT), 0, dT * ga, abc);
+  to_coeffs(abc, T, kw, c[NUEM_PROC_Q]);
+  weak_bracket(&w, dr * (2.0 * gv + dr) * Q2 * Q2, dr * (2.0 * gv + dr), 0, dr * ga, abc);
+  to_coeffs(abc, T, kw, c[NUEM_PROC_R2]);
+  weak_bracket(&w, g * g, gt * gt, ga * ga, gt * ga, abc);
+  to_coeffs(abc, T, kw, c[NUEM_PROC_TOTAL]);
+  /* magnetic moment (helicity flip, no interference):
+   * (pi alpha^2 mu^2/m^2)/(4 E^2) [S Q^2/q^4 R_L + (S - q^2) R_TV/(2 q^2)] */
+  double km = NUEM_PI * NUEM_ALPHA * NUEM_ALPHA * in->mu * in->mu / (NUEM_ME * NUEM_ME) / 4.0 *
+              2.0 * q * NUEM_HBARC2;
+  abc[0] = Q2 * w.l + 0.5 * RTV * inv_q2;
+  abc[1] = 0;
+  abc[2] = -RTV / 2.0;
+  to_coeffs(abc, T, km, c[NUEM_PROC_MU]);
+  for (int k = 0; k < 3; k++) c[NUEM_PROC_TOTAL][k] += c[NUEM_PROC_MU][k];
+}
+
+void nuem_abinitio_coeffs(const nuem_interaction *in, double T, double q_minus_T, double RL,
+                          double RT, double lambda2, double c[NUEM_NPROC][3]) {
+  coeffs_at(in, nuem_gv_shift_radius(in), T, q_minus_T, RL, RT, lambda2, c);
+}
+
+/* ---- the q integral ------------------------------------------------------ */
+
+/* A node: q, its offset d = q - T (exact near the pole), ln q, weight w of
+ * dq, and the table cell j of q (q_j <= q <= q_j+1; BELOW_GRID below q_0). */
+typedef void (*node_fn)(void *acc, double q, double d, double lnq, double w, size_t j);
+
+/* Nodes of a Gauss-Legendre rule on [a, b] in s = ln(q - T) (near) or
+ * s = ln q. */
+static void gl_panel(const gsl_integration_glfixed_table *gl, double a, double b, double T,
+                     int near, size_t j, node_fn fn, void *acc) {
+  for (size_t i = 0; i < gl->n; i++) {
+    double s, w;
+    gsl_integration_glfixed_point(a, b, i, &s, &w, gl);
+    double e = exp(s);
+    if (near) fn(acc, T + e, e, log(T + e), w * e, j);
+    else fn(acc, e, e - T, s, w * e, j);
+  }
+}
+
+/* Gauss-Legendre nodes for ∫_T^q_hi dq. Breaks at every q of the table
+ * grid (the interpolant is smooth inside a cell, so the rule resolves
+ * whatever the table resolves, the Bethe ridge included) and around the
+ * photon point, where the pole has width Lambda^2/2T. Up to q = 2T the
+ * variable is ln(q - T), beyond it ln q; each piece gets 2, 4 or 8 points
+ * by its length in that variable, long pieces split every MAX_SPAN. */
+#define MAX_SPAN 4.0
+
+/* The piece q - T in [da, db]. */
+static void piece(const nuem_abinitio *m, double da, double db, double T, double width, size_t j,
+                  node_fn fn, void *acc) {
+  int near = db <= T * (1 + 1e-12); /* photon region: ln(q - T) */
+  double sa = near ? log(da) : log(T + da), sb = near ? log(db) : log(T + db);
+  int chunks = (int)ceil((sb - sa) / MAX_SPAN);
+  double h = (sb - sa) / chunks;
+  const gsl_integration_glfixed_table *gl = h <= 0.25 ? m->gl2 : h <= 1.5 ? m->gl4 : m->gl8;
+  /* below the pole every term is ~ (q - T) or (q - T)^2: smooth in s and
+   * < 1e-2 of the total there */
+  if (near && db <= 0.1 * width * (1 + 1e-12) && gl == m->gl8) gl = m->gl4;
+  for (int k = 0; k < chunks; k++) gl_panel(gl, sa + k * h, sa + (k + 1) * h, T, near, j, fn, acc);
+}
+
+static void for_each_q_node(const nuem_abinitio *m, double T, double q_hi, double lambda2,
+                            node_fn fn, void *acc) {
+  if (!(q_hi > T)) return;
+  const nuem_atomic_response *r = &m->r;
+  /* breaks as offsets q - T, which keep their digits near the pole */
+  double width = lambda2 / (2.0 * T), lo = fmin(PHOTON_FLOOR * T, 1e-2 * width);
+  double top = q_hi - T, fixed[4] = {1e-1 * width, 3.0 * width, 1e2 * width, T};
+  size_t j0 = 0, j1 = r->nq;
+  while (j0 < r->nq && r->q[j0] - T <= lo) j0++;
+  while (j1 > j0 && r->q[j1 - 1] >= q_hi) j1--;
+  size_t n = 0, cap = 6 + (j1 - j0), k = 0, j = j0;
+  double stack_breaks[512], *br = cap <= 512 ? stack_breaks : malloc(cap * sizeof *br);
+  if (!br) return; /* no memory: no nodes (the caller's sums stay 0) */
+  for (int a = 1; a < 4; a++) /* 3 w passes T when Lambda^2 > T^2/1.5: sort */
+    for (int b = a; b > 0 && fixed[b] < fixed[b - 1]; b--) {
+      double t = fixed[b];
+      fixed[b] = fixed[b - 1];
+      fixed[b - 1] = t;
+    }
+  br[n++] = lo;
+  while (k < 4 && !(fixed[k] > lo)) k++;
+  while (k < 4 || j < j1) { /* merge the two increasing lists */
+    double g = j < j1 ? r->q[j] - T : INFINITY;
+    double next = k < 4 && fixed[k] < g ? fixed[k++] : (j++, g);
+    if (next < top) br[n++] = next;
+  }
+  br[n++] = top;
+  /* every piece lies inside one table cell: the breaks include the grid */
+  j = j0 == 0 ? BELOW_GRID : j0 - 1;
+  for (k = 0; k + 1 < n; k++) {
+    while (j + 1 < r->nq - 1 && T + br[k] >= r->q[j + 1] * (1 - 1e-14)) j++;
+    if (j == BELOW_GRID && T + br[k] >= r->q[0] * (1 - 1e-14)) j = 0;
+    if (br[k + 1] > br[k] * (1 + 1e-14)) piece(m, br[k], br[k + 1], T, width, j, fn, acc);
+  }
+  if (br != stack_breaks) free(br);
+}
+
+/* The largest q with a response: above the q grid R = 0. */
+static double q_limit(const nuem_abinitio *m, double q_kin) {
+  return fmin(q_kin, m->r.q[m->r.nq - 1]);
+}
+
+/* The q rule's visitor: responses from the row at T, then coefficients. */
+typedef struct {
+  const nuem_abinitio *m;
+  const nuem_interaction *in;
+  double T, lambda2, dr;  /* dr: the charge radius's g_V shift */
+  const double *rl, *rt; /* the response row at T */
+  nuem_abinitio_node_fn fn;
+  void *user;
+} rule_visit;
+
+static void visit_node(void *acc, double q, double d, double lnq, double w, size_t j) {
+  rule_visit *a = acc;
+  double RL, RT, c[NUEM_NPROC][3];
+  row_eval(a->m, a->rl, a->rt, q, lnq, j, &RL, &RT);
+  if (RL == 0 && RT == 0) return;
+  coeffs_at(a->in, a->dr, a->T, d, RL, RT, a->lambda2, c);
+  a->fn(a->user, q, w, (const double(*)[3])c);
+}
+
+enum { ROW_BUFFER = 1024 }; /* q points of a response row kept on the stack */
+
+void nuem_abinitio_q_rule(const nuem_abinitio *m, const nuem_interaction *in, double T,
+                          double q_kin, double lambda2, nuem_abinitio_node_fn fn, void *user) {
+  size_t nq = m->r.nq;
+  double buf[ROW_BUFFER], *row = 2 * nq <= ROW_BUFFER ? buf : malloc(2 * nq * sizeof *row);
+  if (row && response_row(m, T, row, row + nq)) { /* else no nodes: the sums stay 0 */
+    rule_visit a = {m, in, T, lambda2, nuem_gv_shift_radius(in), row, row + nq, fn, user};
+    for_each_q_node(m, T, q_limit(m, q_kin), lambda2, visit_node, &a);
+  }
+  if (row != buf) free(row);
+}
+
+typedef struct {
+  double u; /* 1/E */
+  double sum[NUEM_NPROC];
+} dsigma_sum;
+
+static void add_dsigma(void *user, double q, double w, const double (*c)[3]) {
+  (void)q;
+  dsigma_sum *a = user;
+  for (int p = 0; p < NUEM_NPROC; p++)
+    a->sum[p] += w * (c[p][0] + a->u * (c[p][1] + a->u * c[p][2]));
+}
+
+void nuem_abinitio_dsigma_dt(const nuem_abinitio *m, const nuem_interaction *in, double E,
+                             double T, double out[NUEM_NPROC]) {
+  dsigma_sum a = {.u = 1.0 / E};
+  nuem_abinitio_q_rule(m, in, T, 2.0 * E - T, nuem_abinitio_lambda2(m, E, T), add_dsigma, &a);
+  memcpy(out, a.sum, sizeof a.sum);
+}
+
+nuem_status nuem_abinitio_check_fold(nuem_context *ctx, const nuem_abinitio *m,
+                                     const nuem_interaction *in) {
+  if (m->pole.regulator == NUEM_POLE_NEUTRINO_MASS && in->q != 0)
+    return nuem_error(ctx, NUEM_ECONFIG, "atomic.pole_regulator = neutrino-mass makes the "
+                      "millicharge's photon pole depend on E, which the spectrum's flux-moment "
+                      "fold cannot carry; use the plasma regulator for spectra (the neutrino "
+                      "mass works in `nuem xsec`), or set physics.q_nu = 0 e");
+  return NUEM_OK;
+}

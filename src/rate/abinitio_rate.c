@@ -1,0 +1,119 @@
+/* The rate of the ab-initio atomic model: the q rule of the cross-section
+ * layer folded with the plan's flux moments (docs/physics.md, "Cross
+ * sections from atomic responses", "Fast fold"), and the direct nested
+ * quadrature it is checked against. */
+#include <gsl/gsl_integration.h>
+#include <math.h>
+#include <stdlib.h>
+
+#include "core_internal.h"
+#include "integrate.h"
+#include "nuem/abinitio_xsec.h"
+#include "nuem/constants.h"
+#include "nuem/rate.h"
+
+typedef struct {
+  const nuem_rate_plan *plan;
+  double T;
+  size_t hint; /* the plan's cell of the last node (q increases) */
+  double sum[NUEM_NPROC], err[NUEM_NPROC];
+} fold_sum;
+
+static void add_fold(void *user, double q, double w, const double (*c)[3]) {
+  fold_sum *a = user;
+  double v[NUEM_NPROC], e[NUEM_NPROC];
+  /* massless neutrino: q <= 2E - T, so E >= (T + q)/2 */
+  nuem_rate_fold_many(a->plan, 0.5 * (a->T + q), &a->hint, NUEM_NPROC, c, v, e);
+  for (int p = 0; p < NUEM_NPROC; p++) {
+    a->sum[p] += w * v[p];
+    a->err[p] += w * e[p];
+  }
+}
+
+void nuem_rate_abinitio(const nuem_rate_plan *plan, const nuem_abinitio *m,
+                        const nuem_interaction *in, double T, double rate[NUEM_NPROC],
+                        double abserr[NUEM_NPROC]) {
+  fold_sum a = {.plan = plan, .T = T};
+  double q_kin = 2.0 * nuem_rate_plan_e_max(plan) - T;
+  nuem_abinitio_q_rule(m, in, T, q_kin, nuem_abinitio_lambda2(m, 0.0, T), add_fold, &a);
+  for (int p = 0; p < NUEM_NPROC; p++) {
+    /* SM, moment and total are >= 0: a negative sum is round-off */
+    if ((p == NUEM_PROC_SM || p == NUEM_PROC_MU || p == NUEM_PROC_TOTAL) && a.sum[p] < 0)
+      a.sum[p] = 0;
+    rate[p] = a.sum[p];
+    abserr[p] = a.err[p];
+  }
+}
+
+/* ---- the slow baseline: nested adaptive quadrature ------------------------ */
+
+static int compare_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+typedef struct {
+  nuem_context *ctx;
+  const nuem_abinitio *m;
+  const nuem_source *src;
+  const nuem_interaction *in;
+  int proc;
+  double T, E, rel_tol;
+  gsl_integration_workspace *ws_q;
+  nuem_status status;
+} direct_params;
+
+static double direct_q_integrand(double s, void *params) {
+  const direct_params *d = params;
+  double q = d->T + exp(s), RL, RT, c[NUEM_NPROC][3];
+  nuem_abinitio_response(d->m, d->T, q, &RL, &RT);
+  if (RL == 0 && RT == 0) return 0.0;
+  nuem_abinitio_coeffs(d->in, d->T, exp(s), RL, RT, nuem_abinitio_lambda2(d->m, d->E, d->T), c);
+  const double *k = c[d->proc];
+  double u = 1.0 / d->E;
+  return exp(s) * (k[0] + u * (k[1] + u * k[2]));
+}
+
+
+/* flux(E) × dsigma/dT(E), the q integral adaptive in ln(q - T) with breaks
+ * at the pole width, q = 2T and the Bethe ridge. */
+static double direct_e_integrand(double E, void *params) {
+  direct_params *d = params;
+  d->E = E;
+  const nuem_atomic_response *r = nuem_abinitio_table(d->m);
+  double q_hi = fmin(2.0 * E - d->T, r->q[r->nq - 1]);
+  if (!(q_hi > d->T) || d->status) return 0.0;
+  double width = nuem_abinitio_lambda2(d->m, E, d->T) / (2.0 * d->T);
+  double lo = log(fmin(1e-10 * d->T, 1e-4 * width)), hi = log(q_hi - d->T);
+  double knots[5] = {log(1e-2 * width), log(width), log(1e2 * width), log(d->T),
+                     log(fmax(sqrt(2.0 * NUEM_ME * d->T) - d->T, d->T))};
+  qsort(knots, 5, sizeof *knots, compare_double);
+  gsl_function f = {direct_q_integrand, d};
+  double v, e;
+  d->status = nuem_integrate(d->ctx, &f, lo, hi, knots, 5, 0.1 * d->rel_tol, d->ws_q, &v, &e,
+                             "ab-initio q integral");
+  return d->status ? 0.0 : nuem_source_flux(d->src, E) * v;
+}
+
+nuem_status nuem_rate_abinitio_direct(nuem_context *ctx, const nuem_abinitio *m,
+                                      const nuem_source *src, const nuem_interaction *in,
+                                      int proc, double T, double rel_tol, double *rate) {
+  gsl_integration_workspace *ws_e = gsl_integration_workspace_alloc(NUEM_QUAD_LIMIT);
+  gsl_integration_workspace *ws_q = gsl_integration_workspace_alloc(NUEM_QUAD_LIMIT);
+  nuem_status s = NUEM_OK;
+  *rate = 0;
+  if (!ws_e || !ws_q) s = nuem_error(ctx, NUEM_ENOMEM, "out of memory for quadrature");
+  if (!s) {
+    direct_params d = {ctx, m, src, in, proc, T, 0.0, rel_tol, ws_q, NUEM_OK};
+    gsl_function f = {direct_e_integrand, &d};
+    const double *knots;
+    size_t nk = nuem_source_knots(src, &knots);
+    double lo = fmax(T, nuem_source_e_min(src)), err;
+    s = nuem_integrate(ctx, &f, lo, nuem_source_e_max(src), knots, nk, rel_tol, ws_e, rate,
+                       &err, "ab-initio rate integral");
+    if (!s) s = d.status;
+  }
+  if (ws_e) gsl_integration_workspace_free(ws_e);
+  if (ws_q) gsl_integration_workspace_free(ws_q);
+  return s;
+}
