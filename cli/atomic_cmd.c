@@ -124,7 +124,7 @@ static int run_build(nuem_context *ctx, const cli_options *opt, const nuem_atom 
   FILE *mem = open_memstream(&buf, &len);
   int rc = 1;
   if (mem) {
-    s = nuem_abinitio_write_text(ctx, mem, &r, provenance);
+    s = nuem_atomic_response_write(ctx, mem, &r, provenance);
     fclose(mem);
     rc = s ? cli_fail(ctx, s) : cli_write_buffer(opt->out_file, buf, len);
     if (!rc) fprintf(stderr, "nuem: %s\n", provenance);

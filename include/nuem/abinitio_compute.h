@@ -101,11 +101,6 @@ nuem_status nuem_abinitio_compute(nuem_context *ctx, const nuem_atom *a,
                                   const double *q, size_t nq, nuem_atomic_response *out);
 void nuem_abinitio_response_release(nuem_atomic_response *r);
 
-/* A plain text copy of a table, until nuem_atomic_response_write exists:
- * '#' header lines (element, shells, edges_MeV, occupancy, columns, units),
- * then one row "shell T q RL RT" per grid point (shell = index), MeV units. */
-nuem_status nuem_abinitio_write_text(nuem_context *ctx, FILE *out, const nuem_atomic_response *r,
-                                     const char *provenance);
 
 #ifdef __cplusplus
 }

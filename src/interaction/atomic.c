@@ -276,7 +276,10 @@ nuem_status nuem_atomic_check_range(nuem_context *ctx, const nuem_atomic *a,
     NUEM_TRY(range_of(ctx, a->sigma[i], "photoabsorption", t_lo, t_hi));
   if (a->abinitio) {
     const nuem_atomic_response *r = nuem_abinitio_table(a->abinitio);
-    if (t_lo < r->T[0] || t_hi > r->T[r->nT - 1])
+    /* the ends of a grid written in eV and read back may differ from the
+     * asked T by rounding: a relative 1e-12 is the same energy */
+    const double same = 1e-12;
+    if (t_lo < r->T[0] * (1 - same) || t_hi > r->T[r->nT - 1] * (1 + same))
       return nuem_error(ctx, NUEM_ERANGE, "%s: the response table covers T = %g to %g keV, "
                         "but %g to %g keV is asked for; extend the table or set "
                         "atomic.extrapolation = clamp or free (zero response outside)",
