@@ -51,10 +51,15 @@ fuzz:
 	    -max_total_time=$(FUZZ_SECONDS) -max_len=4096 || exit 1; \
 	done
 
-# Regenerate docs/config.md and the README's Figure-3 picture.
+# Regenerate docs/config.md, the README's Figure-3 picture and the atomic-model
+# comparison (which needs the Ge response table: about a minute to build).
 docs: build
 	./$(BUILD)/nuem config --format markdown --out docs/config.md
 	./$(BUILD)/nuem spectrum --set detector.threshold=300eV --plot docs/figure3.png --out /dev/null
+	./$(BUILD)/nuem atomic build --element Ge --out $(BUILD)/Ge_response.dat
+	./$(BUILD)/nuem ratios --models stepping,epa,ab-initio \
+	  --set atomic.response_table=$(BUILD)/Ge_response.dat --set atomic.extrapolation=free \
+	  --set output.t_max=90keV --set output.points=300 --plot docs/atomic-ratios.png --out /dev/null
 
 clean:
 	rm -rf $(BUILD) $(ASAN) fuzz-build

@@ -289,6 +289,12 @@ expect 0 "# columns: T sm_stepping mu_stepping q2_stepping qweak_stepping sm_epa
 close "$(first_value 2)" 0.6875 1e-12 "stepping/free at 1 keV"
 close "$(first_value 4)" 0.6875 1e-12 "stepping/free for q^2 at 1 keV"
 expect 2 "cannot be compared" -- ratios --models stepping,magic
+# ab-initio on a free-electron ridge table (32 electrons, no binding but 7.9 eV):
+# its weak ratio to free electrons at 3 keV is 1 to the table's Gaussian
+# smearing (sigma = 0.3 T); the test table is not Ge physics
+expect 0 "sm_ab-initio" -- ratios --models ab-initio --set "atomic.response_table=$DATA/ge_response_gaussian.dat" \
+  --set output.t_min=3keV --set output.t_max=3keV --set output.points=1
+close "$(first_value 2)" 1.0 0.05 "free-electron table / free electrons at 3 keV"
 expect 0 "wrote" -- ratios --set output.points=50 --plot "$TMP/ratios.png"
 
 # --- bad input: documented error, exit status 2, never a crash ----------------

@@ -28,6 +28,7 @@ static const struct {
     {"stepping", {"sm_stepping", "mu_stepping", "q2_stepping", "qweak_stepping"}},
     /* EPA refuses the moment (docs/physics.md, "Atomic ionization") */
     {"epa", {"sm_epa", NULL, "q2_epa", "qweak_epa"}},
+    {"ab-initio", {"sm_ab-initio", "mu_ab-initio", "q2_ab-initio", "qweak_ab-initio"}},
 };
 enum { NCOMPARABLE = sizeof comparable / sizeof comparable[0] };
 
@@ -65,12 +66,13 @@ static nuem_status options_for(nuem_context *ctx, const nuem_config *cfg, const 
   if (!s && !strcmp(model, "epa")) s = nuem_config_set(ctx, c, "atomic", "extrapolation", "free",
                                                        "atomic ratios");
   if (!s) s = nuem_atomic_options_from_config(ctx, c, opt);
-  /* the options point into the copy, which goes now: the built-in models
-   * compared here need no file */
+  /* the options point into the copy, which goes now: the models compared
+   * here use built-in data, and ab-initio the response table of `cfg` */
   if (!s && (*opt->table || *opt->photoabsorption))
     s = nuem_error(ctx, NUEM_ECONFIG, "atomic ratios compare the built-in data; remove "
                    "atomic.table and atomic.photoabsorption");
   opt->table = opt->photoabsorption = "";
+  opt->response_table = nuem_config_text(cfg, NUEM_P_ATOMIC_RESPONSE_TABLE);
   nuem_config_free(c);
   return s;
 }
@@ -90,7 +92,7 @@ nuem_status nuem_atomic_ratio_table(nuem_context *ctx, const nuem_config *cfg,
     which[m] = comparable_index(models[m]);
     if (which[m] < 0)
       return nuem_error(ctx, NUEM_EUSAGE, "atomic model '%s' cannot be compared (choose "
-                        "free, stepping, epa)", models[m]);
+                        "free, stepping, epa, ab-initio)", models[m]);
     for (int k = 0; k < NTERMS; k++)
       if (comparable[which[m]].columns[k]) {
         cols[ncols] = comparable[which[m]].columns[k];
