@@ -110,14 +110,17 @@ static int run_build(nuem_context *ctx, const cli_options *opt, const nuem_atom 
   size_t nT, nq;
   nuem_atomic_response r;
   double t0 = omp_get_wtime();
+  char hash[17] = "";
   nuem_status s = nuem_abinitio_grid(ctx, a, ao, &T, &nT, &q, &nq);
+  if (!s) s = nuem_abinitio_inputs_hash(ctx, a, ao, T, nT, q, nq, hash);
   if (!s) s = nuem_abinitio_compute(ctx, a, ao, T, nT, q, nq, &r);
   free(T), free(q);
   if (s) return cli_fail(ctx, s);
-  char provenance[256];
-  snprintf(provenance, sizeof provenance, "nuem %s atomic build --element %s --edges %s "
-           "(%.1f s on %d threads)", nuem_version(), nuem_atom_element(a),
-           ao->edges == NUEM_EDGES_KOOPMANS ? "koopmans" : "experimental",
+  char provenance[320];
+  snprintf(provenance, sizeof provenance, "nuem %s atomic build --element %s --edges %s; "
+           "inputs fnv1a64:%s (orbitals, options, grids, version); %.1f s on %d threads",
+           nuem_version(), nuem_atom_element(a),
+           ao->edges == NUEM_EDGES_KOOPMANS ? "koopmans" : "experimental", hash,
            omp_get_wtime() - t0, omp_get_max_threads());
   char *buf = NULL;
   size_t len = 0;

@@ -406,6 +406,49 @@ static void table_layout(void **state) {
   assert_int_equal(nuem_abinitio_compute(ctx, ge, &o, bad, 2, q, 4, &r), NUEM_ERANGE);
 }
 
+/* The Ge table nuem ships (data/atomic/Ge_response.dat) is nuem's own
+ * output: its header fingerprints the inputs the code would use now, and
+ * points recomputed here equal the shipped values (written with 17 digits
+ * in eV units: rounding of the unit change only). */
+static void shipped_table_is_reproducible(void **state) {
+  size_t len;
+  const char *text = nuem_data_find("atomic/Ge_response.dat", &len);
+  assert_non_null(text);
+  nuem_atomic_response shipped;
+  assert_int_equal(nuem_atomic_response_parse(ctx, text, len, "Ge_response.dat", &shipped),
+                   NUEM_OK);
+  nuem_abinitio_options o;
+  nuem_abinitio_options_default(&o);
+  double *T, *q;
+  size_t nT, nq;
+  char hash[17], needle[40];
+  assert_int_equal(nuem_abinitio_grid(ctx, ge, &o, &T, &nT, &q, &nq), NUEM_OK);
+  assert_int_equal(nuem_abinitio_inputs_hash(ctx, ge, &o, T, nT, q, nq, hash), NUEM_OK);
+  snprintf(needle, sizeof needle, "fnv1a64:%s", hash);
+  if (!strstr(text, needle)) fail_msg("the shipped table was not built from today's inputs (%s)", needle);
+  assert_int_equal(shipped.nT, nT);
+  assert_int_equal(shipped.nq, nq);
+  /* three T (below the L edges, between L and K, above K), five q each */
+  const size_t ti[] = {nT / 4, nT / 2, nT - 3}, qj[] = {nq / 8, nq / 4, nq / 3, nq / 2, 2 * nq / 3};
+  for (size_t a = 0; a < 3; a++) {
+    double qs[5];
+    for (size_t b = 0; b < 5; b++) qs[b] = q[qj[b]];
+    nuem_atomic_response r;
+    assert_int_equal(nuem_abinitio_compute(ctx, ge, &o, &T[ti[a]], 1, qs, 5, &r), NUEM_OK);
+    for (size_t sh = 0; sh < r.nshells; sh++)
+      for (size_t b = 0; b < 5; b++) {
+        size_t k = (sh * shipped.nT + ti[a]) * shipped.nq + qj[b];
+        double want_l = r.RL[sh * 5 + b], want_t = r.RT[sh * 5 + b];
+        assert_true(fabs(shipped.RL[k] - want_l) <= 1e-12 * fabs(want_l) + 1e-300);
+        assert_true(fabs(shipped.RT[k] - want_t) <= 1e-12 * fabs(want_t) + 1e-300);
+      }
+    nuem_abinitio_response_release(&r);
+  }
+  free(T);
+  free(q);
+  nuem_atomic_response_free(&shipped);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(hydrogen_closed_form), cmocka_unit_test(hydrogen_transverse_dipole),
@@ -416,6 +459,7 @@ int main(void) {
       cmocka_unit_test(effective_electrons),  cmocka_unit_test(ridge_against_plane_waves),
       cmocka_unit_test(photoabsorption),
       cmocka_unit_test(table_layout),
+      cmocka_unit_test(shipped_table_is_reproducible),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

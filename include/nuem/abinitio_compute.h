@@ -102,6 +102,13 @@ nuem_status nuem_abinitio_compute(nuem_context *ctx, const nuem_atom *a,
 void nuem_abinitio_response_release(nuem_atomic_response *r);
 
 
+/* A fingerprint (64-bit FNV-1a, 16 hex digits) of everything a table is
+ * computed from: the element's orbital data, the options, the grids and
+ * nuem's version. `nuem atomic build` writes it into the table's header. */
+nuem_status nuem_abinitio_inputs_hash(nuem_context *ctx, const nuem_atom *a,
+                                      const nuem_abinitio_options *o, const double *T,
+                                      size_t nT, const double *q, size_t nq, char out[17]);
+
 #ifdef __cplusplus
 }
 #endif

@@ -380,7 +380,9 @@ nuem_status nuem_atom_load(nuem_context *ctx, const char *symbol, nuem_atom **ou
     char known[128] = "";
     for (size_t i = 0; nuem_data_name(i); i++) {
       const char *f = nuem_data_name(i);
-      if (strncmp(f, "atomic/", 7) == 0 && strlen(known) + strlen(f) < sizeof known)
+      /* orbital files are atomic/SYMBOL.dat; response tables carry a '_' */
+      if (strncmp(f, "atomic/", 7) == 0 && !strchr(f, '_') &&
+          strlen(known) + strlen(f) < sizeof known)
         snprintf(known + strlen(known), sizeof known - strlen(known), "%s%.*s", *known ? " " : "",
                  (int)(strlen(f) - 11), f + 7);
     }

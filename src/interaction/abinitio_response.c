@@ -7,6 +7,8 @@
  * plane-wave impulse form (PWIA) where the partial-wave sum would be too long
  * and the ejected electron is fast. Atomic units inside, MeV outside. */
 #include <math.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -742,5 +744,37 @@ nuem_status nuem_abinitio_write_text(nuem_context *ctx, FILE *out, const nuem_at
         fprintf(out, "%zu %.9g %.9g %.9g %.9g\n", s, r->T[i], r->q[j], r->RL[at], r->RT[at]);
       }
   if (ferror(out)) return nuem_error(ctx, NUEM_EFILE, "atomic response table: write failed");
+  return NUEM_OK;
+}
+
+/* ---- the fingerprint of a table's inputs ----------------------------------- */
+
+/* 64-bit FNV-1a (Fowler, Noll, Vo): a table's header carries the hash of
+ * everything it was computed from, so a shipped table can be checked against
+ * the code and data that would rebuild it. */
+static uint64_t fnv1a(uint64_t h, const void *data, size_t len) {
+  const unsigned char *p = data;
+  for (size_t i = 0; i < len; i++) h = (h ^ p[i]) * 0x100000001b3ULL;
+  return h;
+}
+
+nuem_status nuem_abinitio_inputs_hash(nuem_context *ctx, const nuem_atom *a,
+                                      const nuem_abinitio_options *o, const double *T,
+                                      size_t nT, const double *q, size_t nq, char out[17]) {
+  char name[64];
+  size_t len;
+  snprintf(name, sizeof name, "atomic/%s.dat", nuem_atom_element(a));
+  const char *orbitals = nuem_data_find(name, &len);
+  if (!orbitals)
+    return nuem_error(ctx, NUEM_EFILE, "no orbital data %s to fingerprint", name);
+  uint64_t h = 0xcbf29ce484222325ULL;
+  h = fnv1a(h, orbitals, len);
+  const int options[3] = {(int)o->edges, o->max_partial_waves, 0};
+  h = fnv1a(h, options, sizeof options);
+  h = fnv1a(h, &o->pwia_min_ratio, sizeof o->pwia_min_ratio);
+  h = fnv1a(h, T, nT * sizeof *T);
+  h = fnv1a(h, q, nq * sizeof *q);
+  h = fnv1a(h, NUEM_VERSION, strlen(NUEM_VERSION));
+  snprintf(out, 17, "%016llx", (unsigned long long)h);
   return NUEM_OK;
 }
