@@ -131,7 +131,10 @@ expect 2 "covers T" -- spectrum --set atomic.model=table --set "atomic.table=$DA
 expect 0 "elec_q" -- spectrum --set atomic.model=table --set "atomic.table=$DATA/ratios.dat" --set output.t_min=1eV --set atomic.extrapolation=clamp
 expect 0 "elec_q" -- spectrum --set atomic.model=epa --set physics.mu_nu=0muB
 # ab-initio: response tables (docs/data-formats.md, "Atomic response tables")
-expect 2 "no built-in response table for Ge" -- spectrum --set atomic.model=ab-initio
+# Ge ships its table (data/atomic/Ge_response.dat); Si has none, CsI is a compound
+expect 0 "elec_q" -- spectrum --set atomic.model=ab-initio --set output.points=5
+expect 2 "no built-in response table for Si" -- spectrum --set atomic.model=ab-initio --set target.material=Si
+expect 2 "compound" -- spectrum --set atomic.model=ab-initio --set target.material=CsI
 expect 0 "per atom" -- xsec --channel nu-e --enu 1MeV --t 3keV --target Ge --atomic ab-initio --q 1e-12e --set "atomic.response_table=$DATA/ge_response_gaussian.dat"
 expect 0 "elec_q" -- spectrum --set atomic.model=ab-initio --set "atomic.response_table=$DATA/ge_response_gaussian.dat" --set output.t_max=100keV
 expect 2 "covers T" -- spectrum --set atomic.model=ab-initio --set "atomic.response_table=$DATA/ge_response_gaussian.dat" --set output.t_min=1eV
