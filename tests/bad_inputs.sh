@@ -294,6 +294,35 @@ bad 2 "unknown option '--scan'" ratios --scan detector.exposure=1kg*day:2kg*day:
 bad 2 "--plot" ratios --plot "$W/ratios.gif"
 bad 2 "must exceed" ratios --set output.t_min=10keV --set output.t_max=1keV
 
+# Atomic response tables (atomic.model = ab-initio) and nuem atomic
+resp() { # resp FILE ELEMENT Z SHELLS EDGES OCC, rows on stdin
+  printf '# element: %s\n# Z: %s\n# shells: %s\n# edges: eV %s\n# occupancy: %s\n# columns: shell T q R_L R_T\n# units: 1 eV eV /eV /eV\n' "$2" "$3" "$4" "$5" "$6" >"$W/$1"
+  cat >>"$W/$1"
+}
+acmd() { bad "$1" "$2" spectrum --set atomic.model=ab-initio --set "atomic.response_table=$3" --set output.t_min=20eV --set output.t_max=30eV; }
+printf '1 10 10 1 0\n1 10 20 1 0\n1 40 10 1 0\n' | resp r_shape.dat Ge 32 all 7.9 32
+acmd 2 "r_shape.dat" "$W/r_shape.dat"
+printf '1 10 10 1 0\n1 10 20 -1 0\n1 40 10 1 0\n1 40 20 1 0\n' | resp r_negative.dat Ge 32 all 7.9 32
+acmd 2 "r_negative.dat" "$W/r_negative.dat"
+printf '1 10 10 1 0\n1 10 20 1 0\n1 5 10 1 0\n1 5 20 1 0\n' | resp r_order.dat Ge 32 all 7.9 32
+acmd 2 "r_order.dat" "$W/r_order.dat"
+printf '1 10 10 1 0\n1 10 20 1 0\n1 40 10 1 0\n1 40 20 1 0\n' | resp r_shells.dat Ge 32 "a b" "7.9 9" "16 16"
+acmd 2 "r_shells.dat" "$W/r_shells.dat"
+printf '1 10 10 1 0\n1 10 20 1 0\n1 40 10 1 0\n1 40 20 1 0\n' | resp r_element.dat Xx 32 all 7.9 32
+acmd 2 "r_element.dat" "$W/r_element.dat"
+printf '1 10 10 1 0\n1 10 20 1 0\n1 40 10 1 0\n1 40 20 1 0\n' | resp r_z.dat Ge 14 all 7.9 32
+acmd 2 "r_z.dat" "$W/r_z.dat"
+printf '1 10 10 1\n1 10 20 1\n1 40 10 1\n1 40 20 1\n' | resp r_columns.dat Ge 32 all 7.9 32
+acmd 2 "r_columns.dat" "$W/r_columns.dat"
+acmd 2 "nonexistent" "$W/nonexistent_response.dat"
+bad 2 "no built-in response table for Si" spectrum --set atomic.model=ab-initio --set target.material=Si
+bad 2 "compound" spectrum --set atomic.model=ab-initio --set target.material=CsI
+bad 2 "no atomic orbital data for element 'Xx'" atomic --element Xx --t 1keV --q 1keV
+bad 2 "--t and --q" atomic --element Ge
+bad 2 "must be positive" atomic --element Ge --t -1keV --q 1keV
+bad 2 "--edges" atomic --element Ge --t 1keV --q 1keV --edges relativistic
+bad 2 "no atomic orbital data for element 'Si'" atomic build --element Si --out "$W/si.dat"
+
 # 3. --scan
 bad 2 "--scan" sensitivity $S --scan detector.threshold=100eV:200eV:2,detector.sigma0=1eV:2eV:2
 bad 2 "--scan" sensitivity $S --scan "detector.threshold=100eV:200eV:2 detector.sigma0=1eV:2eV:2"
