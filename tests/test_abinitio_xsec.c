@@ -58,7 +58,7 @@ static void delta_xsec(const nuem_interaction *in, double E, double T, double ou
     out[p] = NUEM_ME / qr * (c[p][0] + c[p][1] / E + c[p][2] / (E * E));
 }
 
-/* A1-A3 of ATOMIC.md §8 (derived there independently): the NR free
+/* A1-A3 of docs/validation.md (derived independently): the NR free
  * responses in the formulas against Vogel-Engel and the exact moment and
  * millicharge cross sections, E = 1 MeV. */
 static void free_delta_published_ratios(void **state) {
@@ -274,7 +274,7 @@ static void pole_regulators_differ_by_the_log(void **state) {
 
 /* ---- (c) hydrogen 1s ------------------------------------------------------ */
 
-/* A4: the closed form at the reference points of ATOMIC.md §6.1. */
+/* A4 of docs/validation.md: the closed form at its reference points. */
 static void hydrogen_closed_form(void **state) {
   (void)state;
   const double pts[][3] = {{0.55, 0.01, 1.100797e-4}, {1.0, 0.2, 5.088836e-3},
