@@ -17,11 +17,20 @@
 #define PHOTON_FLOOR 1e-6
 #define BELOW_GRID ((size_t)-1) /* the cell of q below the table's q grid */
 
+/* The 2-point Gauss-Legendre rule in ln q on one whole table cell: q,
+ * ln q and the weight of dq of each node. Cells beyond the photon region
+ * (q_j >= 2T) take these nodes unchanged at every T, so they are computed
+ * once, not per T (exp, log and the rule's points per node). */
+typedef struct {
+  double q[2], lnq[2], wq[2];
+} cell_nodes;
+
 struct nuem_abinitio {
   nuem_atomic_response r;
   nuem_pole_options pole;
   double *lnT, *lnq;
   size_t *first_open; /* per shell: first T index at or above the edge */
+  cell_nodes *cell;   /* per q cell: its 2-point rule in ln q (T-independent) */
   gsl_integration_glfixed_table *gl4, *gl2, *gl8;
 };
 
@@ -31,10 +40,22 @@ void nuem_abinitio_free(nuem_abinitio *m) {
   free(m->lnT);
   free(m->lnq);
   free(m->first_open);
+  free(m->cell);
   if (m->gl4) gsl_integration_glfixed_table_free(m->gl4);
   if (m->gl2) gsl_integration_glfixed_table_free(m->gl2);
   if (m->gl8) gsl_integration_glfixed_table_free(m->gl8);
   free(m);
+}
+
+static void cell_rule(nuem_abinitio *m, size_t j) {
+  cell_nodes *c = &m->cell[j];
+  for (size_t i = 0; i < 2; i++) {
+    double s, w;
+    gsl_integration_glfixed_point(m->lnq[j], m->lnq[j + 1], i, &s, &w, m->gl2);
+    c->lnq[i] = s;
+    c->q[i] = exp(s);
+    c->wq[i] = w * c->q[i];
+  }
 }
 
 nuem_status nuem_abinitio_new(nuem_context *ctx, nuem_atomic_response *table,
@@ -57,15 +78,17 @@ nuem_status nuem_abinitio_new(nuem_context *ctx, nuem_atomic_response *table,
   m->lnT = malloc(r->nT * sizeof *m->lnT);
   m->lnq = malloc(r->nq * sizeof *m->lnq);
   m->first_open = malloc(r->nshells * sizeof *m->first_open);
+  m->cell = malloc(r->nq * sizeof *m->cell);
   m->gl4 = gsl_integration_glfixed_table_alloc(4);
   m->gl2 = gsl_integration_glfixed_table_alloc(2);
   m->gl8 = gsl_integration_glfixed_table_alloc(8);
-  if (!m->lnT || !m->lnq || !m->first_open || !m->gl4 || !m->gl2 || !m->gl8) {
+  if (!m->lnT || !m->lnq || !m->first_open || !m->cell || !m->gl4 || !m->gl2 || !m->gl8) {
     nuem_abinitio_free(m);
     return nuem_error(ctx, NUEM_ENOMEM, "out of memory for the ab-initio model");
   }
   for (size_t i = 0; i < r->nT; i++) m->lnT[i] = log(r->T[i]);
   for (size_t j = 0; j < r->nq; j++) m->lnq[j] = log(r->q[j]);
+  for (size_t j = 0; j + 1 < r->nq; j++) cell_rule(m, j);
   for (size_t s = 0; s < r->nshells; s++) {
     size_t i = 0;
     while (i < r->nT && r->T[i] < r->edge[s]) i++;
@@ -280,6 +303,15 @@ static void piece(const nuem_abinitio *m, double da, double db, double T, double
   for (int k = 0; k < chunks; k++) gl_panel(gl, sa + k * h, sa + (k + 1) * h, T, near, j, fn, acc);
 }
 
+/* Whether the piece q - T in br[0..1] is all of cell j and beyond q = 2T,
+ * where piece() would give the cell's 2 points in ln q: the precomputed
+ * ones. (The piece's own rule there is the same up to round-off.) */
+static int whole_cell_beyond(const nuem_abinitio *m, double T, const double *br, size_t j) {
+  const double *q = m->r.q;
+  return j != BELOW_GRID && br[0] > T * (1 + 1e-12) && fabs(T + br[0] - q[j]) <= 1e-13 * q[j] &&
+         fabs(T + br[1] - q[j + 1]) <= 1e-13 * q[j + 1];
+}
+
 static void for_each_q_node(const nuem_abinitio *m, double T, double q_hi, double lambda2,
                             node_fn fn, void *acc) {
   if (!(q_hi > T)) return;
@@ -312,7 +344,12 @@ static void for_each_q_node(const nuem_abinitio *m, double T, double q_hi, doubl
   for (k = 0; k + 1 < n; k++) {
     while (j + 1 < r->nq - 1 && T + br[k] >= r->q[j + 1] * (1 - 1e-14)) j++;
     if (j == BELOW_GRID && T + br[k] >= r->q[0] * (1 - 1e-14)) j = 0;
-    if (br[k + 1] > br[k] * (1 + 1e-14)) piece(m, br[k], br[k + 1], T, width, j, fn, acc);
+    if (whole_cell_beyond(m, T, br + k, j)) {
+      const cell_nodes *c = &m->cell[j];
+      for (int i = 0; i < 2; i++) fn(acc, c->q[i], c->q[i] - T, c->lnq[i], c->wq[i], j);
+    } else if (br[k + 1] > br[k] * (1 + 1e-14)) {
+      piece(m, br[k], br[k + 1], T, width, j, fn, acc);
+    }
   }
   if (br != stack_breaks) free(br);
 }
