@@ -93,11 +93,13 @@ typedef enum {
     "giunti-studenikin", "giunti-studenikin|vogel-engel", ANY,                 \
     "Charge-radius convention: g_V shift sqrt2 pi alpha <r2>/(3 G_F) "        \
     "(Bernabeu, Giunti-Studenikin), or twice that (Vogel-Engel, TEXONO)")      \
-  X(ATOMIC_MODEL, "atomic", "model", CHOICE, "stepping",                       \
-    "free|stepping|epa|table|ab-initio", ANY,                                  \
+  X(ATOMIC_MODEL, "atomic", "model", CHOICE, "auto",                           \
+    "auto|free|stepping|epa|table|ab-initio", ANY,                             \
     "Electron channel: free electrons, stepping (shells open at their "       \
     "binding energy), equivalent photons for the millicharge, a ratio "       \
-    "table, or cross sections from atomic response functions")                \
+    "table, cross sections from atomic response functions, or auto "          \
+    "(ab-initio where nuem ships the element's responses, e.g. Ge; "          \
+    "stepping otherwise)")                                                     \
   X(ATOMIC_TABLE, "atomic", "table", TEXT, "", "", ANY,                        \
     "Ratio table sigma_atomic/sigma_free versus T (model = table)")            \
   X(ATOMIC_EXTRAPOLATION, "atomic", "extrapolation", CHOICE, "error",          \
@@ -115,6 +117,11 @@ typedef enum {
   X(ATOMIC_RESPONSE_TABLE, "atomic", "response_table", TEXT, "", "", ANY,     \
     "Atomic response table R_L, R_T per shell (model = ab-initio); empty: "   \
     "the built-in table of the target element")                               \
+  X(ATOMIC_FREE_ABOVE, "atomic", "free_above", OPTNUMBER, "30 keV", "keV",     \
+    POSITIVE,                                                                  \
+    "ab-initio: free electrons (relativistic kinematics) above this T, where " \
+    "the non-relativistic responses err by O(T/m_e); none: the table to its " \
+    "end")                                                                     \
   X(ATOMIC_POLE_REGULATOR, "atomic", "pole_regulator", CHOICE, "plasma",       \
     "plasma|neutrino-mass", ANY,                                               \
     "Cut of the millicharge's transverse photon pole (ab-initio): medium "    \

@@ -102,12 +102,30 @@ const nuem_atomic_response *nuem_abinitio_table(const nuem_abinitio *m) { return
 
 /* ---- responses ---------------------------------------------------------- */
 
+/* The T cell i and the fraction tT in ln T, or 0 outside the grid. The
+ * grid's ends are written in eV and read back, so a T within a relative
+ * 1e-12 of an end (the same energy) counts as that end. */
+static int t_cell(const nuem_abinitio *m, double T, size_t *i, double *tT) {
+  const nuem_atomic_response *r = &m->r;
+  const double same = 1e-12;
+  size_t nT = r->nT;
+  if (!(T >= r->T[0] * (1 - same) && T <= r->T[nT - 1] * (1 + same))) return 0;
+  double lnT = log(T);
+  if (lnT < m->lnT[0]) lnT = m->lnT[0];
+  if (lnT > m->lnT[nT - 1]) lnT = m->lnT[nT - 1];
+  *i = T >= r->T[nT - 1] ? nT - 2 : T <= r->T[0] ? 0 : nuem_search(r->T, nT, T);
+  *tT = (lnT - m->lnT[*i]) / (m->lnT[*i + 1] - m->lnT[*i]);
+  return 1;
+}
+
 void nuem_abinitio_response(const nuem_abinitio *m, double T, double q, double *RL,
                             double *RT) {
   const nuem_atomic_response *r = &m->r;
   size_t nT = r->nT, nq = r->nq;
   *RL = *RT = 0;
-  if (!(T >= r->T[0] && T <= r->T[nT - 1] && q > 0 && q <= r->q[nq - 1])) return;
+  size_t i;
+  double tT;
+  if (!t_cell(m, T, &i, &tT) || !(q > 0 && q <= r->q[nq - 1])) return;
   /* dipole limit below the q grid: R_L -> q^2 D(T), R_T -> R_T(T, 0)
    * (docs/physics.md; small-q limit of the NR responses) */
   double dipole = 1.0;
@@ -115,9 +133,7 @@ void nuem_abinitio_response(const nuem_abinitio *m, double T, double q, double *
     dipole = (q / r->q[0]) * (q / r->q[0]);
     q = r->q[0];
   }
-  size_t i = T >= r->T[nT - 1] ? nT - 2 : nuem_search(r->T, nT, T);
   size_t j = q >= r->q[nq - 1] ? nq - 2 : nuem_search(r->q, nq, q);
-  double tT = (log(T) - m->lnT[i]) / (m->lnT[i + 1] - m->lnT[i]);
   double tq = (log(q) - m->lnq[j]) / (m->lnq[j + 1] - m->lnq[j]);
   double sl = 0, st = 0;
   for (size_t s = 0; s < r->nshells; s++) {
@@ -139,9 +155,9 @@ void nuem_abinitio_response(const nuem_abinitio *m, double T, double q, double *
 static int response_row(const nuem_abinitio *m, double T, double *rl, double *rt) {
   const nuem_atomic_response *r = &m->r;
   size_t nT = r->nT, nq = r->nq;
-  if (!(T >= r->T[0] && T <= r->T[nT - 1])) return 0;
-  size_t i = T >= r->T[nT - 1] ? nT - 2 : nuem_search(r->T, nT, T);
-  double tT = (log(T) - m->lnT[i]) / (m->lnT[i + 1] - m->lnT[i]);
+  size_t i;
+  double tT;
+  if (!t_cell(m, T, &i, &tT)) return 0;
   for (size_t j = 0; j < nq; j++) rl[j] = rt[j] = 0;
   for (size_t s = 0; s < r->nshells; s++) {
     if (T < r->edge[s]) continue;

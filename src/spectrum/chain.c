@@ -139,7 +139,7 @@ nuem_status nuem_spectrum_check(nuem_context *ctx, const nuem_spectrum *sp,
 static double electron_row(const nuem_chain *c, const nuem_interaction *in, double T,
                            double *row, double *err) {
   double r[NUEM_NPROC], e[NUEM_NPROC], out[NUEM_NPROC], eout[NUEM_NPROC], k[3], epa, epa_err;
-  const nuem_abinitio *ab = nuem_atomic_abinitio(c->atomic);
+  const nuem_abinitio *ab = nuem_atomic_abinitio_at(c->atomic, T);
   if (ab) { /* per-atom rates from the responses, folded over q */
     double per_kg = c->tgt->formulas_per_kg;
     nuem_rate_abinitio(c->plan, ab, in, T, r, e);
@@ -257,7 +257,15 @@ nuem_status nuem_spectrum_table(nuem_context *ctx, const nuem_spectrum *sp,
   nuem_result_note(out, "total_flux", "%.6g /cm2/s", nuem_source_total(sp->chain->src, &flux_err));
   nuem_result_note(out, "target", "%s (%.6g electrons/kg)", sp->chain->tgt->name,
                    sp->chain->tgt->electrons_per_kg);
+  nuem_spectrum_note_atomic(sp, out);
   return NUEM_OK;
+}
+
+void nuem_spectrum_note_atomic(const nuem_spectrum *sp, nuem_result *out) {
+  const nuem_atomic *a = sp->chain->atomic;
+  const char *reason = nuem_atomic_model_reason(a);
+  nuem_result_note(out, "atomic_model", "%s%s%s%s", nuem_atomic_model_name(a),
+                   *reason ? " (" : "", reason, *reason ? ")" : "");
 }
 
 nuem_status nuem_spectrum_config_table(nuem_context *ctx, const nuem_spectrum *sp,

@@ -30,5 +30,7 @@ struct nuem_spectrum {
 nuem_status nuem_spectrum_detector_build(nuem_context *ctx, nuem_spectrum *sp,
                                          const nuem_detector_change *change);
 void nuem_spectrum_detector_free(nuem_spectrum *sp);
+/* Header note "atomic_model": the model used and, for auto, why. */
+void nuem_spectrum_note_atomic(const nuem_spectrum *sp, nuem_result *out);
 
 #endif
