@@ -102,7 +102,7 @@ const cli_command cli_commands[] = {
      "photoabsorption cross section from R_T at q = T (and the length form) next\n"
      "to Henke's. `nuem atomic build` computes the whole table (T 10 eV - 100\n"
      "keV, q 10 eV - 4 MeV, OpenMP) and writes it as text.\n\n"
-     "  --element EL             element with compiled-in orbitals (Ge, Ar)\n"
+     "  --element EL             element with compiled-in orbitals (Ge, Si, Ar, Xe)\n"
      "  --t T, --q Q             energy and momentum transfer with units\n"
      "  --edges RULE             experimental (default, X-ray Data Booklet edges)\n"
      "                           or koopmans (Hartree-Fock orbital energies)\n"

@@ -321,7 +321,7 @@ bad 2 "no atomic orbital data for element 'Xx'" atomic --element Xx --t 1keV --q
 bad 2 "--t and --q" atomic --element Ge
 bad 2 "must be positive" atomic --element Ge --t -1keV --q 1keV
 bad 2 "--edges" atomic --element Ge --t 1keV --q 1keV --edges relativistic
-bad 2 "no atomic orbital data for element 'Si'" atomic build --element Si --out "$W/si.dat"
+bad 2 "no atomic orbital data for element 'Na'" atomic build --element Na --out "$W/na.dat"
 
 # 3. --scan
 bad 2 "--scan" sensitivity $S --scan detector.threshold=100eV:200eV:2,detector.sigma0=1eV:2eV:2
