@@ -8,6 +8,7 @@
 
 #include "core_internal.h"
 #include "nuem/atomic.h"
+#include "nuem/abinitio.h"
 #include "nuem/constants.h"
 
 struct nuem_atomic {
@@ -169,8 +170,16 @@ static nuem_status load_photoabsorption(nuem_context *ctx, nuem_atomic *a) {
   return NUEM_OK;
 }
 
+/* The built-in response table of an element, packed at build time from
+ * data/atomic/<El>_response.dat (docs/data-formats.md), or NULL. */
+static const char *builtin_responses(const char *symbol, size_t *len) {
+  char name[64];
+  snprintf(name, sizeof name, "atomic/%s_response.bin", symbol);
+  return nuem_data_find(name, len);
+}
+
 /* The response table of the target's (single) element: atomic.response_table
- * or the built-in data/atomic/<El>_response.dat. */
+ * or the built-in one. */
 static nuem_status load_responses(nuem_context *ctx, nuem_atomic *a) {
   const nuem_target *tgt = a->tgt;
   if (tgt->nelements != 1 || tgt->elements[0].count != 1)
@@ -181,15 +190,15 @@ static nuem_status load_responses(nuem_context *ctx, nuem_atomic *a) {
   if (*a->opt.response_table) {
     NUEM_TRY(nuem_atomic_response_read(ctx, a->opt.response_table, &table));
   } else {
-    char name[64];
+    char origin[64];
     size_t len;
-    snprintf(name, sizeof name, "atomic/%s_response.dat", symbol);
-    const char *text = nuem_data_find(name, &len);
-    if (!text)
+    const char *packed = builtin_responses(symbol, &len);
+    snprintf(origin, sizeof origin, "data/atomic/%s_response.dat", symbol);
+    if (!packed)
       return nuem_error(ctx, NUEM_ECONFIG, "atomic.model = ab-initio: nuem has no built-in "
-                        "response table for %s (data/%s); give one with "
-                        "atomic.response_table (format: docs/data-formats.md)", symbol, name);
-    NUEM_TRY(nuem_atomic_response_parse(ctx, text, len, name, &table));
+                        "response table for %s (%s); give one with "
+                        "atomic.response_table (format: docs/data-formats.md)", symbol, origin);
+    NUEM_TRY(nuem_atomic_response_unpack(ctx, packed, len, origin, &table));
   }
   if (strcmp(table.element, symbol) != 0 || table.Z != tgt->elements[0].Z) {
     nuem_status s = nuem_error(ctx, NUEM_ECONFIG, "%s: a response table of %s (Z = %d), but "
@@ -213,10 +222,8 @@ static int resolve_auto(const nuem_atomic_options *opt, const nuem_target *tgt,
     *reason = "auto: atomic.response_table is given";
     return NUEM_ATOMIC_AB_INITIO;
   }
-  char name[64];
   size_t len;
-  snprintf(name, sizeof name, "atomic/%s_response.dat", tgt->elements[0].symbol);
-  if (nuem_data_find(name, &len)) {
+  if (builtin_responses(tgt->elements[0].symbol, &len)) {
     *reason = "auto: nuem ships the response table of this element";
     return NUEM_ATOMIC_AB_INITIO;
   }
