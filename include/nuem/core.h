@@ -224,6 +224,8 @@ nuem_status nuem_result_init(nuem_context *ctx, nuem_result *r, size_t nrows,
                              const char *const *units);
 nuem_status nuem_result_note(nuem_result *r, const char *key, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* The value of note `key`, or NULL. */
+const char *nuem_result_note_value(const nuem_result *r, const char *key);
 void nuem_result_free(nuem_result *r);
 
 /* ---- compiled-in data --------------------------------------------------- */
