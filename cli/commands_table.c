@@ -49,7 +49,7 @@ const cli_command cli_commands[] = {
      "  --mu M                   magnetic moment with unit, e.g. 1e-11muB\n"
      "  --q Q                    millicharge with unit, e.g. 1e-12e (signed)\n"
      "  --r2 R                   charge radius with unit, e.g. 1e-32cm2 (signed)\n"
-     "  --atomic MODEL           free|stepping|epa|table|ab-initio for nu-e on\n"
+     "  --atomic MODEL           auto|free|stepping|epa|table|ab-initio for nu-e on\n"
      "                           an atom (default atomic.model)\n"
      "physics.sin2w, physics.couplings and physics.form_factor apply.\n\noptions:\n" COMMON_OPTIONS,
      cli_xsec, 1, 0},
