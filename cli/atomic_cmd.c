@@ -12,7 +12,7 @@
 #include "cli.h"
 #include "nuem/abinitio_compute.h"
 
-/* --max-multipole L: a whole number 0..396; the library checks the range. */
+/* --max-multipole L: a whole number 0..396, the range the library accepts. */
 static nuem_status read_max_multipole(nuem_context *ctx, const char *text, int *out) {
   char *end;
   errno = 0;
