@@ -94,7 +94,7 @@ const cli_command cli_commands[] = {
      "                           stepping,epa)\n"
      "  --plot FILE.png|.svg|.pdf  draw the ratios with gnuplot\n",
      cli_ratios, 0, 0},
-    {"atomic", "atomic --element EL --t T --q Q [--edges experimental|koopmans] | atomic build --element EL [--out FILE]",
+    {"atomic", "atomic --element EL --t T --q Q [--edges experimental|koopmans] [--max-multipole L] | atomic build --element EL [--out FILE]",
      "First-principles atomic ionization responses of an element from its\n"
      "Roothaan-Hartree-Fock orbitals (docs/physics.md, \"Ab-initio atomic\n"
      "response\"): per subshell, the longitudinal R_L(T,q) and transverse R_T(T,q)\n"
@@ -106,6 +106,9 @@ const cli_command cli_commands[] = {
      "  --t T, --q Q             energy and momentum transfer with units\n"
      "  --edges RULE             experimental (default, X-ray Data Booklet edges)\n"
      "                           or koopmans (Hartree-Fock orbital energies)\n"
+     "  --max-multipole L        keep multipoles of exp(iq.r) up to L only (default\n"
+     "                           all), to compare with tables truncated at some L\n"
+     "                           (Roberts et al.: L <= 6)\n"
      "\noptions:\n" COMMON_OPTIONS,
      cli_atomic, 0, 0},
     {0, 0, 0, 0, 0, 0},

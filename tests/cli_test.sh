@@ -343,6 +343,10 @@ expect 2 "no atomic orbital data for element 'Na' (compiled in: Ar Ge Si Xe" -- 
 expect 2 "needs --element" -- atomic --t 1keV --q 1keV
 expect 2 "needs --t and --q" -- atomic --element Ge
 expect 2 "choose experimental or koopmans" -- atomic --element Ge --t 1keV --q 1keV --edges dft
+# multipoles of exp(iq.r) up to L = 6 only, as in Roberts et al.'s Xe tables (docs/validation.md)
+expect 0 "multipoles of exp(iq.r) L <= 6" -- atomic --element Xe --t 1007.4eV --q 37.35keV --max-multipole 6 --edges koopmans
+expect 2 "--max-multipole 'six': a whole number 0..396" -- atomic --element Xe --t 1keV --q 1keV --max-multipole six
+expect 2 "--max-multipole '-1': a whole number 0..396" -- atomic --element Xe --t 1keV --q 1keV --max-multipole=-1
 expect 2 "unknown option '--enu'" -- atomic --element Ge --enu 1MeV
 
 echo "cli: $pass passed, $fail failed"
