@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "abinitio_fold.h"
 #include "core_internal.h"
 #include "nuem/abinitio_xsec.h"
 #include "nuem/constants.h"
@@ -193,12 +194,30 @@ double nuem_abinitio_lambda2(const nuem_abinitio *m, double E, double T) {
 
 /* ---- the cross-section formulas ----------------------------------------- */
 
+/* What the coefficients need that does not depend on q: the couplings and
+ * the constant factors of each process, once per T rather than per node. */
+typedef struct {
+  double T, lambda2;
+  double gv, ga, dr; /* dr: the charge radius's g_V shift */
+  double x;          /* photon exchange as g_V shift x/Q^2 (times eps) */
+  double kw, km;     /* weak and moment prefactors of d2sigma/(dT dq), per q */
+} couplings;
+
+static couplings couplings_at(const nuem_interaction *in, double T, double lambda2) {
+  /* X = 2 sqrt2 pi alpha q_nu/(G_F Q^2), with the sign convention eps */
+  double x = NUEM_MILLICHARGE_SIGN * 2.0 * sqrt(2.0) * NUEM_PI * NUEM_ALPHA * in->q / NUEM_GF;
+  /* dq^2 = 2q dq: the factor 2 here, q per node */
+  double kw = NUEM_GF * NUEM_GF / (8.0 * NUEM_PI) * 2.0 * NUEM_HBARC2;
+  double km = NUEM_PI * NUEM_ALPHA * NUEM_ALPHA * in->mu * in->mu / (NUEM_ME * NUEM_ME) / 4.0 *
+              2.0 * NUEM_HBARC2;
+  return (couplings){T, lambda2, in->gv, in->ga, nuem_gv_shift_radius(in), x, kw, km};
+}
+
 /* The weak bracket A S + B (E + E') + C of d2sigma/(dT dq^2) (times
  * 8 pi E^2/G_F^2) is linear in the coupling products gl4 = (g_V Q^2)^2 of
  * the longitudinal term, st = g_V^2 of the transverse one, sa = g_A^2 and
  * sva = g_V g_A (transverse g_V); its basis at one (T, q): */
 typedef struct {
-  double q2;
   double l;  /* R_L/q^4: gl4 (S - q^2) */
   double la; /* T^2 R_L/q^2: sa (S - q^2) */
   double ta; /* (Q^2/2q^2) 2 R_L: sa (S + q^2) */
@@ -206,60 +225,62 @@ typedef struct {
   double va; /* 2 Q^2 R_L/m: sva (E + E') */
 } weak_basis;
 
-static void weak_bracket(const weak_basis *w, double gl4, double st, double sa, double sva,
-                         double abc[3]) {
-  double longitudinal = gl4 * w->l + sa * w->la, transverse = sa * w->ta + st * w->tv;
-  abc[0] = longitudinal + transverse;
-  abc[1] = sva * w->va;
-  abc[2] = w->q2 * (transverse - longitudinal);
+/* The bracket times k in the lepton basis (abinitio_fold.h), as process p. */
+static void weak_lepton(const weak_basis *w, double k, double gl4, double st, double sa,
+                        double sva, double (*L)[NUEM_NPROC], int p) {
+  L[NUEM_LEPTON_MINUS][p] = k * (gl4 * w->l + sa * w->la);
+  L[NUEM_LEPTON_PLUS][p] = k * (sa * w->ta + st * w->tv);
+  L[NUEM_LEPTON_SUM][p] = k * sva * w->va;
 }
 
-/* (A S + B (2E - T) + C) k / E^2 as c0 + c1/E + c2/E^2 (S = (2E - T)^2). */
-static void to_coeffs(const double abc[3], double T, double k, double c[3]) {
-  c[0] = k * 4.0 * abc[0];
-  c[1] = k * (2.0 * abc[1] - 4.0 * T * abc[0]);
-  c[2] = k * (T * T * abc[0] - T * abc[1] + abc[2]);
+/* Process p in the lepton basis to c0 + c1/E + c2/E^2
+ * (S/E^2 = 4 - 4T/E + T^2/E^2, (E + E')/E^2 = 2/E - T/E^2). */
+static void lepton_to_coeffs(const double (*L)[NUEM_NPROC], int p, double T, double q2,
+                             double c[3]) {
+  double m = L[NUEM_LEPTON_MINUS][p], pl = L[NUEM_LEPTON_PLUS][p], b = L[NUEM_LEPTON_SUM][p];
+  double s = m + pl;
+  c[0] = 4.0 * s;
+  c[1] = 2.0 * b - 4.0 * T * s;
+  c[2] = T * T * s - T * b + q2 * (pl - m);
 }
 
-/* The same with q - T given: near the photon point q itself has lost the
- * digits of q - T, and Q^2 = (q - T)(q + T) needs them. */
-static void coeffs_at(const nuem_interaction *in, double dr, double T, double d, double RL,
-                      double RT, double lambda2, double c[NUEM_NPROC][3]) {
-  double q = T + d, Q2 = d * (q + T), q2 = q * q;
-  double RTV = RT + q2 / (2.0 * NUEM_ME * NUEM_ME) * RL; /* convection + spin */
-  double gv = in->gv, ga = in->ga;
-  /* photon exchange as a g_V shift eps X, X = 2 sqrt2 pi alpha q_nu/(G_F Q^2);
-   * longitudinal (Coulomb) unscreened, transverse over Q^2 + Lambda^2 */
-  double x = NUEM_MILLICHARGE_SIGN * 2.0 * sqrt(2.0) * NUEM_PI * NUEM_ALPHA * in->q / NUEM_GF;
-  double dT = x / (Q2 + lambda2);
-  double kw = NUEM_GF * NUEM_GF / (8.0 * NUEM_PI) * 2.0 * q * NUEM_HBARC2; /* dq^2 = 2q dq */
-  double abc[3], inv_q2 = 1.0 / q2, half = 0.5 * Q2 * inv_q2;
-  weak_basis w = {q2, RL * inv_q2 * inv_q2, T * T * RL * inv_q2, 2.0 * half * RL, half * RTV,
-                  2.0 * Q2 * RL / NUEM_ME};
+/* Every process at q = T + d in the lepton basis. d is given: near the
+ * photon point q itself has lost the digits of q - T, and
+ * Q^2 = (q - T)(q + T) needs them. */
+static void coeffs_at(const couplings *k, double d, double RL, double RT,
+                      double L[NUEM_NLEPTON][NUEM_NPROC]) {
+  double T = k->T, q = T + d, Q2 = d * (q + T), q2 = q * q;
+  double RTV = RT + q2 * (0.5 / (NUEM_ME * NUEM_ME)) * RL; /* convection + spin */
+  double gv = k->gv, ga = k->ga, dr = k->dr, x = k->x;
+  /* photon exchange: longitudinal (Coulomb) unscreened, transverse over
+   * Q^2 + Lambda^2 */
+  double dT = x / (Q2 + k->lambda2);
+  double kw = k->kw * q, inv_q2 = 1.0 / q2, half = 0.5 * Q2 * inv_q2;
+  weak_basis w = {RL * inv_q2 * inv_q2, T * T * RL * inv_q2, 2.0 * half * RL, half * RTV,
+                  (2.0 / NUEM_ME) * Q2 * RL};
   double g0 = gv * Q2, g = (gv + dr) * Q2 + x, gt = gv + dr + dT;
-  weak_bracket(&w, g0 * g0, gv * gv, ga * ga, gv * ga, abc);
-  to_coeffs(abc, T, kw, c[NUEM_PROC_SM]);
+  weak_lepton(&w, kw, g0 * g0, gv * gv, ga * ga, gv * ga, L, NUEM_PROC_SM);
   /* excesses over the SM, expanded so no digits cancel */
-  weak_bracket(&w, x * (x + 2.0 * g0), dT * (2.0 * gv + dT), 0, dT * ga, abc);
-  to_coeffs(abc, T, kw, c[NUEM_PROC_Q]);
-  weak_bracket(&w, dr * (2.0 * gv + dr) * Q2 * Q2, dr * (2.0 * gv + dr), 0, dr * ga, abc);
-  to_coeffs(abc, T, kw, c[NUEM_PROC_R2]);
-  weak_bracket(&w, g * g, gt * gt, ga * ga, gt * ga, abc);
-  to_coeffs(abc, T, kw, c[NUEM_PROC_TOTAL]);
+  weak_lepton(&w, kw, x * (x + 2.0 * g0), dT * (2.0 * gv + dT), 0, dT * ga, L, NUEM_PROC_Q);
+  weak_lepton(&w, kw, dr * (2.0 * gv + dr) * Q2 * Q2, dr * (2.0 * gv + dr), 0, dr * ga,
+              L, NUEM_PROC_R2);
+  weak_lepton(&w, kw, g * g, gt * gt, ga * ga, gt * ga, L, NUEM_PROC_TOTAL);
   /* magnetic moment (helicity flip, no interference):
-   * (pi alpha^2 mu^2/m^2)/(4 E^2) [S Q^2/q^4 R_L + (S - q^2) R_TV/(2 q^2)] */
-  double km = NUEM_PI * NUEM_ALPHA * NUEM_ALPHA * in->mu * in->mu / (NUEM_ME * NUEM_ME) / 4.0 *
-              2.0 * q * NUEM_HBARC2;
-  abc[0] = Q2 * w.l + 0.5 * RTV * inv_q2;
-  abc[1] = 0;
-  abc[2] = -RTV / 2.0;
-  to_coeffs(abc, T, km, c[NUEM_PROC_MU]);
-  for (int k = 0; k < 3; k++) c[NUEM_PROC_TOTAL][k] += c[NUEM_PROC_MU][k];
+   * (pi alpha^2 mu^2/m^2)/(4 E^2) [S Q^2/q^4 R_L + (S - q^2) R_TV/(2 q^2)],
+   * S = ((S - q^2) + (S + q^2))/2 */
+  double km = k->km * q, longitudinal = 0.5 * km * Q2 * w.l;
+  L[NUEM_LEPTON_MINUS][NUEM_PROC_MU] = longitudinal + 0.5 * km * RTV * inv_q2;
+  L[NUEM_LEPTON_PLUS][NUEM_PROC_MU] = longitudinal;
+  L[NUEM_LEPTON_SUM][NUEM_PROC_MU] = 0;
+  for (int i = 0; i < NUEM_NLEPTON; i++) L[i][NUEM_PROC_TOTAL] += L[i][NUEM_PROC_MU];
 }
 
 void nuem_abinitio_coeffs(const nuem_interaction *in, double T, double q_minus_T, double RL,
                           double RT, double lambda2, double c[NUEM_NPROC][3]) {
-  coeffs_at(in, nuem_gv_shift_radius(in), T, q_minus_T, RL, RT, lambda2, c);
+  couplings k = couplings_at(in, T, lambda2);
+  double L[NUEM_NLEPTON][NUEM_NPROC], q = T + q_minus_T;
+  coeffs_at(&k, q_minus_T, RL, RT, L);
+  for (int p = 0; p < NUEM_NPROC; p++) lepton_to_coeffs((const double(*)[NUEM_NPROC])L, p, T, q * q, c[p]);
 }
 
 /* ---- the q integral ------------------------------------------------------ */
@@ -362,33 +383,55 @@ static double q_limit(const nuem_abinitio *m, double q_kin) {
 /* The q rule's visitor: responses from the row at T, then coefficients. */
 typedef struct {
   const nuem_abinitio *m;
-  const nuem_interaction *in;
-  double T, lambda2, dr;  /* dr: the charge radius's g_V shift */
+  couplings k;
   const double *rl, *rt; /* the response row at T */
-  nuem_abinitio_node_fn fn;
+  nuem_abinitio_lepton_fn fn;
   void *user;
 } rule_visit;
 
 static void visit_node(void *acc, double q, double d, double lnq, double w, size_t j) {
   rule_visit *a = acc;
-  double RL, RT, c[NUEM_NPROC][3];
+  double RL, RT, L[NUEM_NLEPTON][NUEM_NPROC];
   row_eval(a->m, a->rl, a->rt, q, lnq, j, &RL, &RT);
   if (RL == 0 && RT == 0) return;
-  coeffs_at(a->in, a->dr, a->T, d, RL, RT, a->lambda2, c);
-  a->fn(a->user, q, w, (const double(*)[3])c);
+  coeffs_at(&a->k, d, RL, RT, L);
+  a->fn(a->user, q, d, w, (const double(*)[NUEM_NPROC])L);
 }
 
 enum { ROW_BUFFER = 1024 }; /* q points of a response row kept on the stack */
 
-void nuem_abinitio_q_rule(const nuem_abinitio *m, const nuem_interaction *in, double T,
-                          double q_kin, double lambda2, nuem_abinitio_node_fn fn, void *user) {
+void nuem_abinitio_q_rule_lepton(const nuem_abinitio *m, const nuem_interaction *in, double T,
+                                 double q_kin, double lambda2, nuem_abinitio_lepton_fn fn,
+                                 void *user) {
   size_t nq = m->r.nq;
   double buf[ROW_BUFFER], *row = 2 * nq <= ROW_BUFFER ? buf : malloc(2 * nq * sizeof *row);
   if (row && response_row(m, T, row, row + nq)) { /* else no nodes: the sums stay 0 */
-    rule_visit a = {m, in, T, lambda2, nuem_gv_shift_radius(in), row, row + nq, fn, user};
+    rule_visit a = {m, couplings_at(in, T, lambda2), row, row + nq, fn, user};
     for_each_q_node(m, T, q_limit(m, q_kin), lambda2, visit_node, &a);
   }
   if (row != buf) free(row);
+}
+
+/* The public q rule: the lepton basis converted to c0 + c1/E + c2/E^2. */
+typedef struct {
+  double T;
+  nuem_abinitio_node_fn fn;
+  void *user;
+} to_c_visit;
+
+static void visit_to_c(void *acc, double q, double d, double w,
+                       const double (*L)[NUEM_NPROC]) {
+  (void)d;
+  to_c_visit *a = acc;
+  double c[NUEM_NPROC][3];
+  for (int p = 0; p < NUEM_NPROC; p++) lepton_to_coeffs(L, p, a->T, q * q, c[p]);
+  a->fn(a->user, q, w, (const double(*)[3])c);
+}
+
+void nuem_abinitio_q_rule(const nuem_abinitio *m, const nuem_interaction *in, double T,
+                          double q_kin, double lambda2, nuem_abinitio_node_fn fn, void *user) {
+  to_c_visit a = {T, fn, user};
+  nuem_abinitio_q_rule_lepton(m, in, T, q_kin, lambda2, visit_to_c, &a);
 }
 
 typedef struct {

@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "abinitio_fold.h"
 #include "core_internal.h"
 #include "integrate.h"
 #include "nuem/abinitio_xsec.h"
@@ -19,14 +20,45 @@ typedef struct {
   double sum[NUEM_NPROC], err[NUEM_NPROC];
 } fold_sum;
 
-static void add_fold(void *user, double q, double w, const double (*c)[3]) {
+/* The lepton structures (abinitio_fold.h) as the plan folds them from
+ * x = E_min = (T + q)/2 (docs/physics.md, "Rate"): g(x) N0 + g'(x) N1 + c2 N2
+ * with u = 1/x. Per structure {g(x), g'(x), c2}, in closed form from
+ * 2 - T u = q u: S - q^2 vanishes at x exactly, and no term cancels. */
+static void lepton_g(double T, double q, double d, double g[NUEM_NLEPTON][3]) {
+  double u = 2.0 / (T + q), qu = q * u;
+  g[NUEM_LEPTON_MINUS][0] = 0.0;
+  g[NUEM_LEPTON_MINUS][1] = -4.0 * q;
+  g[NUEM_LEPTON_MINUS][2] = -d * (q + T);
+  g[NUEM_LEPTON_PLUS][0] = 2.0 * qu * qu;
+  g[NUEM_LEPTON_PLUS][1] = 2.0 * qu * d;
+  g[NUEM_LEPTON_PLUS][2] = T * T + q * q;
+  g[NUEM_LEPTON_SUM][0] = qu * u;
+  g[NUEM_LEPTON_SUM][1] = d * u;
+  g[NUEM_LEPTON_SUM][2] = -T;
+}
+
+/* One q node: one moment lookup for all processes. Each process's
+ * {g, g', c2} combines the structures' first, then one fold: the value
+ * and the error estimate (|g| e0 + |g'| e1 + |c2| e2) are those of its
+ * own coefficients, as in nuem_rate_fold. */
+static void add_node(void *user, double q, double d, double w,
+                     const double (*restrict L)[NUEM_NPROC]) {
   fold_sum *a = user;
-  double v[NUEM_NPROC], e[NUEM_NPROC];
-  /* massless neutrino: q <= 2E - T, so E >= (T + q)/2 */
-  nuem_rate_fold_many(a->plan, 0.5 * (a->T + q), &a->hint, NUEM_NPROC, c, v, e);
+  double N[3], e[3], g[NUEM_NLEPTON][3];
+  nuem_rate_moments_walk(a->plan, 0.5 * (a->T + q), &a->hint, N, e);
+  lepton_g(a->T, q, d, g);
+  for (int k = 0; k < 3; k++) {
+    N[k] *= w;
+    e[k] *= w;
+  }
   for (int p = 0; p < NUEM_NPROC; p++) {
-    a->sum[p] += w * v[p];
-    a->err[p] += w * e[p];
+    double G[3];
+    for (int k = 0; k < 3; k++)
+      G[k] = L[NUEM_LEPTON_MINUS][p] * g[NUEM_LEPTON_MINUS][k] +
+             L[NUEM_LEPTON_PLUS][p] * g[NUEM_LEPTON_PLUS][k] +
+             L[NUEM_LEPTON_SUM][p] * g[NUEM_LEPTON_SUM][k];
+    a->sum[p] += G[0] * N[0] + G[1] * N[1] + G[2] * N[2];
+    a->err[p] += fabs(G[0]) * e[0] + fabs(G[1]) * e[1] + fabs(G[2]) * e[2];
   }
 }
 
@@ -35,7 +67,7 @@ void nuem_rate_abinitio(const nuem_rate_plan *plan, const nuem_abinitio *m,
                         double abserr[NUEM_NPROC]) {
   fold_sum a = {.plan = plan, .T = T};
   double q_kin = 2.0 * nuem_rate_plan_e_max(plan) - T;
-  nuem_abinitio_q_rule(m, in, T, q_kin, nuem_abinitio_lambda2(m, 0.0, T), add_fold, &a);
+  nuem_abinitio_q_rule_lepton(m, in, T, q_kin, nuem_abinitio_lambda2(m, 0.0, T), add_node, &a);
   for (int p = 0; p < NUEM_NPROC; p++) {
     /* SM, moment and total are >= 0: a negative sum is round-off */
     if ((p == NUEM_PROC_SM || p == NUEM_PROC_MU || p == NUEM_PROC_TOTAL) && a.sum[p] < 0)

@@ -286,20 +286,26 @@ void nuem_rate_fold(const nuem_rate_plan *p, double x, const double c[3],
   fold_moments(N, e, x, c, value, abserr);
 }
 
+void nuem_rate_moments_walk(const nuem_rate_plan *p, double x, size_t *hint, double N[3],
+                            double err[3]) {
+  const double *x_ = p->x;
+  if (!(x >= x_[0] && x < x_[p->nnodes - 1])) {
+    nuem_rate_moments(p, x, N, err);
+    return;
+  }
+  /* increasing x: walk from the last cell instead of searching */
+  size_t j = *hint;
+  while (j + 2 < p->nnodes && x >= x_[j + 1]) j++;
+  if (!(x >= x_[j] && x < x_[j + 1])) j = find_cell(p, x);
+  *hint = j;
+  moments_in_cell(p, x, j, N, err);
+}
+
 void nuem_rate_fold_many(const nuem_rate_plan *p, double x, size_t *hint, size_t n,
                          const double (*c)[3], double *value, double *abserr) {
   double N[NMOM], e[NMOM];
-  size_t j = hint ? *hint : 0;
-  const double *x_ = p->x;
-  if (hint && x >= x_[0] && x < x_[p->nnodes - 1]) {
-    /* increasing x: walk from the last cell instead of searching */
-    while (j + 2 < p->nnodes && x >= x_[j + 1]) j++;
-    if (!(x >= x_[j] && x < x_[j + 1])) j = find_cell(p, x);
-    *hint = j;
-    moments_in_cell(p, x, j, N, e);
-  } else {
-    nuem_rate_moments(p, x, N, e);
-  }
+  if (hint) nuem_rate_moments_walk(p, x, hint, N, e);
+  else nuem_rate_moments(p, x, N, e);
   for (size_t i = 0; i < n; i++) fold_moments(N, e, x, c[i], &value[i], &abserr[i]);
 }
 

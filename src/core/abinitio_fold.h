@@ -1,0 +1,26 @@
+/* Shared by the cross-section layer (abinitio_xsec.c) and the rate stage
+ * (abinitio_rate.c) for the ab-initio fold; not installed. */
+#ifndef NUEM_ABINITIO_FOLD_H
+#define NUEM_ABINITIO_FOLD_H
+
+#include "nuem/abinitio_xsec.h"
+
+/* The lepton basis of d2sigma/(dT dq) at fixed (T, q): every process is
+ *
+ *   L[MINUS][p] (S - q^2)/E^2 + L[PLUS][p] (S + q^2)/E^2 + L[SUM][p] (E + E')/E^2,
+ *
+ * S = (E + E')^2, E' = E - T, with L independent of E. All five processes
+ * share the three E-dependent structures, so the fold over E is three
+ * moment folds per q node whatever the number of processes; and S - q^2
+ * vanishes at E_min = (T + q)/2, which the basis keeps exact. */
+enum { NUEM_LEPTON_MINUS, NUEM_LEPTON_PLUS, NUEM_LEPTON_SUM, NUEM_NLEPTON };
+
+/* The q rule of nuem_abinitio_q_rule with each node's coefficients in the
+ * lepton basis, and d = q - T (exact near the photon point). */
+typedef void (*nuem_abinitio_lepton_fn)(void *user, double q, double d, double w,
+                                        const double (*L)[NUEM_NPROC]);
+void nuem_abinitio_q_rule_lepton(const nuem_abinitio *m, const nuem_interaction *in, double T,
+                                 double q_kin, double lambda2, nuem_abinitio_lepton_fn fn,
+                                 void *user);
+
+#endif
