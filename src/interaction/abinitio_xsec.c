@@ -32,6 +32,9 @@ struct nuem_abinitio {
   double *lnT, *lnq;
   size_t *first_open; /* per shell: first T index at or above the edge */
   cell_nodes *cell;   /* per q cell: its 2-point rule in ln q (T-independent) */
+  /* per T cell i: the shell sums of R_L and R_T over the shells open at
+   * both its rows, at row i and at row i + 1 (open_sum + (2i + k) nq) */
+  double *open_rl, *open_rt;
   gsl_integration_glfixed_table *gl4, *gl2, *gl8;
 };
 
@@ -42,6 +45,8 @@ void nuem_abinitio_free(nuem_abinitio *m) {
   free(m->lnq);
   free(m->first_open);
   free(m->cell);
+  free(m->open_rl);
+  free(m->open_rt);
   if (m->gl4) gsl_integration_glfixed_table_free(m->gl4);
   if (m->gl2) gsl_integration_glfixed_table_free(m->gl2);
   if (m->gl8) gsl_integration_glfixed_table_free(m->gl8);
@@ -57,6 +62,26 @@ static void cell_rule(nuem_abinitio *m, size_t j) {
     c->q[i] = exp(s);
     c->wq[i] = w * c->q[i];
   }
+}
+
+/* The shell sums of the T cells (the per-T row then adds only the shells
+ * whose edge lies inside its cell). */
+static void sum_open_shells(nuem_abinitio *m) {
+  const nuem_atomic_response *r = &m->r;
+  size_t nT = r->nT, nq = r->nq;
+  for (size_t i = 0; i + 1 < nT; i++)
+    for (size_t k = 0; k < 2; k++) {
+      double *rl = m->open_rl + (2 * i + k) * nq, *rt = m->open_rt + (2 * i + k) * nq;
+      for (size_t j = 0; j < nq; j++) rl[j] = rt[j] = 0;
+      for (size_t s = 0; s < r->nshells; s++) {
+        if (m->first_open[s] > i) continue;
+        const double *a = r->RL + (s * nT + i + k) * nq, *b = r->RT + (s * nT + i + k) * nq;
+        for (size_t j = 0; j < nq; j++) {
+          rl[j] += a[j];
+          rt[j] += b[j];
+        }
+      }
+    }
 }
 
 nuem_status nuem_abinitio_new(nuem_context *ctx, nuem_atomic_response *table,
@@ -80,10 +105,12 @@ nuem_status nuem_abinitio_new(nuem_context *ctx, nuem_atomic_response *table,
   m->lnq = malloc(r->nq * sizeof *m->lnq);
   m->first_open = malloc(r->nshells * sizeof *m->first_open);
   m->cell = malloc(r->nq * sizeof *m->cell);
+  m->open_rl = malloc(2 * (r->nT - 1) * r->nq * sizeof *m->open_rl);
+  m->open_rt = malloc(2 * (r->nT - 1) * r->nq * sizeof *m->open_rt);
   m->gl4 = gsl_integration_glfixed_table_alloc(4);
   m->gl2 = gsl_integration_glfixed_table_alloc(2);
   m->gl8 = gsl_integration_glfixed_table_alloc(8);
-  if (!m->lnT || !m->lnq || !m->first_open || !m->cell || !m->gl4 || !m->gl2 || !m->gl8) {
+  if (!m->lnT || !m->lnq || !m->first_open || !m->cell || !m->open_rl || !m->open_rt || !m->gl4 || !m->gl2 || !m->gl8) {
     nuem_abinitio_free(m);
     return nuem_error(ctx, NUEM_ENOMEM, "out of memory for the ab-initio model");
   }
@@ -95,6 +122,7 @@ nuem_status nuem_abinitio_new(nuem_context *ctx, nuem_atomic_response *table,
     while (i < r->nT && r->T[i] < r->edge[s]) i++;
     m->first_open[s] = i;
   }
+  sum_open_shells(m);
   *out = m;
   return NUEM_OK;
 }
@@ -136,21 +164,26 @@ void nuem_abinitio_response(const nuem_abinitio *m, double T, double q, double *
 }
 
 /* The shell sum at T on every q of the grid (the fast path's per-T work;
- * the same rules as nuem_abinitio_response). Returns 0 outside the T grid. */
+ * the same rules as nuem_abinitio_response): the T cell's sums of the
+ * shells open at both rows, and the shells whose edge lies inside the cell
+ * from the row above. Returns 0 outside the T grid. */
 static int response_row(const nuem_abinitio *m, double T, double *rl, double *rt) {
   const nuem_atomic_response *r = &m->r;
   size_t nT = r->nT, nq = r->nq;
   if (!(T >= r->T[0] && T <= r->T[nT - 1])) return 0;
   size_t i = T >= r->T[nT - 1] ? nT - 2 : nuem_search(r->T, nT, T);
-  double tT = (log(T) - m->lnT[i]) / (m->lnT[i + 1] - m->lnT[i]);
-  for (size_t j = 0; j < nq; j++) rl[j] = rt[j] = 0;
+  double t = (log(T) - m->lnT[i]) / (m->lnT[i + 1] - m->lnT[i]);
+  const double *l0 = m->open_rl + 2 * i * nq, *t0 = m->open_rt + 2 * i * nq;
+  for (size_t j = 0; j < nq; j++) {
+    rl[j] = (1 - t) * l0[j] + t * l0[j + nq];
+    rt[j] = (1 - t) * t0[j] + t * t0[j + nq];
+  }
   for (size_t s = 0; s < r->nshells; s++) {
-    if (T < r->edge[s]) continue;
-    double t = m->first_open[s] > i ? 1.0 : tT;
-    const double *a = r->RL + (s * nT + i) * nq, *b = r->RT + (s * nT + i) * nq;
+    if (m->first_open[s] != i + 1 || T < r->edge[s]) continue;
+    const double *a = r->RL + (s * nT + i + 1) * nq, *b = r->RT + (s * nT + i + 1) * nq;
     for (size_t j = 0; j < nq; j++) {
-      rl[j] += (1 - t) * a[j] + t * a[j + nq];
-      rt[j] += (1 - t) * b[j] + t * b[j + nq];
+      rl[j] += a[j];
+      rt[j] += b[j];
     }
   }
   return 1;
