@@ -18,12 +18,13 @@
 #define PHOTON_FLOOR 1e-6
 #define BELOW_GRID ((size_t)-1) /* the cell of q below the table's q grid */
 
-/* The 2-point Gauss-Legendre rule in ln q on one whole table cell: q,
- * ln q and the weight of dq of each node. Cells beyond the photon region
- * (q_j >= 2T) take these nodes unchanged at every T, so they are computed
- * once, not per T (exp, log and the rule's points per node). */
+/* The 2-point Gauss-Legendre rule in ln q on one whole table cell: q, the
+ * position t in the cell (in ln q, for the interpolation) and the weight of
+ * dq of each node. Cells beyond the photon region (q_j >= 2T) take these
+ * nodes unchanged at every T, so they are computed once, not per T (exp,
+ * log, the rule's points and t per node). */
 typedef struct {
-  double q[2], lnq[2], wq[2];
+  double q[2], t[2], wq[2];
 } cell_nodes;
 
 struct nuem_abinitio {
@@ -58,7 +59,7 @@ static void cell_rule(nuem_abinitio *m, size_t j) {
   for (size_t i = 0; i < 2; i++) {
     double s, w;
     gsl_integration_glfixed_point(m->lnq[j], m->lnq[j + 1], i, &s, &w, m->gl2);
-    c->lnq[i] = s;
+    c->t[i] = (s - m->lnq[j]) / (m->lnq[j + 1] - m->lnq[j]);
     c->q[i] = exp(s);
     c->wq[i] = w * c->q[i];
   }
@@ -110,7 +111,8 @@ nuem_status nuem_abinitio_new(nuem_context *ctx, nuem_atomic_response *table,
   m->gl4 = gsl_integration_glfixed_table_alloc(4);
   m->gl2 = gsl_integration_glfixed_table_alloc(2);
   m->gl8 = gsl_integration_glfixed_table_alloc(8);
-  if (!m->lnT || !m->lnq || !m->first_open || !m->cell || !m->open_rl || !m->open_rt || !m->gl4 || !m->gl2 || !m->gl8) {
+  if (!m->lnT || !m->lnq || !m->first_open || !m->cell || !m->open_rl || !m->open_rt ||
+      !m->gl4 || !m->gl2 || !m->gl8) {
     nuem_abinitio_free(m);
     return nuem_error(ctx, NUEM_ENOMEM, "out of memory for the ab-initio model");
   }
@@ -189,10 +191,10 @@ static int response_row(const nuem_abinitio *m, double T, double *rl, double *rt
   return 1;
 }
 
-/* R_L, R_T at q in cell j from a row, linear in ln q (dipole limit below
- * the grid). */
+/* R_L, R_T at q in cell j from a row, linear in ln q: t is the position
+ * of ln q in the cell (dipole limit below the grid). */
 static void row_eval(const nuem_abinitio *m, const double *rl, const double *rt, double q,
-                     double lnq, size_t j, double *RL, double *RT) {
+                     double t, size_t j, double *RL, double *RT) {
   const nuem_atomic_response *r = &m->r;
   if (j == BELOW_GRID) {
     double f = (q / r->q[0]) * (q / r->q[0]);
@@ -200,7 +202,6 @@ static void row_eval(const nuem_abinitio *m, const double *rl, const double *rt,
     *RT = rt[0];
     return;
   }
-  double t = (lnq - m->lnq[j]) / (m->lnq[j + 1] - m->lnq[j]);
   *RL = (1 - t) * rl[j] + t * rl[j + 1];
   *RT = (1 - t) * rt[j] + t * rt[j + 1];
 }
@@ -318,20 +319,25 @@ void nuem_abinitio_coeffs(const nuem_interaction *in, double T, double q_minus_T
 
 /* ---- the q integral ------------------------------------------------------ */
 
-/* A node: q, its offset d = q - T (exact near the pole), ln q, weight w of
- * dq, and the table cell j of q (q_j <= q <= q_j+1; BELOW_GRID below q_0). */
-typedef void (*node_fn)(void *acc, double q, double d, double lnq, double w, size_t j);
+/* A node: q, its offset d = q - T (exact near the pole), its position t
+ * in ln q within the table cell j of q (q_j <= q <= q_j+1; BELOW_GRID below
+ * q_0, where t is unused), and the weight w of dq. */
+typedef void (*node_fn)(void *acc, double q, double d, double t, double w, size_t j);
+
+static double cell_position(const nuem_abinitio *m, double lnq, size_t j) {
+  return j == BELOW_GRID ? 0.0 : (lnq - m->lnq[j]) / (m->lnq[j + 1] - m->lnq[j]);
+}
 
 /* Nodes of a Gauss-Legendre rule on [a, b] in s = ln(q - T) (near) or
  * s = ln q. */
-static void gl_panel(const gsl_integration_glfixed_table *gl, double a, double b, double T,
-                     int near, size_t j, node_fn fn, void *acc) {
+static void gl_panel(const nuem_abinitio *m, const gsl_integration_glfixed_table *gl, double a,
+                     double b, double T, int near, size_t j, node_fn fn, void *acc) {
   for (size_t i = 0; i < gl->n; i++) {
     double s, w;
     gsl_integration_glfixed_point(a, b, i, &s, &w, gl);
     double e = exp(s);
-    if (near) fn(acc, T + e, e, log(T + e), w * e, j);
-    else fn(acc, e, e - T, s, w * e, j);
+    if (near) fn(acc, T + e, e, cell_position(m, log(T + e), j), w * e, j);
+    else fn(acc, e, e - T, cell_position(m, s, j), w * e, j);
   }
 }
 
@@ -354,7 +360,8 @@ static void piece(const nuem_abinitio *m, double da, double db, double T, double
   /* below the pole every term is ~ (q - T) or (q - T)^2: smooth in s and
    * < 1e-2 of the total there */
   if (near && db <= 0.1 * width * (1 + 1e-12) && gl == m->gl8) gl = m->gl4;
-  for (int k = 0; k < chunks; k++) gl_panel(gl, sa + k * h, sa + (k + 1) * h, T, near, j, fn, acc);
+  for (int k = 0; k < chunks; k++)
+    gl_panel(m, gl, sa + k * h, sa + (k + 1) * h, T, near, j, fn, acc);
 }
 
 /* Whether the piece q - T in br[0..1] is all of cell j and beyond q = 2T,
@@ -400,7 +407,7 @@ static void for_each_q_node(const nuem_abinitio *m, double T, double q_hi, doubl
     if (j == BELOW_GRID && T + br[k] >= r->q[0] * (1 - 1e-14)) j = 0;
     if (whole_cell_beyond(m, T, br + k, j)) {
       const cell_nodes *c = &m->cell[j];
-      for (int i = 0; i < 2; i++) fn(acc, c->q[i], c->q[i] - T, c->lnq[i], c->wq[i], j);
+      for (int i = 0; i < 2; i++) fn(acc, c->q[i], c->q[i] - T, c->t[i], c->wq[i], j);
     } else if (br[k + 1] > br[k] * (1 + 1e-14)) {
       piece(m, br[k], br[k + 1], T, width, j, fn, acc);
     }
@@ -422,10 +429,10 @@ typedef struct {
   void *user;
 } rule_visit;
 
-static void visit_node(void *acc, double q, double d, double lnq, double w, size_t j) {
+static void visit_node(void *acc, double q, double d, double t, double w, size_t j) {
   rule_visit *a = acc;
   double RL, RT, L[NUEM_NLEPTON][NUEM_NPROC];
-  row_eval(a->m, a->rl, a->rt, q, lnq, j, &RL, &RT);
+  row_eval(a->m, a->rl, a->rt, q, t, j, &RL, &RT);
   if (RL == 0 && RT == 0) return;
   coeffs_at(&a->k, d, RL, RT, L);
   a->fn(a->user, q, d, w, (const double(*)[NUEM_NPROC])L);

@@ -51,14 +51,16 @@ static void add_node(void *user, double q, double d, double w,
     N[k] *= w;
     e[k] *= w;
   }
+  /* loops over the processes innermost: the compiler pairs them */
+  double G[3][NUEM_NPROC];
+  for (int k = 0; k < 3; k++)
+    for (int p = 0; p < NUEM_NPROC; p++)
+      G[k][p] = L[NUEM_LEPTON_MINUS][p] * g[NUEM_LEPTON_MINUS][k] +
+                L[NUEM_LEPTON_PLUS][p] * g[NUEM_LEPTON_PLUS][k] +
+                L[NUEM_LEPTON_SUM][p] * g[NUEM_LEPTON_SUM][k];
   for (int p = 0; p < NUEM_NPROC; p++) {
-    double G[3];
-    for (int k = 0; k < 3; k++)
-      G[k] = L[NUEM_LEPTON_MINUS][p] * g[NUEM_LEPTON_MINUS][k] +
-             L[NUEM_LEPTON_PLUS][p] * g[NUEM_LEPTON_PLUS][k] +
-             L[NUEM_LEPTON_SUM][p] * g[NUEM_LEPTON_SUM][k];
-    a->sum[p] += G[0] * N[0] + G[1] * N[1] + G[2] * N[2];
-    a->err[p] += fabs(G[0]) * e[0] + fabs(G[1]) * e[1] + fabs(G[2]) * e[2];
+    a->sum[p] += G[0][p] * N[0] + G[1][p] * N[1] + G[2][p] * N[2];
+    a->err[p] += fabs(G[0][p]) * e[0] + fabs(G[1][p]) * e[1] + fabs(G[2][p]) * e[2];
   }
 }
 

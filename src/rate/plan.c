@@ -283,7 +283,7 @@ void nuem_rate_moments(const nuem_rate_plan *p, double x, double N[3],
     return;
   }
   size_t j = find_cell(p, x);
-  moments_in_cell(p, x, j, N, err);
+  nuem_rate_moments_walk(p, x, &j, N, err); /* j is x's cell: no walk */
 }
 
 /* N_k at x inside cell j (x_j <= x < x_j+1) by the Hermite cubics. */
