@@ -52,6 +52,10 @@ void nuem_rate_moments(const nuem_rate_plan *plan, double x, double M[3],
  * increasing x the lookup walks instead of searching; start it at 0. */
 void nuem_rate_moments_walk(const nuem_rate_plan *plan, double x, size_t *hint, double M[3],
                             double err[3]);
+/* The same at n increasing x[i] (one call for a block of the ab-initio
+ * q rule's nodes). */
+void nuem_rate_moments_many(const nuem_rate_plan *plan, size_t n, const double *x,
+                            size_t *hint, double (*M)[3], double (*err)[3]);
 
 /* nu-e rates of every process (NUEM_PROC_SM … NUEM_PROC_TOTAL) on all
  * electrons of the target, treated as free, with error estimates. */

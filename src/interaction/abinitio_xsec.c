@@ -420,34 +420,51 @@ static double q_limit(const nuem_abinitio *m, double q_kin) {
   return fmin(q_kin, m->r.q[m->r.nq - 1]);
 }
 
-/* The q rule's visitor: responses from the row at T, then coefficients. */
+/* The q rule's visitor: responses from the row at T, then coefficients,
+ * collected in a block handed on when full. */
 typedef struct {
   const nuem_abinitio *m;
   couplings k;
   const double *rl, *rt; /* the response row at T */
-  nuem_abinitio_lepton_fn fn;
+  nuem_abinitio_block_fn fn;
   void *user;
+  nuem_q_block b;
 } rule_visit;
 
 static void visit_node(void *acc, double q, double d, double t, double w, size_t j) {
   rule_visit *a = acc;
-  double RL, RT, L[NUEM_NLEPTON][NUEM_NPROC];
+  double RL, RT;
   row_eval(a->m, a->rl, a->rt, q, t, j, &RL, &RT);
   if (RL == 0 && RT == 0) return;
-  coeffs_at(&a->k, d, RL, RT, L);
-  a->fn(a->user, q, d, w, (const double(*)[NUEM_NPROC])L);
+  size_t i = a->b.n++;
+  a->b.q[i] = q;
+  a->b.d[i] = d;
+  a->b.w[i] = w;
+  coeffs_at(&a->k, d, RL, RT, a->b.L[i]);
+  if (a->b.n == NUEM_Q_BLOCK) {
+    a->fn(a->user, &a->b);
+    a->b.n = 0;
+  }
 }
 
 enum { ROW_BUFFER = 1024 }; /* q points of a response row kept on the stack */
 
-void nuem_abinitio_q_rule_lepton(const nuem_abinitio *m, const nuem_interaction *in, double T,
-                                 double q_kin, double lambda2, nuem_abinitio_lepton_fn fn,
+void nuem_abinitio_q_rule_blocks(const nuem_abinitio *m, const nuem_interaction *in, double T,
+                                 double q_kin, double lambda2, nuem_abinitio_block_fn fn,
                                  void *user) {
   size_t nq = m->r.nq;
   double buf[ROW_BUFFER], *row = 2 * nq <= ROW_BUFFER ? buf : malloc(2 * nq * sizeof *row);
   if (row && response_row(m, T, row, row + nq)) { /* else no nodes: the sums stay 0 */
-    rule_visit a = {m, couplings_at(in, T, lambda2), row, row + nq, fn, user};
+    rule_visit a; /* not an initializer: it would clear the whole block */
+    a.m = m;
+    a.k = couplings_at(in, T, lambda2);
+    a.rl = row;
+    a.rt = row + nq;
+    a.fn = fn;
+    a.user = user;
+    a.b.n = 0;
     for_each_q_node(m, T, q_limit(m, q_kin), lambda2, visit_node, &a);
+    if (a.b.n) fn(user, &a.b);
   }
   if (row != buf) free(row);
 }
@@ -459,19 +476,19 @@ typedef struct {
   void *user;
 } to_c_visit;
 
-static void visit_to_c(void *acc, double q, double d, double w,
-                       const double (*L)[NUEM_NPROC]) {
-  (void)d;
+static void visit_to_c(void *acc, const nuem_q_block *b) {
   to_c_visit *a = acc;
-  double c[NUEM_NPROC][3];
-  for (int p = 0; p < NUEM_NPROC; p++) lepton_to_coeffs(L, p, a->T, q * q, c[p]);
-  a->fn(a->user, q, w, (const double(*)[3])c);
+  for (size_t i = 0; i < b->n; i++) {
+    double c[NUEM_NPROC][3], q = b->q[i];
+    for (int p = 0; p < NUEM_NPROC; p++) lepton_to_coeffs(b->L[i], p, a->T, q * q, c[p]);
+    a->fn(a->user, q, b->w[i], (const double(*)[3])c);
+  }
 }
 
 void nuem_abinitio_q_rule(const nuem_abinitio *m, const nuem_interaction *in, double T,
                           double q_kin, double lambda2, nuem_abinitio_node_fn fn, void *user) {
   to_c_visit a = {T, fn, user};
-  nuem_abinitio_q_rule_lepton(m, in, T, q_kin, lambda2, visit_to_c, &a);
+  nuem_abinitio_q_rule_blocks(m, in, T, q_kin, lambda2, visit_to_c, &a);
 }
 
 typedef struct {

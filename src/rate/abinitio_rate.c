@@ -37,19 +37,18 @@ static void lepton_g(double T, double q, double d, double g[NUEM_NLEPTON][3]) {
   g[NUEM_LEPTON_SUM][2] = -T;
 }
 
-/* One q node: one moment lookup for all processes. Each process's
- * {g, g', c2} combines the structures' first, then one fold: the value
- * and the error estimate (|g| e0 + |g'| e1 + |c2| e2) are those of its
- * own coefficients, as in nuem_rate_fold. */
-static void add_node(void *user, double q, double d, double w,
-                     const double (*restrict L)[NUEM_NPROC]) {
-  fold_sum *a = user;
-  double N[3], e[3], g[NUEM_NLEPTON][3];
-  nuem_rate_moments_walk(a->plan, 0.5 * (a->T + q), &a->hint, N, e);
-  lepton_g(a->T, q, d, g);
+/* Node i of a block into the sums: each process's {g, g', c2} combines
+ * the structures' first, then one fold, so the value and the error
+ * estimate (|g| e0 + |g'| e1 + |c2| e2) are those of its own coefficients,
+ * as in nuem_rate_fold. */
+static void add_node(const nuem_q_block *b, size_t i, double T, const double N[3],
+                     const double e[3], double sum[NUEM_NPROC], double err[NUEM_NPROC]) {
+  const double (*L)[NUEM_NPROC] = b->L[i];
+  double g[NUEM_NLEPTON][3], w = b->w[i], wN[3], we[3];
+  lepton_g(T, b->q[i], b->d[i], g);
   for (int k = 0; k < 3; k++) {
-    N[k] *= w;
-    e[k] *= w;
+    wN[k] = w * N[k];
+    we[k] = w * e[k];
   }
   /* loops over the processes innermost: the compiler pairs them */
   double G[3][NUEM_NPROC];
@@ -59,8 +58,24 @@ static void add_node(void *user, double q, double d, double w,
                 L[NUEM_LEPTON_PLUS][p] * g[NUEM_LEPTON_PLUS][k] +
                 L[NUEM_LEPTON_SUM][p] * g[NUEM_LEPTON_SUM][k];
   for (int p = 0; p < NUEM_NPROC; p++) {
-    a->sum[p] += G[0][p] * N[0] + G[1][p] * N[1] + G[2][p] * N[2];
-    a->err[p] += fabs(G[0][p]) * e[0] + fabs(G[1][p]) * e[1] + fabs(G[2][p]) * e[2];
+    sum[p] += G[0][p] * wN[0] + G[1][p] * wN[1] + G[2][p] * wN[2];
+    err[p] += fabs(G[0][p]) * we[0] + fabs(G[1][p]) * we[1] + fabs(G[2][p]) * we[2];
+  }
+}
+
+/* A block of q nodes: the moments at every E_min = (T + q)/2, then the
+ * sums, kept local over the block. */
+static void add_block(void *user, const nuem_q_block *b) {
+  fold_sum *a = user;
+  double x[NUEM_Q_BLOCK], N[NUEM_Q_BLOCK][3], e[NUEM_Q_BLOCK][3];
+  double sum[NUEM_NPROC], err[NUEM_NPROC];
+  for (size_t i = 0; i < b->n; i++) x[i] = 0.5 * (a->T + b->q[i]);
+  nuem_rate_moments_many(a->plan, b->n, x, &a->hint, N, e);
+  for (int p = 0; p < NUEM_NPROC; p++) sum[p] = err[p] = 0;
+  for (size_t i = 0; i < b->n; i++) add_node(b, i, a->T, N[i], e[i], sum, err);
+  for (int p = 0; p < NUEM_NPROC; p++) {
+    a->sum[p] += sum[p];
+    a->err[p] += err[p];
   }
 }
 
@@ -69,7 +84,7 @@ void nuem_rate_abinitio(const nuem_rate_plan *plan, const nuem_abinitio *m,
                         double abserr[NUEM_NPROC]) {
   fold_sum a = {.plan = plan, .T = T};
   double q_kin = 2.0 * nuem_rate_plan_e_max(plan) - T;
-  nuem_abinitio_q_rule_lepton(m, in, T, q_kin, nuem_abinitio_lambda2(m, 0.0, T), add_node, &a);
+  nuem_abinitio_q_rule_blocks(m, in, T, q_kin, nuem_abinitio_lambda2(m, 0.0, T), add_block, &a);
   for (int p = 0; p < NUEM_NPROC; p++) {
     /* SM, moment and total are >= 0: a negative sum is round-off */
     if ((p == NUEM_PROC_SM || p == NUEM_PROC_MU || p == NUEM_PROC_TOTAL) && a.sum[p] < 0)

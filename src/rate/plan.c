@@ -283,7 +283,7 @@ void nuem_rate_moments(const nuem_rate_plan *p, double x, double N[3],
     return;
   }
   size_t j = find_cell(p, x);
-  nuem_rate_moments_walk(p, x, &j, N, err); /* j is x's cell: no walk */
+  moments_in_cell(p, x, j, N, err);
 }
 
 /* N_k at x inside cell j (x_j <= x < x_j+1) by the Hermite cubics. */
@@ -319,8 +319,9 @@ void nuem_rate_fold(const nuem_rate_plan *p, double x, const double c[3],
   fold_moments(N, e, x, c, value, abserr);
 }
 
-void nuem_rate_moments_walk(const nuem_rate_plan *p, double x, size_t *hint, double N[3],
-                            double err[3]) {
+/* The moments at x, the cell walked from *hint (see nuem_rate_moments_walk). */
+static void walk(const nuem_rate_plan *p, double x, size_t *hint, double N[NMOM],
+                 double err[NMOM]) {
   const double *x_ = p->x;
   if (!(x >= x_[0] && x < x_[p->nnodes - 1])) {
     nuem_rate_moments(p, x, N, err);
@@ -332,6 +333,16 @@ void nuem_rate_moments_walk(const nuem_rate_plan *p, double x, size_t *hint, dou
   if (!(x >= x_[j] && x < x_[j + 1])) j = find_cell(p, x);
   *hint = j;
   moments_in_cell(p, x, j, N, err);
+}
+
+void nuem_rate_moments_walk(const nuem_rate_plan *p, double x, size_t *hint, double N[3],
+                            double err[3]) {
+  walk(p, x, hint, N, err);
+}
+
+void nuem_rate_moments_many(const nuem_rate_plan *p, size_t n, const double *x, size_t *hint,
+                            double (*N)[3], double (*err)[3]) {
+  for (size_t i = 0; i < n; i++) walk(p, x[i], hint, N[i], err[i]);
 }
 
 void nuem_rate_fold_many(const nuem_rate_plan *p, double x, size_t *hint, size_t n,
