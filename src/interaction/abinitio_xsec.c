@@ -228,13 +228,15 @@ double nuem_abinitio_lambda2(const nuem_abinitio *m, double E, double T) {
 
 /* ---- the cross-section formulas ----------------------------------------- */
 
-/* What the coefficients need that does not depend on q: the couplings and
- * the constant factors of each process, once per T rather than per node. */
+/* What the coefficients need that does not depend on q: the couplings,
+ * their products and the constant factors of each process, once per T
+ * rather than per node. */
 typedef struct {
   double T, lambda2;
   double gv, ga, dr; /* dr: the charge radius's g_V shift */
   double x;          /* photon exchange as g_V shift x/Q^2 (times eps) */
   double kw, km;     /* weak and moment prefactors of d2sigma/(dT dq), per q */
+  double gv2, ga2, gva, gvr, r2, r2a; /* gv^2, ga^2, gv ga, gv + dr, dr (2gv + dr), dr ga */
 } couplings;
 
 static couplings couplings_at(const nuem_interaction *in, double T, double lambda2) {
@@ -244,7 +246,9 @@ static couplings couplings_at(const nuem_interaction *in, double T, double lambd
   double kw = NUEM_GF * NUEM_GF / (8.0 * NUEM_PI) * 2.0 * NUEM_HBARC2;
   double km = NUEM_PI * NUEM_ALPHA * NUEM_ALPHA * in->mu * in->mu / (NUEM_ME * NUEM_ME) / 4.0 *
               2.0 * NUEM_HBARC2;
-  return (couplings){T, lambda2, in->gv, in->ga, nuem_gv_shift_radius(in), x, kw, km};
+  double gv = in->gv, ga = in->ga, dr = nuem_gv_shift_radius(in);
+  return (couplings){T,       lambda2, gv,      ga,      dr,           x,      kw,
+                     km,      gv * gv, ga * ga, gv * ga, gv + dr, dr * (2.0 * gv + dr), dr * ga};
 }
 
 /* The weak bracket A S + B (E + E') + C of d2sigma/(dT dq^2) (times
@@ -259,12 +263,12 @@ typedef struct {
   double va; /* 2 Q^2 R_L/m: sva (E + E') */
 } weak_basis;
 
-/* The bracket times k in the lepton basis (abinitio_fold.h), as process p. */
-static void weak_lepton(const weak_basis *w, double k, double gl4, double st, double sa,
-                        double sva, double (*L)[NUEM_NPROC], int p) {
-  L[NUEM_LEPTON_MINUS][p] = k * (gl4 * w->l + sa * w->la);
-  L[NUEM_LEPTON_PLUS][p] = k * (sa * w->ta + st * w->tv);
-  L[NUEM_LEPTON_SUM][p] = k * sva * w->va;
+/* The bracket in the lepton basis (abinitio_fold.h), as process p. */
+static void weak_lepton(const weak_basis *w, double gl4, double st, double sa, double sva,
+                        double (*L)[NUEM_NPROC], int p) {
+  L[NUEM_LEPTON_MINUS][p] = gl4 * w->l + sa * w->la;
+  L[NUEM_LEPTON_PLUS][p] = sa * w->ta + st * w->tv;
+  L[NUEM_LEPTON_SUM][p] = sva * w->va;
 }
 
 /* Process p in the lepton basis to c0 + c1/E + c2/E^2
@@ -285,24 +289,25 @@ static void coeffs_at(const couplings *k, double d, double RL, double RT,
                       double L[NUEM_NLEPTON][NUEM_NPROC]) {
   double T = k->T, q = T + d, Q2 = d * (q + T), q2 = q * q;
   double RTV = RT + q2 * (0.5 / (NUEM_ME * NUEM_ME)) * RL; /* convection + spin */
-  double gv = k->gv, ga = k->ga, dr = k->dr, x = k->x;
+  double gv = k->gv, x = k->x;
   /* photon exchange: longitudinal (Coulomb) unscreened, transverse over
    * Q^2 + Lambda^2 */
   double dT = x / (Q2 + k->lambda2);
-  double kw = k->kw * q, inv_q2 = 1.0 / q2, half = 0.5 * Q2 * inv_q2;
-  weak_basis w = {RL * inv_q2 * inv_q2, T * T * RL * inv_q2, 2.0 * half * RL, half * RTV,
-                  (2.0 / NUEM_ME) * Q2 * RL};
-  double g0 = gv * Q2, g = (gv + dr) * Q2 + x, gt = gv + dr + dT;
-  weak_lepton(&w, kw, g0 * g0, gv * gv, ga * ga, gv * ga, L, NUEM_PROC_SM);
+  double inv_q2 = 1.0 / q2, half = 0.5 * Q2 * inv_q2, l = RL * inv_q2 * inv_q2;
+  /* the basis with the weak prefactor in it */
+  double kw = k->kw * q;
+  weak_basis w = {kw * l, kw * T * T * RL * inv_q2, kw * 2.0 * half * RL, kw * half * RTV,
+                  kw * (2.0 / NUEM_ME) * Q2 * RL};
+  double g0 = gv * Q2, g = k->gvr * Q2 + x, gt = k->gvr + dT;
+  weak_lepton(&w, g0 * g0, k->gv2, k->ga2, k->gva, L, NUEM_PROC_SM);
   /* excesses over the SM, expanded so no digits cancel */
-  weak_lepton(&w, kw, x * (x + 2.0 * g0), dT * (2.0 * gv + dT), 0, dT * ga, L, NUEM_PROC_Q);
-  weak_lepton(&w, kw, dr * (2.0 * gv + dr) * Q2 * Q2, dr * (2.0 * gv + dr), 0, dr * ga,
-              L, NUEM_PROC_R2);
-  weak_lepton(&w, kw, g * g, gt * gt, ga * ga, gt * ga, L, NUEM_PROC_TOTAL);
+  weak_lepton(&w, x * (x + 2.0 * g0), dT * (2.0 * gv + dT), 0, dT * k->ga, L, NUEM_PROC_Q);
+  weak_lepton(&w, k->r2 * Q2 * Q2, k->r2, 0, k->r2a, L, NUEM_PROC_R2);
+  weak_lepton(&w, g * g, gt * gt, k->ga2, gt * k->ga, L, NUEM_PROC_TOTAL);
   /* magnetic moment (helicity flip, no interference):
    * (pi alpha^2 mu^2/m^2)/(4 E^2) [S Q^2/q^4 R_L + (S - q^2) R_TV/(2 q^2)],
    * S = ((S - q^2) + (S + q^2))/2 */
-  double km = k->km * q, longitudinal = 0.5 * km * Q2 * w.l;
+  double km = k->km * q, longitudinal = 0.5 * km * Q2 * l;
   L[NUEM_LEPTON_MINUS][NUEM_PROC_MU] = longitudinal + 0.5 * km * RTV * inv_q2;
   L[NUEM_LEPTON_PLUS][NUEM_PROC_MU] = longitudinal;
   L[NUEM_LEPTON_SUM][NUEM_PROC_MU] = 0;

@@ -50,16 +50,16 @@ static void add_node(const nuem_q_block *b, size_t i, double T, const double N[3
     wN[k] = w * N[k];
     we[k] = w * e[k];
   }
-  /* loops over the processes innermost: the compiler pairs them */
-  double G[3][NUEM_NPROC];
-  for (int k = 0; k < 3; k++)
-    for (int p = 0; p < NUEM_NPROC; p++)
-      G[k][p] = L[NUEM_LEPTON_MINUS][p] * g[NUEM_LEPTON_MINUS][k] +
-                L[NUEM_LEPTON_PLUS][p] * g[NUEM_LEPTON_PLUS][k] +
-                L[NUEM_LEPTON_SUM][p] * g[NUEM_LEPTON_SUM][k];
   for (int p = 0; p < NUEM_NPROC; p++) {
-    sum[p] += G[0][p] * wN[0] + G[1][p] * wN[1] + G[2][p] * wN[2];
-    err[p] += fabs(G[0][p]) * we[0] + fabs(G[1][p]) * we[1] + fabs(G[2][p]) * we[2];
+    double m = L[NUEM_LEPTON_MINUS][p], pl = L[NUEM_LEPTON_PLUS][p], s = L[NUEM_LEPTON_SUM][p];
+    /* g(x) of S - q^2 is 0 */
+    double G0 = pl * g[NUEM_LEPTON_PLUS][0] + s * g[NUEM_LEPTON_SUM][0];
+    double G1 = m * g[NUEM_LEPTON_MINUS][1] + pl * g[NUEM_LEPTON_PLUS][1] +
+                s * g[NUEM_LEPTON_SUM][1];
+    double G2 = m * g[NUEM_LEPTON_MINUS][2] + pl * g[NUEM_LEPTON_PLUS][2] +
+                s * g[NUEM_LEPTON_SUM][2];
+    sum[p] += G0 * wN[0] + G1 * wN[1] + G2 * wN[2];
+    err[p] += fabs(G0) * we[0] + fabs(G1) * we[1] + fabs(G2) * we[2];
   }
 }
 

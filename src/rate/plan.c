@@ -254,8 +254,8 @@ void nuem_rate_plan_free(nuem_rate_plan *p) {
   free(p);
 }
 
-static void moments_in_cell(const nuem_rate_plan *p, double x, size_t j, double N[3],
-                            double err[3]);
+static inline void moments_in_cell(const nuem_rate_plan *p, double x, size_t j, double N[3],
+                                   double err[3]);
 
 void nuem_rate_moments(const nuem_rate_plan *p, double x, double N[3],
                        double err[3]) {
@@ -287,8 +287,8 @@ void nuem_rate_moments(const nuem_rate_plan *p, double x, double N[3],
 }
 
 /* N_k at x inside cell j (x_j <= x < x_j+1) by the Hermite cubics. */
-static void moments_in_cell(const nuem_rate_plan *p, double x, size_t j, double N[3],
-                            double err[3]) {
+static inline void moments_in_cell(const nuem_rate_plan *p, double x, size_t j, double N[3],
+                                   double err[3]) {
   const hermite_cell *c = &p->cell[j];
   double t = (x - c->x0) * c->inv_h, s = 1.0 - t;
   /* the cubic Hermite basis, shared by the three moments */
