@@ -9,10 +9,10 @@
  *
  *   L[MINUS][p] (S - q^2)/E^2 + L[PLUS][p] (S + q^2)/E^2 + L[SUM][p] (E + E')/E^2,
  *
- * S = (E + E')^2, E' = E - T, with L independent of E (p the process). All five processes
- * share the three E-dependent structures, so the fold over E is three
- * moment folds per q node whatever the number of processes; and S - q^2
- * vanishes at E_min = (T + q)/2, which the basis keeps exact. */
+ * S = (E + E')^2, E' = E - T, L independent of E (p: the process). All
+ * five processes share the three E-dependent structures, whose moment folds
+ * from E_min = (T + q)/2 have closed forms (and S - q^2 vanishes there
+ * exactly), so one moment lookup per q node serves every process. */
 enum { NUEM_LEPTON_MINUS, NUEM_LEPTON_PLUS, NUEM_LEPTON_SUM, NUEM_NLEPTON };
 
 /* The q rule of nuem_abinitio_q_rule in blocks of nodes, each node's

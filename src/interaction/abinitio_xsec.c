@@ -319,7 +319,8 @@ void nuem_abinitio_coeffs(const nuem_interaction *in, double T, double q_minus_T
   couplings k = couplings_at(in, T, lambda2);
   double L[NUEM_NLEPTON][NUEM_NPROC], q = T + q_minus_T;
   coeffs_at(&k, q_minus_T, RL, RT, L);
-  for (int p = 0; p < NUEM_NPROC; p++) lepton_to_coeffs((const double(*)[NUEM_NPROC])L, p, T, q * q, c[p]);
+  for (int p = 0; p < NUEM_NPROC; p++)
+    lepton_to_coeffs((const double(*)[NUEM_NPROC])L, p, T, q * q, c[p]);
 }
 
 /* ---- the q integral ------------------------------------------------------ */
