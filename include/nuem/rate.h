@@ -48,6 +48,15 @@ void nuem_rate_plan_free(nuem_rate_plan *plan);
 void nuem_rate_moments(const nuem_rate_plan *plan, double x, double M[3],
                        double err[3]);
 
+/* The same with a hint: `hint` keeps the plan's cell between calls, so for
+ * increasing x the lookup walks instead of searching; start it at 0. */
+void nuem_rate_moments_walk(const nuem_rate_plan *plan, double x, size_t *hint, double M[3],
+                            double err[3]);
+/* The same at n increasing x[i] (one call for a block of the ab-initio
+ * q rule's nodes). */
+void nuem_rate_moments_many(const nuem_rate_plan *plan, size_t n, const double *x,
+                            size_t *hint, double (*M)[3], double (*err)[3]);
+
 /* nu-e rates of every process (NUEM_PROC_SM … NUEM_PROC_TOTAL) on all
  * electrons of the target, treated as free, with error estimates. */
 void nuem_rate_electron(const nuem_rate_plan *plan, const nuem_interaction *in,
@@ -62,10 +71,8 @@ void nuem_rate_nuclear(const nuem_rate_plan *plan, const nuem_interaction *in,
 void nuem_rate_fold(const nuem_rate_plan *plan, double x, const double c[3],
                     double *value, double *abserr);
 
-/* Several coefficient sets at one x, sharing the moment lookup (the
- * ab-initio fold calls this at every q node). `hint` (or NULL) keeps the
- * plan's cell between calls: for increasing x the lookup walks instead of
- * searching; start it at 0. */
+/* Several coefficient sets at one x, sharing the moment lookup; `hint` (or
+ * NULL) as for nuem_rate_moments_walk. */
 void nuem_rate_fold_many(const nuem_rate_plan *plan, double x, size_t *hint, size_t n,
                          const double (*c)[3], double *value, double *abserr);
 /* The largest neutrino energy of the plan's flux [MeV]. */

@@ -19,6 +19,14 @@ enum { NMOM = 3, GL_POINTS = 16, GL_CHECK = 8, NODES_PER_DECADE = 200,
 #define ON_DEMAND_REL_ERR 1e-12
 #define FIRST_NODE 1e-5 /* MeV: below it moments are integrated on demand */
 
+/* What the lookup in cell j needs, in one place: the ends' N_k and
+ * slopes times the width, the error estimate (cumulated + interpolation),
+ * x_j and 1/(x_j+1 - x_j). */
+typedef struct {
+  double m0[NMOM], hd0[NMOM], m1[NMOM], hd1[NMOM], err[NMOM];
+  double x0, inv_h;
+} hermite_cell;
+
 struct nuem_rate_plan {
   const nuem_source *src;
   const nuem_target *tgt;
@@ -29,6 +37,7 @@ struct nuem_rate_plan {
   double *dr[NMOM];        /* dN_k/dx at the right end of cell j */
   double *err_cum[NMOM];   /* quadrature error of N_k at the nodes */
   double *err_cell[NMOM];  /* interpolation error estimate of cell j */
+  hermite_cell *cell;      /* the same per cell, packed for the lookup */
   gsl_integration_glfixed_table *gl, *gl_check;
 };
 
@@ -124,6 +133,26 @@ static size_t find_cell(const nuem_rate_plan *p, double x) {
   return nuem_search(p->x, p->nnodes, x);
 }
 
+static nuem_status pack_cells(nuem_rate_plan *p) {
+  size_t ncell = p->nnodes - 1;
+  p->cell = malloc(ncell * sizeof *p->cell);
+  if (!p->cell) return NUEM_ENOMEM;
+  for (size_t j = 0; j < ncell; j++) {
+    hermite_cell *c = &p->cell[j];
+    double h = p->x[j + 1] - p->x[j];
+    c->x0 = p->x[j];
+    c->inv_h = 1.0 / h;
+    for (int k = 0; k < NMOM; k++) {
+      c->m0[k] = p->m[k][j];
+      c->hd0[k] = h * p->dl[k][j];
+      c->m1[k] = p->m[k][j + 1];
+      c->hd1[k] = h * p->dr[k][j];
+      c->err[k] = p->err_cum[k][j] + p->err_cell[k][j];
+    }
+  }
+  return NUEM_OK;
+}
+
 static nuem_status tabulate(nuem_rate_plan *p) {
   size_t n = p->nnodes, ncell = n - 1;
   for (int k = 0; k < NMOM; k++) {
@@ -180,7 +209,7 @@ static nuem_status tabulate(nuem_rate_plan *p) {
       p->err_cell[k][j] = fabs(h - (shifted[k] + upper[k]));
     }
   }
-  return NUEM_OK;
+  return pack_cells(p);
 }
 
 nuem_status nuem_rate_plan_new(nuem_context *ctx, const nuem_source *src,
@@ -212,6 +241,7 @@ nuem_status nuem_rate_plan_new(nuem_context *ctx, const nuem_source *src,
 void nuem_rate_plan_free(nuem_rate_plan *p) {
   if (!p) return;
   free(p->x);
+  free(p->cell);
   for (int k = 0; k < NMOM; k++) {
     free(p->m[k]);
     free(p->dl[k]);
@@ -224,8 +254,8 @@ void nuem_rate_plan_free(nuem_rate_plan *p) {
   free(p);
 }
 
-static void moments_in_cell(const nuem_rate_plan *p, double x, size_t j, double N[3],
-                            double err[3]);
+static inline void moments_in_cell(const nuem_rate_plan *p, double x, size_t j, double N[3],
+                                   double err[3]);
 
 void nuem_rate_moments(const nuem_rate_plan *p, double x, double N[3],
                        double err[3]) {
@@ -257,13 +287,16 @@ void nuem_rate_moments(const nuem_rate_plan *p, double x, double N[3],
 }
 
 /* N_k at x inside cell j (x_j <= x < x_j+1) by the Hermite cubics. */
-static void moments_in_cell(const nuem_rate_plan *p, double x, size_t j, double N[3],
-                            double err[3]) {
-  const double *x_ = p->x;
-  double h = x_[j + 1] - x_[j], t = (x - x_[j]) / h;
+static inline void moments_in_cell(const nuem_rate_plan *p, double x, size_t j, double N[3],
+                                   double err[3]) {
+  const hermite_cell *c = &p->cell[j];
+  double t = (x - c->x0) * c->inv_h, s = 1.0 - t;
+  /* the cubic Hermite basis, shared by the three moments */
+  double h00 = (1.0 + 2.0 * t) * s * s, h10 = t * s * s;
+  double h01 = t * t * (3.0 - 2.0 * t), h11 = t * t * (t - 1.0);
   for (int k = 0; k < NMOM; k++) {
-    hermite(t, h, p->m[k][j], p->dl[k][j], p->m[k][j + 1], p->dr[k][j], &N[k]);
-    err[k] = p->err_cum[k][j] + p->err_cell[k][j];
+    N[k] = h00 * c->m0[k] + h10 * c->hd0[k] + h01 * c->m1[k] + h11 * c->hd1[k];
+    err[k] = c->err[k];
   }
 }
 
@@ -286,20 +319,37 @@ void nuem_rate_fold(const nuem_rate_plan *p, double x, const double c[3],
   fold_moments(N, e, x, c, value, abserr);
 }
 
+/* The moments at x, the cell walked from *hint (see nuem_rate_moments_walk). */
+static void walk(const nuem_rate_plan *p, double x, size_t *hint, double N[NMOM],
+                 double err[NMOM]) {
+  const double *x_ = p->x;
+  if (!(x >= x_[0] && x < x_[p->nnodes - 1])) {
+    nuem_rate_moments(p, x, N, err);
+    return;
+  }
+  /* increasing x: walk from the last cell instead of searching */
+  size_t j = *hint;
+  while (j + 2 < p->nnodes && x >= x_[j + 1]) j++;
+  if (!(x >= x_[j] && x < x_[j + 1])) j = find_cell(p, x);
+  *hint = j;
+  moments_in_cell(p, x, j, N, err);
+}
+
+void nuem_rate_moments_walk(const nuem_rate_plan *p, double x, size_t *hint, double N[3],
+                            double err[3]) {
+  walk(p, x, hint, N, err);
+}
+
+void nuem_rate_moments_many(const nuem_rate_plan *p, size_t n, const double *x, size_t *hint,
+                            double (*N)[3], double (*err)[3]) {
+  for (size_t i = 0; i < n; i++) walk(p, x[i], hint, N[i], err[i]);
+}
+
 void nuem_rate_fold_many(const nuem_rate_plan *p, double x, size_t *hint, size_t n,
                          const double (*c)[3], double *value, double *abserr) {
   double N[NMOM], e[NMOM];
-  size_t j = hint ? *hint : 0;
-  const double *x_ = p->x;
-  if (hint && x >= x_[0] && x < x_[p->nnodes - 1]) {
-    /* increasing x: walk from the last cell instead of searching */
-    while (j + 2 < p->nnodes && x >= x_[j + 1]) j++;
-    if (!(x >= x_[j] && x < x_[j + 1])) j = find_cell(p, x);
-    *hint = j;
-    moments_in_cell(p, x, j, N, e);
-  } else {
-    nuem_rate_moments(p, x, N, e);
-  }
+  if (hint) nuem_rate_moments_walk(p, x, hint, N, e);
+  else nuem_rate_moments(p, x, N, e);
   for (size_t i = 0; i < n; i++) fold_moments(N, e, x, c[i], &value[i], &abserr[i]);
 }
 
