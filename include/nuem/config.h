@@ -16,7 +16,9 @@ typedef enum {
   NUEM_KIND_INTEGER,   /* whole number */
   NUEM_KIND_CHOICE,    /* one of the words in `spec`, separated by '|' */
   NUEM_KIND_TEXT,      /* free text (file names) */
-  NUEM_KIND_FRACTIONS  /* NAME:x pairs, names from `spec`, summing to 1 */
+  NUEM_KIND_FRACTIONS, /* NAME:x pairs, names from `spec`, summing to 1 */
+  NUEM_KIND_FLAVOURED  /* like NUMBER, or one per lepton flavour:
+                          "nue:1e-11 muB, numu:2e-11 muB" */
 } nuem_param_kind;
 
 typedef enum {
@@ -36,8 +38,9 @@ typedef enum {
  * spec: the display unit for numbers, the choices for CHOICE, the allowed
  * names for FRACTIONS. */
 #define NUEM_PARAM_LIST(X)                                                     \
-  X(SOURCE_TYPE, "source", "type", CHOICE, "reactor", "reactor|table", ANY,   \
-    "Neutrino source: a reactor model, or a user flux table (source.file)")   \
+  X(SOURCE_TYPE, "source", "type", CHOICE, "reactor", "reactor|table|solar",  \
+    ANY, "Neutrino source: a reactor model, a user flux table (source.file), " \
+    "or the Sun (docs/physics.md, \"Source: solar neutrinos\")")              \
   X(SOURCE_POWER, "source", "power", NUMBER, "2.9 GW", "GW", POSITIVE,        \
     "Reactor thermal power (default: Kuo-Sheng, hep-ex/0212003)")             \
   X(SOURCE_DISTANCE, "source", "distance", NUMBER, "28 m", "m", POSITIVE,     \
@@ -67,6 +70,22 @@ typedef enum {
     POSITIVE, "If set, scale the spectrum to this total flux")                \
   X(SOURCE_FILE, "source", "file", TEXT, "", "", ANY,                          \
     "Flux table for type = table: columns E, dPhi/dE with a units: line")     \
+  X(SOURCE_SOLAR_MODEL, "source", "solar_model", CHOICE, "b16-gs98",            \
+    "b16-gs98|b16-agss09met", ANY,                                             \
+    "Solar fluxes and production regions (type = solar): the B16 standard "  \
+    "solar model with GS98 or AGSS09met composition (Vinyoles et al., ApJ "   \
+    "835, 202 (2017))")                                                        \
+  X(SOURCE_COMPONENTS, "source", "components", TEXT, "all", "", ANY,          \
+    "Solar components (type = solar): all, or a list of pp pep hep 7Be 8B "   \
+    "13N 15O 17F")                                                             \
+  X(SOURCE_OSCILLATIONS, "source", "oscillations", CHOICE, "nufit-5.0",        \
+    "nufit-5.0|none", ANY,                                                     \
+    "Solar flavour conversion (type = solar): adiabatic MSW-LMA with the "    \
+    "NuFIT 5.0 normal-ordering best fit (arXiv:2007.14792), or none (all "    \
+    "nu_e)")                                                                   \
+  X(SOURCE_DAY_OF_YEAR, "source", "day_of_year", OPTNUMBER, "none", "1",       \
+    NONNEG, "Solar flux on this day (0-366; perihelion on day 3; type = "     \
+    "solar); none: the annual average")                                       \
   X(TARGET_MATERIAL, "target", "material", TEXT, "Ge", "", ANY,                \
     "Detector material (Ge, Si, Ar, Xe, CsI, NaI, ...; see `nuem config`)")   \
   X(PHYSICS_FLAVOUR, "physics", "flavour", CHOICE, "antinue",                  \
@@ -82,13 +101,16 @@ typedef enum {
     "(docs/physics.md, \"Interaction: CEvNS\"); sin2w is then not used")     \
   X(PHYSICS_FORM_FACTOR, "physics", "form_factor", CHOICE, "helm",             \
     "helm|klein-nystrand|none", ANY, "Nuclear form factor for CEvNS")          \
-  X(PHYSICS_MU_NU, "physics", "mu_nu", NUMBER, "1e-11 muB", "muB", NONNEG,     \
-    "Effective neutrino magnetic moment (0 switches it off)")                 \
-  X(PHYSICS_Q_NU, "physics", "q_nu", NUMBER, "1e-12 e", "e", ANY,              \
-    "Neutrino millicharge, signed, of the neutrino of this flavour (0: off)")  \
-  X(PHYSICS_R2_NU, "physics", "r2_nu", NUMBER, "1e-32 cm2", "cm2", ANY,        \
-    "Neutrino charge radius <r^2>, signed, of the neutrino of this flavour "  \
-    "(0: off)")                                                                \
+  X(PHYSICS_MU_NU, "physics", "mu_nu", FLAVOURED, "1e-11 muB", "muB", NONNEG,  \
+    "Effective neutrino magnetic moment (0 switches it off); one value for "  \
+    "every flavour, or per flavour 'nue:1e-11 muB, numu:2e-11 muB' (flavours " \
+    "not listed: 0; docs/physics.md, \"Flavour mixtures\")")                   \
+  X(PHYSICS_Q_NU, "physics", "q_nu", FLAVOURED, "1e-12 e", "e", ANY,           \
+    "Neutrino millicharge, signed (0: off); one value, or per flavour "       \
+    "'nue:1e-12 e, numu:-1e-12 e'")                                           \
+  X(PHYSICS_R2_NU, "physics", "r2_nu", FLAVOURED, "1e-32 cm2", "cm2", ANY,     \
+    "Neutrino charge radius <r^2>, signed (0: off); one value, or per "       \
+    "flavour 'nue:1e-32 cm2, numu:...'")                                      \
   X(PHYSICS_R2_CONVENTION, "physics", "r2_convention", CHOICE,                 \
     "giunti-studenikin", "giunti-studenikin|vogel-engel", ANY,                 \
     "Charge-radius convention: g_V shift sqrt2 pi alpha <r2>/(3 G_F) "        \
@@ -337,6 +359,13 @@ const nuem_fractions *nuem_config_fractions(const nuem_config *cfg,
 /* The fraction given to `name` (0 if not given); NaN if `name` is not one of
  * the key's names, a programming error. */
 double nuem_config_fraction(const nuem_config *cfg, nuem_param id, const char *name);
+
+/* A FLAVOURED key: 1 if it was given per flavour, with values[NUEM_NUE/2 …]
+ * (lepton flavours e, mu, tau; unlisted ones 0); otherwise 0 with every
+ * value the single one. nuem_config_number gives the single value, or for a
+ * list the listed value of largest magnitude. */
+int nuem_config_per_flavour(const nuem_config *cfg, nuem_param id,
+                            double values[NUEM_NLEPTONS]);
 
 /* The resolved value as text in its display unit, e.g. "2.9 GW". */
 void nuem_config_format(const nuem_config *cfg, nuem_param id, char *buf,

@@ -82,6 +82,17 @@ void nuem_context_count(nuem_context *ctx, nuem_counter c);
 size_t nuem_context_counter(const nuem_context *ctx, nuem_counter c);
 const char *nuem_counter_name(nuem_counter c);
 
+/* ---- flavours ----------------------------------------------------------- */
+
+/* Neutrino flavours: sources say which they deliver, interactions couple
+ * each its own way (nuem/interaction.h). NUEM_NLEPTONS lepton flavours
+ * (e, mu, tau) index per-flavour properties: a neutrino and its
+ * antineutrino share them (docs/physics.md, "Electromagnetic properties"). */
+enum { NUEM_NUE, NUEM_ANTINUE, NUEM_NUMU, NUEM_ANTINUMU, NUEM_NUTAU,
+       NUEM_ANTINUTAU, NUEM_NFLAVOURS };
+enum { NUEM_NLEPTONS = NUEM_NFLAVOURS / 2 };
+#define NUEM_LEPTON(flavour) ((flavour) / 2)
+
 /* ---- units -------------------------------------------------------------- */
 
 /* Internal unit system: energy MeV, length cm, time s, mass kg; magnetic

@@ -10,6 +10,8 @@
  * with a sign-preserving shift) and interpolates with cubic Hermite
  * polynomials whose slopes are exact (dN0/dx = -phi, dN1/dx = N0/x^2,
  * dN2/dx = 2 N1/x^2); any T then costs a few operations.
+ * A mono-energetic line of flux phi at E_L adds phi (1/E_L - 1/x)^k for
+ * x < E_L, exactly, so the fold gives sigma(E_L) phi with no quadrature.
  * The direct functions integrate flux × dsigma/dT adaptively instead: the
  * plain baseline the plan is checked and benchmarked against.
  *
@@ -42,6 +44,12 @@ typedef struct nuem_rate_plan nuem_rate_plan;
 nuem_status nuem_rate_plan_new(nuem_context *ctx, const nuem_source *src,
                                const nuem_target *tgt, double rel_tol,
                                nuem_rate_plan **out);
+/* The same for the flux of one flavour (nuem_source_flavour_flux and the
+ * lines' flux in it); flavour -1 folds every flavour (nuem_rate_plan_new).
+ * The source's lines enter the moments exactly (a delta in E). */
+nuem_status nuem_rate_plan_flavour(nuem_context *ctx, const nuem_source *src, int flavour,
+                                   const nuem_target *tgt, double rel_tol,
+                                   nuem_rate_plan **out);
 void nuem_rate_plan_free(nuem_rate_plan *plan);
 
 /* The flux moments N_0..N_2 at x [MeV], with error estimates. */

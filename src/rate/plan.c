@@ -30,6 +30,9 @@ typedef struct {
 struct nuem_rate_plan {
   const nuem_source *src;
   const nuem_target *tgt;
+  int flavour;             /* the flavour whose flux is folded; -1: all */
+  size_t nlines;           /* the source's lines, in this flavour: */
+  double *line_e, *line_phi; /* energies [MeV], fluxes [/cm2/s] */
   size_t nnodes;
   double *x;               /* nodes, increasing, last = e_max */
   double *m[NMOM];         /* N_k at the nodes */
@@ -41,15 +44,21 @@ struct nuem_rate_plan {
   gsl_integration_glfixed_table *gl, *gl_check;
 };
 
+/* The continuum flux the plan folds: one flavour's, or all. */
+static double plan_flux(const nuem_rate_plan *p, double E) {
+  return p->flavour < 0 ? nuem_source_flux(p->src, E)
+                        : nuem_source_flavour_flux(p->src, p->flavour, E);
+}
+
 /* ∫_a^b phi(E) (1/E - 1/a)^k dE, k = 0..2, with a Gauss-Legendre rule. */
-static void cell_integrals(const nuem_source *src,
+static void cell_integrals(const nuem_rate_plan *p,
                            const gsl_integration_glfixed_table *gl, double a,
                            double b, double out[NMOM]) {
   for (int k = 0; k < NMOM; k++) out[k] = 0;
   for (size_t i = 0; i < gl->n; i++) {
     double xi, wi;
     gsl_integration_glfixed_point(a, b, i, &xi, &wi, gl);
-    double f = wi * nuem_source_flux(src, xi), v = 1.0 / xi - 1.0 / a;
+    double f = wi * plan_flux(p, xi), v = 1.0 / xi - 1.0 / a;
     out[0] += f;
     out[1] += f * v;
     out[2] += f * v * v;
@@ -168,8 +177,8 @@ static nuem_status tabulate(nuem_rate_plan *p) {
   for (size_t j = ncell; j-- > 0;) {
     double a = p->x[j], b = p->x[j + 1], fine[NMOM], coarse[NMOM];
     double above[NMOM], above_err[NMOM], here[NMOM], err_here[NMOM], d[NMOM];
-    cell_integrals(p->src, p->gl, a, b, fine);
-    cell_integrals(p->src, p->gl_check, a, b, coarse);
+    cell_integrals(p, p->gl, a, b, fine);
+    cell_integrals(p, p->gl_check, a, b, coarse);
     for (int k = 0; k < NMOM; k++) {
       above[k] = p->m[k][j + 1];
       above_err[k] = p->err_cum[k][j + 1];
@@ -187,9 +196,9 @@ static nuem_status tabulate(nuem_rate_plan *p) {
       na[k] = p->m[k][j];
       nb[k] = p->m[k][j + 1];
     }
-    slopes(nuem_source_flux(p->src, nextafter(a, b)), a, na, d);
+    slopes(plan_flux(p, nextafter(a, b)), a, na, d);
     for (int k = 0; k < NMOM; k++) p->dl[k][j] = d[k];
-    slopes(nuem_source_flux(p->src, nextafter(b, a)), b, nb, d);
+    slopes(plan_flux(p, nextafter(b, a)), b, nb, d);
     for (int k = 0; k < NMOM; k++) p->dr[k][j] = d[k];
   }
   for (size_t j = 0; j < ncell; j++)
@@ -200,7 +209,7 @@ static nuem_status tabulate(nuem_rate_plan *p) {
   for (size_t j = 0; j < ncell; j++) {
     double a = p->x[j], b = p->x[j + 1], mid = 0.5 * (a + b);
     double upper[NMOM], nb[NMOM], shifted[NMOM];
-    cell_integrals(p->src, p->gl, mid, b, upper);
+    cell_integrals(p, p->gl, mid, b, upper);
     for (int k = 0; k < NMOM; k++) nb[k] = p->m[k][j + 1];
     shift_down(nb, 1.0 / b - 1.0 / mid, shifted);
     for (int k = 0; k < NMOM; k++) {
@@ -212,19 +221,46 @@ static nuem_status tabulate(nuem_rate_plan *p) {
   return pack_cells(p);
 }
 
+/* The source's lines with a flux in the plan's flavour. */
+static nuem_status copy_lines(nuem_rate_plan *p) {
+  const nuem_source_line *lines;
+  size_t n = nuem_source_lines(p->src, &lines);
+  if (!n) return NUEM_OK;
+  p->line_e = malloc(n * sizeof *p->line_e);
+  p->line_phi = malloc(n * sizeof *p->line_phi);
+  if (!p->line_e || !p->line_phi) return NUEM_ENOMEM;
+  for (size_t i = 0; i < n; i++) {
+    double phi = p->flavour < 0 ? lines[i].total : lines[i].flux[p->flavour];
+    if (!(phi > 0)) continue;
+    p->line_e[p->nlines] = lines[i].energy;
+    p->line_phi[p->nlines++] = phi;
+  }
+  return NUEM_OK;
+}
+
 nuem_status nuem_rate_plan_new(nuem_context *ctx, const nuem_source *src,
                                const nuem_target *tgt, double rel_tol,
                                nuem_rate_plan **out) {
+  return nuem_rate_plan_flavour(ctx, src, -1, tgt, rel_tol, out);
+}
+
+nuem_status nuem_rate_plan_flavour(nuem_context *ctx, const nuem_source *src, int flavour,
+                                   const nuem_target *tgt, double rel_tol,
+                                   nuem_rate_plan **out) {
   (void)rel_tol; /* the fixed rules are far below any sensible tolerance;
                     their error estimate is reported with every value */
+  if (flavour < -1 || flavour >= NUEM_NFLAVOURS)
+    return nuem_error(ctx, NUEM_EINTERNAL, "internal error: rate plan for flavour %d", flavour);
   nuem_rate_plan *p = calloc(1, sizeof *p);
   if (!p) return nuem_error(ctx, NUEM_ENOMEM, "out of memory for the rate plan");
   p->src = src;
   p->tgt = tgt;
+  p->flavour = flavour;
   nuem_context_count(ctx, NUEM_COUNT_RATE_PLANS);
   p->gl = gsl_integration_glfixed_table_alloc(GL_POINTS);
   p->gl_check = gsl_integration_glfixed_table_alloc(GL_CHECK);
-  nuem_status s = p->gl && p->gl_check ? build_nodes(p) : NUEM_ENOMEM;
+  nuem_status s = p->gl && p->gl_check ? copy_lines(p) : NUEM_ENOMEM;
+  if (!s) s = build_nodes(p);
   if (!s) s = tabulate(p);
   if (s) {
     nuem_rate_plan_free(p);
@@ -242,6 +278,8 @@ void nuem_rate_plan_free(nuem_rate_plan *p) {
   if (!p) return;
   free(p->x);
   free(p->cell);
+  free(p->line_e);
+  free(p->line_phi);
   for (int k = 0; k < NMOM; k++) {
     free(p->m[k]);
     free(p->dl[k]);
@@ -257,8 +295,27 @@ void nuem_rate_plan_free(nuem_rate_plan *p) {
 static inline void moments_in_cell(const nuem_rate_plan *p, double x, size_t j, double N[3],
                                    double err[3]);
 
-void nuem_rate_moments(const nuem_rate_plan *p, double x, double N[3],
-                       double err[3]) {
+/* Lines above x add phi (1/E - 1/x)^k to N_k exactly: folded with the
+ * cross section's expansion about 1/x this gives sigma(E_line) phi. */
+static void add_lines(const nuem_rate_plan *p, double x, double N[NMOM]) {
+  for (size_t i = 0; i < p->nlines; i++) {
+    if (!(p->line_e[i] > x)) continue;
+    double v = 1.0 / p->line_e[i] - 1.0 / x;
+    N[0] += p->line_phi[i];
+    N[1] += p->line_phi[i] * v;
+    N[2] += p->line_phi[i] * v * v;
+  }
+}
+
+static void continuum_moments(const nuem_rate_plan *p, double x, double N[3], double err[3]);
+
+void nuem_rate_moments(const nuem_rate_plan *p, double x, double N[3], double err[3]) {
+  continuum_moments(p, x, N, err);
+  add_lines(p, x, N);
+}
+
+static void continuum_moments(const nuem_rate_plan *p, double x, double N[3],
+                              double err[3]) {
   const double *x_ = p->x;
   if (x >= x_[p->nnodes - 1]) {
     for (int k = 0; k < NMOM; k++) N[k] = err[k] = 0;
@@ -268,7 +325,7 @@ void nuem_rate_moments(const nuem_rate_plan *p, double x, double N[3],
     /* Below the first node (T below ~eV): add the missing piece directly. */
     double extra[NMOM] = {0, 0, 0}, n0[NMOM], e0[NMOM];
     if (x <= 0) x = x_[0]; /* the plan's support starts at x_[0] */
-    cell_integrals(p->src, p->gl, x, x_[0], extra);
+    cell_integrals(p, p->gl, x, x_[0], extra);
     for (int k = 0; k < NMOM; k++) {
       n0[k] = p->m[k][0];
       e0[k] = p->err_cum[k][0];
@@ -333,6 +390,7 @@ static void walk(const nuem_rate_plan *p, double x, size_t *hint, double N[NMOM]
   if (!(x >= x_[j] && x < x_[j + 1])) j = find_cell(p, x);
   *hint = j;
   moments_in_cell(p, x, j, N, err);
+  add_lines(p, x, N);
 }
 
 void nuem_rate_moments_walk(const nuem_rate_plan *p, double x, size_t *hint, double N[3],
