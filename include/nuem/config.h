@@ -36,8 +36,11 @@ typedef enum {
  * spec: the display unit for numbers, the choices for CHOICE, the allowed
  * names for FRACTIONS. */
 #define NUEM_PARAM_LIST(X)                                                     \
-  X(SOURCE_TYPE, "source", "type", CHOICE, "reactor", "reactor|table", ANY,   \
-    "Neutrino source: a reactor model, or a user flux table (source.file)")   \
+  X(SOURCE_TYPE, "source", "type", CHOICE, "reactor",                         \
+    "reactor|table|sterile-dm", ANY,                                           \
+    "Neutrino source: a reactor model, a user flux table (source.file), or "  \
+    "galactic sterile-neutrino dark matter (docs/physics.md, \"Sterile-"      \
+    "neutrino dark matter\")")                                                \
   X(SOURCE_POWER, "source", "power", NUMBER, "2.9 GW", "GW", POSITIVE,        \
     "Reactor thermal power (default: Kuo-Sheng, hep-ex/0212003)")             \
   X(SOURCE_DISTANCE, "source", "distance", NUMBER, "28 m", "m", POSITIVE,     \
@@ -67,6 +70,22 @@ typedef enum {
     POSITIVE, "If set, scale the spectrum to this total flux")                \
   X(SOURCE_FILE, "source", "file", TEXT, "", "", ANY,                          \
     "Flux table for type = table: columns E, dPhi/dE with a units: line")     \
+  X(SOURCE_MASS, "source", "mass", OPTNUMBER, "none", "keV", POSITIVE,         \
+    "Sterile-neutrino mass m_s (type = sterile-dm; required there)")          \
+  X(SOURCE_DM_DENSITY, "source", "dm_density", NUMBER, "0.3 GeV/cm3",          \
+    "GeV/cm3", POSITIVE,                                                       \
+    "Local dark-matter density, all of it sterile neutrinos (0.3: the usual "  \
+    "direct-detection convention, e.g. Lewin & Smith 1996; 0.4 is the common "\
+    "alternative)")                                                            \
+  X(SOURCE_HALO_V0, "source", "halo_v0", NUMBER, "220 km/s", "km/s", POSITIVE, \
+    "Standard Halo Model most probable speed v0 (Lewin & Smith, Astropart. "  \
+    "Phys. 6, 87 (1996))")                                                     \
+  X(SOURCE_HALO_V_ESC, "source", "halo_v_esc", NUMBER, "544 km/s", "km/s",     \
+    POSITIVE, "Galactic escape speed (RAVE: Smith et al., MNRAS 379, 755 "     \
+    "(2007))")                                                                 \
+  X(SOURCE_HALO_V_EARTH, "source", "halo_v_earth", NUMBER, "232 km/s", "km/s", \
+    NONNEG, "Earth's speed in the galactic rest frame, annual mean (Lewin & "   \
+    "Smith 1996, eq. 3.6: 232 + 15 cos(...) km/s)")                                                                 \
   X(TARGET_MATERIAL, "target", "material", TEXT, "Ge", "", ANY,                \
     "Detector material (Ge, Si, Ar, Xe, CsI, NaI, ...; see `nuem config`)")   \
   X(PHYSICS_FLAVOUR, "physics", "flavour", CHOICE, "antinue",                  \
@@ -89,6 +108,12 @@ typedef enum {
   X(PHYSICS_R2_NU, "physics", "r2_nu", NUMBER, "1e-32 cm2", "cm2", ANY,        \
     "Neutrino charge radius <r^2>, signed, of the neutrino of this flavour "  \
     "(0: off)")                                                                \
+  X(PHYSICS_MU_SA, "physics", "mu_sa", OPTNUMBER, "none", "muB", POSITIVE,     \
+    "Sterile-to-active transition magnetic moment (source.type = sterile-dm; "\
+    "give it or sin2_2theta, not both)")                                       \
+  X(PHYSICS_SIN2_2THETA, "physics", "sin2_2theta", OPTNUMBER, "none", "1",     \
+    OPEN_UNIT, "Active-sterile mixing sin^2(2 theta), converted to mu_sa "    \
+    "through the radiative width (Pal & Wolfenstein 1982; docs/physics.md)")  \
   X(PHYSICS_R2_CONVENTION, "physics", "r2_convention", CHOICE,                 \
     "giunti-studenikin", "giunti-studenikin|vogel-engel", ANY,                 \
     "Charge-radius convention: g_V shift sqrt2 pi alpha <r2>/(3 G_F) "        \

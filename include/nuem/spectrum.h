@@ -143,6 +143,24 @@ nuem_status nuem_atomic_ratio_table(nuem_context *ctx, const nuem_config *cfg,
                                     const char *const *models, size_t nmodels,
                                     nuem_result *out);
 
+/* ---- sterile-neutrino dark matter (source.type = sterile-dm) --------------
+ * The property mu of nuem_properties is the transition moment mu_sa [mu_B];
+ * the signal is the decay line at T = m_s/2 plus the off-pole ionization
+ * continuum, both in the ELEC_MU (and TOTAL) rate columns of the measured
+ * spectrum, so the analysis treats mu_sa^2 as it treats mu_nu^2.
+ * Docs: docs/physics.md, "Sterile-neutrino dark matter". */
+int nuem_spectrum_is_sterile(const nuem_spectrum *sp);
+typedef struct {
+  double energy;         /* m_s/2 [MeV] */
+  double rate;           /* events per kg per day */
+  double decay_width;    /* Gamma [1/s] */
+  double hwhm;           /* line's Doppler half width at half maximum [MeV] */
+  double half_width_v0;  /* m_s v0/2 [MeV] */
+  double number_density; /* n_s [1/cm3] */
+  double mu_sa, sin2_2theta;
+} nuem_sterile_line;
+void nuem_spectrum_sterile_line(const nuem_spectrum *sp, double mu_sa, nuem_sterile_line *out);
+
 /* ---- whole jobs from a config --------------------------------------------- */
 
 /* 1 if the config asks for a measured spectrum (output.kind, or auto with

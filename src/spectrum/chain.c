@@ -6,6 +6,7 @@
 
 #include "core_internal.h"
 #include "nuem/constants.h"
+#include "nuem/sterile.h"
 #include "spectrum_internal.h"
 
 /* Rows between progress reports: often enough for a bar, rare enough to
@@ -31,6 +32,12 @@ static void chain_free(nuem_chain *c) {
 static nuem_status chain_build(nuem_context *ctx, const nuem_config *cfg, nuem_chain **out) {
   nuem_chain *c = calloc(1, sizeof *c);
   if (!c) return nuem_error(ctx, NUEM_ENOMEM, "out of memory for the spectrum");
+  if (nuem_source_is_sterile_dm(cfg)) {
+    nuem_status s = nuem_sterile_chain_build(ctx, cfg, c);
+    if (s) chain_free(c);
+    else *out = c;
+    return s;
+  }
   nuem_atomic_options atomic;
   nuem_status s = nuem_error_trace(ctx, nuem_source_init(ctx, cfg, &c->src), "source");
   if (!s) s = nuem_error_trace(ctx, nuem_target_init(ctx, cfg, &c->tgt), "target");
@@ -120,11 +127,31 @@ nuem_interaction nuem_spectrum_interaction(const nuem_spectrum *sp, const nuem_p
   return in;
 }
 
+/* A sterile chain: an ab-initio table must cover the whole continuum,
+ * T and q = m_s - T up to m_s; other models' tables the asked T range. */
+static nuem_status check_sterile(nuem_context *ctx, const nuem_chain *c, double t_lo,
+                                 double t_hi) {
+  const nuem_abinitio *ab = nuem_atomic_abinitio(c->atomic);
+  double m = c->halo.mass;
+  if (ab) {
+    const nuem_atomic_response *r = nuem_abinitio_table(ab);
+    if (m > r->q[r->nq - 1] || m > r->T[r->nT - 1])
+      return nuem_error(ctx, NUEM_ERANGE, "source.mass = %g keV lies outside the modelled "
+                        "range: the continuum spans T and q = m_s - T up to m_s, but %s ends "
+                        "at T = %g keV, q = %g keV", m * 1e3, r->origin, r->T[r->nT - 1] * 1e3,
+                        r->q[r->nq - 1] * 1e3);
+  }
+  if (strcmp(nuem_sterile_continuum_label(c->atomic), "none") == 0 || t_lo >= m) return NUEM_OK;
+  NUEM_CALL(ctx, "atomic model", nuem_atomic_check_range(ctx, c->atomic, t_lo, fmin(t_hi, m)));
+  return NUEM_OK;
+}
+
 nuem_status nuem_spectrum_check(nuem_context *ctx, const nuem_spectrum *sp,
                                 const nuem_properties *p, double t_lo, double t_hi) {
   if (!(p->mu >= 0) || !isfinite(p->mu) || !isfinite(p->q) || !isfinite(p->r2))
     return nuem_error(ctx, NUEM_ERANGE, "properties mu = %g muB, q = %g e, r2 = %g cm2: the "
                       "moment must be >= 0 and all finite", p->mu, p->q, p->r2);
+  if (sp->chain->sterile) return check_sterile(ctx, sp->chain, t_lo, t_hi);
   nuem_interaction in = nuem_spectrum_interaction(sp, p);
   NUEM_CALL(ctx, "atomic model", nuem_atomic_check(ctx, sp->chain->atomic, &in));
   if (nuem_atomic_abinitio(sp->chain->atomic))
@@ -184,6 +211,11 @@ static double nuclear_row(const nuem_spectrum *sp, const nuem_interaction *in, d
 
 void nuem_spectrum_row(const nuem_spectrum *sp, const nuem_properties *p, double T,
                        double row[NUEM_SPECTRUM_NCOLS], double err[NUEM_SPECTRUM_NCOLS]) {
+  if (sp->chain->sterile) {
+    nuem_sterile_row(sp->chain, p->mu, T, row);
+    if (err) memset(err, 0, NUEM_SPECTRUM_NCOLS * sizeof *err);
+    return;
+  }
   nuem_interaction in = nuem_spectrum_interaction(sp, p);
   double scratch[NUEM_SPECTRUM_NCOLS];
   double total = electron_row(sp->chain, &in, T, row + NUEM_COL_ELEC_SM,
@@ -244,6 +276,13 @@ nuem_status nuem_spectrum_table(nuem_context *ctx, const nuem_spectrum *sp,
   }
   memset(out, 0, sizeof *out);
   NUEM_TRY(nuem_spectrum_check(ctx, sp, p, T[0], T[n - 1]));
+  if (sp->chain->sterile) {
+    NUEM_TRY(nuem_sterile_table(ctx, sp, p->mu, T, n, out));
+    if (errors)
+      nuem_result_note(out, "errors", "none: the sterile-dm spectrum is closed-form in T "
+                       "(no quadrature error to report)");
+    return NUEM_OK;
+  }
   size_t ncols = NUEM_SPECTRUM_NCOLS + (errors ? NUEM_NRATES : 0);
   NUEM_TRY(nuem_result_init(ctx, out, n, ncols, names, units));
   for (size_t i = 0; i < n; i++) {
