@@ -210,6 +210,7 @@ int cli_limit(nuem_context *ctx, nuem_config *cfg, const cli_options *opt) {
     fprintf(stderr, "nuem: --plot needs gnuplot; install it with 'apt-get install gnuplot-nox'\n");
     return 1;
   }
+  if (opt->scan) return cli_limit_scan(ctx, cfg, opt);
   analysis_inputs in;
   nuem_status s = load(ctx, cfg, opt, &in);
   if (s) return cli_fail(ctx, s);

@@ -620,6 +620,10 @@ bad 2 "physics.mu_sa" spectrum $D --set source.mass=10keV --set physics.mu_sa=-1
 bad 2 "density" spectrum $D --set source.mass=10keV --set target.material=Ge74
 bad 2 "not a neutrino flux" flux $D --set source.mass=10keV
 bad 2 "outside the detector" spectrum $D --set source.mass=30keV --set physics.mu_sa=1e-12muB --set detector.bins=1keV:10keV:18
+bad 2 "outside the detector" limit "$DATA/sterile_background_only.dat" "$EX/sterile_ge.ini" --scan source.mass=2keV:80keV:3
+bad 2 "scan point source.mass = 0.8 keV" limit "$DATA/sterile_background_only.dat" "$EX/sterile_ge.ini" --scan source.mass=0.8keV:10keV:2
+bad 2 "source.mass" limit "$DATA/sterile_background_only.dat" "$EX/sterile_ge.ini" --scan source.mass=-1keV:10keV:2
+bad 2 "give one of them" limit "$DATA/sterile_background_only.dat" "$EX/sterile_ge.ini" --scan source.mass=2keV:10keV:2 --set physics.sin2_2theta=1e-7
 bad 2 "outside the modelled range" spectrum $D --set source.mass=300keV --set physics.mu_sa=1e-12muB --set atomic.model=ab-initio
 
 # ---------------------------------------------------------------------------

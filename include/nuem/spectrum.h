@@ -160,6 +160,18 @@ typedef struct {
   double mu_sa, sin2_2theta;
 } nuem_sterile_line;
 void nuem_spectrum_sterile_line(const nuem_spectrum *sp, double mu_sa, nuem_sterile_line *out);
+/* A sterile-dm spectrum for `cfg`, which may differ from the base's config
+ * in its halo and coupling keys (source.mass, dm_density, halo_*,
+ * physics.mu_sa, sin2_2theta) and detector keys only: the target and the
+ * atomic model (an ab-initio table is read once) are the base's, which
+ * must outlive the result. */
+nuem_status nuem_spectrum_vary_halo(nuem_context *ctx, const nuem_spectrum *base,
+                                    const nuem_config *cfg, nuem_spectrum **out);
+/* 1 if `id` is one of the keys nuem_spectrum_vary_halo may change. */
+int nuem_param_is_halo(nuem_param id);
+/* Gaussian resolution sigma at measured energy E [MeV] (NaN without a
+ * detector model, e.g. an imported response matrix). */
+double nuem_spectrum_resolution(const nuem_spectrum *sp, double E);
 
 /* ---- whole jobs from a config --------------------------------------------- */
 

@@ -22,6 +22,10 @@ const char *const nuem_spectrum_units[NUEM_SPECTRUM_NCOLS] = {
 
 static void chain_free(nuem_chain *c) {
   if (!c) return;
+  if (c->borrowed) {
+    free(c);
+    return;
+  }
   nuem_rate_plan_free(c->plan);
   nuem_atomic_free(c->atomic);
   nuem_target_free(c->tgt);
@@ -87,6 +91,32 @@ nuem_status nuem_spectrum_vary(nuem_context *ctx, const nuem_spectrum *base,
     return nuem_error_trace(ctx, s, "detector");
   }
   *out = sp;
+  return NUEM_OK;
+}
+
+nuem_status nuem_spectrum_vary_halo(nuem_context *ctx, const nuem_spectrum *base,
+                                    const nuem_config *cfg, nuem_spectrum **out) {
+  if (!base->chain->sterile)
+    return nuem_error(ctx, NUEM_EINTERNAL, "a halo variation needs a sterile-dm spectrum");
+  nuem_chain *c = malloc(sizeof *c);
+  if (!c) return nuem_error(ctx, NUEM_ENOMEM, "out of memory for the spectrum");
+  *c = *base->chain;
+  c->borrowed = 1;
+  double mu_sa;
+  nuem_status s = nuem_error_trace(ctx, nuem_halo_from_config(ctx, cfg, &c->halo), "source");
+  if (!s) s = nuem_error_trace(ctx, nuem_halo_line_shape(ctx, &c->halo, &c->line), "source");
+  if (!s) s = nuem_error_trace(ctx, nuem_sterile_moment_from_config(ctx, cfg, c->halo.mass, &mu_sa,
+                                                                    &c->coupling_given), "physics");
+  if (!s) {
+    c->in.mu = mu_sa;
+    nuem_spectrum tmp = {.chain = c};
+    s = nuem_spectrum_vary(ctx, &tmp, cfg, NULL, out);
+  }
+  if (s) {
+    free(c);
+    return s;
+  }
+  (*out)->owns_chain = 1;
   return NUEM_OK;
 }
 

@@ -239,17 +239,19 @@ static nuem_status fold_sterile_line(nuem_context *ctx, const nuem_spectrum *sp,
   return NUEM_OK;
 }
 
-/* The line must lie inside the response's true energies. */
+/* The line's centre must lie inside the measured bins (and so inside the
+ * true energies the response models). */
 static nuem_status check_line_inside(nuem_context *ctx, const nuem_spectrum *sp) {
   const nuem_chain *c = sp->chain;
   const nuem_response *r = &sp->response;
-  double lo = 0.5 * c->halo.mass - c->line.x_max, hi = 0.5 * c->halo.mass + c->line.x_max;
-  if (lo >= r->true_edges[0] && hi <= r->true_edges[r->ntrue]) return NUEM_OK;
+  double lo = 0.5 * c->halo.mass, hi = lo;
+  double bins_lo = fmax(r->meas_edges[0], r->true_edges[0]);
+  double bins_hi = fmin(r->meas_edges[r->nmeas], r->true_edges[r->ntrue]);
+  if (lo >= bins_lo && hi <= bins_hi) return NUEM_OK;
   return nuem_error(ctx, NUEM_ERANGE, "source.mass = %g keV puts the decay line at %g keV, "
-                    "outside the detector's modelled true energies %g to %g keV; choose a "
-                    "mass whose half lies inside the bins", c->halo.mass * 1e3,
-                    0.5 * c->halo.mass * 1e3, r->true_edges[0] * 1e3,
-                    r->true_edges[r->ntrue] * 1e3);
+                    "outside the detector's bins %g to %g keV; choose a mass whose half lies "
+                    "inside them", c->halo.mass * 1e3, 0.5 * c->halo.mass * 1e3, bins_lo * 1e3,
+                    bins_hi * 1e3);
 }
 
 void nuem_measured_free(nuem_measured *m) {

@@ -14,6 +14,7 @@ typedef struct {
   nuem_rate_plan *plan;   /* NULL for sterile-neutrino dark matter */
   /* source.type = sterile-dm: no flux, no plan; the halo and its line */
   int sterile;
+  int borrowed;             /* target and atomic model belong to another chain */
   int coupling_given;       /* physics.mu_sa or sin2_2theta was given */
   nuem_halo halo;
   nuem_line_shape line;

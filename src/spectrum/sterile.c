@@ -122,3 +122,14 @@ nuem_status nuem_sterile_table(nuem_context *ctx, const nuem_spectrum *sp, doubl
   nuem_sterile_notes(c, mu_sa, out);
   return NUEM_OK;
 }
+
+int nuem_param_is_halo(nuem_param id) {
+  return id == NUEM_P_SOURCE_MASS || id == NUEM_P_SOURCE_DM_DENSITY ||
+         id == NUEM_P_SOURCE_HALO_V0 || id == NUEM_P_SOURCE_HALO_V_ESC ||
+         id == NUEM_P_SOURCE_HALO_V_EARTH || id == NUEM_P_PHYSICS_MU_SA ||
+         id == NUEM_P_PHYSICS_SIN2_2THETA;
+}
+
+double nuem_spectrum_resolution(const nuem_spectrum *sp, double E) {
+  return sp->det && !sp->imported ? nuem_detector_sigma(sp->det, E) : NAN;
+}
