@@ -370,7 +370,8 @@ close "$(first_value 3)" "$abinitio" 0.1 "sterile continuum: ab-initio vs photoa
 start=$(date +%s%N)
 expect 0 "# look_elsewhere: global p" -- limit "$DATA/sterile_background_only.dat" "$EXAMPLES/sterile_ge.ini" --scan source.mass=2keV:60keV:59
 ms=$(( ($(date +%s%N) - start) / 1000000 ))
-[ "$ms" -lt 10000 ] && ok || bad "59-mass Wilks scan took $ms ms (limit 10 s)"
+if [ "${NUEM_SANITIZED:-0}" = 1 ]; then echo "note: sanitizer build, the 59-mass scan's $ms ms are not timed"
+else [ "$ms" -lt 10000 ] && ok || bad "59-mass Wilks scan took $ms ms (limit 10 s)"; fi
 [ "$(grep -vc '^#' "$TMP/out")" -eq 59 ] && ok || bad "the mass scan has not 59 rows"
 # Feldman-Cousins along the scan: the same numbers on 1 and 2 threads
 FC="--scan source.mass=9keV:11keV:3 --set analysis.method=feldman-cousins --set analysis.toys=100 --set analysis.grid=15"

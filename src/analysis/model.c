@@ -246,6 +246,9 @@ static nuem_status model_build(nuem_context *ctx, const nuem_spectrum *sp,
 nuem_status nuem_model_new(nuem_context *ctx, const nuem_spectrum *sp,
                            const nuem_model_options *opt, const nuem_data *d,
                            nuem_model **out) {
+  if (nuem_spectrum_is_sterile(sp) && opt->poi != NUEM_POI_MU)
+    return nuem_error(ctx, NUEM_ECONFIG, "source.type = sterile-dm has one parameter, the "
+                      "transition moment: set analysis.poi = mu (it stands for mu_sa)");
   nuem_model *m = calloc(1, sizeof *m);
   if (!m) return nuem_error(ctx, NUEM_ENOMEM, "out of memory");
   m->opt = *opt;

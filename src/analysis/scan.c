@@ -263,6 +263,9 @@ static nuem_status limit_point(nuem_context *ctx, const nuem_config *c, const nu
   else if (!s)
     s = nuem_interval_wilks(ctx, m, d, cl, grid, &iv);
   double lo, hi;
+  if (!s && isnan(iv.hi))
+    s = nuem_error(ctx, NUEM_ERANGE, "no parameter value is accepted: the model cannot "
+                   "describe the data here");
   if (!s) {
     nuem_model_range(m, &lo, &hi);
     s = nuem_model_profile(ctx, m, d, lo, &t0, nu);

@@ -7,8 +7,7 @@
 #include "nuem/constants.h"
 #include "nuem/sterile.h"
 
-#define SPEED_OF_LIGHT_CM_S 2.99792458e10 /* exact (SI) */
-#define HBAR_MEV_S (NUEM_HBARC_MEV_CM / SPEED_OF_LIGHT_CM_S)
+#define HBAR_MEV_S (NUEM_HBARC_MEV_CM / NUEM_C_CM_S)
 
 double nuem_sterile_width(double mu_sa, double m_s) {
   return NUEM_ALPHA * mu_sa * mu_sa * m_s * m_s * m_s / (8.0 * NUEM_ME * NUEM_ME) / HBAR_MEV_S;

@@ -8,7 +8,6 @@
 #include "nuem/constants.h"
 #include "nuem/source.h"
 
-#define SPEED_OF_LIGHT_CM_S 2.99792458e10 /* exact (SI) */
 /* Speeds on which the line shape is accumulated: the box of every speed
  * is spread over the cells exactly, so this only sets how finely the
  * speed distribution is sampled (midpoint rule; 4000 points put the
@@ -26,15 +25,15 @@ nuem_status nuem_halo_from_config(nuem_context *ctx, const nuem_config *cfg, nue
                       "sterile-neutrino mass (e.g. 10 keV)");
   out->mass = nuem_config_number(cfg, NUEM_P_SOURCE_MASS);
   out->density = nuem_config_number(cfg, NUEM_P_SOURCE_DM_DENSITY);
-  out->v0 = nuem_config_number(cfg, NUEM_P_SOURCE_HALO_V0) / SPEED_OF_LIGHT_CM_S;
-  out->v_esc = nuem_config_number(cfg, NUEM_P_SOURCE_HALO_V_ESC) / SPEED_OF_LIGHT_CM_S;
-  out->v_earth = nuem_config_number(cfg, NUEM_P_SOURCE_HALO_V_EARTH) / SPEED_OF_LIGHT_CM_S;
+  out->v0 = nuem_config_number(cfg, NUEM_P_SOURCE_HALO_V0) / NUEM_C_CM_S;
+  out->v_esc = nuem_config_number(cfg, NUEM_P_SOURCE_HALO_V_ESC) / NUEM_C_CM_S;
+  out->v_earth = nuem_config_number(cfg, NUEM_P_SOURCE_HALO_V_EARTH) / NUEM_C_CM_S;
   /* the ranges of the keys exclude zero and negative speeds; a halo that
    * reaches the speed of light is no halo of non-relativistic particles */
   if (!(out->v_esc + out->v_earth < 0.1))
     return nuem_error(ctx, NUEM_ERANGE, "source.halo_v_esc + source.halo_v_earth = %g km/s: "
                       "the Standard Halo Model here is non-relativistic (v << c); keep the "
-                      "sum below 0.1 c", (out->v_esc + out->v_earth) * SPEED_OF_LIGHT_CM_S / 1e5);
+                      "sum below 0.1 c", (out->v_esc + out->v_earth) * NUEM_C_CM_S / 1e5);
   return NUEM_OK;
 }
 

@@ -9,7 +9,6 @@
 #include "nuem/sterile.h"
 #include "spectrum_internal.h"
 
-#define SPEED_OF_LIGHT_CM_S 2.99792458e10 /* exact (SI) */
 
 nuem_status nuem_sterile_chain_build(nuem_context *ctx, const nuem_config *cfg, nuem_chain *c) {
   nuem_atomic_options atomic;
@@ -62,7 +61,7 @@ static double continuum(const nuem_chain *c, double mu_sa, double T) {
   double m = c->halo.mass, RL, RT;
   if (!(T > 0 && T < m) || fabs(T - 0.5 * m) < c->line.x_max || mu_sa == 0) return 0;
   nuem_sterile_responses(c->atomic, T, m - T, &RL, &RT);
-  return c->tgt->formulas_per_kg * nuem_halo_number_density(&c->halo) * SPEED_OF_LIGHT_CM_S *
+  return c->tgt->formulas_per_kg * nuem_halo_number_density(&c->halo) * NUEM_C_CM_S *
          nuem_sterile_v_dsigma_dt(mu_sa, m, T, RL, RT);
 }
 
@@ -74,7 +73,7 @@ void nuem_sterile_row(const nuem_chain *c, double mu_sa, double T, double row[NU
 
 void nuem_sterile_notes(const nuem_chain *c, double mu_sa, nuem_result *out) {
   const nuem_halo *h = &c->halo;
-  double m = h->mass, kms = SPEED_OF_LIGHT_CM_S / 1e5;
+  double m = h->mass, kms = NUEM_C_CM_S / 1e5;
   double sin2 = nuem_sterile_sin2_from_mu(mu_sa, m);
   nuem_result_note(out, "sterile_mass", "%.6g keV, rho_s = %.6g GeV/cm3, n_s = %.6g /cm3",
                    m * 1e3, h->density * 1e-3, nuem_halo_number_density(h));
