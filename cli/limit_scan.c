@@ -41,7 +41,7 @@ static nuem_status scan_result(nuem_context *ctx, const nuem_limit_scan *ls, int
     row[COL_LIMIT] = p->hi;
     row[COL_Z] = p->z_local;
     if (!sterile) continue;
-    double m_s = 2.0 * p->line_energy;
+    double m_s = p->mass;
     row[COL_SIN2] = nuem_sterile_sin2_from_mu(p->hi, m_s);
     row[COL_LIFETIME] = lifetime_bound(m_s);
     row[COL_LINE] = p->line_energy * 1e3;

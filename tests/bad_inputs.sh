@@ -624,6 +624,8 @@ bad 2 "outside the detector" limit "$DATA/sterile_background_only.dat" "$EX/ster
 bad 2 "scan point source.mass = 0.8 keV" limit "$DATA/sterile_background_only.dat" "$EX/sterile_ge.ini" --scan source.mass=0.8keV:10keV:2
 bad 2 "source.mass" limit "$DATA/sterile_background_only.dat" "$EX/sterile_ge.ini" --scan source.mass=-1keV:10keV:2
 bad 2 "give one of them" limit "$DATA/sterile_background_only.dat" "$EX/sterile_ge.ini" --scan source.mass=2keV:10keV:2 --set physics.sin2_2theta=1e-7
+bad 2 "source.speed" spectrum $D --set source.mass=10keV --set source.velocity=fixed
+bad 2 "source.speed" spectrum $D --set source.mass=10keV --set source.velocity=fixed --set source.speed=1
 bad 2 "analysis.poi = mu" limit "$DATA/sterile_background_only.dat" "$EX/sterile_ge.ini" --set analysis.poi=q
 bad 2 "outside the modelled range" spectrum $D --set source.mass=300keV --set physics.mu_sa=1e-12muB --set atomic.model=ab-initio
 

@@ -208,7 +208,8 @@ typedef struct {
   double best, lo, hi;       /* reported POI units (mu: mu_B) */
   int hi_at_boundary;
   double z_local;
-  double line_energy, line_sigma; /* sterile-dm: m_s/2 and sigma there [MeV]; else NaN */
+  double mass, line_energy, line_sigma; /* sterile-dm: m_s, the line's energy and the
+                                           resolution sigma there [MeV]; else NaN */
 } nuem_limit_point;
 typedef struct {
   size_t n;

@@ -86,6 +86,12 @@ typedef enum {
   X(SOURCE_HALO_V_EARTH, "source", "halo_v_earth", NUMBER, "232 km/s", "km/s", \
     NONNEG, "Earth's speed in the galactic rest frame, annual mean (Lewin & "   \
     "Smith 1996, eq. 3.6: 232 + 15 cos(...) km/s)")                                                                 \
+  X(SOURCE_VELOCITY, "source", "velocity", CHOICE, "halo", "halo|fixed", ANY,  \
+    "Sterile-neutrino velocities: the Standard Halo Model, or one fixed "      \
+    "speed (a non-halo, possibly relativistic population: source.speed)")     \
+  X(SOURCE_SPEED, "source", "speed", OPTNUMBER, "none", "1", OPEN_UNIT,       \
+    "Speed v/c of the nu_s for velocity = fixed (required there); "           \
+    "dm_density is then their energy density")                                 \
   X(TARGET_MATERIAL, "target", "material", TEXT, "Ge", "", ANY,                \
     "Detector material (Ge, Si, Ar, Xe, CsI, NaI, ...; see `nuem config`)")   \
   X(PHYSICS_FLAVOUR, "physics", "flavour", CHOICE, "antinue",                  \

@@ -65,24 +65,32 @@ int nuem_source_is_sterile_dm(const nuem_config *cfg);
  * frame, seen from an Earth moving at v_earth). */
 typedef struct {
   double mass;    /* m_s [MeV] */
-  double density; /* rho_s [MeV/cm3] */
+  double density; /* rho_s [MeV/cm3]: an energy density */
   double v0, v_esc, v_earth; /* [units of c] */
+  int fixed;      /* source.velocity = fixed: all nu_s at one speed */
+  double speed;   /* that speed [units of c] (fixed only) */
 } nuem_halo;
 
 /* The halo of the [source] keys; a missing mass, or speeds that make no
  * halo (v_esc <= 0 is refused by the key's range), are errors. */
 nuem_status nuem_halo_from_config(nuem_context *ctx, const nuem_config *cfg, nuem_halo *out);
-/* n_s = rho_s/m_s [1/cm3]. */
+/* n_s = rho_s/(gamma m_s) [1/cm3] (gamma = 1 for the halo). */
 double nuem_halo_number_density(const nuem_halo *h);
+/* The Lorentz factor of a fixed-speed population (1 for the halo, whose
+ * v ~ 1e-3 makes gamma - 1 ~ 1e-6, neglected). */
+double nuem_halo_gamma(const nuem_halo *h);
 
 /* The decay line's shape: the photon of nu_s -> nu_a gamma from a nu_s of
- * speed v is spread uniformly over T = (m_s/2)(1 +- v) (isotropic decay,
- * v << 1), so the line is that box averaged over the halo's speeds in the
- * Earth frame. Stored as NUEM_LINE_CELLS equal cells in x = T - m_s/2 over
- * [-x_max, x_max], x_max = m_s (v_esc + v_earth)/2: the probability of each
- * cell (summing to 1 exactly) at its centre. */
+ * speed v is spread uniformly over T = (E_s -+ p_s)/2 = (gamma m_s/2)(1 -+ v)
+ * (isotropic decay in the rest frame), so the halo's line is that box
+ * averaged over its speeds in the Earth frame (gamma = 1), a fixed speed's
+ * line the box itself (docs/physics.md, "Sterile-neutrino dark matter"). Stored
+ * as NUEM_LINE_CELLS equal cells in x = T - centre over [-x_max, x_max]
+ * (halo: x_max = m_s (v_esc + v_earth)/2): the probability of each cell
+ * (summing to 1 exactly) at its centre. */
 enum { NUEM_LINE_CELLS = 64 };
 typedef struct {
+  double centre;                      /* gamma m_s/2 [MeV] */
   double x_max;                       /* [MeV] */
   double offset[NUEM_LINE_CELLS];     /* cell centres x [MeV] */
   double weight[NUEM_LINE_CELLS];     /* probabilities, sum 1 */

@@ -151,7 +151,8 @@ nuem_status nuem_atomic_ratio_table(nuem_context *ctx, const nuem_config *cfg,
  * Docs: docs/physics.md, "Sterile-neutrino dark matter". */
 int nuem_spectrum_is_sterile(const nuem_spectrum *sp);
 typedef struct {
-  double energy;         /* m_s/2 [MeV] */
+  double mass;           /* m_s [MeV] */
+  double energy;         /* the line's centre, gamma m_s/2 [MeV] */
   double rate;           /* events per kg per day */
   double decay_width;    /* Gamma [1/s] */
   double hwhm;           /* line's Doppler half width at half maximum [MeV] */

@@ -280,6 +280,7 @@ static nuem_status limit_point(nuem_context *ctx, const nuem_config *c, const nu
     out->z_local = iv.theta_hat > lo ? sqrt(fmax(t0 - t_best, 0.0)) : 0.0;
     nuem_sterile_line line;
     nuem_spectrum_sterile_line(sp, 0, &line);
+    out->mass = nuem_spectrum_is_sterile(sp) ? line.mass : NAN;
     out->line_energy = nuem_spectrum_is_sterile(sp) ? line.energy : NAN;
     out->line_sigma = nuem_spectrum_is_sterile(sp) ? nuem_spectrum_resolution(sp, line.energy) : NAN;
   }

@@ -28,6 +28,14 @@ nuem_status nuem_halo_from_config(nuem_context *ctx, const nuem_config *cfg, nue
   out->v0 = nuem_config_number(cfg, NUEM_P_SOURCE_HALO_V0) / NUEM_C_CM_S;
   out->v_esc = nuem_config_number(cfg, NUEM_P_SOURCE_HALO_V_ESC) / NUEM_C_CM_S;
   out->v_earth = nuem_config_number(cfg, NUEM_P_SOURCE_HALO_V_EARTH) / NUEM_C_CM_S;
+  out->fixed = nuem_config_choice_is(cfg, NUEM_P_SOURCE_VELOCITY, "fixed");
+  if (out->fixed && !nuem_config_is_set(cfg, NUEM_P_SOURCE_SPEED))
+    return nuem_error(ctx, NUEM_ECONFIG, "source.velocity = fixed needs source.speed, the "
+                      "speed v/c of the sterile neutrinos (0 < v/c < 1)");
+  if (out->fixed) {
+    out->speed = nuem_config_number(cfg, NUEM_P_SOURCE_SPEED);
+    return NUEM_OK;
+  }
   /* the ranges of the keys exclude zero and negative speeds; a halo that
    * reaches the speed of light is no halo of non-relativistic particles */
   if (!(out->v_esc + out->v_earth < 0.1))
@@ -37,7 +45,13 @@ nuem_status nuem_halo_from_config(nuem_context *ctx, const nuem_config *cfg, nue
   return NUEM_OK;
 }
 
-double nuem_halo_number_density(const nuem_halo *h) { return h->density / h->mass; }
+double nuem_halo_gamma(const nuem_halo *h) {
+  return h->fixed ? 1.0 / sqrt((1.0 - h->speed) * (1.0 + h->speed)) : 1.0;
+}
+
+double nuem_halo_number_density(const nuem_halo *h) {
+  return h->density / (nuem_halo_gamma(h) * h->mass);
+}
 
 /* The truncated Maxwellian's normalisation over the galactic-frame sphere
  * |u| < v_esc: pi^(3/2) v0^3 [erf(z) - 2 z exp(-z^2)/sqrt(pi)], z = v_esc/v0
@@ -76,8 +90,25 @@ static void spread_box(nuem_line_shape *s, double half, double p) {
   }
 }
 
+/* One speed: the photon energies fill [(E_s - p_s)/2, (E_s + p_s)/2]
+ * uniformly, so every cell has the same probability. */
+static void fixed_speed_shape(const nuem_halo *h, nuem_line_shape *out) {
+  double gamma = nuem_halo_gamma(h);
+  out->centre = 0.5 * gamma * h->mass;
+  out->x_max = out->hwhm = 0.5 * gamma * h->mass * h->speed;
+  for (int k = 0; k < NUEM_LINE_CELLS; k++) {
+    out->weight[k] = 1.0 / NUEM_LINE_CELLS;
+    out->offset[k] = -out->x_max + (k + 0.5) * 2.0 * out->x_max / NUEM_LINE_CELLS;
+  }
+}
+
 nuem_status nuem_halo_line_shape(nuem_context *ctx, const nuem_halo *h, nuem_line_shape *out) {
   memset(out, 0, sizeof *out);
+  if (h->fixed) {
+    fixed_speed_shape(h, out);
+    return NUEM_OK;
+  }
+  out->centre = 0.5 * h->mass;
   double v_max = h->v_esc + h->v_earth, dv = v_max / SPEED_POINTS;
   out->x_max = 0.5 * h->mass * v_max;
   double total = 0, inverse_speed[SPEED_POINTS], p[SPEED_POINTS];

@@ -228,7 +228,7 @@ static nuem_status fold_sterile_line(nuem_context *ctx, const nuem_spectrum *sp,
   if (!row) return nuem_error(ctx, NUEM_ENOMEM, "out of memory for the line");
   for (int k = 0; k < NUEM_LINE_CELLS; k++) {
     if (c->line.weight[k] == 0) continue;
-    line_row(sp->det, r, sp->imported, 0.5 * c->halo.mass + c->line.offset[k], row);
+    line_row(sp->det, r, sp->imported, c->line.centre + c->line.offset[k], row);
     for (size_t j = 0; j < r->nmeas; j++) {
       double events = rate * c->line.weight[k] * row[j];
       out->events[NUEM_COL_ELEC_MU - 1][j] += events;
@@ -244,13 +244,13 @@ static nuem_status fold_sterile_line(nuem_context *ctx, const nuem_spectrum *sp,
 static nuem_status check_line_inside(nuem_context *ctx, const nuem_spectrum *sp) {
   const nuem_chain *c = sp->chain;
   const nuem_response *r = &sp->response;
-  double lo = 0.5 * c->halo.mass, hi = lo;
+  double lo = c->line.centre, hi = lo;
   double bins_lo = fmax(r->meas_edges[0], r->true_edges[0]);
   double bins_hi = fmin(r->meas_edges[r->nmeas], r->true_edges[r->ntrue]);
   if (lo >= bins_lo && hi <= bins_hi) return NUEM_OK;
   return nuem_error(ctx, NUEM_ERANGE, "source.mass = %g keV puts the decay line at %g keV, "
                     "outside the detector's bins %g to %g keV; choose a mass whose half lies "
-                    "inside them", c->halo.mass * 1e3, 0.5 * c->halo.mass * 1e3, bins_lo * 1e3,
+                    "inside them", c->halo.mass * 1e3, c->line.centre * 1e3, bins_lo * 1e3,
                     bins_hi * 1e3);
 }
 

@@ -34,18 +34,20 @@ nuem_status nuem_sterile_chain_build(nuem_context *ctx, const nuem_config *cfg, 
 
 int nuem_spectrum_is_sterile(const nuem_spectrum *sp) { return sp->chain->sterile; }
 
-/* Decays per kg per day: n_s Gamma per unit volume (every photon is
- * absorbed where it is made), over the detector's density. */
+/* Decays per kg per day: n_s Gamma/gamma per unit volume (every photon is
+ * absorbed where it is made; moving nu_s decay slower by gamma), over the
+ * detector's density. */
 double nuem_sterile_line_rate(const nuem_chain *c, double mu_sa) {
   return nuem_halo_number_density(&c->halo) * nuem_sterile_width(mu_sa, c->halo.mass) /
-         c->tgt->density * NUEM_SECONDS_PER_DAY;
+         nuem_halo_gamma(&c->halo) / c->tgt->density * NUEM_SECONDS_PER_DAY;
 }
 
 void nuem_spectrum_sterile_line(const nuem_spectrum *sp, double mu_sa, nuem_sterile_line *out) {
   const nuem_chain *c = sp->chain;
   memset(out, 0, sizeof *out);
   if (!c->sterile) return;
-  out->energy = 0.5 * c->halo.mass;
+  out->mass = c->halo.mass;
+  out->energy = c->line.centre;
   out->rate = nuem_sterile_line_rate(c, mu_sa);
   out->decay_width = nuem_sterile_width(mu_sa, c->halo.mass);
   out->hwhm = c->line.hwhm;
@@ -56,10 +58,13 @@ void nuem_spectrum_sterile_line(const nuem_spectrum *sp, double mu_sa, nuem_ster
 }
 
 /* The off-pole continuum [/kg/MeV/s]: zero inside the line's window
- * (there the pole is the line) and above T = m_s. */
+ * (there the pole is the line), above T = m_s, and for a fixed-speed
+ * population, whose relativistic continuum is not modelled. */
 static double continuum(const nuem_chain *c, double mu_sa, double T) {
   double m = c->halo.mass, RL, RT;
-  if (!(T > 0 && T < m) || fabs(T - 0.5 * m) < c->line.x_max || mu_sa == 0) return 0;
+  if (c->halo.fixed || !(T > 0 && T < m) || fabs(T - c->line.centre) < c->line.x_max ||
+      mu_sa == 0)
+    return 0;
   nuem_sterile_responses(c->atomic, T, m - T, &RL, &RT);
   return c->tgt->formulas_per_kg * nuem_halo_number_density(&c->halo) * NUEM_C_CM_S *
          nuem_sterile_v_dsigma_dt(mu_sa, m, T, RL, RT);
@@ -77,8 +82,12 @@ void nuem_sterile_notes(const nuem_chain *c, double mu_sa, nuem_result *out) {
   double sin2 = nuem_sterile_sin2_from_mu(mu_sa, m);
   nuem_result_note(out, "sterile_mass", "%.6g keV, rho_s = %.6g GeV/cm3, n_s = %.6g /cm3",
                    m * 1e3, h->density * 1e-3, nuem_halo_number_density(h));
-  nuem_result_note(out, "halo", "Standard Halo Model: v0 = %.6g km/s, v_esc = %.6g km/s, "
-                   "v_earth = %.6g km/s", h->v0 * kms, h->v_esc * kms, h->v_earth * kms);
+  if (h->fixed)
+    nuem_result_note(out, "velocity", "one speed v = %.6g c (gamma = %.6g)", h->speed,
+                     nuem_halo_gamma(h));
+  else
+    nuem_result_note(out, "halo", "Standard Halo Model: v0 = %.6g km/s, v_esc = %.6g km/s, "
+                     "v_earth = %.6g km/s", h->v0 * kms, h->v_esc * kms, h->v_earth * kms);
   if (!c->coupling_given)
     nuem_result_note(out, "warning", "no signal: set physics.mu_sa or physics.sin2_2theta");
   nuem_result_note(out, "mu_sa", "%.6g muB", mu_sa);
@@ -86,14 +95,21 @@ void nuem_sterile_notes(const nuem_chain *c, double mu_sa, nuem_result *out) {
                    "gives this moment)" : "");
   nuem_result_note(out, "decay_width", "%.6g /s (lifetime %.6g s)",
                    nuem_sterile_width(mu_sa, m), 1.0 / nuem_sterile_width(mu_sa, m));
-  nuem_result_note(out, "line", "%.6g /kg/day at T = %.6g keV (n_s Gamma per volume, target "
-                   "%s at %.6g g/cm3)", nuem_sterile_line_rate(c, mu_sa), 0.5 * m * 1e3,
+  nuem_result_note(out, "line", "%.6g /kg/day at T = %.6g keV (n_s Gamma/gamma per volume, target "
+                   "%s at %.6g g/cm3)", nuem_sterile_line_rate(c, mu_sa), c->line.centre * 1e3,
                    c->tgt->name, c->tgt->density * 1e3);
-  nuem_result_note(out, "line_width", "Doppler half width at half maximum %.6g eV (m_s v0/2 = "
-                   "%.6g eV; the line ends at +-%.6g eV)", c->line.hwhm * 1e6,
-                   0.5 * m * h->v0 * 1e6, c->line.x_max * 1e6);
+  if (h->fixed)
+    nuem_result_note(out, "line_width", "a flat box of half width gamma m_s v/2 = %.6g eV",
+                     c->line.x_max * 1e6);
+  else
+    nuem_result_note(out, "line_width", "Doppler half width at half maximum %.6g eV (m_s v0/2 "
+                     "= %.6g eV; the line ends at +-%.6g eV)", c->line.hwhm * 1e6,
+                     0.5 * m * h->v0 * 1e6, c->line.x_max * 1e6);
   const char *label = nuem_sterile_continuum_label(c->atomic);
-  if (strcmp(label, "none") == 0)
+  if (h->fixed)
+    nuem_result_note(out, "continuum", "none: the off-pole continuum of a relativistic "
+                     "population (the full q range of the cross section) is not modelled");
+  else if (strcmp(label, "none") == 0)
     nuem_result_note(out, "continuum", "none: free and stepping electrons have no response "
                      "functions off the pole; set atomic.model = ab-initio or epa");
   else
@@ -103,7 +119,7 @@ void nuem_sterile_notes(const nuem_chain *c, double mu_sa, nuem_result *out) {
 nuem_status nuem_sterile_table(nuem_context *ctx, const nuem_spectrum *sp, double mu_sa,
                                const double *T, size_t n, nuem_result *out) {
   const nuem_chain *c = sp->chain;
-  const char *label = nuem_sterile_continuum_label(c->atomic);
+  const char *label = c->halo.fixed ? "none" : nuem_sterile_continuum_label(c->atomic);
   const char *continuum_name = strcmp(label, "ab-initio") == 0    ? "continuum_ab-initio"
                                : strcmp(label, "epa-dipole") == 0 ? "continuum_epa-dipole"
                                                                   : "continuum_none";
@@ -114,7 +130,7 @@ nuem_status nuem_sterile_table(nuem_context *ctx, const nuem_spectrum *sp, doubl
   for (size_t i = 0; i < n; i++) {
     double *row = &out->data[i * 4];
     row[0] = T[i] * NUEM_KEV_PER_MEV;
-    row[1] = line * nuem_line_density(&c->line, T[i] - 0.5 * c->halo.mass);
+    row[1] = line * nuem_line_density(&c->line, T[i] - c->line.centre);
     row[2] = continuum(c, mu_sa, T[i]) * NUEM_PER_KEV_DAY;
     row[3] = row[1] + row[2];
   }
