@@ -2,6 +2,7 @@
  * (docs/physics.md, "Ab-initio atomic response"). Point mode prints R_L,
  * R_T and N_eff per subshell at one (T, q) and the photoabsorption next to
  * Henke's; `nuem atomic build` computes and writes the whole table. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,17 @@
 
 #include "cli.h"
 #include "nuem/abinitio_compute.h"
+
+/* --max-multipole L: a whole number 0..396, the range the library accepts. */
+static nuem_status read_max_multipole(nuem_context *ctx, const char *text, int *out) {
+  char *end;
+  errno = 0;
+  long v = strtol(text, &end, 10);
+  if (end == text || *end || errno || v < 0 || v > 396)
+    return nuem_error(ctx, NUEM_EUSAGE, "--max-multipole '%s': a whole number 0..396", text);
+  *out = (int)v;
+  return NUEM_OK;
+}
 
 static nuem_status read_options(nuem_context *ctx, const cli_options *opt,
                                 nuem_abinitio_options *ao) {
@@ -22,6 +34,7 @@ static nuem_status read_options(nuem_context *ctx, const cli_options *opt,
       return nuem_error(ctx, NUEM_EUSAGE, "--edges '%s': choose experimental or koopmans",
                         opt->edges);
   }
+  if (opt->max_multipole) return read_max_multipole(ctx, opt->max_multipole, &ao->max_multipole);
   return NUEM_OK;
 }
 
@@ -66,8 +79,12 @@ static nuem_status point_table(nuem_context *ctx, const nuem_atom *a,
   double last[6] = {(double)ns, 0, nuem_atom_Z(a), total[0], total[1], total[2]};
   memcpy(&r->data[ns * 6], last, sizeof last);
   nuem_result_note(r, "shells", "%s %zu=all", list, ns);
-  nuem_result_note(r, "element", "%s, T = %g keV, q = %g keV, edges %s", nuem_atom_element(a),
-                   T * 1e3, q * 1e3, ao->edges == NUEM_EDGES_KOOPMANS ? "koopmans" : "experimental");
+  char multipoles[48] = "";
+  if (ao->max_multipole >= 0)
+    snprintf(multipoles, sizeof multipoles, ", multipoles of exp(iq.r) L <= %d", ao->max_multipole);
+  nuem_result_note(r, "element", "%s, T = %g keV, q = %g keV, edges %s%s", nuem_atom_element(a),
+                   T * 1e3, q * 1e3, ao->edges == NUEM_EDGES_KOOPMANS ? "koopmans" : "experimental",
+                   multipoles);
   double velocity, length;
   NUEM_CLI_TRY(nuem_atom_photoabsorption(ctx, a, ao, T, &velocity, &length));
   double henke = henke_sigma(ctx, nuem_atom_element(a), T);
@@ -117,10 +134,13 @@ static int run_build(nuem_context *ctx, const cli_options *opt, const nuem_atom 
   free(T), free(q);
   if (s) return cli_fail(ctx, s);
   char provenance[320];
-  snprintf(provenance, sizeof provenance, "nuem %s atomic build --element %s --edges %s; "
+  char multipoles[32] = "";
+  if (ao->max_multipole >= 0)
+    snprintf(multipoles, sizeof multipoles, " --max-multipole %d", ao->max_multipole);
+  snprintf(provenance, sizeof provenance, "nuem %s atomic build --element %s --edges %s%s; "
            "inputs fnv1a64:%s (orbitals, options, grids, version); %.1f s on %d threads",
            nuem_version(), nuem_atom_element(a),
-           ao->edges == NUEM_EDGES_KOOPMANS ? "koopmans" : "experimental", hash,
+           ao->edges == NUEM_EDGES_KOOPMANS ? "koopmans" : "experimental", multipoles, hash,
            omp_get_wtime() - t0, omp_get_max_threads());
   char *buf = NULL;
   size_t len = 0;

@@ -18,6 +18,7 @@ typedef struct {
   const char *scan;        /* sensitivity, limit: KEY=FROM:TO:N */
   const char *models;      /* ratios: atomic models, comma-separated */
   const char *element, *edges; /* atomic: --element, --edges */
+  const char *max_multipole;   /* atomic: --max-multipole L */
   const char *action;      /* atomic: "build", or NULL for one point */
 } cli_options;
 

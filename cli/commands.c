@@ -85,6 +85,31 @@ int cli_spectrum(nuem_context *ctx, nuem_config *cfg, const cli_options *opt) {
   return rc;
 }
 
+/* Solar: dPhi/dE of the continuum per flavour at the detector; each
+ * component's flux and each line (energy, flux, P_ee) as notes. */
+static void solar_flux_table(const nuem_source *src, nuem_result *r) {
+  static const int flavours[] = {NUEM_NUE, NUEM_NUMU, NUEM_NUTAU};
+  for (size_t i = 0; i < r->nrows; i++) {
+    double *row = &r->data[i * r->ncols];
+    row[1] = nuem_source_flux(src, row[0]);
+    for (size_t f = 0; f < 3; f++) row[2 + f] = nuem_source_flavour_flux(src, flavours[f], row[0]);
+  }
+  char key[32];
+  for (int c = 0; c < NUEM_SOLAR_NCOMPONENTS; c++)
+    if (nuem_source_solar_flux(src, c) > 0) {
+      snprintf(key, sizeof key, "flux_%s", nuem_solar_component_name(c));
+      nuem_result_note(r, key, "%.6g /cm2/s", nuem_source_solar_flux(src, c));
+    }
+  const nuem_source_line *lines;
+  size_t nl = nuem_source_lines(src, &lines);
+  for (size_t i = 0; i < nl; i++) {
+    snprintf(key, sizeof key, "line_%s_%.4g", nuem_solar_component_name(lines[i].component),
+             lines[i].energy);
+    nuem_result_note(r, key, "%.6g /cm2/s at %.6g MeV, P_ee %.4f", lines[i].total,
+                     lines[i].energy, lines[i].flux[NUEM_NUE] / lines[i].total);
+  }
+}
+
 int cli_flux(nuem_context *ctx, nuem_config *cfg, const cli_options *opt) {
   static const char *const names[] = {"E", "flux", "U235", "U238", "Pu239",
                                       "Pu241", "capture"};
@@ -98,13 +123,17 @@ int cli_flux(nuem_context *ctx, nuem_config *cfg, const cli_options *opt) {
   double hi = nuem_source_e_max(src);
   long n = nuem_config_integer(cfg, NUEM_P_OUTPUT_POINTS);
   nuem_result r;
-  /* a user table has no fission components: E and the flux only */
+  /* a user table has no fission components: E and the flux only; the Sun
+   * has its flavours */
   int reactor = nuem_config_choice_is(cfg, NUEM_P_SOURCE_TYPE, "reactor");
+  int solar = nuem_config_choice_is(cfg, NUEM_P_SOURCE_TYPE, "solar");
+  static const char *const solar_names[] = {"E", "flux", "nue", "numu", "nutau"};
   if (!(hi > lo)) {
     s = nuem_error(ctx, NUEM_ERANGE, "output.e_min (%g MeV) must lie below the "
                    "source's upper end (%g MeV)", lo, hi);
   } else {
-    s = nuem_result_init(ctx, &r, (size_t)n, reactor ? 2 + NUEM_NCOMPONENTS : 2, names, units);
+    s = nuem_result_init(ctx, &r, (size_t)n, reactor ? 2 + NUEM_NCOMPONENTS : solar ? 5 : 2,
+                         solar ? solar_names : names, units);
   }
   if (s) {
     nuem_source_free(src);
@@ -115,8 +144,9 @@ int cli_flux(nuem_context *ctx, nuem_config *cfg, const cli_options *opt) {
     row[0] = n > 1 ? lo * pow(hi / lo, (double)i / (double)(n - 1)) : lo;
     double comp[NUEM_NCOMPONENTS];
     row[1] = nuem_source_flux_components(src, row[0], comp);
-    for (size_t c = 2; c < r.ncols; c++) row[c] = comp[c - 2];
+    for (size_t c = 2; c < r.ncols && !solar; c++) row[c] = comp[c - 2];
   }
+  if (solar) solar_flux_table(src, &r);
   double err, total = nuem_source_total(src, &err);
   nuem_result_note(&r, "total_flux", "%.6g /cm2/s (quadrature error %.2g /cm2/s)", total, err);
   if (nuem_source_fission_rate(src) > 0) {

@@ -49,7 +49,7 @@ const cli_command cli_commands[] = {
      "  --mu M                   magnetic moment with unit, e.g. 1e-11muB\n"
      "  --q Q                    millicharge with unit, e.g. 1e-12e (signed)\n"
      "  --r2 R                   charge radius with unit, e.g. 1e-32cm2 (signed)\n"
-     "  --atomic MODEL           free|stepping|epa|table|ab-initio for nu-e on\n"
+     "  --atomic MODEL           auto|free|stepping|epa|table|ab-initio for nu-e on\n"
      "                           an atom (default atomic.model)\n"
      "physics.sin2w, physics.couplings and physics.form_factor apply.\n\noptions:\n" COMMON_OPTIONS,
      cli_xsec, 1, 0},
@@ -97,7 +97,7 @@ const cli_command cli_commands[] = {
      "                           stepping,epa)\n"
      "  --plot FILE.png|.svg|.pdf  draw the ratios with gnuplot\n",
      cli_ratios, 0, 0},
-    {"atomic", "atomic --element EL --t T --q Q [--edges experimental|koopmans] | atomic build --element EL [--out FILE]",
+    {"atomic", "atomic --element EL --t T --q Q [--edges experimental|koopmans] [--max-multipole L] | atomic build --element EL [--out FILE]",
      "First-principles atomic ionization responses of an element from its\n"
      "Roothaan-Hartree-Fock orbitals (docs/physics.md, \"Ab-initio atomic\n"
      "response\"): per subshell, the longitudinal R_L(T,q) and transverse R_T(T,q)\n"
@@ -105,10 +105,13 @@ const cli_command cli_commands[] = {
      "photoabsorption cross section from R_T at q = T (and the length form) next\n"
      "to Henke's. `nuem atomic build` computes the whole table (T 10 eV - 100\n"
      "keV, q 10 eV - 4 MeV, OpenMP) and writes it as text.\n\n"
-     "  --element EL             element with compiled-in orbitals (Ge, Ar)\n"
+     "  --element EL             element with compiled-in orbitals (Ge, Si, Ar, Xe)\n"
      "  --t T, --q Q             energy and momentum transfer with units\n"
      "  --edges RULE             experimental (default, X-ray Data Booklet edges)\n"
      "                           or koopmans (Hartree-Fock orbital energies)\n"
+     "  --max-multipole L        keep multipoles of exp(iq.r) up to L only (default\n"
+     "                           all), to compare with tables truncated at some L\n"
+     "                           (Roberts et al.: L <= 6)\n"
      "\noptions:\n" COMMON_OPTIONS,
      cli_atomic, 0, 0},
     {0, 0, 0, 0, 0, 0},

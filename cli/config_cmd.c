@@ -12,6 +12,7 @@ static const char *unit_or_choices(const nuem_param_info *info) {
   case NUEM_KIND_OPTNUMBER:
   case NUEM_KIND_CHOICE:
   case NUEM_KIND_FRACTIONS:
+  case NUEM_KIND_FLAVOURED:
     return info->spec;
   default:
     return "";

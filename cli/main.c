@@ -62,10 +62,10 @@ static int xsec_option(int argc, char **argv, int *i, cli_options *opt,
                        const char **value) {
   static const char *const names[] = {"--channel", "--flavour", "--enu", "--t",
                                       "--target", "--mu", "--q", "--r2", "--atomic",
-                                      "--element", "--edges"};
+                                      "--element", "--edges", "--max-multipole"};
   const char **slots[] = {&opt->channel, &opt->flavour, &opt->enu, &opt->t,
                           &opt->target, &opt->mu, &opt->q, &opt->r2, &opt->atomic,
-                          &opt->element, &opt->edges};
+                          &opt->element, &opt->edges, &opt->max_multipole};
   for (int k = 0; k < (int)(sizeof names / sizeof *names); k++)
     if (option_value(argc, argv, i, names[k], value)) {
       *slots[k] = *value;
@@ -99,7 +99,7 @@ static int takes_value(const cli_command *cmd, const char *a) {
     return 1;
   if (strcmp(cmd->name, "atomic") == 0)
     return !strcmp(a, "--element") || !strcmp(a, "--edges") || !strcmp(a, "--t") ||
-           !strcmp(a, "--q");
+           !strcmp(a, "--q") || !strcmp(a, "--max-multipole");
   for (int k = 0; cmd->takes_xsec_options && k < (int)(sizeof xsec / sizeof *xsec); k++)
     if (strcmp(a, xsec[k]) == 0) return 1;
   return 0;

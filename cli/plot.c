@@ -131,7 +131,11 @@ int cli_plot(nuem_context *ctx, const nuem_config *cfg, const char *picture,
   if (!rc && measured) rc = write_table(ctx, measured_path, cfg, measured);
   if (!rc) {
     FILE *f = fopen(script, "w");
-    nuem_status s = f ? nuem_plot_script(ctx, f, cfg, picture, true_path,
+    /* the model that ran: the first word of the note ("ab-initio (auto: ...)") */
+    const char *note = nuem_result_note_value(true_spectrum, "atomic_model");
+    char model[32];
+    snprintf(model, sizeof model, "%.*s", note ? (int)strcspn(note, " ") : 0, note ? note : "");
+    nuem_status s = f ? nuem_plot_script(ctx, f, cfg, model, picture, true_path,
                                          measured ? measured_path : NULL)
                       : NUEM_EFILE;
     if (f && fclose(f)) s = NUEM_EFILE;

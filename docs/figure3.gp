@@ -2,7 +2,7 @@
 set terminal pngcairo size 1100,750 enhanced font 'sans,12'
 set output 'docs/figure3.png'
 pos(x) = x > 0 ? x : 1/0
-set title 'Reactor anti-{/Symbol n}_e on Ge: 2.9 GW at 28 m (atomic model: stepping)'
+set title 'Reactor anti-{/Symbol n}_e on Ge: 2.9 GW at 28 m (atomic model: ab-initio)'
 set logscale xy
 set format x '10^{%L}'
 set format y '10^{%L}'

@@ -188,6 +188,17 @@ mkdir "$W/dir.ini"
 bad 2 "Is a directory" spectrum "$W/dir.ini"
 bad 2 "/dev/zero" spectrum /dev/zero
 bad 2 "/dev/zero" flux --set source.type=table --set source.file=/dev/zero
+# Solar sources and per-flavour properties (issue 11).
+bad 2 "unknown solar component '9Be'" flux --set source.type=solar --set "source.components=pp 9Be"
+bad 2 "source.components is empty" flux --set source.type=solar --set "source.components= "
+bad 2 "physics.flavour is for reactor and table sources" flux --set source.type=solar --set physics.flavour=nue
+bad 2 "source.day_of_year" flux --set source.type=solar --set source.day_of_year=400
+bad 2 "source.solar_model" flux --set source.type=solar --set source.solar_model=bp2000
+bad 2 "physics.mu_nu gives a value for numu" spectrum --set "physics.mu_nu=nue:1e-11 muB, numu:1e-11 muB"
+bad 2 "nuon:1e-11 muB" spectrum --set source.type=solar --set "physics.mu_nu=nue:1e-11 muB, nuon:1e-11 muB"
+bad 2 "nue is given twice" spectrum --set source.type=solar --set "physics.mu_nu=nue:1e-11 muB, nue:2e-11 muB"
+bad 2 "must be zero or positive" spectrum --set source.type=solar --set "physics.mu_nu=nue:-1e-11 muB"
+bad 2 "atomic.model = table holds ratios for one flavour" spectrum --set source.type=solar --set atomic.model=table --set "atomic.table=$DATA/ratios.dat"
 ini unreadable.ini '[source]' 'power = 3 GW'
 chmod 000 "$W/unreadable.ini"
 if [ "$(id -u)" -ne 0 ]; then
@@ -321,7 +332,7 @@ bad 2 "no atomic orbital data for element 'Xx'" atomic --element Xx --t 1keV --q
 bad 2 "--t and --q" atomic --element Ge
 bad 2 "must be positive" atomic --element Ge --t -1keV --q 1keV
 bad 2 "--edges" atomic --element Ge --t 1keV --q 1keV --edges relativistic
-bad 2 "no atomic orbital data for element 'Si'" atomic build --element Si --out "$W/si.dat"
+bad 2 "no atomic orbital data for element 'Na'" atomic build --element Na --out "$W/na.dat"
 
 # 3. --scan
 bad 2 "--scan" sensitivity $S --scan detector.threshold=100eV:200eV:2,detector.sigma0=1eV:2eV:2

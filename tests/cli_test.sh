@@ -334,14 +334,23 @@ expect 0 "Henke 2.265e-19 cm2" -- atomic --element Ge --t 1keV --q 30keV
 # N_eff summed over shells at 1 keV: the stepping count 22 (docs/physics.md) within 1 %
 close "$(grep -v '^#' "$TMP/out" | tail -n 1 | cut -f 6)" 22 0.01 "atomic N_eff(1 keV)"
 expect 0 "edges koopmans" -- atomic --element Ge --t 20keV --q 100keV --edges koopmans
-expect 2 "no atomic orbital data for element 'Si'" -- atomic --element Si --t 1keV --q 1keV
+# Xe (Bunge et al. 1993) and Si (Koga et al. 1999) orbitals: 17 and 6 subshells; at 1 keV Si has its
+# 12 L and M electrons free (stepping count) within 1 %
+expect 0 "16=5p3/2 17=all" -- atomic --element Xe --t 1keV --q 1keV
+expect 0 "# shells: 0=1s 1=2s 2=2p1/2 3=2p3/2 4=3s 5=3p 6=all" -- atomic --element Si --t 1keV --q 30keV
+close "$(grep -v '^#' "$TMP/out" | tail -n 1 | cut -f 6)" 12 0.01 "atomic Si N_eff(1 keV)"
+expect 2 "no atomic orbital data for element 'Na' (compiled in: Ar Ge Si Xe" -- atomic --element Na --t 1keV --q 1keV
 expect 2 "needs --element" -- atomic --t 1keV --q 1keV
 expect 2 "needs --t and --q" -- atomic --element Ge
 expect 2 "choose experimental or koopmans" -- atomic --element Ge --t 1keV --q 1keV --edges dft
+# multipoles of exp(iq.r) up to L = 6 only, as in Roberts et al.'s Xe tables (docs/validation.md)
+expect 0 "multipoles of exp(iq.r) L <= 6" -- atomic --element Xe --t 1007.4eV --q 37.35keV --max-multipole 6 --edges koopmans
+expect 2 "--max-multipole 'six': a whole number 0..396" -- atomic --element Xe --t 1keV --q 1keV --max-multipole six
+expect 2 "--max-multipole '-1': a whole number 0..396" -- atomic --element Xe --t 1keV --q 1keV --max-multipole=-1
 expect 2 "unknown option '--enu'" -- atomic --element Ge --enu 1MeV
 
 # --- sterile-neutrino dark matter (docs/physics.md, docs/validation.md A19) --
-SDM="--set source.type=sterile-dm --set source.mass=10keV --set physics.mu_sa=1e-12muB"
+SDM="--set source.type=sterile-dm --set source.mass=10keV --set physics.mu_sa=1e-12muB --set atomic.model=stepping"
 note() { grep "^# $1:" "$TMP/out" | head -n 1 | sed "s/^# $1: *//" | cut -d' ' -f1; }
 expect 0 "# columns: T line continuum_none total" -- spectrum $SDM
 # Gamma = alpha (mu/mu_B)^2 m^3/(8 m_e^2 hbar) = 5.307250e-12 /s (A19: 5.31e-12, 1e-3)

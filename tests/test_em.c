@@ -155,7 +155,7 @@ static void stepping(void **state) {
 static nuem_atomic *make_atomic(int model, const char *table, nuem_target *tgt,
                                 const nuem_interaction *in, nuem_status want) {
   nuem_atomic_options opt = {model, table, "", NUEM_EXTRAP_ERROR, 1e-9, 3.7e-3, "",
-                             {NUEM_POLE_PLASMA, 44.13e-6, 0.05e-6}};
+                             {NUEM_POLE_PLASMA, 44.13e-6, 0.05e-6}, 0};
   if (model == NUEM_ATOMIC_EPA && !*table) opt.q_max = 3.7e-3; /* fixed log */
   nuem_atomic *a = NULL;
   nuem_status s = nuem_atomic_new(ctx, &opt, tgt, in, &a);

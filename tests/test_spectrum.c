@@ -13,8 +13,32 @@ static size_t plans(void) { return nuem_context_counter(ctx, NUEM_COUNT_RATE_PLA
 
 /* Properties are arguments, not part of the chain: the row at (mu, q, r2)
  * equals the row of a chain built with those values in its config. */
+/* atomic.model = auto (the default): ab-initio where nuem ships the
+ * element's response table (Ge, docs/physics.md), stepping otherwise; free
+ * electrons above atomic.free_above either way. */
+static void auto_atomic_model(void **state) {
+  (void)state;
+  const char *targets[] = {"target.material=Ge", "target.material=Xe", "target.material=NaI"};
+  const char *expect[] = {"ab-initio", "stepping", "stepping"};
+  for (int i = 0; i < 3; i++) {
+    nuem_config *cfg = test_config(ctx, (const char *[]){targets[i], NULL});
+    nuem_spectrum *sp;
+    assert_int_equal(nuem_spectrum_new(ctx, cfg, &sp), NUEM_OK);
+    const nuem_atomic *a = nuem_spectrum_atomic(sp);
+    assert_string_equal(nuem_atomic_model_name(a), expect[i]);
+    assert_true(strncmp(nuem_atomic_model_reason(a), "auto: ", 6) == 0);
+    /* above free_above (30 keV) the Ge channel is free electrons exactly */
+    if (i == 0) {
+      assert_non_null(nuem_atomic_abinitio_at(a, 29e-3));
+      assert_null(nuem_atomic_abinitio_at(a, 31e-3));
+    }
+    nuem_spectrum_free(sp);
+    nuem_config_free(cfg);
+  }
+}
+
 static void properties_do_not_rebuild(void **state) {
-  nuem_config *cfg = test_config(ctx, NULL);
+  nuem_config *cfg = test_config(ctx, (const char *[]){"atomic.model=stepping", NULL});
   nuem_spectrum *sp;
   size_t before = plans();
   assert_int_equal(nuem_spectrum_new(ctx, cfg, &sp), NUEM_OK);
@@ -25,7 +49,7 @@ static void properties_do_not_rebuild(void **state) {
   assert_int_equal(plans() - before, 1);
 
   nuem_config *c2 = test_config(ctx, (const char *[]){"physics.mu_nu=2e-11muB",
-      "physics.q_nu=-3e-12e", "physics.r2_nu=4e-32cm2", NULL});
+      "physics.q_nu=-3e-12e", "physics.r2_nu=4e-32cm2", "atomic.model=stepping", NULL});
   nuem_spectrum *sp2;
   assert_int_equal(nuem_spectrum_new(ctx, c2, &sp2), NUEM_OK);
   nuem_properties p2 = nuem_spectrum_configured(sp2);
@@ -123,6 +147,7 @@ static void errors_name_their_path(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(properties_do_not_rebuild),
+      cmocka_unit_test(auto_atomic_model),
       cmocka_unit_test(variations_match_fresh_chains),
       cmocka_unit_test(model_with_nuisances_builds_one_plan),
       cmocka_unit_test(errors_name_their_path),

@@ -100,7 +100,8 @@ static void speed_distribution_and_width(void **state) {
  * beyond 15 sigma are < 1e-40). */
 static void smearing_conserves_counts(void **state) {
   nuem_spectrum *sp = sterile_spectrum((const char *[]){"detector.bins=4keV:6keV:40",
-                                                        "detector.exposure=100kg*day", NULL});
+                                                        "detector.exposure=100kg*day",
+                                                        "atomic.model=stepping", NULL}); /* line only */
   nuem_properties p = nuem_spectrum_configured(sp);
   nuem_measured m;
   assert_int_equal(nuem_spectrum_measure(ctx, sp, &p, &m), NUEM_OK);

@@ -109,10 +109,10 @@ static void values_in_messages_use_the_files_units(void **state) {
 }
 
 static void compiled_data_parse(void **state) {
-  /* Every compiled-in reactor table must parse as a table. */
+  /* Every compiled-in reactor and solar table must parse as a table. */
   for (size_t i = 0; nuem_data_name(i); i++) {
     const char *name = nuem_data_name(i);
-    if (strncmp(name, "reactor/", 8) != 0) continue;
+    if (strncmp(name, "reactor/", 8) != 0 && strncmp(name, "solar/", 6) != 0) continue;
     size_t len;
     const char *text = nuem_data_find(name, &len);
     nuem_table t;

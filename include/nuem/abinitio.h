@@ -53,6 +53,19 @@ nuem_status nuem_atomic_response_parse(nuem_context *ctx, const char *text, size
 nuem_status nuem_atomic_response_write(nuem_context *ctx, FILE *out,
                                        const nuem_atomic_response *r, const char *provenance);
 
+/* Packed form (docs/data-formats.md, "Packed response tables"): the text
+ * table's header lines and the arrays as native doubles, how nuem compiles
+ * in the tables it ships so that loading them parses no numbers. `header`
+ * is kept verbatim (provenance, inputs hash); unpacking validates like the
+ * text reader. */
+nuem_status nuem_atomic_response_pack(nuem_context *ctx, FILE *out,
+                                      const nuem_atomic_response *r, const char *header);
+nuem_status nuem_atomic_response_unpack(nuem_context *ctx, const char *data, size_t len,
+                                        const char *origin, nuem_atomic_response *out);
+/* The header lines of a packed table (*hlen bytes, not NUL-terminated), or
+ * NULL if `data` is not one. */
+const char *nuem_atomic_response_packed_header(const char *data, size_t len, size_t *hlen);
+
 #ifdef __cplusplus
 }
 #endif

@@ -35,6 +35,11 @@ typedef struct {
    * also >= pwia_min_ratio times the binding (docs/physics.md). */
   int max_partial_waves;
   double pwia_min_ratio;
+  /* The highest multipole L of exp(iq.r) kept in R_L and R_T; -1 (the
+   * default) keeps them all. A truncated sum matches tables that stop at
+   * some L (Roberts et al. at L <= 6; docs/physics.md); it uses partial
+   * waves only, never the plane-wave form. */
+  int max_multipole;
 } nuem_abinitio_options;
 
 void nuem_abinitio_options_default(nuem_abinitio_options *opt);

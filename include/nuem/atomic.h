@@ -19,7 +19,7 @@ extern "C" {
 /* Atomic models and rules outside a table (atomic.model and
  * atomic.extrapolation map to them by name). */
 enum { NUEM_ATOMIC_FREE, NUEM_ATOMIC_STEPPING, NUEM_ATOMIC_EPA, NUEM_ATOMIC_TABLE,
-       NUEM_ATOMIC_AB_INITIO };
+       NUEM_ATOMIC_AB_INITIO, NUEM_ATOMIC_AUTO };
 enum { NUEM_EXTRAP_ERROR, NUEM_EXTRAP_CLAMP, NUEM_EXTRAP_FREE };
 
 typedef struct nuem_atomic nuem_atomic;
@@ -34,6 +34,8 @@ typedef struct {
   const char *response_table; /* ab-initio: response table file, or "" for
                                  the built-in table of the element */
   nuem_pole_options pole;     /* ab-initio: the millicharge's photon pole */
+  double free_above;          /* ab-initio: free electrons above this T
+                                 [MeV]; 0: the table to its end */
 } nuem_atomic_options;
 
 nuem_status nuem_atomic_options_from_config(nuem_context *ctx,
@@ -52,10 +54,16 @@ void nuem_atomic_free(nuem_atomic *a);
 nuem_status nuem_atomic_check(nuem_context *ctx, const nuem_atomic *a,
                               const nuem_interaction *in);
 int nuem_atomic_model(const nuem_atomic *a);
+/* The model's name and, for atomic.model = auto, why it was chosen. */
+const char *nuem_atomic_model_name(const nuem_atomic *a);
+const char *nuem_atomic_model_reason(const nuem_atomic *a);
 /* The response-function model (model = ab-initio), else NULL: its cross
  * sections and rates come from nuem_abinitio_* (abinitio_xsec.h) instead of
  * factors on the free-electron values. */
 const nuem_abinitio *nuem_atomic_abinitio(const nuem_atomic *a);
+/* The same at T, except NULL outside the response table's T range when
+ * atomic.extrapolation = free: there the electron channel is free electrons. */
+const nuem_abinitio *nuem_atomic_abinitio_at(const nuem_atomic *a, double T);
 
 /* Electrons per formula unit that can be ionised by T (stepping rule: a
  * shell counts once T reaches its binding energy; valence shells always). */

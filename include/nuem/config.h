@@ -16,7 +16,9 @@ typedef enum {
   NUEM_KIND_INTEGER,   /* whole number */
   NUEM_KIND_CHOICE,    /* one of the words in `spec`, separated by '|' */
   NUEM_KIND_TEXT,      /* free text (file names) */
-  NUEM_KIND_FRACTIONS  /* NAME:x pairs, names from `spec`, summing to 1 */
+  NUEM_KIND_FRACTIONS, /* NAME:x pairs, names from `spec`, summing to 1 */
+  NUEM_KIND_FLAVOURED  /* like NUMBER, or one per lepton flavour:
+                          "nue:1e-11 muB, numu:2e-11 muB" */
 } nuem_param_kind;
 
 typedef enum {
@@ -37,10 +39,11 @@ typedef enum {
  * names for FRACTIONS. */
 #define NUEM_PARAM_LIST(X)                                                     \
   X(SOURCE_TYPE, "source", "type", CHOICE, "reactor",                         \
-    "reactor|table|sterile-dm", ANY,                                           \
-    "Neutrino source: a reactor model, a user flux table (source.file), or "  \
-    "galactic sterile-neutrino dark matter (docs/physics.md, \"Sterile-"      \
-    "neutrino dark matter\")")                                                \
+    "reactor|table|solar|sterile-dm", ANY,                                     \
+    "Neutrino source: a reactor model, a user flux table (source.file), the "  \
+    "Sun (docs/physics.md, \"Source: solar neutrinos\"), or galactic "        \
+    "sterile-neutrino dark matter (docs/physics.md, \"Sterile-neutrino dark "  \
+    "matter\")")                                                              \
   X(SOURCE_POWER, "source", "power", NUMBER, "2.9 GW", "GW", POSITIVE,        \
     "Reactor thermal power (default: Kuo-Sheng, hep-ex/0212003)")             \
   X(SOURCE_DISTANCE, "source", "distance", NUMBER, "28 m", "m", POSITIVE,     \
@@ -70,6 +73,22 @@ typedef enum {
     POSITIVE, "If set, scale the spectrum to this total flux")                \
   X(SOURCE_FILE, "source", "file", TEXT, "", "", ANY,                          \
     "Flux table for type = table: columns E, dPhi/dE with a units: line")     \
+  X(SOURCE_SOLAR_MODEL, "source", "solar_model", CHOICE, "b16-gs98",            \
+    "b16-gs98|b16-agss09met", ANY,                                             \
+    "Solar fluxes and production regions (type = solar): the B16 standard "  \
+    "solar model with GS98 or AGSS09met composition (Vinyoles et al., ApJ "   \
+    "835, 202 (2017))")                                                        \
+  X(SOURCE_COMPONENTS, "source", "components", TEXT, "all", "", ANY,          \
+    "Solar components (type = solar): all, or a list of pp pep hep 7Be 8B "   \
+    "13N 15O 17F")                                                             \
+  X(SOURCE_OSCILLATIONS, "source", "oscillations", CHOICE, "nufit-5.0",        \
+    "nufit-5.0|none", ANY,                                                     \
+    "Solar flavour conversion (type = solar): adiabatic MSW-LMA with the "    \
+    "NuFIT 5.0 normal-ordering best fit (arXiv:2007.14792), or none (all "    \
+    "nu_e)")                                                                   \
+  X(SOURCE_DAY_OF_YEAR, "source", "day_of_year", OPTNUMBER, "none", "1",       \
+    NONNEG, "Solar flux on this day (0-366; perihelion on day 3; type = "     \
+    "solar); none: the annual average")                                       \
   X(SOURCE_MASS, "source", "mass", OPTNUMBER, "none", "keV", POSITIVE,         \
     "Sterile-neutrino mass m_s (type = sterile-dm; required there)")          \
   X(SOURCE_DM_DENSITY, "source", "dm_density", NUMBER, "0.3 GeV/cm3",          \
@@ -107,13 +126,16 @@ typedef enum {
     "(docs/physics.md, \"Interaction: CEvNS\"); sin2w is then not used")     \
   X(PHYSICS_FORM_FACTOR, "physics", "form_factor", CHOICE, "helm",             \
     "helm|klein-nystrand|none", ANY, "Nuclear form factor for CEvNS")          \
-  X(PHYSICS_MU_NU, "physics", "mu_nu", NUMBER, "1e-11 muB", "muB", NONNEG,     \
-    "Effective neutrino magnetic moment (0 switches it off)")                 \
-  X(PHYSICS_Q_NU, "physics", "q_nu", NUMBER, "1e-12 e", "e", ANY,              \
-    "Neutrino millicharge, signed, of the neutrino of this flavour (0: off)")  \
-  X(PHYSICS_R2_NU, "physics", "r2_nu", NUMBER, "1e-32 cm2", "cm2", ANY,        \
-    "Neutrino charge radius <r^2>, signed, of the neutrino of this flavour "  \
-    "(0: off)")                                                                \
+  X(PHYSICS_MU_NU, "physics", "mu_nu", FLAVOURED, "1e-11 muB", "muB", NONNEG,  \
+    "Effective neutrino magnetic moment (0 switches it off); one value for "  \
+    "every flavour, or per flavour 'nue:1e-11 muB, numu:2e-11 muB' (flavours " \
+    "not listed: 0; docs/physics.md, \"Flavour mixtures\")")                   \
+  X(PHYSICS_Q_NU, "physics", "q_nu", FLAVOURED, "1e-12 e", "e", ANY,           \
+    "Neutrino millicharge, signed (0: off); one value, or per flavour "       \
+    "'nue:1e-12 e, numu:-1e-12 e'")                                           \
+  X(PHYSICS_R2_NU, "physics", "r2_nu", FLAVOURED, "1e-32 cm2", "cm2", ANY,     \
+    "Neutrino charge radius <r^2>, signed (0: off); one value, or per "       \
+    "flavour 'nue:1e-32 cm2, numu:...'")                                      \
   X(PHYSICS_MU_SA, "physics", "mu_sa", OPTNUMBER, "none", "muB", POSITIVE,     \
     "Sterile-to-active transition magnetic moment (source.type = sterile-dm; "\
     "give it or sin2_2theta, not both)")                                       \
@@ -124,11 +146,13 @@ typedef enum {
     "giunti-studenikin", "giunti-studenikin|vogel-engel", ANY,                 \
     "Charge-radius convention: g_V shift sqrt2 pi alpha <r2>/(3 G_F) "        \
     "(Bernabeu, Giunti-Studenikin), or twice that (Vogel-Engel, TEXONO)")      \
-  X(ATOMIC_MODEL, "atomic", "model", CHOICE, "stepping",                       \
-    "free|stepping|epa|table|ab-initio", ANY,                                  \
+  X(ATOMIC_MODEL, "atomic", "model", CHOICE, "auto",                           \
+    "auto|free|stepping|epa|table|ab-initio", ANY,                             \
     "Electron channel: free electrons, stepping (shells open at their "       \
     "binding energy), equivalent photons for the millicharge, a ratio "       \
-    "table, or cross sections from atomic response functions")                \
+    "table, cross sections from atomic response functions, or auto "          \
+    "(ab-initio where nuem ships the element's responses, e.g. Ge; "          \
+    "stepping otherwise)")                                                     \
   X(ATOMIC_TABLE, "atomic", "table", TEXT, "", "", ANY,                        \
     "Ratio table sigma_atomic/sigma_free versus T (model = table)")            \
   X(ATOMIC_EXTRAPOLATION, "atomic", "extrapolation", CHOICE, "error",          \
@@ -146,6 +170,11 @@ typedef enum {
   X(ATOMIC_RESPONSE_TABLE, "atomic", "response_table", TEXT, "", "", ANY,     \
     "Atomic response table R_L, R_T per shell (model = ab-initio); empty: "   \
     "the built-in table of the target element")                               \
+  X(ATOMIC_FREE_ABOVE, "atomic", "free_above", OPTNUMBER, "30 keV", "keV",     \
+    POSITIVE,                                                                  \
+    "ab-initio: free electrons (relativistic kinematics) above this T, where " \
+    "the non-relativistic responses err by O(T/m_e); none: the table to its " \
+    "end")                                                                     \
   X(ATOMIC_POLE_REGULATOR, "atomic", "pole_regulator", CHOICE, "plasma",       \
     "plasma|neutrino-mass", ANY,                                               \
     "Cut of the millicharge's transverse photon pole (ab-initio): medium "    \
@@ -361,6 +390,13 @@ const nuem_fractions *nuem_config_fractions(const nuem_config *cfg,
 /* The fraction given to `name` (0 if not given); NaN if `name` is not one of
  * the key's names, a programming error. */
 double nuem_config_fraction(const nuem_config *cfg, nuem_param id, const char *name);
+
+/* A FLAVOURED key: 1 if it was given per flavour, with values[NUEM_NUE/2 …]
+ * (lepton flavours e, mu, tau; unlisted ones 0); otherwise 0 with every
+ * value the single one. nuem_config_number gives the single value, or for a
+ * list the listed value of largest magnitude. */
+int nuem_config_per_flavour(const nuem_config *cfg, nuem_param id,
+                            double values[NUEM_NLEPTONS]);
 
 /* The resolved value as text in its display unit, e.g. "2.9 GW". */
 void nuem_config_format(const nuem_config *cfg, nuem_param id, char *buf,

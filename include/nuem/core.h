@@ -82,6 +82,17 @@ void nuem_context_count(nuem_context *ctx, nuem_counter c);
 size_t nuem_context_counter(const nuem_context *ctx, nuem_counter c);
 const char *nuem_counter_name(nuem_counter c);
 
+/* ---- flavours ----------------------------------------------------------- */
+
+/* Neutrino flavours: sources say which they deliver, interactions couple
+ * each its own way (nuem/interaction.h). NUEM_NLEPTONS lepton flavours
+ * (e, mu, tau) index per-flavour properties: a neutrino and its
+ * antineutrino share them (docs/physics.md, "Electromagnetic properties"). */
+enum { NUEM_NUE, NUEM_ANTINUE, NUEM_NUMU, NUEM_ANTINUMU, NUEM_NUTAU,
+       NUEM_ANTINUTAU, NUEM_NFLAVOURS };
+enum { NUEM_NLEPTONS = NUEM_NFLAVOURS / 2 };
+#define NUEM_LEPTON(flavour) ((flavour) / 2)
+
 /* ---- units -------------------------------------------------------------- */
 
 /* Internal unit system: energy MeV, length cm, time s, mass kg; magnetic
@@ -224,6 +235,8 @@ nuem_status nuem_result_init(nuem_context *ctx, nuem_result *r, size_t nrows,
                              const char *const *units);
 nuem_status nuem_result_note(nuem_result *r, const char *key, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* The value of note `key`, or NULL. */
+const char *nuem_result_note_value(const nuem_result *r, const char *key);
 void nuem_result_free(nuem_result *r);
 
 /* ---- compiled-in data --------------------------------------------------- */

@@ -12,10 +12,8 @@
 extern "C" {
 #endif
 
-/* Flavours, couplings and form factors; the config words map to them by name
- * (nuem_interaction_init), not by their order. */
-enum { NUEM_NUE, NUEM_ANTINUE, NUEM_NUMU, NUEM_ANTINUMU, NUEM_NUTAU,
-       NUEM_ANTINUTAU, NUEM_NFLAVOURS };
+/* Couplings and form factors (flavours: nuem/core.h); the config words map
+ * to them by name (nuem_interaction_init), not by their order. */
 enum { NUEM_COUPLINGS_TREE, NUEM_COUPLINGS_EFFECTIVE };
 enum { NUEM_FF_HELM, NUEM_FF_KLEIN_NYSTRAND, NUEM_FF_NONE };
 /* Charge-radius conventions: Bernabeu / Giunti-Studenikin
@@ -60,6 +58,11 @@ nuem_status nuem_interaction_setup(nuem_context *ctx, int flavour, double sin2w,
                                    nuem_interaction *out);
 nuem_status nuem_interaction_init(nuem_context *ctx, const nuem_config *cfg,
                                   nuem_interaction *out);
+/* The same for `flavour` instead of physics.flavour (a source that delivers
+ * several flavours); the properties are the flavour's own when
+ * physics.mu_nu, q_nu or r2_nu are given per flavour. */
+nuem_status nuem_interaction_init_flavour(nuem_context *ctx, const nuem_config *cfg,
+                                          int flavour, nuem_interaction *out);
 /* Flavour by name (nue, antinue, …) or -1. */
 int nuem_flavour_from_name(const char *name);
 const char *nuem_flavour_name(int flavour);

@@ -33,10 +33,11 @@ nuem_status nuem_result_write(nuem_context *ctx, FILE *out, nuem_format fmt,
  * solid, nuclear dashed; negative excesses dotted as |excess|; the
  * threshold marked) and, if `measured_data` is not NULL, a second panel with
  * the measured binned spectrum and background. The terminal follows the
- * extension of `picture` (.png, .svg, .pdf). */
+ * extension of `picture` (.png, .svg, .pdf). The title names the atomic
+ * model that ran (`atomic_model`, e.g. what auto resolved to). */
 nuem_status nuem_plot_script(nuem_context *ctx, FILE *out, const nuem_config *cfg,
-                             const char *picture, const char *true_data,
-                             const char *measured_data);
+                             const char *atomic_model, const char *picture,
+                             const char *true_data, const char *measured_data);
 
 #ifdef __cplusplus
 }

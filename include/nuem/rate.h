@@ -10,6 +10,8 @@
  * with a sign-preserving shift) and interpolates with cubic Hermite
  * polynomials whose slopes are exact (dN0/dx = -phi, dN1/dx = N0/x^2,
  * dN2/dx = 2 N1/x^2); any T then costs a few operations.
+ * A mono-energetic line of flux phi at E_L adds phi (1/E_L - 1/x)^k for
+ * x < E_L, exactly, so the fold gives sigma(E_L) phi with no quadrature.
  * The direct functions integrate flux × dsigma/dT adaptively instead: the
  * plain baseline the plan is checked and benchmarked against.
  *
@@ -42,11 +44,26 @@ typedef struct nuem_rate_plan nuem_rate_plan;
 nuem_status nuem_rate_plan_new(nuem_context *ctx, const nuem_source *src,
                                const nuem_target *tgt, double rel_tol,
                                nuem_rate_plan **out);
+/* The same for the flux of one flavour (nuem_source_flavour_flux and the
+ * lines' flux in it); flavour -1 folds every flavour (nuem_rate_plan_new).
+ * The source's lines enter the moments exactly (a delta in E). */
+nuem_status nuem_rate_plan_flavour(nuem_context *ctx, const nuem_source *src, int flavour,
+                                   const nuem_target *tgt, double rel_tol,
+                                   nuem_rate_plan **out);
 void nuem_rate_plan_free(nuem_rate_plan *plan);
 
 /* The flux moments N_0..N_2 at x [MeV], with error estimates. */
 void nuem_rate_moments(const nuem_rate_plan *plan, double x, double M[3],
                        double err[3]);
+
+/* The same with a hint: `hint` keeps the plan's cell between calls, so for
+ * increasing x the lookup walks instead of searching; start it at 0. */
+void nuem_rate_moments_walk(const nuem_rate_plan *plan, double x, size_t *hint, double M[3],
+                            double err[3]);
+/* The same at n increasing x[i] (one call for a block of the ab-initio
+ * q rule's nodes). */
+void nuem_rate_moments_many(const nuem_rate_plan *plan, size_t n, const double *x,
+                            size_t *hint, double (*M)[3], double (*err)[3]);
 
 /* nu-e rates of every process (NUEM_PROC_SM … NUEM_PROC_TOTAL) on all
  * electrons of the target, treated as free, with error estimates. */
@@ -62,10 +79,8 @@ void nuem_rate_nuclear(const nuem_rate_plan *plan, const nuem_interaction *in,
 void nuem_rate_fold(const nuem_rate_plan *plan, double x, const double c[3],
                     double *value, double *abserr);
 
-/* Several coefficient sets at one x, sharing the moment lookup (the
- * ab-initio fold calls this at every q node). `hint` (or NULL) keeps the
- * plan's cell between calls: for increasing x the lookup walks instead of
- * searching; start it at 0. */
+/* Several coefficient sets at one x, sharing the moment lookup; `hint` (or
+ * NULL) as for nuem_rate_moments_walk. */
 void nuem_rate_fold_many(const nuem_rate_plan *plan, double x, size_t *hint, size_t n,
                          const double (*c)[3], double *value, double *abserr);
 /* The largest neutrino energy of the plan's flux [MeV]. */

@@ -14,8 +14,11 @@
 extern "C" {
 #endif
 
-/* Source types (source.type = reactor, table or sterile-dm). */
-enum { NUEM_SOURCE_REACTOR, NUEM_SOURCE_TABLE, NUEM_SOURCE_STERILE_DM };
+/* Source types (source.type = reactor, table, solar or sterile-dm). */
+enum { NUEM_SOURCE_REACTOR, NUEM_SOURCE_TABLE, NUEM_SOURCE_SOLAR, NUEM_SOURCE_STERILE_DM };
+/* Solar components (source.components names them). */
+enum { NUEM_SOLAR_PP, NUEM_SOLAR_PEP, NUEM_SOLAR_HEP, NUEM_SOLAR_BE7, NUEM_SOLAR_B8,
+       NUEM_SOLAR_N13, NUEM_SOLAR_O15, NUEM_SOLAR_F17, NUEM_SOLAR_NCOMPONENTS };
 /* The fission isotopes (source.fractions names them U235 ... Pu241). */
 enum { NUEM_U235, NUEM_U238, NUEM_PU239, NUEM_PU241, NUEM_NFISSION };
 /* Flux components: the four fission isotopes, then neutron capture. */
@@ -29,10 +32,40 @@ void nuem_source_free(nuem_source *src);
 
 /* dPhi/dE [1/(cm2 s MeV)] at neutrino energy E [MeV]; 0 outside the support. */
 double nuem_source_flux(const nuem_source *src, double E);
-/* The same split into components (reactor sources only; a table source puts
+/* The same split into components (reactor sources only; other sources put
  * everything in component 0). Returns the total. */
 double nuem_source_flux_components(const nuem_source *src, double E,
                                    double comp[NUEM_NCOMPONENTS]);
+
+/* ---- flavours and lines ----
+ * A source delivers one or more flavours (reactor and table: physics.flavour;
+ * solar: nue, and numu and nutau when the flavours convert), each with its
+ * own continuum dPhi/dE, plus mono-energetic lines: a line is a delta in E,
+ * so its rate is the cross section at its energy times its flux (the rate
+ * plan adds lines exactly; docs/physics.md, "Rate"). nuem_source_flux and
+ * nuem_source_total are summed over flavours; the total includes lines. */
+typedef struct {
+  double energy;                 /* MeV */
+  double total;                  /* /cm2/s, all flavours */
+  double flux[NUEM_NFLAVOURS];   /* /cm2/s in each flavour at the detector */
+  int component;                 /* e.g. NUEM_SOLAR_BE7 */
+} nuem_source_line;
+
+/* The flavours delivered (at most NUEM_NFLAVOURS, in `flavours`). */
+size_t nuem_source_flavours(const nuem_source *src, int flavours[NUEM_NFLAVOURS]);
+/* Continuum dPhi/dE [1/(cm2 s MeV)] of one flavour (0 if not delivered). */
+double nuem_source_flavour_flux(const nuem_source *src, int flavour, double E);
+size_t nuem_source_lines(const nuem_source *src, const nuem_source_line **lines);
+
+/* Solar sources: the flux of a component at the detector [/cm2/s] (0 if not
+ * selected), and the probability that its neutrino of energy E [MeV]
+ * arrives as `flavour` (P_ee for nue), averaged over its production region. */
+double nuem_source_solar_flux(const nuem_source *src, int component);
+double nuem_source_solar_probability(const nuem_source *src, int component, int flavour,
+                                     double E);
+const char *nuem_solar_component_name(int component);
+/* Component by name ("pp", "7Be", ...; len characters) or -1. */
+int nuem_solar_component_from_name(const char *name, size_t len);
 
 /* Support [e_min, e_max] of the flux, in MeV. */
 double nuem_source_e_min(const nuem_source *src);

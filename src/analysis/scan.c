@@ -32,7 +32,7 @@ static nuem_status scan_key(nuem_context *ctx, const char *name, nuem_param *id)
     return nuem_error(ctx, NUEM_ECONFIG, "--scan: unknown key '%s' (run `nuem config` for "
                       "the list)", name);
   nuem_param_kind kind = nuem_param_info_get(*id)->kind;
-  if (kind != NUEM_KIND_NUMBER && kind != NUEM_KIND_OPTNUMBER)
+  if (kind != NUEM_KIND_NUMBER && kind != NUEM_KIND_OPTNUMBER && kind != NUEM_KIND_FLAVOURED)
     return nuem_error(ctx, NUEM_EUSAGE, "--scan: %s is not a number and cannot be scanned",
                       name);
   return NUEM_OK;

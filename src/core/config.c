@@ -29,6 +29,8 @@ typedef struct {
   int is_set;
   char *text;
   nuem_fractions fractions;
+  int per_flavour;                 /* FLAVOURED given as a list */
+  double flavour[NUEM_NLEPTONS];   /* FLAVOURED values per lepton flavour */
   char *origin; /* where the value was given; NULL for the default */
 } param_value;
 
@@ -161,6 +163,76 @@ static const char *trimmed(const char *text, size_t *len) {
   return text;
 }
 
+/* The first n characters of text without surrounding white space. */
+static const char *trimmed_n(const char *text, size_t n, size_t *len) {
+  while (n && isspace((unsigned char)*text)) text++, n--;
+  while (n && isspace((unsigned char)text[n - 1])) n--;
+  *len = n;
+  return text;
+}
+
+/* Names of the lepton flavours in FLAVOURED lists (index = NUEM_LEPTON). */
+static const char *const lepton_names[NUEM_NLEPTONS] = {"nue", "numu", "nutau"};
+
+static int lepton_index(const char *name, size_t len) {
+  for (int i = 0; i < NUEM_NLEPTONS; i++)
+    if (strlen(lepton_names[i]) == len && strncmp(lepton_names[i], name, len) == 0) return i;
+  return -1;
+}
+
+/* One "name:quantity" item of a FLAVOURED list into v->flavour. */
+static nuem_status parse_flavour_item(nuem_context *ctx, const nuem_param_info *info,
+                                      const char *item, size_t len, const char *what,
+                                      int seen[NUEM_NLEPTONS], param_value *v) {
+  const char *colon = memchr(item, ':', len);
+  size_t nlen;
+  const char *name = colon ? trimmed_n(item, (size_t)(colon - item), &nlen) : item;
+  int i = colon ? lepton_index(name, nlen) : -1;
+  if (i < 0)
+    return nuem_error(ctx, NUEM_ECONFIG, "%s: '%.*s' is not FLAVOUR:value with FLAVOUR "
+                      "nue, numu or nutau (antineutrinos share their neutrino's value)",
+                      what, (int)len, item);
+  if (seen[i]++)
+    return nuem_error(ctx, NUEM_ECONFIG, "%s: %s is given twice", what, lepton_names[i]);
+  char *value = nuem_strndup(colon + 1, len - (size_t)(colon + 1 - item));
+  if (!value) return NUEM_ENOMEM;
+  double x;
+  nuem_status s = nuem_quantity_parse(ctx, value, info->spec, what, &x);
+  if (!s) s = check_range(ctx, info, x, what, value);
+  free(value);
+  v->flavour[i] = x;
+  return s;
+}
+
+/* A FLAVOURED value: one quantity, or "nue:x, numu:y" (unlisted: 0). */
+static nuem_status parse_flavoured(nuem_context *ctx, const nuem_param_info *info,
+                                   const char *text, const char *what, param_value *v) {
+  if (!strchr(text, ':')) {
+    double x;
+    NUEM_TRY(nuem_quantity_parse(ctx, text, info->spec, what, &x));
+    NUEM_TRY(check_range(ctx, info, x, what, text));
+    v->number = x;
+    v->per_flavour = 0;
+    for (int i = 0; i < NUEM_NLEPTONS; i++) v->flavour[i] = x;
+    return NUEM_OK;
+  }
+  int seen[NUEM_NLEPTONS] = {0};
+  param_value w = *v;
+  for (int i = 0; i < NUEM_NLEPTONS; i++) w.flavour[i] = 0;
+  for (const char *p = text; *p;) {
+    size_t len = strcspn(p, ","), n;
+    trimmed_n(p, len, &n);
+    if (n) NUEM_TRY(parse_flavour_item(ctx, info, p, len, what, seen, &w));
+    p += len + (p[len] == ',');
+  }
+  w.per_flavour = 1;
+  w.number = 0;
+  for (int i = 0; i < NUEM_NLEPTONS; i++)
+    if (fabs(w.flavour[i]) > fabs(w.number)) w.number = w.flavour[i];
+  *v = w;
+  return NUEM_OK;
+}
+
 /* The largest value of a whole-number key: OpenMP cannot start more threads
  * than NUEM_THREADS_MAX, and a finer grid only costs time. */
 static long integer_max(nuem_param id) {
@@ -230,6 +302,8 @@ static nuem_status parse_value(nuem_context *ctx, nuem_param id,
   }
   case NUEM_KIND_FRACTIONS:
     return parse_fractions(ctx, info, text, what, &v->fractions);
+  case NUEM_KIND_FLAVOURED:
+    return parse_flavoured(ctx, info, text, what, v);
   }
   return nuem_error(ctx, NUEM_EINTERNAL, "%s: unknown parameter kind", what);
 }
@@ -530,6 +604,42 @@ int nuem_config_given(const nuem_config *cfg, nuem_param id) {
   return cfg->values[id].origin != NULL;
 }
 
+/* A number in the key's display unit, e.g. "2.9 GW". */
+static void format_quantity(const nuem_param_info *info, double x, char *buf, size_t size) {
+  nuem_unit u = {1.0, {{0}}};
+  nuem_context *scratch = NULL;
+  if (nuem_context_new(&scratch) == NUEM_OK) {
+    nuem_unit_parse(scratch, info->spec, "display unit", &u);
+    nuem_context_free(scratch);
+  }
+  if (strcmp(info->spec, "1") == 0)
+    snprintf(buf, size, "%.10g", x);
+  else
+    snprintf(buf, size, "%.10g %s", x / u.factor, info->spec);
+}
+
+/* A per-flavour list as it is written: "nue:1e-11 muB, numu:0 muB, ...". */
+static void format_flavoured(const nuem_param_info *info, const param_value *v, char *buf,
+                             size_t size) {
+  size_t used = 0;
+  buf[0] = '\0';
+  for (int i = 0; i < NUEM_NLEPTONS && used < size; i++) {
+    char q[64];
+    format_quantity(info, v->flavour[i], q, sizeof q);
+    int n = snprintf(buf + used, size - used, "%s%s:%s", i ? ", " : "", lepton_names[i], q);
+    if (n < 0) break;
+    used += (size_t)n;
+  }
+}
+
+int nuem_config_per_flavour(const nuem_config *cfg, nuem_param id,
+                            double values[NUEM_NLEPTONS]) {
+  mark_used(cfg, id);
+  const param_value *v = &cfg->values[id];
+  for (int i = 0; i < NUEM_NLEPTONS; i++) values[i] = v->per_flavour ? v->flavour[i] : v->number;
+  return v->per_flavour;
+}
+
 void nuem_config_format(const nuem_config *cfg, nuem_param id, char *buf,
                         size_t size) {
   const nuem_param_info *info = &param_table[id];
@@ -538,19 +648,13 @@ void nuem_config_format(const nuem_config *cfg, nuem_param id, char *buf,
   case NUEM_KIND_OPTNUMBER:
     if (!v->is_set) { snprintf(buf, size, "none"); return; }
     /* fall through */
-  case NUEM_KIND_NUMBER: {
-    nuem_unit u = {1.0, {{0}}};
-    nuem_context *scratch = NULL;
-    if (nuem_context_new(&scratch) == NUEM_OK) {
-      nuem_unit_parse(scratch, info->spec, "display unit", &u);
-      nuem_context_free(scratch);
+  case NUEM_KIND_FLAVOURED:
+    if (v->per_flavour) {
+      format_flavoured(info, v, buf, size);
+      return;
     }
-    if (strcmp(info->spec, "1") == 0)
-      snprintf(buf, size, "%.10g", v->number);
-    else
-      snprintf(buf, size, "%.10g %s", v->number / u.factor, info->spec);
-    return;
-  }
+    /* fall through */
+  case NUEM_KIND_NUMBER: format_quantity(info, v->number, buf, size); return;
   case NUEM_KIND_INTEGER: snprintf(buf, size, "%ld", v->integer); return;
   case NUEM_KIND_CHOICE: {
     size_t len;
@@ -588,7 +692,8 @@ nuem_status nuem_config_report_unused(nuem_context *ctx,
 nuem_status nuem_config_set_number(nuem_context *ctx, nuem_config *cfg, nuem_param id,
                                    double value, const char *origin) {
   const nuem_param_info *info = nuem_param_info_get(id);
-  if (!info || (info->kind != NUEM_KIND_NUMBER && info->kind != NUEM_KIND_OPTNUMBER))
+  if (!info || (info->kind != NUEM_KIND_NUMBER && info->kind != NUEM_KIND_OPTNUMBER &&
+                info->kind != NUEM_KIND_FLAVOURED))
     return nuem_error(ctx, NUEM_EINTERNAL, "%s: not a numeric key", origin);
   char what[256], text[64];
   snprintf(what, sizeof what, "%s: %s.%s", origin, info->section, info->key);
@@ -602,5 +707,8 @@ nuem_status nuem_config_set_number(nuem_context *ctx, nuem_config *cfg, nuem_par
   cfg->values[id].origin = o;
   cfg->values[id].number = value;
   cfg->values[id].is_set = 1;
+  /* a scan sets one value for every flavour */
+  cfg->values[id].per_flavour = 0;
+  for (int i = 0; i < NUEM_NLEPTONS; i++) cfg->values[id].flavour[i] = value;
   return NUEM_OK;
 }

@@ -48,3 +48,9 @@ void nuem_result_free(nuem_result *r) {
   }
   memset(r, 0, sizeof *r);
 }
+
+const char *nuem_result_note_value(const nuem_result *r, const char *key) {
+  for (size_t i = 0; i < r->nnotes; i++)
+    if (strcmp(r->note_keys[i], key) == 0) return r->note_values[i];
+  return NULL;
+}

@@ -34,6 +34,7 @@ void nuem_abinitio_options_default(nuem_abinitio_options *opt) {
   opt->edges = NUEM_EDGES_EXPERIMENTAL;
   opt->max_partial_waves = 200;
   opt->pwia_min_ratio = 200;
+  opt->max_multipole = -1;
 }
 
 /* ---- Wigner 3j symbols (integer j) by Racah's formula in logarithms ------ */
@@ -286,6 +287,7 @@ typedef struct {
   const abi_orbital *o;
   int l;
   double eps, k, electrons;
+  int max_L; /* highest multipole of exp(iq.r); -1: all */
 } shell_job;
 
 typedef struct {
@@ -391,6 +393,7 @@ static nuem_status partial_wave_sums(nuem_context *ctx, const shell_job *j,
   const int l = j->l, nd = 2 * l + 3;
   int Lcut = (int)(1.2 * q * j->o->r_ext) + 20;
   if (Lcut > c->lmax + l + 1) Lcut = c->lmax + l + 1;
+  if (j->max_L >= 0 && Lcut > j->max_L) Lcut = j->max_L;
   int lp_top = Lcut + l + 1 < c->lmax ? Lcut + l + 1 : c->lmax;
   size_t nslot = (size_t)(lp_top + 1) * nd;
   double *jl = malloc((Lcut + 1) * sizeof *jl);
@@ -505,6 +508,9 @@ static nuem_status check_options(nuem_context *ctx, const nuem_abinitio_options 
                       opt->max_partial_waves, ANG_LMAX - 4);
   if (!(opt->pwia_min_ratio >= 0))
     return nuem_error(ctx, NUEM_ERANGE, "atomic response: pwia_min_ratio must be >= 0");
+  if (opt->max_multipole < -1 || opt->max_multipole > ANG_LMAX - 4)
+    return nuem_error(ctx, NUEM_ERANGE, "atomic response: max_multipole %d outside 0..%d "
+                      "(or -1 for all)", opt->max_multipole, ANG_LMAX - 4);
   return NUEM_OK;
 }
 
@@ -518,13 +524,17 @@ nuem_status nuem_atom_response(nuem_context *ctx, const nuem_atom *a, size_t s,
   double edge = nuem_atom_edge(a, s, opt->edges);
   if (!(T > edge)) return NUEM_OK;
   const abi_orbital *o = &a->orb[a->sub_orbital[s]];
-  shell_job j = {a, o, o->l, (T - edge) / ABI_EH_MEV, 0, a->sub[s].electrons};
+  shell_job j = {a, o, o->l, (T - edge) / ABI_EH_MEV, 0, a->sub[s].electrons,
+                 opt->max_multipole};
   j.k = sqrt(2 * j.eps);
   /* Partial waves up to `need` reach every q; past max_partial_waves a fast
    * electron (eps >= pwia_min_ratio B) switches to PWIA above q_split, the
-   * momentum transfer whose multipoles would need more waves. */
+   * momentum transfer whose multipoles would need more waves. Multipoles
+   * L <= max_L reach only l' <= max_L + l, and PWIA cannot truncate them. */
   int need = partial_waves_needed(&j);
-  int hybrid = need > opt->max_partial_waves && j.eps >= opt->pwia_min_ratio * (-o->energy);
+  if (j.max_L >= 0 && need > j.max_L + o->l + 1) need = j.max_L + o->l + 1;
+  int hybrid = j.max_L < 0 && need > opt->max_partial_waves &&
+               j.eps >= opt->pwia_min_ratio * (-o->energy);
   int lmax = hybrid ? opt->max_partial_waves : need;
   if (lmax > ANG_LMAX)
     return nuem_error(ctx, NUEM_ERANGE, "%s %s at T = %g MeV needs %d partial waves (> %d)",
@@ -769,7 +779,9 @@ nuem_status nuem_abinitio_inputs_hash(nuem_context *ctx, const nuem_atom *a,
     return nuem_error(ctx, NUEM_EFILE, "no orbital data %s to fingerprint", name);
   uint64_t h = 0xcbf29ce484222325ULL;
   h = fnv1a(h, orbitals, len);
-  const int options[3] = {(int)o->edges, o->max_partial_waves, 0};
+  /* the third slot was 0 before max_multipole existed: the default -1 keeps
+   * the fingerprints of tables built without it */
+  const int options[3] = {(int)o->edges, o->max_partial_waves, o->max_multipole + 1};
   h = fnv1a(h, options, sizeof options);
   h = fnv1a(h, &o->pwia_min_ratio, sizeof o->pwia_min_ratio);
   h = fnv1a(h, T, nT * sizeof *T);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "abinitio_fold.h"
 #include "core_internal.h"
 #include "nuem/abinitio_xsec.h"
 #include "nuem/constants.h"
@@ -17,12 +18,13 @@
 #define PHOTON_FLOOR 1e-6
 #define BELOW_GRID ((size_t)-1) /* the cell of q below the table's q grid */
 
-/* The 2-point Gauss-Legendre rule in ln q on one whole table cell: q,
- * ln q and the weight of dq of each node. Cells beyond the photon region
- * (q_j >= 2T) take these nodes unchanged at every T, so they are computed
- * once, not per T (exp, log and the rule's points per node). */
+/* The 2-point Gauss-Legendre rule in ln q on one whole table cell: q, the
+ * position t in the cell (in ln q, for the interpolation) and the weight of
+ * dq of each node. Cells beyond the photon region (q_j >= 2T) take these
+ * nodes unchanged at every T, so they are computed once, not per T (exp,
+ * log, the rule's points and t per node). */
 typedef struct {
-  double q[2], lnq[2], wq[2];
+  double q[2], t[2], wq[2];
 } cell_nodes;
 
 struct nuem_abinitio {
@@ -31,6 +33,9 @@ struct nuem_abinitio {
   double *lnT, *lnq;
   size_t *first_open; /* per shell: first T index at or above the edge */
   cell_nodes *cell;   /* per q cell: its 2-point rule in ln q (T-independent) */
+  /* per T cell i: the shell sums of R_L and R_T over the shells open at
+   * both its rows, at row i and at row i + 1 (open_sum + (2i + k) nq) */
+  double *open_rl, *open_rt;
   gsl_integration_glfixed_table *gl4, *gl2, *gl8;
 };
 
@@ -41,6 +46,8 @@ void nuem_abinitio_free(nuem_abinitio *m) {
   free(m->lnq);
   free(m->first_open);
   free(m->cell);
+  free(m->open_rl);
+  free(m->open_rt);
   if (m->gl4) gsl_integration_glfixed_table_free(m->gl4);
   if (m->gl2) gsl_integration_glfixed_table_free(m->gl2);
   if (m->gl8) gsl_integration_glfixed_table_free(m->gl8);
@@ -52,10 +59,30 @@ static void cell_rule(nuem_abinitio *m, size_t j) {
   for (size_t i = 0; i < 2; i++) {
     double s, w;
     gsl_integration_glfixed_point(m->lnq[j], m->lnq[j + 1], i, &s, &w, m->gl2);
-    c->lnq[i] = s;
+    c->t[i] = (s - m->lnq[j]) / (m->lnq[j + 1] - m->lnq[j]);
     c->q[i] = exp(s);
     c->wq[i] = w * c->q[i];
   }
+}
+
+/* The shell sums of the T cells (the per-T row then adds only the shells
+ * whose edge lies inside its cell). */
+static void sum_open_shells(nuem_abinitio *m) {
+  const nuem_atomic_response *r = &m->r;
+  size_t nT = r->nT, nq = r->nq;
+  for (size_t i = 0; i + 1 < nT; i++)
+    for (size_t k = 0; k < 2; k++) {
+      double *rl = m->open_rl + (2 * i + k) * nq, *rt = m->open_rt + (2 * i + k) * nq;
+      for (size_t j = 0; j < nq; j++) rl[j] = rt[j] = 0;
+      for (size_t s = 0; s < r->nshells; s++) {
+        if (m->first_open[s] > i) continue;
+        const double *a = r->RL + (s * nT + i + k) * nq, *b = r->RT + (s * nT + i + k) * nq;
+        for (size_t j = 0; j < nq; j++) {
+          rl[j] += a[j];
+          rt[j] += b[j];
+        }
+      }
+    }
 }
 
 nuem_status nuem_abinitio_new(nuem_context *ctx, nuem_atomic_response *table,
@@ -79,10 +106,13 @@ nuem_status nuem_abinitio_new(nuem_context *ctx, nuem_atomic_response *table,
   m->lnq = malloc(r->nq * sizeof *m->lnq);
   m->first_open = malloc(r->nshells * sizeof *m->first_open);
   m->cell = malloc(r->nq * sizeof *m->cell);
+  m->open_rl = malloc(2 * (r->nT - 1) * r->nq * sizeof *m->open_rl);
+  m->open_rt = malloc(2 * (r->nT - 1) * r->nq * sizeof *m->open_rt);
   m->gl4 = gsl_integration_glfixed_table_alloc(4);
   m->gl2 = gsl_integration_glfixed_table_alloc(2);
   m->gl8 = gsl_integration_glfixed_table_alloc(8);
-  if (!m->lnT || !m->lnq || !m->first_open || !m->cell || !m->gl4 || !m->gl2 || !m->gl8) {
+  if (!m->lnT || !m->lnq || !m->first_open || !m->cell || !m->open_rl || !m->open_rt ||
+      !m->gl4 || !m->gl2 || !m->gl8) {
     nuem_abinitio_free(m);
     return nuem_error(ctx, NUEM_ENOMEM, "out of memory for the ab-initio model");
   }
@@ -94,6 +124,7 @@ nuem_status nuem_abinitio_new(nuem_context *ctx, nuem_atomic_response *table,
     while (i < r->nT && r->T[i] < r->edge[s]) i++;
     m->first_open[s] = i;
   }
+  sum_open_shells(m);
   *out = m;
   return NUEM_OK;
 }
@@ -102,12 +133,30 @@ const nuem_atomic_response *nuem_abinitio_table(const nuem_abinitio *m) { return
 
 /* ---- responses ---------------------------------------------------------- */
 
+/* The T cell i and the fraction tT in ln T, or 0 outside the grid. The
+ * grid's ends are written in eV and read back, so a T within a relative
+ * 1e-12 of an end (the same energy) counts as that end. */
+static int t_cell(const nuem_abinitio *m, double T, size_t *i, double *tT) {
+  const nuem_atomic_response *r = &m->r;
+  const double same = 1e-12;
+  size_t nT = r->nT;
+  if (!(T >= r->T[0] * (1 - same) && T <= r->T[nT - 1] * (1 + same))) return 0;
+  double lnT = log(T);
+  if (lnT < m->lnT[0]) lnT = m->lnT[0];
+  if (lnT > m->lnT[nT - 1]) lnT = m->lnT[nT - 1];
+  *i = T >= r->T[nT - 1] ? nT - 2 : T <= r->T[0] ? 0 : nuem_search(r->T, nT, T);
+  *tT = (lnT - m->lnT[*i]) / (m->lnT[*i + 1] - m->lnT[*i]);
+  return 1;
+}
+
 void nuem_abinitio_response(const nuem_abinitio *m, double T, double q, double *RL,
                             double *RT) {
   const nuem_atomic_response *r = &m->r;
   size_t nT = r->nT, nq = r->nq;
   *RL = *RT = 0;
-  if (!(T >= r->T[0] && T <= r->T[nT - 1] && q > 0 && q <= r->q[nq - 1])) return;
+  size_t i;
+  double tT;
+  if (!t_cell(m, T, &i, &tT) || !(q > 0 && q <= r->q[nq - 1])) return;
   /* dipole limit below the q grid: R_L -> q^2 D(T), R_T -> R_T(T, 0)
    * (docs/physics.md; small-q limit of the NR responses) */
   double dipole = 1.0;
@@ -115,9 +164,7 @@ void nuem_abinitio_response(const nuem_abinitio *m, double T, double q, double *
     dipole = (q / r->q[0]) * (q / r->q[0]);
     q = r->q[0];
   }
-  size_t i = T >= r->T[nT - 1] ? nT - 2 : nuem_search(r->T, nT, T);
   size_t j = q >= r->q[nq - 1] ? nq - 2 : nuem_search(r->q, nq, q);
-  double tT = (log(T) - m->lnT[i]) / (m->lnT[i + 1] - m->lnT[i]);
   double tq = (log(q) - m->lnq[j]) / (m->lnq[j + 1] - m->lnq[j]);
   double sl = 0, st = 0;
   for (size_t s = 0; s < r->nshells; s++) {
@@ -135,30 +182,35 @@ void nuem_abinitio_response(const nuem_abinitio *m, double T, double q, double *
 }
 
 /* The shell sum at T on every q of the grid (the fast path's per-T work;
- * the same rules as nuem_abinitio_response). Returns 0 outside the T grid. */
+ * the same rules as nuem_abinitio_response): the T cell's sums of the
+ * shells open at both rows, and the shells whose edge lies inside the cell
+ * from the row above. Returns 0 outside the T grid. */
 static int response_row(const nuem_abinitio *m, double T, double *rl, double *rt) {
   const nuem_atomic_response *r = &m->r;
   size_t nT = r->nT, nq = r->nq;
-  if (!(T >= r->T[0] && T <= r->T[nT - 1])) return 0;
-  size_t i = T >= r->T[nT - 1] ? nT - 2 : nuem_search(r->T, nT, T);
-  double tT = (log(T) - m->lnT[i]) / (m->lnT[i + 1] - m->lnT[i]);
-  for (size_t j = 0; j < nq; j++) rl[j] = rt[j] = 0;
+  size_t i;
+  double t;
+  if (!t_cell(m, T, &i, &t)) return 0;
+  const double *l0 = m->open_rl + 2 * i * nq, *t0 = m->open_rt + 2 * i * nq;
+  for (size_t j = 0; j < nq; j++) {
+    rl[j] = (1 - t) * l0[j] + t * l0[j + nq];
+    rt[j] = (1 - t) * t0[j] + t * t0[j + nq];
+  }
   for (size_t s = 0; s < r->nshells; s++) {
-    if (T < r->edge[s]) continue;
-    double t = m->first_open[s] > i ? 1.0 : tT;
-    const double *a = r->RL + (s * nT + i) * nq, *b = r->RT + (s * nT + i) * nq;
+    if (m->first_open[s] != i + 1 || T < r->edge[s]) continue;
+    const double *a = r->RL + (s * nT + i + 1) * nq, *b = r->RT + (s * nT + i + 1) * nq;
     for (size_t j = 0; j < nq; j++) {
-      rl[j] += (1 - t) * a[j] + t * a[j + nq];
-      rt[j] += (1 - t) * b[j] + t * b[j + nq];
+      rl[j] += a[j];
+      rt[j] += b[j];
     }
   }
   return 1;
 }
 
-/* R_L, R_T at q in cell j from a row, linear in ln q (dipole limit below
- * the grid). */
+/* R_L, R_T at q in cell j from a row, linear in ln q: t is the position
+ * of ln q in the cell (dipole limit below the grid). */
 static void row_eval(const nuem_abinitio *m, const double *rl, const double *rt, double q,
-                     double lnq, size_t j, double *RL, double *RT) {
+                     double t, size_t j, double *RL, double *RT) {
   const nuem_atomic_response *r = &m->r;
   if (j == BELOW_GRID) {
     double f = (q / r->q[0]) * (q / r->q[0]);
@@ -166,7 +218,6 @@ static void row_eval(const nuem_abinitio *m, const double *rl, const double *rt,
     *RT = rt[0];
     return;
   }
-  double t = (lnq - m->lnq[j]) / (m->lnq[j + 1] - m->lnq[j]);
   *RL = (1 - t) * rl[j] + t * rl[j + 1];
   *RT = (1 - t) * rt[j] + t * rt[j + 1];
 }
@@ -193,12 +244,34 @@ double nuem_abinitio_lambda2(const nuem_abinitio *m, double E, double T) {
 
 /* ---- the cross-section formulas ----------------------------------------- */
 
+/* What the coefficients need that does not depend on q: the couplings,
+ * their products and the constant factors of each process, once per T
+ * rather than per node. */
+typedef struct {
+  double T, lambda2;
+  double gv, ga, dr; /* dr: the charge radius's g_V shift */
+  double x;          /* photon exchange as g_V shift x/Q^2 (times eps) */
+  double kw, km;     /* weak and moment prefactors of d2sigma/(dT dq), per q */
+  double gv2, ga2, gva, gvr, r2, r2a; /* gv^2, ga^2, gv ga, gv + dr, dr (2gv + dr), dr ga */
+} couplings;
+
+static couplings couplings_at(const nuem_interaction *in, double T, double lambda2) {
+  /* X = 2 sqrt2 pi alpha q_nu/(G_F Q^2), with the sign convention eps */
+  double x = NUEM_MILLICHARGE_SIGN * 2.0 * sqrt(2.0) * NUEM_PI * NUEM_ALPHA * in->q / NUEM_GF;
+  /* dq^2 = 2q dq: the factor 2 here, q per node */
+  double kw = NUEM_GF * NUEM_GF / (8.0 * NUEM_PI) * 2.0 * NUEM_HBARC2;
+  double km = NUEM_PI * NUEM_ALPHA * NUEM_ALPHA * in->mu * in->mu / (NUEM_ME * NUEM_ME) / 4.0 *
+              2.0 * NUEM_HBARC2;
+  double gv = in->gv, ga = in->ga, dr = nuem_gv_shift_radius(in);
+  return (couplings){T,       lambda2, gv,      ga,      dr,           x,      kw,
+                     km,      gv * gv, ga * ga, gv * ga, gv + dr, dr * (2.0 * gv + dr), dr * ga};
+}
+
 /* The weak bracket A S + B (E + E') + C of d2sigma/(dT dq^2) (times
  * 8 pi E^2/G_F^2) is linear in the coupling products gl4 = (g_V Q^2)^2 of
  * the longitudinal term, st = g_V^2 of the transverse one, sa = g_A^2 and
  * sva = g_V g_A (transverse g_V); its basis at one (T, q): */
 typedef struct {
-  double q2;
   double l;  /* R_L/q^4: gl4 (S - q^2) */
   double la; /* T^2 R_L/q^2: sa (S - q^2) */
   double ta; /* (Q^2/2q^2) 2 R_L: sa (S + q^2) */
@@ -206,78 +279,87 @@ typedef struct {
   double va; /* 2 Q^2 R_L/m: sva (E + E') */
 } weak_basis;
 
-static void weak_bracket(const weak_basis *w, double gl4, double st, double sa, double sva,
-                         double abc[3]) {
-  double longitudinal = gl4 * w->l + sa * w->la, transverse = sa * w->ta + st * w->tv;
-  abc[0] = longitudinal + transverse;
-  abc[1] = sva * w->va;
-  abc[2] = w->q2 * (transverse - longitudinal);
+/* The bracket in the lepton basis (abinitio_fold.h), as process p. */
+static void weak_lepton(const weak_basis *w, double gl4, double st, double sa, double sva,
+                        double (*L)[NUEM_NPROC], int p) {
+  L[NUEM_LEPTON_MINUS][p] = gl4 * w->l + sa * w->la;
+  L[NUEM_LEPTON_PLUS][p] = sa * w->ta + st * w->tv;
+  L[NUEM_LEPTON_SUM][p] = sva * w->va;
 }
 
-/* (A S + B (2E - T) + C) k / E^2 as c0 + c1/E + c2/E^2 (S = (2E - T)^2). */
-static void to_coeffs(const double abc[3], double T, double k, double c[3]) {
-  c[0] = k * 4.0 * abc[0];
-  c[1] = k * (2.0 * abc[1] - 4.0 * T * abc[0]);
-  c[2] = k * (T * T * abc[0] - T * abc[1] + abc[2]);
+/* Process p in the lepton basis to c0 + c1/E + c2/E^2
+ * (S/E^2 = 4 - 4T/E + T^2/E^2, (E + E')/E^2 = 2/E - T/E^2). */
+static void lepton_to_coeffs(const double (*L)[NUEM_NPROC], int p, double T, double q2,
+                             double c[3]) {
+  double m = L[NUEM_LEPTON_MINUS][p], pl = L[NUEM_LEPTON_PLUS][p], b = L[NUEM_LEPTON_SUM][p];
+  double s = m + pl;
+  c[0] = 4.0 * s;
+  c[1] = 2.0 * b - 4.0 * T * s;
+  c[2] = T * T * s - T * b + q2 * (pl - m);
 }
 
-/* The same with q - T given: near the photon point q itself has lost the
- * digits of q - T, and Q^2 = (q - T)(q + T) needs them. */
-static void coeffs_at(const nuem_interaction *in, double dr, double T, double d, double RL,
-                      double RT, double lambda2, double c[NUEM_NPROC][3]) {
-  double q = T + d, Q2 = d * (q + T), q2 = q * q;
-  double RTV = RT + q2 / (2.0 * NUEM_ME * NUEM_ME) * RL; /* convection + spin */
-  double gv = in->gv, ga = in->ga;
-  /* photon exchange as a g_V shift eps X, X = 2 sqrt2 pi alpha q_nu/(G_F Q^2);
-   * longitudinal (Coulomb) unscreened, transverse over Q^2 + Lambda^2 */
-  double x = NUEM_MILLICHARGE_SIGN * 2.0 * sqrt(2.0) * NUEM_PI * NUEM_ALPHA * in->q / NUEM_GF;
-  double dT = x / (Q2 + lambda2);
-  double kw = NUEM_GF * NUEM_GF / (8.0 * NUEM_PI) * 2.0 * q * NUEM_HBARC2; /* dq^2 = 2q dq */
-  double abc[3], inv_q2 = 1.0 / q2, half = 0.5 * Q2 * inv_q2;
-  weak_basis w = {q2, RL * inv_q2 * inv_q2, T * T * RL * inv_q2, 2.0 * half * RL, half * RTV,
-                  2.0 * Q2 * RL / NUEM_ME};
-  double g0 = gv * Q2, g = (gv + dr) * Q2 + x, gt = gv + dr + dT;
-  weak_bracket(&w, g0 * g0, gv * gv, ga * ga, gv * ga, abc);
-  to_coeffs(abc, T, kw, c[NUEM_PROC_SM]);
+/* Every process at q = T + d in the lepton basis. d is given: near the
+ * photon point q itself has lost the digits of q - T, and
+ * Q^2 = (q - T)(q + T) needs them. */
+static void coeffs_at(const couplings *k, double d, double RL, double RT,
+                      double L[NUEM_NLEPTON][NUEM_NPROC]) {
+  double T = k->T, q = T + d, Q2 = d * (q + T), q2 = q * q;
+  double RTV = RT + q2 * (0.5 / (NUEM_ME * NUEM_ME)) * RL; /* convection + spin */
+  double gv = k->gv, x = k->x;
+  /* photon exchange: longitudinal (Coulomb) unscreened, transverse over
+   * Q^2 + Lambda^2 */
+  double dT = x / (Q2 + k->lambda2);
+  double inv_q2 = 1.0 / q2, half = 0.5 * Q2 * inv_q2, l = RL * inv_q2 * inv_q2;
+  /* the basis with the weak prefactor in it */
+  double kw = k->kw * q;
+  weak_basis w = {kw * l, kw * T * T * RL * inv_q2, kw * 2.0 * half * RL, kw * half * RTV,
+                  kw * (2.0 / NUEM_ME) * Q2 * RL};
+  double g0 = gv * Q2, g = k->gvr * Q2 + x, gt = k->gvr + dT;
+  weak_lepton(&w, g0 * g0, k->gv2, k->ga2, k->gva, L, NUEM_PROC_SM);
   /* excesses over the SM, expanded so no digits cancel */
-  weak_bracket(&w, x * (x + 2.0 * g0), dT * (2.0 * gv + dT), 0, dT * ga, abc);
-  to_coeffs(abc, T, kw, c[NUEM_PROC_Q]);
-  weak_bracket(&w, dr * (2.0 * gv + dr) * Q2 * Q2, dr * (2.0 * gv + dr), 0, dr * ga, abc);
-  to_coeffs(abc, T, kw, c[NUEM_PROC_R2]);
-  weak_bracket(&w, g * g, gt * gt, ga * ga, gt * ga, abc);
-  to_coeffs(abc, T, kw, c[NUEM_PROC_TOTAL]);
+  weak_lepton(&w, x * (x + 2.0 * g0), dT * (2.0 * gv + dT), 0, dT * k->ga, L, NUEM_PROC_Q);
+  weak_lepton(&w, k->r2 * Q2 * Q2, k->r2, 0, k->r2a, L, NUEM_PROC_R2);
+  weak_lepton(&w, g * g, gt * gt, k->ga2, gt * k->ga, L, NUEM_PROC_TOTAL);
   /* magnetic moment (helicity flip, no interference):
-   * (pi alpha^2 mu^2/m^2)/(4 E^2) [S Q^2/q^4 R_L + (S - q^2) R_TV/(2 q^2)] */
-  double km = NUEM_PI * NUEM_ALPHA * NUEM_ALPHA * in->mu * in->mu / (NUEM_ME * NUEM_ME) / 4.0 *
-              2.0 * q * NUEM_HBARC2;
-  abc[0] = Q2 * w.l + 0.5 * RTV * inv_q2;
-  abc[1] = 0;
-  abc[2] = -RTV / 2.0;
-  to_coeffs(abc, T, km, c[NUEM_PROC_MU]);
-  for (int k = 0; k < 3; k++) c[NUEM_PROC_TOTAL][k] += c[NUEM_PROC_MU][k];
+   * (pi alpha^2 mu^2/m^2)/(4 E^2) [S Q^2/q^4 R_L + (S - q^2) R_TV/(2 q^2)],
+   * S = ((S - q^2) + (S + q^2))/2 */
+  double km = k->km * q, longitudinal = 0.5 * km * Q2 * l;
+  L[NUEM_LEPTON_MINUS][NUEM_PROC_MU] = longitudinal + 0.5 * km * RTV * inv_q2;
+  L[NUEM_LEPTON_PLUS][NUEM_PROC_MU] = longitudinal;
+  L[NUEM_LEPTON_SUM][NUEM_PROC_MU] = 0;
+  for (int i = 0; i < NUEM_NLEPTON; i++) L[i][NUEM_PROC_TOTAL] += L[i][NUEM_PROC_MU];
 }
 
 void nuem_abinitio_coeffs(const nuem_interaction *in, double T, double q_minus_T, double RL,
                           double RT, double lambda2, double c[NUEM_NPROC][3]) {
-  coeffs_at(in, nuem_gv_shift_radius(in), T, q_minus_T, RL, RT, lambda2, c);
+  couplings k = couplings_at(in, T, lambda2);
+  double L[NUEM_NLEPTON][NUEM_NPROC], q = T + q_minus_T;
+  coeffs_at(&k, q_minus_T, RL, RT, L);
+  for (int p = 0; p < NUEM_NPROC; p++)
+    lepton_to_coeffs((const double(*)[NUEM_NPROC])L, p, T, q * q, c[p]);
 }
 
 /* ---- the q integral ------------------------------------------------------ */
 
-/* A node: q, its offset d = q - T (exact near the pole), ln q, weight w of
- * dq, and the table cell j of q (q_j <= q <= q_j+1; BELOW_GRID below q_0). */
-typedef void (*node_fn)(void *acc, double q, double d, double lnq, double w, size_t j);
+/* A node: q, its offset d = q - T (exact near the pole), its position t
+ * in ln q within the table cell j of q (q_j <= q <= q_j+1; BELOW_GRID below
+ * q_0, where t is unused), and the weight w of dq. */
+typedef void (*node_fn)(void *acc, double q, double d, double t, double w, size_t j);
+
+static double cell_position(const nuem_abinitio *m, double lnq, size_t j) {
+  return j == BELOW_GRID ? 0.0 : (lnq - m->lnq[j]) / (m->lnq[j + 1] - m->lnq[j]);
+}
 
 /* Nodes of a Gauss-Legendre rule on [a, b] in s = ln(q - T) (near) or
  * s = ln q. */
-static void gl_panel(const gsl_integration_glfixed_table *gl, double a, double b, double T,
-                     int near, size_t j, node_fn fn, void *acc) {
+static void gl_panel(const nuem_abinitio *m, const gsl_integration_glfixed_table *gl, double a,
+                     double b, double T, int near, size_t j, node_fn fn, void *acc) {
   for (size_t i = 0; i < gl->n; i++) {
     double s, w;
     gsl_integration_glfixed_point(a, b, i, &s, &w, gl);
     double e = exp(s);
-    if (near) fn(acc, T + e, e, log(T + e), w * e, j);
-    else fn(acc, e, e - T, s, w * e, j);
+    if (near) fn(acc, T + e, e, cell_position(m, log(T + e), j), w * e, j);
+    else fn(acc, e, e - T, cell_position(m, s, j), w * e, j);
   }
 }
 
@@ -300,7 +382,8 @@ static void piece(const nuem_abinitio *m, double da, double db, double T, double
   /* below the pole every term is ~ (q - T) or (q - T)^2: smooth in s and
    * < 1e-2 of the total there */
   if (near && db <= 0.1 * width * (1 + 1e-12) && gl == m->gl8) gl = m->gl4;
-  for (int k = 0; k < chunks; k++) gl_panel(gl, sa + k * h, sa + (k + 1) * h, T, near, j, fn, acc);
+  for (int k = 0; k < chunks; k++)
+    gl_panel(m, gl, sa + k * h, sa + (k + 1) * h, T, near, j, fn, acc);
 }
 
 /* Whether the piece q - T in br[0..1] is all of cell j and beyond q = 2T,
@@ -346,7 +429,7 @@ static void for_each_q_node(const nuem_abinitio *m, double T, double q_hi, doubl
     if (j == BELOW_GRID && T + br[k] >= r->q[0] * (1 - 1e-14)) j = 0;
     if (whole_cell_beyond(m, T, br + k, j)) {
       const cell_nodes *c = &m->cell[j];
-      for (int i = 0; i < 2; i++) fn(acc, c->q[i], c->q[i] - T, c->lnq[i], c->wq[i], j);
+      for (int i = 0; i < 2; i++) fn(acc, c->q[i], c->q[i] - T, c->t[i], c->wq[i], j);
     } else if (br[k + 1] > br[k] * (1 + 1e-14)) {
       piece(m, br[k], br[k + 1], T, width, j, fn, acc);
     }
@@ -359,36 +442,75 @@ static double q_limit(const nuem_abinitio *m, double q_kin) {
   return fmin(q_kin, m->r.q[m->r.nq - 1]);
 }
 
-/* The q rule's visitor: responses from the row at T, then coefficients. */
+/* The q rule's visitor: responses from the row at T, then coefficients,
+ * collected in a block handed on when full. */
 typedef struct {
   const nuem_abinitio *m;
-  const nuem_interaction *in;
-  double T, lambda2, dr;  /* dr: the charge radius's g_V shift */
+  couplings k;
   const double *rl, *rt; /* the response row at T */
-  nuem_abinitio_node_fn fn;
+  nuem_abinitio_block_fn fn;
   void *user;
+  nuem_q_block b;
 } rule_visit;
 
-static void visit_node(void *acc, double q, double d, double lnq, double w, size_t j) {
+static void visit_node(void *acc, double q, double d, double t, double w, size_t j) {
   rule_visit *a = acc;
-  double RL, RT, c[NUEM_NPROC][3];
-  row_eval(a->m, a->rl, a->rt, q, lnq, j, &RL, &RT);
+  double RL, RT;
+  row_eval(a->m, a->rl, a->rt, q, t, j, &RL, &RT);
   if (RL == 0 && RT == 0) return;
-  coeffs_at(a->in, a->dr, a->T, d, RL, RT, a->lambda2, c);
-  a->fn(a->user, q, w, (const double(*)[3])c);
+  size_t i = a->b.n++;
+  a->b.q[i] = q;
+  a->b.d[i] = d;
+  a->b.w[i] = w;
+  coeffs_at(&a->k, d, RL, RT, a->b.L[i]);
+  if (a->b.n == NUEM_Q_BLOCK) {
+    a->fn(a->user, &a->b);
+    a->b.n = 0;
+  }
 }
 
 enum { ROW_BUFFER = 1024 }; /* q points of a response row kept on the stack */
 
-void nuem_abinitio_q_rule(const nuem_abinitio *m, const nuem_interaction *in, double T,
-                          double q_kin, double lambda2, nuem_abinitio_node_fn fn, void *user) {
+void nuem_abinitio_q_rule_blocks(const nuem_abinitio *m, const nuem_interaction *in, double T,
+                                 double q_kin, double lambda2, nuem_abinitio_block_fn fn,
+                                 void *user) {
   size_t nq = m->r.nq;
   double buf[ROW_BUFFER], *row = 2 * nq <= ROW_BUFFER ? buf : malloc(2 * nq * sizeof *row);
   if (row && response_row(m, T, row, row + nq)) { /* else no nodes: the sums stay 0 */
-    rule_visit a = {m, in, T, lambda2, nuem_gv_shift_radius(in), row, row + nq, fn, user};
+    rule_visit a; /* not an initializer: it would clear the whole block */
+    a.m = m;
+    a.k = couplings_at(in, T, lambda2);
+    a.rl = row;
+    a.rt = row + nq;
+    a.fn = fn;
+    a.user = user;
+    a.b.n = 0;
     for_each_q_node(m, T, q_limit(m, q_kin), lambda2, visit_node, &a);
+    if (a.b.n) fn(user, &a.b);
   }
   if (row != buf) free(row);
+}
+
+/* The public q rule: the lepton basis converted to c0 + c1/E + c2/E^2. */
+typedef struct {
+  double T;
+  nuem_abinitio_node_fn fn;
+  void *user;
+} to_c_visit;
+
+static void visit_to_c(void *acc, const nuem_q_block *b) {
+  to_c_visit *a = acc;
+  for (size_t i = 0; i < b->n; i++) {
+    double c[NUEM_NPROC][3], q = b->q[i];
+    for (int p = 0; p < NUEM_NPROC; p++) lepton_to_coeffs(b->L[i], p, a->T, q * q, c[p]);
+    a->fn(a->user, q, b->w[i], (const double(*)[3])c);
+  }
+}
+
+void nuem_abinitio_q_rule(const nuem_abinitio *m, const nuem_interaction *in, double T,
+                          double q_kin, double lambda2, nuem_abinitio_node_fn fn, void *user) {
+  to_c_visit a = {T, fn, user};
+  nuem_abinitio_q_rule_blocks(m, in, T, q_kin, lambda2, visit_to_c, &a);
 }
 
 typedef struct {

@@ -1,4 +1,5 @@
-/* Atomic models: free electrons, stepping, EPA, user ratio tables. */
+/* Atomic models: free electrons, stepping, EPA, user ratio tables, ab-initio
+ * responses; auto picks ab-initio where nuem ships the element's responses. */
 #include <ctype.h>
 #include <math.h>
 #include <stdio.h>
@@ -7,6 +8,7 @@
 
 #include "core_internal.h"
 #include "nuem/atomic.h"
+#include "nuem/abinitio.h"
 #include "nuem/constants.h"
 
 struct nuem_atomic {
@@ -17,6 +19,7 @@ struct nuem_atomic {
   nuem_interp *ratio[NUEM_NPROC];  /* table model: ratio per process (NULL: none) */
   nuem_interp **sigma;             /* EPA: photoabsorption per element */
   nuem_abinitio *abinitio;         /* ab-initio: responses of the element */
+  const char *reason;              /* auto: why this model (else "") */
 };
 
 /* A column of a table as a function of T. Outside the table the value is
@@ -53,7 +56,7 @@ double nuem_atomic_z_eff(const nuem_target *tgt, double T) {
 static const nuem_choice atomic_models[] = {
     {"free", NUEM_ATOMIC_FREE}, {"stepping", NUEM_ATOMIC_STEPPING},
     {"epa", NUEM_ATOMIC_EPA}, {"table", NUEM_ATOMIC_TABLE},
-    {"ab-initio", NUEM_ATOMIC_AB_INITIO}};
+    {"ab-initio", NUEM_ATOMIC_AB_INITIO}, {"auto", NUEM_ATOMIC_AUTO}};
 static const nuem_choice pole_regulators[] = {
     {"plasma", NUEM_POLE_PLASMA}, {"neutrino-mass", NUEM_POLE_NEUTRINO_MASS}};
 static const nuem_choice extrapolations[] = {
@@ -68,9 +71,13 @@ nuem_status nuem_atomic_options_from_config(nuem_context *ctx,
   opt->extrapolation = NUEM_EXTRAP_ERROR;
   opt->q_min = opt->q_max = 0;
   opt->response_table = "";
+  opt->free_above = 0;
   opt->pole = (nuem_pole_options){NUEM_POLE_PLASMA, 44.13e-6, 0.05e-6};
-  if (opt->model == NUEM_ATOMIC_AB_INITIO) {
+  int ab_initio = opt->model == NUEM_ATOMIC_AB_INITIO || opt->model == NUEM_ATOMIC_AUTO;
+  if (ab_initio) {
     opt->response_table = nuem_config_text(cfg, NUEM_P_ATOMIC_RESPONSE_TABLE);
+    opt->free_above = nuem_config_is_set(cfg, NUEM_P_ATOMIC_FREE_ABOVE)
+                          ? nuem_config_number(cfg, NUEM_P_ATOMIC_FREE_ABOVE) : 0.0;
     NUEM_TRY(NUEM_CONFIG_CHOICE_MAP(ctx, cfg, NUEM_P_ATOMIC_POLE_REGULATOR, pole_regulators,
                                     &opt->pole.regulator));
     if (opt->pole.regulator == NUEM_POLE_PLASMA)
@@ -84,8 +91,7 @@ nuem_status nuem_atomic_options_from_config(nuem_context *ctx,
     opt->q_max = nuem_config_is_set(cfg, NUEM_P_ATOMIC_Q_MAX)
                      ? nuem_config_number(cfg, NUEM_P_ATOMIC_Q_MAX) : 0.0;
   }
-  if (opt->model == NUEM_ATOMIC_EPA || opt->model == NUEM_ATOMIC_TABLE ||
-      opt->model == NUEM_ATOMIC_AB_INITIO)
+  if (opt->model == NUEM_ATOMIC_EPA || opt->model == NUEM_ATOMIC_TABLE || ab_initio)
     NUEM_TRY(NUEM_CONFIG_CHOICE_MAP(ctx, cfg, NUEM_P_ATOMIC_EXTRAPOLATION, extrapolations,
                                     &opt->extrapolation));
   if (opt->model == NUEM_ATOMIC_TABLE && !*opt->table)
@@ -164,8 +170,16 @@ static nuem_status load_photoabsorption(nuem_context *ctx, nuem_atomic *a) {
   return NUEM_OK;
 }
 
+/* The built-in response table of an element, packed at build time from
+ * data/atomic/<El>_response.dat (docs/data-formats.md), or NULL. */
+static const char *builtin_responses(const char *symbol, size_t *len) {
+  char name[64];
+  snprintf(name, sizeof name, "atomic/%s_response.bin", symbol);
+  return nuem_data_find(name, len);
+}
+
 /* The response table of the target's (single) element: atomic.response_table
- * or the built-in data/atomic/<El>_response.dat. */
+ * or the built-in one. */
 static nuem_status load_responses(nuem_context *ctx, nuem_atomic *a) {
   const nuem_target *tgt = a->tgt;
   if (tgt->nelements != 1 || tgt->elements[0].count != 1)
@@ -176,15 +190,15 @@ static nuem_status load_responses(nuem_context *ctx, nuem_atomic *a) {
   if (*a->opt.response_table) {
     NUEM_TRY(nuem_atomic_response_read(ctx, a->opt.response_table, &table));
   } else {
-    char name[64];
+    char origin[64];
     size_t len;
-    snprintf(name, sizeof name, "atomic/%s_response.dat", symbol);
-    const char *text = nuem_data_find(name, &len);
-    if (!text)
+    const char *packed = builtin_responses(symbol, &len);
+    snprintf(origin, sizeof origin, "data/atomic/%s_response.dat", symbol);
+    if (!packed)
       return nuem_error(ctx, NUEM_ECONFIG, "atomic.model = ab-initio: nuem has no built-in "
-                        "response table for %s (data/%s); give one with "
-                        "atomic.response_table (format: docs/data-formats.md)", symbol, name);
-    NUEM_TRY(nuem_atomic_response_parse(ctx, text, len, name, &table));
+                        "response table for %s (%s); give one with "
+                        "atomic.response_table (format: docs/data-formats.md)", symbol, origin);
+    NUEM_TRY(nuem_atomic_response_unpack(ctx, packed, len, origin, &table));
   }
   if (strcmp(table.element, symbol) != 0 || table.Z != tgt->elements[0].Z) {
     nuem_status s = nuem_error(ctx, NUEM_ECONFIG, "%s: a response table of %s (Z = %d), but "
@@ -194,6 +208,27 @@ static nuem_status load_responses(nuem_context *ctx, nuem_atomic *a) {
     return s;
   }
   return nuem_abinitio_new(ctx, &table, &a->opt.pole, &a->abinitio);
+}
+
+/* atomic.model = auto: ab-initio for a one-element target whose responses
+ * nuem ships (or atomic.response_table gives), stepping otherwise. */
+static int resolve_auto(const nuem_atomic_options *opt, const nuem_target *tgt,
+                        const char **reason) {
+  if (tgt->nelements != 1 || tgt->elements[0].count != 1) {
+    *reason = "auto: ab-initio responses describe one element, the target is a compound";
+    return NUEM_ATOMIC_STEPPING;
+  }
+  if (*opt->response_table) {
+    *reason = "auto: atomic.response_table is given";
+    return NUEM_ATOMIC_AB_INITIO;
+  }
+  size_t len;
+  if (builtin_responses(tgt->elements[0].symbol, &len)) {
+    *reason = "auto: nuem ships the response table of this element";
+    return NUEM_ATOMIC_AB_INITIO;
+  }
+  *reason = "auto: nuem ships no response table for this element";
+  return NUEM_ATOMIC_STEPPING;
 }
 
 nuem_status nuem_atomic_new(nuem_context *ctx, const nuem_atomic_options *opt,
@@ -207,6 +242,9 @@ nuem_status nuem_atomic_new(nuem_context *ctx, const nuem_atomic_options *opt,
   if (!a) return nuem_error(ctx, NUEM_ENOMEM, "out of memory");
   a->opt = *opt;
   a->tgt = tgt;
+  a->reason = "";
+  if (opt->model == NUEM_ATOMIC_AUTO) a->opt.model = resolve_auto(opt, tgt, &a->reason);
+  opt = &a->opt;
   a->flavour = in->flavour;
   for (size_t i = 0; i < tgt->nelements; i++)
     a->z_total += tgt->elements[i].count * tgt->elements[i].Z;
@@ -254,6 +292,22 @@ void nuem_atomic_free(nuem_atomic *a) {
 
 int nuem_atomic_model(const nuem_atomic *a) { return a->opt.model; }
 
+const char *nuem_atomic_model_name(const nuem_atomic *a) {
+  for (size_t i = 0; i < sizeof atomic_models / sizeof atomic_models[0]; i++)
+    if (atomic_models[i].value == a->opt.model) return atomic_models[i].name;
+  return "?";
+}
+
+const char *nuem_atomic_model_reason(const nuem_atomic *a) { return a->reason; }
+
+const nuem_abinitio *nuem_atomic_abinitio_at(const nuem_atomic *a, double T) {
+  if (!a->abinitio) return NULL;
+  if (a->opt.free_above > 0 && T > a->opt.free_above) return NULL;
+  if (a->opt.extrapolation != NUEM_EXTRAP_FREE) return a->abinitio;
+  const nuem_atomic_response *r = nuem_abinitio_table(a->abinitio);
+  return T >= r->T[0] && T <= r->T[r->nT - 1] ? a->abinitio : NULL;
+}
+
 const nuem_abinitio *nuem_atomic_abinitio(const nuem_atomic *a) { return a->abinitio; }
 
 static nuem_status range_of(nuem_context *ctx, const nuem_interp *c, const char *what,
@@ -279,6 +333,7 @@ nuem_status nuem_atomic_check_range(nuem_context *ctx, const nuem_atomic *a,
     /* the ends of a grid written in eV and read back may differ from the
      * asked T by rounding: a relative 1e-12 is the same energy */
     const double same = 1e-12;
+    if (a->opt.free_above > 0 && t_hi > a->opt.free_above) t_hi = a->opt.free_above;
     if (t_lo < r->T[0] * (1 - same) || t_hi > r->T[r->nT - 1] * (1 + same))
       return nuem_error(ctx, NUEM_ERANGE, "%s: the response table covers T = %g to %g keV, "
                         "but %g to %g keV is asked for; extend the table or set "

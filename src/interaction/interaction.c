@@ -74,6 +74,11 @@ nuem_status nuem_interaction_init(nuem_context *ctx, const nuem_config *cfg,
   if (flavour < 0)
     return nuem_error(ctx, NUEM_EINTERNAL, "internal error: physics.flavour = %s has no "
                       "flavour", nuem_config_choice_name(cfg, NUEM_P_PHYSICS_FLAVOUR));
+  return nuem_interaction_init_flavour(ctx, cfg, flavour, out);
+}
+
+nuem_status nuem_interaction_init_flavour(nuem_context *ctx, const nuem_config *cfg,
+                                          int flavour, nuem_interaction *out) {
   int couplings, form_factor, r2_convention;
   NUEM_TRY(NUEM_CONFIG_CHOICE_MAP(ctx, cfg, NUEM_P_PHYSICS_COUPLINGS, coupling_models,
                                   &couplings));
@@ -86,9 +91,15 @@ nuem_status nuem_interaction_init(nuem_context *ctx, const nuem_config *cfg,
                      ? nuem_config_number(cfg, NUEM_P_PHYSICS_SIN2W)
                      : effective_couplings_sin2w;
   NUEM_TRY(nuem_interaction_setup(ctx, flavour, sin2w, couplings, form_factor, out));
-  out->mu = nuem_config_number(cfg, NUEM_P_PHYSICS_MU_NU);
-  out->q = nuem_config_number(cfg, NUEM_P_PHYSICS_Q_NU);
-  out->r2 = nuem_config_number(cfg, NUEM_P_PHYSICS_R2_NU);
+  /* The properties of this flavour's neutrino (one value, or its entry of a
+   * per-flavour list). */
+  double mu[NUEM_NLEPTONS], q[NUEM_NLEPTONS], r2[NUEM_NLEPTONS];
+  nuem_config_per_flavour(cfg, NUEM_P_PHYSICS_MU_NU, mu);
+  nuem_config_per_flavour(cfg, NUEM_P_PHYSICS_Q_NU, q);
+  nuem_config_per_flavour(cfg, NUEM_P_PHYSICS_R2_NU, r2);
+  out->mu = mu[NUEM_LEPTON(flavour)];
+  out->q = q[NUEM_LEPTON(flavour)];
+  out->r2 = r2[NUEM_LEPTON(flavour)];
   out->r2_convention = r2_convention;
   return NUEM_OK;
 }

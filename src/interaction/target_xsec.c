@@ -21,7 +21,7 @@ void nuem_xsec_target_electron(const nuem_interaction *in, const nuem_target *tg
     a->per = "free electron";
     return;
   }
-  const nuem_abinitio *ab = nuem_atomic_abinitio(atomic);
+  const nuem_abinitio *ab = nuem_atomic_abinitio_at(atomic, T);
   if (ab) { /* cross sections from the responses, per atom */
     nuem_abinitio_dsigma_dt(ab, in, E, T, a->value);
     a->t_max = E; /* q in [T, 2E - T] */

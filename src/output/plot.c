@@ -82,7 +82,8 @@ static void property_curves(FILE *out, const char *data, int elec_col, int nucl_
   fprintf(out, ", \\\n  '' using 1:(pos(-$%d)) with lines lw 2 dt 3 lc rgb '%s' notitle", nucl_col, colour);
 }
 
-static void figure3(FILE *out, const nuem_config *cfg, const char *data) {
+static void figure3(FILE *out, const nuem_config *cfg, const char *atomic_model,
+                    const char *data) {
   char power[64], distance[64], target[64], mu[64], q[64], r2[64], conv[64], thr[64];
   value(cfg, NUEM_P_SOURCE_POWER, power, sizeof power);
   value(cfg, NUEM_P_SOURCE_DISTANCE, distance, sizeof distance);
@@ -92,7 +93,7 @@ static void figure3(FILE *out, const nuem_config *cfg, const char *data) {
   value(cfg, NUEM_P_PHYSICS_R2_NU, r2, sizeof r2);
   value(cfg, NUEM_P_PHYSICS_R2_CONVENTION, conv, sizeof conv);
   fprintf(out, "set title 'Reactor anti-{/Symbol n}_e on %s: %s at %s (atomic model: %s)'\n", target,
-          power, distance, nuem_config_choice_name(cfg, NUEM_P_ATOMIC_MODEL));
+          power, distance, atomic_model);
   fputs("set logscale xy\nset format x '10^{%L}'\nset format y '10^{%L}'\n"
         "set xlabel 'Measurable energy T [keV] (nuclear recoils: electron-equivalent)'\n"
         "set ylabel 'dR/dT [kg^{-1} keV^{-1} day^{-1}]'\n"
@@ -164,9 +165,10 @@ static void measured(FILE *out, const char *data, int sterile) {
 }
 
 nuem_status nuem_plot_script(nuem_context *ctx, FILE *out, const nuem_config *cfg,
-                             const char *picture, const char *true_data,
-                             const char *measured_data) {
-  if (strchr(true_data, '\'') || (measured_data && strchr(measured_data, '\'')))
+                             const char *atomic_model, const char *picture,
+                             const char *true_data, const char *measured_data) {
+  if (strchr(atomic_model, '\'') || strchr(true_data, '\'') ||
+      (measured_data && strchr(measured_data, '\'')))
     return nuem_error(ctx, NUEM_EUSAGE, "--plot: file names with a quote (') are not supported");
   fprintf(out, "# gnuplot script written by nuem %s; edit and rerun: gnuplot FILE.gp\n",
           nuem_version());
@@ -177,7 +179,7 @@ nuem_status nuem_plot_script(nuem_context *ctx, FILE *out, const nuem_config *cf
   if (sterile)
     sterile_true(out, cfg, true_data);
   else
-    figure3(out, cfg, true_data);
+    figure3(out, cfg, atomic_model, true_data);
   if (measured_data) {
     measured(out, measured_data, sterile);
     fputs("unset multiplot\n", out);

@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "abinitio_fold.h"
 #include "core_internal.h"
 #include "integrate.h"
 #include "nuem/abinitio_xsec.h"
@@ -19,14 +20,62 @@ typedef struct {
   double sum[NUEM_NPROC], err[NUEM_NPROC];
 } fold_sum;
 
-static void add_fold(void *user, double q, double w, const double (*c)[3]) {
-  fold_sum *a = user;
-  double v[NUEM_NPROC], e[NUEM_NPROC];
-  /* massless neutrino: q <= 2E - T, so E >= (T + q)/2 */
-  nuem_rate_fold_many(a->plan, 0.5 * (a->T + q), &a->hint, NUEM_NPROC, c, v, e);
+/* The lepton structures (abinitio_fold.h) as the plan folds them from
+ * x = E_min = (T + q)/2 (docs/physics.md, "Rate"): g(x) N0 + g'(x) N1 + c2 N2
+ * with u = 1/x. Per structure {g(x), g'(x), c2}, in closed form from
+ * 2 - T u = q u: S - q^2 vanishes at x exactly, and no term cancels. */
+static void lepton_g(double T, double q, double d, double g[NUEM_NLEPTON][3]) {
+  double u = 2.0 / (T + q), qu = q * u;
+  g[NUEM_LEPTON_MINUS][0] = 0.0;
+  g[NUEM_LEPTON_MINUS][1] = -4.0 * q;
+  g[NUEM_LEPTON_MINUS][2] = -d * (q + T);
+  g[NUEM_LEPTON_PLUS][0] = 2.0 * qu * qu;
+  g[NUEM_LEPTON_PLUS][1] = 2.0 * qu * d;
+  g[NUEM_LEPTON_PLUS][2] = T * T + q * q;
+  g[NUEM_LEPTON_SUM][0] = qu * u;
+  g[NUEM_LEPTON_SUM][1] = d * u;
+  g[NUEM_LEPTON_SUM][2] = -T;
+}
+
+/* Node i of a block into the sums: each process's {g, g', c2} combines
+ * the structures' first, then one fold, so the value and the error
+ * estimate (|g| e0 + |g'| e1 + |c2| e2) are those of its own coefficients,
+ * as in nuem_rate_fold. */
+static void add_node(const nuem_q_block *b, size_t i, double T, const double N[3],
+                     const double e[3], double sum[NUEM_NPROC], double err[NUEM_NPROC]) {
+  const double (*L)[NUEM_NPROC] = b->L[i];
+  double g[NUEM_NLEPTON][3], w = b->w[i], wN[3], we[3];
+  lepton_g(T, b->q[i], b->d[i], g);
+  for (int k = 0; k < 3; k++) {
+    wN[k] = w * N[k];
+    we[k] = w * e[k];
+  }
   for (int p = 0; p < NUEM_NPROC; p++) {
-    a->sum[p] += w * v[p];
-    a->err[p] += w * e[p];
+    double m = L[NUEM_LEPTON_MINUS][p], pl = L[NUEM_LEPTON_PLUS][p], s = L[NUEM_LEPTON_SUM][p];
+    /* g(x) of S - q^2 is 0 */
+    double G0 = pl * g[NUEM_LEPTON_PLUS][0] + s * g[NUEM_LEPTON_SUM][0];
+    double G1 = m * g[NUEM_LEPTON_MINUS][1] + pl * g[NUEM_LEPTON_PLUS][1] +
+                s * g[NUEM_LEPTON_SUM][1];
+    double G2 = m * g[NUEM_LEPTON_MINUS][2] + pl * g[NUEM_LEPTON_PLUS][2] +
+                s * g[NUEM_LEPTON_SUM][2];
+    sum[p] += G0 * wN[0] + G1 * wN[1] + G2 * wN[2];
+    err[p] += fabs(G0) * we[0] + fabs(G1) * we[1] + fabs(G2) * we[2];
+  }
+}
+
+/* A block of q nodes: the moments at every E_min = (T + q)/2, then the
+ * sums, kept local over the block. */
+static void add_block(void *user, const nuem_q_block *b) {
+  fold_sum *a = user;
+  double x[NUEM_Q_BLOCK], N[NUEM_Q_BLOCK][3], e[NUEM_Q_BLOCK][3];
+  double sum[NUEM_NPROC], err[NUEM_NPROC];
+  for (size_t i = 0; i < b->n; i++) x[i] = 0.5 * (a->T + b->q[i]);
+  nuem_rate_moments_many(a->plan, b->n, x, &a->hint, N, e);
+  for (int p = 0; p < NUEM_NPROC; p++) sum[p] = err[p] = 0;
+  for (size_t i = 0; i < b->n; i++) add_node(b, i, a->T, N[i], e[i], sum, err);
+  for (int p = 0; p < NUEM_NPROC; p++) {
+    a->sum[p] += sum[p];
+    a->err[p] += err[p];
   }
 }
 
@@ -35,7 +84,7 @@ void nuem_rate_abinitio(const nuem_rate_plan *plan, const nuem_abinitio *m,
                         double abserr[NUEM_NPROC]) {
   fold_sum a = {.plan = plan, .T = T};
   double q_kin = 2.0 * nuem_rate_plan_e_max(plan) - T;
-  nuem_abinitio_q_rule(m, in, T, q_kin, nuem_abinitio_lambda2(m, 0.0, T), add_fold, &a);
+  nuem_abinitio_q_rule_blocks(m, in, T, q_kin, nuem_abinitio_lambda2(m, 0.0, T), add_block, &a);
   for (int p = 0; p < NUEM_NPROC; p++) {
     /* SM, moment and total are >= 0: a negative sum is round-off */
     if ((p == NUEM_PROC_SM || p == NUEM_PROC_MU || p == NUEM_PROC_TOTAL) && a.sum[p] < 0)

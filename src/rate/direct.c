@@ -28,11 +28,14 @@ typedef struct {
   double T;
 } integrand_params;
 
+static double integrand_sigma(const integrand_params *ip, double E) {
+  return ip->iso ? nuem_xsec_nuclear(ip->d->in, ip->iso, ip->proc, E, ip->T)
+                 : nuem_xsec_electron(ip->d->in, ip->proc, E, ip->T);
+}
+
 static double integrand(double E, void *params) {
   const integrand_params *ip = params;
-  double sigma = ip->iso ? nuem_xsec_nuclear(ip->d->in, ip->iso, ip->proc, E, ip->T)
-                         : nuem_xsec_electron(ip->d->in, ip->proc, E, ip->T);
-  return nuem_source_flux(ip->d->src, E) * sigma;
+  return nuem_source_flux(ip->d->src, E) * integrand_sigma(ip, E);
 }
 
 static nuem_status fold_direct(nuem_rate_direct *d, const nuem_isotope *iso,
@@ -43,8 +46,13 @@ static nuem_status fold_direct(nuem_rate_direct *d, const nuem_isotope *iso,
   const double *knots;
   size_t nk = nuem_source_knots(d->src, &knots);
   double lo = fmax(nuem_kin_e_min(T, mass), nuem_source_e_min(d->src));
-  return nuem_integrate(d->ctx, &f, lo, nuem_source_e_max(d->src), knots, nk,
-                        d->rel_tol, d->ws, value, abserr, "rate integral");
+  NUEM_TRY(nuem_integrate(d->ctx, &f, lo, nuem_source_e_max(d->src), knots, nk,
+                          d->rel_tol, d->ws, value, abserr, "rate integral"));
+  /* lines (all flavours): the cross section at each line's energy */
+  const nuem_source_line *lines;
+  size_t nl = nuem_source_lines(d->src, &lines);
+  for (size_t i = 0; i < nl; i++) *value += lines[i].total * integrand_sigma(&ip, lines[i].energy);
+  return NUEM_OK;
 }
 
 nuem_status nuem_rate_electron_direct(nuem_rate_direct *d, int proc, double T,

@@ -19,9 +19,20 @@ enum { NMOM = 3, GL_POINTS = 16, GL_CHECK = 8, NODES_PER_DECADE = 200,
 #define ON_DEMAND_REL_ERR 1e-12
 #define FIRST_NODE 1e-5 /* MeV: below it moments are integrated on demand */
 
+/* What the lookup in cell j needs, in one place: the ends' N_k and
+ * slopes times the width, the error estimate (cumulated + interpolation),
+ * x_j and 1/(x_j+1 - x_j). */
+typedef struct {
+  double m0[NMOM], hd0[NMOM], m1[NMOM], hd1[NMOM], err[NMOM];
+  double x0, inv_h;
+} hermite_cell;
+
 struct nuem_rate_plan {
   const nuem_source *src;
   const nuem_target *tgt;
+  int flavour;             /* the flavour whose flux is folded; -1: all */
+  size_t nlines;           /* the source's lines, in this flavour: */
+  double *line_e, *line_phi; /* energies [MeV], fluxes [/cm2/s] */
   size_t nnodes;
   double *x;               /* nodes, increasing, last = e_max */
   double *m[NMOM];         /* N_k at the nodes */
@@ -29,18 +40,25 @@ struct nuem_rate_plan {
   double *dr[NMOM];        /* dN_k/dx at the right end of cell j */
   double *err_cum[NMOM];   /* quadrature error of N_k at the nodes */
   double *err_cell[NMOM];  /* interpolation error estimate of cell j */
+  hermite_cell *cell;      /* the same per cell, packed for the lookup */
   gsl_integration_glfixed_table *gl, *gl_check;
 };
 
+/* The continuum flux the plan folds: one flavour's, or all. */
+static double plan_flux(const nuem_rate_plan *p, double E) {
+  return p->flavour < 0 ? nuem_source_flux(p->src, E)
+                        : nuem_source_flavour_flux(p->src, p->flavour, E);
+}
+
 /* ∫_a^b phi(E) (1/E - 1/a)^k dE, k = 0..2, with a Gauss-Legendre rule. */
-static void cell_integrals(const nuem_source *src,
+static void cell_integrals(const nuem_rate_plan *p,
                            const gsl_integration_glfixed_table *gl, double a,
                            double b, double out[NMOM]) {
   for (int k = 0; k < NMOM; k++) out[k] = 0;
   for (size_t i = 0; i < gl->n; i++) {
     double xi, wi;
     gsl_integration_glfixed_point(a, b, i, &xi, &wi, gl);
-    double f = wi * nuem_source_flux(src, xi), v = 1.0 / xi - 1.0 / a;
+    double f = wi * plan_flux(p, xi), v = 1.0 / xi - 1.0 / a;
     out[0] += f;
     out[1] += f * v;
     out[2] += f * v * v;
@@ -124,6 +142,26 @@ static size_t find_cell(const nuem_rate_plan *p, double x) {
   return nuem_search(p->x, p->nnodes, x);
 }
 
+static nuem_status pack_cells(nuem_rate_plan *p) {
+  size_t ncell = p->nnodes - 1;
+  p->cell = malloc(ncell * sizeof *p->cell);
+  if (!p->cell) return NUEM_ENOMEM;
+  for (size_t j = 0; j < ncell; j++) {
+    hermite_cell *c = &p->cell[j];
+    double h = p->x[j + 1] - p->x[j];
+    c->x0 = p->x[j];
+    c->inv_h = 1.0 / h;
+    for (int k = 0; k < NMOM; k++) {
+      c->m0[k] = p->m[k][j];
+      c->hd0[k] = h * p->dl[k][j];
+      c->m1[k] = p->m[k][j + 1];
+      c->hd1[k] = h * p->dr[k][j];
+      c->err[k] = p->err_cum[k][j] + p->err_cell[k][j];
+    }
+  }
+  return NUEM_OK;
+}
+
 static nuem_status tabulate(nuem_rate_plan *p) {
   size_t n = p->nnodes, ncell = n - 1;
   for (int k = 0; k < NMOM; k++) {
@@ -139,8 +177,8 @@ static nuem_status tabulate(nuem_rate_plan *p) {
   for (size_t j = ncell; j-- > 0;) {
     double a = p->x[j], b = p->x[j + 1], fine[NMOM], coarse[NMOM];
     double above[NMOM], above_err[NMOM], here[NMOM], err_here[NMOM], d[NMOM];
-    cell_integrals(p->src, p->gl, a, b, fine);
-    cell_integrals(p->src, p->gl_check, a, b, coarse);
+    cell_integrals(p, p->gl, a, b, fine);
+    cell_integrals(p, p->gl_check, a, b, coarse);
     for (int k = 0; k < NMOM; k++) {
       above[k] = p->m[k][j + 1];
       above_err[k] = p->err_cum[k][j + 1];
@@ -158,9 +196,9 @@ static nuem_status tabulate(nuem_rate_plan *p) {
       na[k] = p->m[k][j];
       nb[k] = p->m[k][j + 1];
     }
-    slopes(nuem_source_flux(p->src, nextafter(a, b)), a, na, d);
+    slopes(plan_flux(p, nextafter(a, b)), a, na, d);
     for (int k = 0; k < NMOM; k++) p->dl[k][j] = d[k];
-    slopes(nuem_source_flux(p->src, nextafter(b, a)), b, nb, d);
+    slopes(plan_flux(p, nextafter(b, a)), b, nb, d);
     for (int k = 0; k < NMOM; k++) p->dr[k][j] = d[k];
   }
   for (size_t j = 0; j < ncell; j++)
@@ -171,7 +209,7 @@ static nuem_status tabulate(nuem_rate_plan *p) {
   for (size_t j = 0; j < ncell; j++) {
     double a = p->x[j], b = p->x[j + 1], mid = 0.5 * (a + b);
     double upper[NMOM], nb[NMOM], shifted[NMOM];
-    cell_integrals(p->src, p->gl, mid, b, upper);
+    cell_integrals(p, p->gl, mid, b, upper);
     for (int k = 0; k < NMOM; k++) nb[k] = p->m[k][j + 1];
     shift_down(nb, 1.0 / b - 1.0 / mid, shifted);
     for (int k = 0; k < NMOM; k++) {
@@ -180,22 +218,49 @@ static nuem_status tabulate(nuem_rate_plan *p) {
       p->err_cell[k][j] = fabs(h - (shifted[k] + upper[k]));
     }
   }
+  return pack_cells(p);
+}
+
+/* The source's lines with a flux in the plan's flavour. */
+static nuem_status copy_lines(nuem_rate_plan *p) {
+  const nuem_source_line *lines;
+  size_t n = nuem_source_lines(p->src, &lines);
+  if (!n) return NUEM_OK;
+  p->line_e = malloc(n * sizeof *p->line_e);
+  p->line_phi = malloc(n * sizeof *p->line_phi);
+  if (!p->line_e || !p->line_phi) return NUEM_ENOMEM;
+  for (size_t i = 0; i < n; i++) {
+    double phi = p->flavour < 0 ? lines[i].total : lines[i].flux[p->flavour];
+    if (!(phi > 0)) continue;
+    p->line_e[p->nlines] = lines[i].energy;
+    p->line_phi[p->nlines++] = phi;
+  }
   return NUEM_OK;
 }
 
 nuem_status nuem_rate_plan_new(nuem_context *ctx, const nuem_source *src,
                                const nuem_target *tgt, double rel_tol,
                                nuem_rate_plan **out) {
+  return nuem_rate_plan_flavour(ctx, src, -1, tgt, rel_tol, out);
+}
+
+nuem_status nuem_rate_plan_flavour(nuem_context *ctx, const nuem_source *src, int flavour,
+                                   const nuem_target *tgt, double rel_tol,
+                                   nuem_rate_plan **out) {
   (void)rel_tol; /* the fixed rules are far below any sensible tolerance;
                     their error estimate is reported with every value */
+  if (flavour < -1 || flavour >= NUEM_NFLAVOURS)
+    return nuem_error(ctx, NUEM_EINTERNAL, "internal error: rate plan for flavour %d", flavour);
   nuem_rate_plan *p = calloc(1, sizeof *p);
   if (!p) return nuem_error(ctx, NUEM_ENOMEM, "out of memory for the rate plan");
   p->src = src;
   p->tgt = tgt;
+  p->flavour = flavour;
   nuem_context_count(ctx, NUEM_COUNT_RATE_PLANS);
   p->gl = gsl_integration_glfixed_table_alloc(GL_POINTS);
   p->gl_check = gsl_integration_glfixed_table_alloc(GL_CHECK);
-  nuem_status s = p->gl && p->gl_check ? build_nodes(p) : NUEM_ENOMEM;
+  nuem_status s = p->gl && p->gl_check ? copy_lines(p) : NUEM_ENOMEM;
+  if (!s) s = build_nodes(p);
   if (!s) s = tabulate(p);
   if (s) {
     nuem_rate_plan_free(p);
@@ -212,6 +277,9 @@ nuem_status nuem_rate_plan_new(nuem_context *ctx, const nuem_source *src,
 void nuem_rate_plan_free(nuem_rate_plan *p) {
   if (!p) return;
   free(p->x);
+  free(p->cell);
+  free(p->line_e);
+  free(p->line_phi);
   for (int k = 0; k < NMOM; k++) {
     free(p->m[k]);
     free(p->dl[k]);
@@ -224,11 +292,30 @@ void nuem_rate_plan_free(nuem_rate_plan *p) {
   free(p);
 }
 
-static void moments_in_cell(const nuem_rate_plan *p, double x, size_t j, double N[3],
-                            double err[3]);
+static inline void moments_in_cell(const nuem_rate_plan *p, double x, size_t j, double N[3],
+                                   double err[3]);
 
-void nuem_rate_moments(const nuem_rate_plan *p, double x, double N[3],
-                       double err[3]) {
+/* Lines above x add phi (1/E - 1/x)^k to N_k exactly: folded with the
+ * cross section's expansion about 1/x this gives sigma(E_line) phi. */
+static void add_lines(const nuem_rate_plan *p, double x, double N[NMOM]) {
+  for (size_t i = 0; i < p->nlines; i++) {
+    if (!(p->line_e[i] > x)) continue;
+    double v = 1.0 / p->line_e[i] - 1.0 / x;
+    N[0] += p->line_phi[i];
+    N[1] += p->line_phi[i] * v;
+    N[2] += p->line_phi[i] * v * v;
+  }
+}
+
+static void continuum_moments(const nuem_rate_plan *p, double x, double N[3], double err[3]);
+
+void nuem_rate_moments(const nuem_rate_plan *p, double x, double N[3], double err[3]) {
+  continuum_moments(p, x, N, err);
+  add_lines(p, x, N);
+}
+
+static void continuum_moments(const nuem_rate_plan *p, double x, double N[3],
+                              double err[3]) {
   const double *x_ = p->x;
   if (x >= x_[p->nnodes - 1]) {
     for (int k = 0; k < NMOM; k++) N[k] = err[k] = 0;
@@ -238,7 +325,7 @@ void nuem_rate_moments(const nuem_rate_plan *p, double x, double N[3],
     /* Below the first node (T below ~eV): add the missing piece directly. */
     double extra[NMOM] = {0, 0, 0}, n0[NMOM], e0[NMOM];
     if (x <= 0) x = x_[0]; /* the plan's support starts at x_[0] */
-    cell_integrals(p->src, p->gl, x, x_[0], extra);
+    cell_integrals(p, p->gl, x, x_[0], extra);
     for (int k = 0; k < NMOM; k++) {
       n0[k] = p->m[k][0];
       e0[k] = p->err_cum[k][0];
@@ -257,13 +344,16 @@ void nuem_rate_moments(const nuem_rate_plan *p, double x, double N[3],
 }
 
 /* N_k at x inside cell j (x_j <= x < x_j+1) by the Hermite cubics. */
-static void moments_in_cell(const nuem_rate_plan *p, double x, size_t j, double N[3],
-                            double err[3]) {
-  const double *x_ = p->x;
-  double h = x_[j + 1] - x_[j], t = (x - x_[j]) / h;
+static inline void moments_in_cell(const nuem_rate_plan *p, double x, size_t j, double N[3],
+                                   double err[3]) {
+  const hermite_cell *c = &p->cell[j];
+  double t = (x - c->x0) * c->inv_h, s = 1.0 - t;
+  /* the cubic Hermite basis, shared by the three moments */
+  double h00 = (1.0 + 2.0 * t) * s * s, h10 = t * s * s;
+  double h01 = t * t * (3.0 - 2.0 * t), h11 = t * t * (t - 1.0);
   for (int k = 0; k < NMOM; k++) {
-    hermite(t, h, p->m[k][j], p->dl[k][j], p->m[k][j + 1], p->dr[k][j], &N[k]);
-    err[k] = p->err_cum[k][j] + p->err_cell[k][j];
+    N[k] = h00 * c->m0[k] + h10 * c->hd0[k] + h01 * c->m1[k] + h11 * c->hd1[k];
+    err[k] = c->err[k];
   }
 }
 
@@ -286,20 +376,38 @@ void nuem_rate_fold(const nuem_rate_plan *p, double x, const double c[3],
   fold_moments(N, e, x, c, value, abserr);
 }
 
+/* The moments at x, the cell walked from *hint (see nuem_rate_moments_walk). */
+static void walk(const nuem_rate_plan *p, double x, size_t *hint, double N[NMOM],
+                 double err[NMOM]) {
+  const double *x_ = p->x;
+  if (!(x >= x_[0] && x < x_[p->nnodes - 1])) {
+    nuem_rate_moments(p, x, N, err);
+    return;
+  }
+  /* increasing x: walk from the last cell instead of searching */
+  size_t j = *hint;
+  while (j + 2 < p->nnodes && x >= x_[j + 1]) j++;
+  if (!(x >= x_[j] && x < x_[j + 1])) j = find_cell(p, x);
+  *hint = j;
+  moments_in_cell(p, x, j, N, err);
+  add_lines(p, x, N);
+}
+
+void nuem_rate_moments_walk(const nuem_rate_plan *p, double x, size_t *hint, double N[3],
+                            double err[3]) {
+  walk(p, x, hint, N, err);
+}
+
+void nuem_rate_moments_many(const nuem_rate_plan *p, size_t n, const double *x, size_t *hint,
+                            double (*N)[3], double (*err)[3]) {
+  for (size_t i = 0; i < n; i++) walk(p, x[i], hint, N[i], err[i]);
+}
+
 void nuem_rate_fold_many(const nuem_rate_plan *p, double x, size_t *hint, size_t n,
                          const double (*c)[3], double *value, double *abserr) {
   double N[NMOM], e[NMOM];
-  size_t j = hint ? *hint : 0;
-  const double *x_ = p->x;
-  if (hint && x >= x_[0] && x < x_[p->nnodes - 1]) {
-    /* increasing x: walk from the last cell instead of searching */
-    while (j + 2 < p->nnodes && x >= x_[j + 1]) j++;
-    if (!(x >= x_[j] && x < x_[j + 1])) j = find_cell(p, x);
-    *hint = j;
-    moments_in_cell(p, x, j, N, e);
-  } else {
-    nuem_rate_moments(p, x, N, e);
-  }
+  if (hint) nuem_rate_moments_walk(p, x, hint, N, e);
+  else nuem_rate_moments(p, x, N, e);
   for (size_t i = 0; i < n; i++) fold_moments(N, e, x, c[i], &value[i], &abserr[i]);
 }
 

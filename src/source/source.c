@@ -1,4 +1,5 @@
-/* The source stage: builds a reactor or table flux and its total. */
+/* The source stage: builds a reactor, table or solar flux, its flavours,
+ * lines and total. */
 #include <gsl/gsl_integration.h>
 #include <math.h>
 #include <stdlib.h>
@@ -40,8 +41,58 @@ static double table_flux(const nuem_source *src, double E) {
 }
 
 double nuem_source_flux(const nuem_source *src, double E) {
-  return src->type == NUEM_SOURCE_REACTOR ? nuem_reactor_flux(src, E)
-                                          : table_flux(src, E);
+  switch (src->type) {
+  case NUEM_SOURCE_REACTOR: return nuem_reactor_flux(src, E);
+  case NUEM_SOURCE_SOLAR: return nuem_solar_flux(src, -1, E);
+  default: return table_flux(src, E);
+  }
+}
+
+size_t nuem_source_flavours(const nuem_source *src, int flavours[NUEM_NFLAVOURS]) {
+  for (size_t i = 0; i < src->nflavours; i++) flavours[i] = src->flavours[i];
+  return src->nflavours;
+}
+
+double nuem_source_flavour_flux(const nuem_source *src, int flavour, double E) {
+  if (src->type == NUEM_SOURCE_SOLAR) return nuem_solar_flux(src, flavour, E);
+  return src->nflavours == 1 && src->flavours[0] == flavour ? nuem_source_flux(src, E) : 0.0;
+}
+
+size_t nuem_source_lines(const nuem_source *src, const nuem_source_line **lines) {
+  *lines = src->lines;
+  return src->nlines;
+}
+
+nuem_status nuem_source_add_line(nuem_context *ctx, nuem_source *src,
+                                 const nuem_source_line *line) {
+  int ok = line->energy > 0 && isfinite(line->energy) && line->total >= 0;
+  for (int f = 0; f < NUEM_NFLAVOURS; f++) ok = ok && line->flux[f] >= 0;
+  if (!ok)
+    return nuem_error(ctx, NUEM_ERANGE, "a source line at %g MeV with flux %g /cm2/s: the "
+                      "energy must be > 0 and the fluxes >= 0", line->energy, line->total);
+  nuem_source_line *l = realloc(src->lines, (src->nlines + 1) * sizeof *l);
+  if (!l) return nuem_error(ctx, NUEM_ENOMEM, "out of memory for the source lines");
+  src->lines = l;
+  l[src->nlines++] = *line;
+  return NUEM_OK;
+}
+
+nuem_status nuem_source_data(nuem_context *ctx, const char *name, nuem_table *t) {
+  size_t len;
+  const char *text = nuem_data_find(name, &len);
+  if (!text)
+    return nuem_error(ctx, NUEM_EINTERNAL, "compiled-in data file '%s' is missing", name);
+  return nuem_table_parse(ctx, text, len, name, t);
+}
+
+/* Reactor and table sources deliver the one flavour of physics.flavour. */
+static nuem_status configured_flavour(nuem_context *ctx, const nuem_config *cfg,
+                                      nuem_source *src) {
+  static const nuem_choice flavours[] = {
+      {"nue", NUEM_NUE},     {"antinue", NUEM_ANTINUE}, {"numu", NUEM_NUMU},
+      {"antinumu", NUEM_ANTINUMU}, {"nutau", NUEM_NUTAU}, {"antinutau", NUEM_ANTINUTAU}};
+  src->nflavours = 1;
+  return NUEM_CONFIG_CHOICE_MAP(ctx, cfg, NUEM_P_PHYSICS_FLAVOUR, flavours, &src->flavours[0]);
 }
 
 double nuem_source_flux_components(const nuem_source *src, double E,
@@ -49,7 +100,7 @@ double nuem_source_flux_components(const nuem_source *src, double E,
   if (src->type == NUEM_SOURCE_REACTOR)
     return nuem_reactor_flux_components(src, E, comp);
   for (int i = 0; i < NUEM_NCOMPONENTS; i++) comp[i] = 0;
-  return comp[0] = table_flux(src, E);
+  return comp[0] = nuem_source_flux(src, E);
 }
 
 static double flux_gsl(double E, void *params) {
@@ -65,10 +116,22 @@ static nuem_status compute_total(nuem_context *ctx, const nuem_config *cfg,
                                  src->nknots, nuem_config_number(cfg, NUEM_P_NUMERICS_REL_TOL),
                                  ws, &src->total, &src->total_err, "total flux");
   gsl_integration_workspace_free(ws);
+  for (size_t i = 0; !s && i < src->nlines; i++) src->total += src->lines[i].total;
   if (!s && !(src->total > 0))
     s = nuem_error(ctx, NUEM_ERANGE, "the source's total flux is zero; check "
                    "source.fractions or the flux table");
   return s;
+}
+
+/* source.total_flux: every flux, lines included, scaled to `want`. */
+static void scale_to(nuem_source *src, double want) {
+  src->scale = want / src->total;
+  src->total_err *= src->scale;
+  src->total = want;
+  for (size_t i = 0; i < src->nlines; i++) {
+    src->lines[i].total *= src->scale;
+    for (int f = 0; f < NUEM_NFLAVOURS; f++) src->lines[i].flux[f] *= src->scale;
+  }
 }
 
 nuem_status nuem_source_init(nuem_context *ctx, const nuem_config *cfg,
@@ -79,16 +142,17 @@ nuem_status nuem_source_init(nuem_context *ctx, const nuem_config *cfg,
   nuem_source *src = calloc(1, sizeof *src);
   if (!src) return nuem_error(ctx, NUEM_ENOMEM, "out of memory for the source");
   src->scale = 1.0;
-  nuem_status s = nuem_config_choice_is(cfg, NUEM_P_SOURCE_TYPE, "reactor")
-                      ? nuem_reactor_init(ctx, cfg, src)
-                      : table_init(ctx, cfg, src);
+  nuem_status s;
+  if (nuem_config_choice_is(cfg, NUEM_P_SOURCE_TYPE, "reactor"))
+    s = nuem_reactor_init(ctx, cfg, src);
+  else if (nuem_config_choice_is(cfg, NUEM_P_SOURCE_TYPE, "solar"))
+    s = nuem_solar_init(ctx, cfg, src);
+  else
+    s = table_init(ctx, cfg, src);
+  if (!s && !src->nflavours) s = configured_flavour(ctx, cfg, src);
   if (!s) s = compute_total(ctx, cfg, src);
-  if (!s && nuem_config_is_set(cfg, NUEM_P_SOURCE_TOTAL_FLUX)) {
-    double want = nuem_config_number(cfg, NUEM_P_SOURCE_TOTAL_FLUX);
-    src->scale = want / src->total;
-    src->total_err *= src->scale;
-    src->total = want;
-  }
+  if (!s && nuem_config_is_set(cfg, NUEM_P_SOURCE_TOTAL_FLUX))
+    scale_to(src, nuem_config_number(cfg, NUEM_P_SOURCE_TOTAL_FLUX));
   if (s) {
     nuem_source_free(src);
     return s;
@@ -104,6 +168,8 @@ void nuem_source_free(nuem_source *src) {
   for (int i = 0; i < NUEM_NFISSION; i++) nuem_interp_free(src->low_s[i]);
   free(src->branch);
   nuem_interp_free(src->tab_phi);
+  nuem_solar_free(src);
+  free(src->lines);
   free(src);
 }
 

@@ -37,6 +37,13 @@ struct nuem_source {
   nuem_beta_branch *branch;
   /* table */
   nuem_interp *tab_phi; /* dPhi/dE(E) */
+  /* flavours delivered, and mono-energetic lines (any type) */
+  size_t nflavours;
+  int flavours[NUEM_NFLAVOURS];
+  size_t nlines;
+  nuem_source_line *lines;
+  /* solar (src/source/solar.c) */
+  void *solar;
 };
 
 nuem_status nuem_reactor_init(nuem_context *ctx, const nuem_config *cfg,
@@ -44,5 +51,16 @@ nuem_status nuem_reactor_init(nuem_context *ctx, const nuem_config *cfg,
 double nuem_reactor_flux(const nuem_source *src, double E);
 double nuem_reactor_flux_components(const nuem_source *src, double E,
                                     double comp[NUEM_NCOMPONENTS]);
+
+/* Parse the compiled-in table data/<name>. */
+nuem_status nuem_source_data(nuem_context *ctx, const char *name, nuem_table *t);
+/* Append a line (its energy must be > 0 and its fluxes >= 0). */
+nuem_status nuem_source_add_line(nuem_context *ctx, nuem_source *src,
+                                 const nuem_source_line *line);
+
+nuem_status nuem_solar_init(nuem_context *ctx, const nuem_config *cfg, nuem_source *src);
+void nuem_solar_free(nuem_source *src);
+/* Continuum dPhi/dE of `flavour` (-1: all flavours). */
+double nuem_solar_flux(const nuem_source *src, int flavour, double E);
 
 #endif

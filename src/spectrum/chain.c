@@ -26,11 +26,58 @@ static void chain_free(nuem_chain *c) {
     free(c);
     return;
   }
-  nuem_rate_plan_free(c->plan);
+  for (size_t i = 0; i < c->nchannels; i++) nuem_rate_plan_free(c->channel[i].plan);
   nuem_atomic_free(c->atomic);
   nuem_target_free(c->tgt);
   nuem_source_free(c->src);
   free(c);
+}
+
+static const nuem_param property_keys[3] = {NUEM_P_PHYSICS_MU_NU, NUEM_P_PHYSICS_Q_NU,
+                                            NUEM_P_PHYSICS_R2_NU};
+
+/* Per-flavour properties: a value for a flavour the source does not deliver
+ * is an error; each channel's value relative to the configured one. */
+static nuem_status channel_scales(nuem_context *ctx, const nuem_config *cfg, nuem_chain *c) {
+  const double configured[3] = {c->in.mu, c->in.q, c->in.r2};
+  for (int k = 0; k < 3; k++) {
+    double v[NUEM_NLEPTONS];
+    int listed = nuem_config_per_flavour(cfg, property_keys[k], v);
+    for (int l = 0; listed && l < NUEM_NLEPTONS; l++) {
+      int delivered = 0;
+      for (size_t i = 0; i < c->nchannels; i++)
+        delivered |= NUEM_LEPTON(c->channel[i].in.flavour) == l;
+      if (!delivered && v[l] != 0)
+        return nuem_error(ctx, NUEM_ECONFIG, "physics.%s gives a value for %s, which this "
+                          "source does not deliver", nuem_param_info_get(property_keys[k])->key,
+                          nuem_flavour_name(2 * l));
+    }
+    for (size_t i = 0; i < c->nchannels; i++)
+      c->channel[i].scale[k] = configured[k] != 0
+                                   ? v[NUEM_LEPTON(c->channel[i].in.flavour)] / configured[k]
+                                   : 1.0;
+  }
+  return NUEM_OK;
+}
+
+/* One channel per flavour of the source, each with its couplings and plan
+ * (one source flavour: the plan of the whole flux, as before). */
+static nuem_status channels_build(nuem_context *ctx, const nuem_config *cfg, nuem_chain *c) {
+  int flavours[NUEM_NFLAVOURS];
+  size_t n = nuem_source_flavours(c->src, flavours);
+  double rel_tol = nuem_config_number(cfg, NUEM_P_NUMERICS_REL_TOL);
+  for (size_t i = 0; i < n; i++) {
+    nuem_channel *ch = &c->channel[i];
+    NUEM_CALL(ctx, "interaction", nuem_interaction_init_flavour(ctx, cfg, flavours[i], &ch->in));
+    c->nchannels = i + 1;
+    NUEM_CALL(ctx, "rate plan", nuem_rate_plan_flavour(ctx, c->src, n > 1 ? flavours[i] : -1,
+                                                       c->tgt, rel_tol, &ch->plan));
+  }
+  c->in = c->channel[0].in;
+  c->in.mu = nuem_config_number(cfg, NUEM_P_PHYSICS_MU_NU);
+  c->in.q = nuem_config_number(cfg, NUEM_P_PHYSICS_Q_NU);
+  c->in.r2 = nuem_config_number(cfg, NUEM_P_PHYSICS_R2_NU);
+  return channel_scales(ctx, cfg, c);
 }
 
 static nuem_status chain_build(nuem_context *ctx, const nuem_config *cfg, nuem_chain **out) {
@@ -45,13 +92,14 @@ static nuem_status chain_build(nuem_context *ctx, const nuem_config *cfg, nuem_c
   nuem_atomic_options atomic;
   nuem_status s = nuem_error_trace(ctx, nuem_source_init(ctx, cfg, &c->src), "source");
   if (!s) s = nuem_error_trace(ctx, nuem_target_init(ctx, cfg, &c->tgt), "target");
-  if (!s) s = nuem_error_trace(ctx, nuem_interaction_init(ctx, cfg, &c->in), "interaction");
+  if (!s) s = channels_build(ctx, cfg, c);
   if (!s) s = nuem_atomic_options_from_config(ctx, cfg, &atomic);
+  if (!s && atomic.model == NUEM_ATOMIC_TABLE && c->nchannels > 1)
+    s = nuem_error(ctx, NUEM_ECONFIG, "atomic.model = table holds ratios for one flavour; "
+                   "this source delivers %zu flavours (use stepping, free, epa or "
+                   "ab-initio)", c->nchannels);
   if (!s) s = nuem_error_trace(ctx, nuem_atomic_new(ctx, &atomic, c->tgt, &c->in, &c->atomic),
                                "atomic model");
-  if (!s) s = nuem_error_trace(ctx, nuem_rate_plan_new(ctx, c->src, c->tgt,
-                                                       nuem_config_number(cfg, NUEM_P_NUMERICS_REL_TOL),
-                                                       &c->plan), "rate plan");
   if (s) {
     chain_free(c);
     return s;
@@ -176,39 +224,50 @@ static nuem_status check_sterile(nuem_context *ctx, const nuem_chain *c, double 
   return NUEM_OK;
 }
 
+/* The interaction of channel i at properties p. */
+static nuem_interaction channel_interaction(const nuem_channel *ch, const nuem_properties *p) {
+  nuem_interaction in = ch->in;
+  in.mu = p->mu * ch->scale[0];
+  in.q = p->q * ch->scale[1];
+  in.r2 = p->r2 * ch->scale[2];
+  return in;
+}
+
 nuem_status nuem_spectrum_check(nuem_context *ctx, const nuem_spectrum *sp,
                                 const nuem_properties *p, double t_lo, double t_hi) {
   if (!(p->mu >= 0) || !isfinite(p->mu) || !isfinite(p->q) || !isfinite(p->r2))
     return nuem_error(ctx, NUEM_ERANGE, "properties mu = %g muB, q = %g e, r2 = %g cm2: the "
                       "moment must be >= 0 and all finite", p->mu, p->q, p->r2);
   if (sp->chain->sterile) return check_sterile(ctx, sp->chain, t_lo, t_hi);
-  nuem_interaction in = nuem_spectrum_interaction(sp, p);
-  NUEM_CALL(ctx, "atomic model", nuem_atomic_check(ctx, sp->chain->atomic, &in));
-  if (nuem_atomic_abinitio(sp->chain->atomic))
-    NUEM_CALL(ctx, "atomic model",
-              nuem_abinitio_check_fold(ctx, nuem_atomic_abinitio(sp->chain->atomic), &in));
+  for (size_t i = 0; i < sp->chain->nchannels; i++) {
+    nuem_interaction in = channel_interaction(&sp->chain->channel[i], p);
+    NUEM_CALL(ctx, "atomic model", nuem_atomic_check(ctx, sp->chain->atomic, &in));
+    if (nuem_atomic_abinitio(sp->chain->atomic))
+      NUEM_CALL(ctx, "atomic model",
+                nuem_abinitio_check_fold(ctx, nuem_atomic_abinitio(sp->chain->atomic), &in));
+  }
   NUEM_CALL(ctx, "atomic model", nuem_atomic_check_range(ctx, sp->chain->atomic, t_lo, t_hi));
   return NUEM_OK;
 }
 
 /* Electron channel at T under the atomic model: columns ELEC_SM…ELEC_R2 and
  * the channel's total (the columns plus the q-<r2> cross term). */
-static double electron_row(const nuem_chain *c, const nuem_interaction *in, double T,
-                           double *row, double *err) {
+static double electron_row(const nuem_chain *c, const nuem_rate_plan *plan,
+                           const nuem_interaction *in, double T, double *row, double *err) {
   double r[NUEM_NPROC], e[NUEM_NPROC], out[NUEM_NPROC], eout[NUEM_NPROC], k[3], epa, epa_err;
-  const nuem_abinitio *ab = nuem_atomic_abinitio(c->atomic);
+  const nuem_abinitio *ab = nuem_atomic_abinitio_at(c->atomic, T);
   if (ab) { /* per-atom rates from the responses, folded over q */
     double per_kg = c->tgt->formulas_per_kg;
-    nuem_rate_abinitio(c->plan, ab, in, T, r, e);
+    nuem_rate_abinitio(plan, ab, in, T, r, e);
     for (int p = 0; p < NUEM_PROC_TOTAL; p++) {
       row[p] = per_kg * r[p];
       if (err) err[p] = per_kg * e[p];
     }
     return per_kg * r[NUEM_PROC_TOTAL];
   }
-  nuem_rate_electron(c->plan, in, T, r, e);
+  nuem_rate_electron(plan, in, T, r, e);
   nuem_atomic_epa_coeffs(c->atomic, in, T, k);
-  nuem_rate_fold(c->plan, nuem_kin_e_min(T, NUEM_ME), k, &epa, &epa_err);
+  nuem_rate_fold(plan, nuem_kin_e_min(T, NUEM_ME), k, &epa, &epa_err);
   double per_kg = c->tgt->formulas_per_kg;
   nuem_atomic_apply(c->atomic, T, r, epa * per_kg, out);
   for (int p = 0; p < NUEM_PROC_TOTAL; p++) row[p] = out[p];
@@ -222,19 +281,40 @@ static double electron_row(const nuem_chain *c, const nuem_interaction *in, doub
 
 /* Nuclear recoils seen at electron-equivalent energy T:
  * dR/dE_ee = dR/dE_R / (dE_ee/dE_R) at E_R = Q^-1(T), summed over elements. */
-static double nuclear_row(const nuem_spectrum *sp, const nuem_interaction *in, double T,
-                          double *row, double *err) {
+static double nuclear_row(const nuem_spectrum *sp, const nuem_rate_plan *plan,
+                          const nuem_interaction *in, double T, double *row, double *err) {
   double total = 0;
   for (int p = 0; p < NUEM_PROC_TOTAL; p++) row[p] = err[p] = 0;
   for (size_t el = 0; el < sp->chain->tgt->nelements; el++) {
     double E_R, jac, r[NUEM_NPROC], e[NUEM_NPROC];
     if (!nuem_quenching_invert(sp->quench, el, T, &E_R, &jac)) continue;
-    nuem_rate_nuclear(sp->chain->plan, in, el, E_R, r, e);
+    nuem_rate_nuclear(plan, in, el, E_R, r, e);
     for (int p = 0; p < NUEM_PROC_TOTAL; p++) {
       row[p] += r[p] / jac;
       err[p] += e[p] / jac;
     }
     total += r[NUEM_PROC_TOTAL] / jac;
+  }
+  return total;
+}
+
+/* Both channels of every flavour at T, summed into row and err (internal
+ * units); returns the total. */
+static double flavours_row(const nuem_spectrum *sp, const nuem_properties *p, double T,
+                           double *row, double *err, int want_err) {
+  double total = 0, r[NUEM_SPECTRUM_NCOLS], e[NUEM_SPECTRUM_NCOLS];
+  for (int k = 0; k < NUEM_SPECTRUM_NCOLS; k++) row[k] = err[k] = 0;
+  for (size_t i = 0; i < sp->chain->nchannels; i++) {
+    const nuem_channel *ch = &sp->chain->channel[i];
+    nuem_interaction in = channel_interaction(ch, p);
+    for (int k = 0; k < NUEM_SPECTRUM_NCOLS; k++) e[k] = 0;
+    total += electron_row(sp->chain, ch->plan, &in, T, r + NUEM_COL_ELEC_SM,
+                          want_err ? e + NUEM_COL_ELEC_SM : NULL);
+    total += nuclear_row(sp, ch->plan, &in, T, r + NUEM_COL_NUCL_SM, e + NUEM_COL_NUCL_SM);
+    for (int k = NUEM_COL_ELEC_SM; k < NUEM_COL_TOTAL; k++) {
+      row[k] += r[k];
+      err[k] += e[k];
+    }
   }
   return total;
 }
@@ -246,12 +326,10 @@ void nuem_spectrum_row(const nuem_spectrum *sp, const nuem_properties *p, double
     if (err) memset(err, 0, NUEM_SPECTRUM_NCOLS * sizeof *err);
     return;
   }
-  nuem_interaction in = nuem_spectrum_interaction(sp, p);
   double scratch[NUEM_SPECTRUM_NCOLS];
-  double total = electron_row(sp->chain, &in, T, row + NUEM_COL_ELEC_SM,
-                              err ? err + NUEM_COL_ELEC_SM : NULL);
+  int want_err = err != NULL;
   if (!err) err = scratch;
-  total += nuclear_row(sp, &in, T, row + NUEM_COL_NUCL_SM, err + NUEM_COL_NUCL_SM);
+  double total = flavours_row(sp, p, T, row, err, want_err);
   row[NUEM_COL_T] = T * 1e3;
   err[NUEM_COL_T] = 0;
   row[NUEM_COL_TOTAL] = total;
@@ -326,7 +404,15 @@ nuem_status nuem_spectrum_table(nuem_context *ctx, const nuem_spectrum *sp,
   nuem_result_note(out, "total_flux", "%.6g /cm2/s", nuem_source_total(sp->chain->src, &flux_err));
   nuem_result_note(out, "target", "%s (%.6g electrons/kg)", sp->chain->tgt->name,
                    sp->chain->tgt->electrons_per_kg);
+  nuem_spectrum_note_atomic(sp, out);
   return NUEM_OK;
+}
+
+void nuem_spectrum_note_atomic(const nuem_spectrum *sp, nuem_result *out) {
+  const nuem_atomic *a = sp->chain->atomic;
+  const char *reason = nuem_atomic_model_reason(a);
+  nuem_result_note(out, "atomic_model", "%s%s%s%s", nuem_atomic_model_name(a),
+                   *reason ? " (" : "", reason, *reason ? ")" : "");
 }
 
 nuem_status nuem_spectrum_config_table(nuem_context *ctx, const nuem_spectrum *sp,

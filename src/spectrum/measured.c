@@ -350,6 +350,7 @@ nuem_status nuem_measured_config_table(nuem_context *ctx, const nuem_spectrum *s
     nuem_sterile_notes(sp->chain, p.mu, out);
   else
     nuem_result_note(out, "total_flux", "%.6g /cm2/s", nuem_source_total(sp->chain->src, &err));
+  nuem_spectrum_note_atomic(sp, out);
   nuem_result_note(out, "true_bins", "%zu from %.6g to %.6g keV", r->ntrue,
                    r->true_edges[0] * NUEM_KEV_PER_MEV, r->true_edges[r->ntrue] * NUEM_KEV_PER_MEV);
   return NUEM_OK;

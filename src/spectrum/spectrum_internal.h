@@ -4,14 +4,27 @@
 
 #include "nuem/spectrum.h"
 
+/* One flavour the source delivers: its couplings, its flux plan, and its
+ * properties relative to the spectrum's (mu, q, r2): at properties p the
+ * flavour has p.mu × scale[0], p.q × scale[1], p.r2 × scale[2] (1 unless the
+ * config gives the property per flavour; docs/physics.md, "Flavour
+ * mixtures"). */
+typedef struct {
+  nuem_interaction in;
+  double scale[3];
+  nuem_rate_plan *plan;
+} nuem_channel;
+
 /* What depends on the source and target only: built once per spectrum
  * and shared by its variations. */
 typedef struct {
   nuem_source *src;
   nuem_target *tgt;
-  nuem_interaction in; /* couplings and the configured properties */
+  nuem_interaction in; /* couplings of the first flavour; the configured
+                          properties (per flavour: the largest magnitude) */
   nuem_atomic *atomic;
-  nuem_rate_plan *plan;   /* NULL for sterile-neutrino dark matter */
+  size_t nchannels;
+  nuem_channel channel[NUEM_NFLAVOURS];
   /* source.type = sterile-dm: no flux, no plan; the halo and its line */
   int sterile;
   int borrowed;             /* target and atomic model belong to another chain */
@@ -51,5 +64,7 @@ void nuem_sterile_notes(const nuem_chain *c, double mu_sa, nuem_result *out);
 nuem_status nuem_spectrum_detector_build(nuem_context *ctx, nuem_spectrum *sp,
                                          const nuem_detector_change *change);
 void nuem_spectrum_detector_free(nuem_spectrum *sp);
+/* Header note "atomic_model": the model used and, for auto, why. */
+void nuem_spectrum_note_atomic(const nuem_spectrum *sp, nuem_result *out);
 
 #endif
