@@ -210,6 +210,7 @@ int cli_limit(nuem_context *ctx, nuem_config *cfg, const cli_options *opt) {
     fprintf(stderr, "nuem: --plot needs gnuplot; install it with 'apt-get install gnuplot-nox'\n");
     return 1;
   }
+  if (opt->scan) return cli_limit_scan(ctx, cfg, opt);
   analysis_inputs in;
   nuem_status s = load(ctx, cfg, opt, &in);
   if (s) return cli_fail(ctx, s);
@@ -372,7 +373,8 @@ int cli_sensitivity(nuem_context *ctx, nuem_config *cfg, const cli_options *opt)
       if (i % r.ncols && r.data[i] > 0) ymin = fmin(ymin, r.data[i]), ymax = fmax(ymax, r.data[i]);
     const double pad = 3; /* a factor of room above and below the bands */
     ymin /= pad, ymax *= pad;
-    published_overlay(ctx, f, poi, ymin, ymax);
+    if (!nuem_source_is_sterile_dm(cfg)) /* reactor-neutrino limits only */
+      published_overlay(ctx, f, poi, ymin, ymax);
     fprintf(f, "set yrange [%g:%g]\nset logscale y\nset xlabel '%s [%s]' noenhanced\n"
                "set ylabel 'expected limit [%s]'\nset grid\nset key box\n"
                "plot '%s' using 1:3:7 with filledcurves lc rgb '#fff3a0' title '{/Symbol \\261}2{/Symbol s}', \\\n"

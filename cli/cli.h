@@ -15,7 +15,7 @@ typedef struct {
   const char *channel, *flavour, *enu, *t, *target, *mu, *q, *r2, *atomic;
   const char *plot;        /* --plot FILE.png|.svg|.pdf */
   const char *data_file;   /* fit, limit: the measured spectrum */
-  const char *scan;        /* sensitivity: KEY=FROM:TO:N */
+  const char *scan;        /* sensitivity, limit: KEY=FROM:TO:N */
   const char *models;      /* ratios: atomic models, comma-separated */
   const char *element, *edges; /* atomic: --element, --edges */
   const char *max_multipole;   /* atomic: --max-multipole L */
@@ -76,6 +76,7 @@ int cli_config(nuem_context *ctx, nuem_config *cfg, const cli_options *opt);
 int cli_response(nuem_context *ctx, nuem_config *cfg, const cli_options *opt);
 int cli_fit(nuem_context *ctx, nuem_config *cfg, const cli_options *opt);
 int cli_limit(nuem_context *ctx, nuem_config *cfg, const cli_options *opt);
+int cli_limit_scan(nuem_context *ctx, nuem_config *cfg, const cli_options *opt);
 int cli_sensitivity(nuem_context *ctx, nuem_config *cfg, const cli_options *opt);
 int cli_ratios(nuem_context *ctx, nuem_config *cfg, const cli_options *opt);
 int cli_atomic(nuem_context *ctx, nuem_config *cfg, const cli_options *opt);

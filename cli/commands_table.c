@@ -71,12 +71,15 @@ const cli_command cli_commands[] = {
      "'# exposure_off:') lines, or E_lo E_hi residual sigma (docs/statistics.md).\n"
      "\noptions:\n" COMMON_OPTIONS,
      cli_fit, 0, 1},
-    {"limit", "limit DATA [FILE.ini] [--set S.K=V]... [--format F] [--out FILE] [--plot F]",
+    {"limit", "limit DATA [FILE.ini] [--scan SECTION.KEY=FROM:TO:N] [--set S.K=V]... [--format F] [--out FILE] [--plot F]",
      "The confidence interval (an upper limit for mu) at analysis.cl, by\n"
      "Feldman-Cousins with analysis.toys toys per grid point (OpenMP,\n"
      "reproducible with analysis.seed) or Wilks (analysis.method). Prints the\n"
      "scan (statistic and critical value per grid point) with the interval,\n"
-     "best fit and the achieved coverage in the header.\n\noptions:\n" COMMON_OPTIONS,
+     "best fit and the achieved coverage in the header. --scan repeats it over\n"
+     "a key, e.g. --scan source.mass=2keV:60keV:59 for a sterile-dm source:\n"
+     "limits on mu_sa and sin2_2theta per mass, the look-elsewhere effect, and\n"
+     "with --plot the exclusion versus mass.\n\noptions:\n" COMMON_OPTIONS,
      cli_limit, 0, 1},
     {"sensitivity", "sensitivity [FILE.ini] [--scan SECTION.KEY=FROM:TO:N] [--set S.K=V]... [--plot F]",
      "Expected upper limit without signal for the config's detector (bins,\n"

@@ -94,7 +94,9 @@ static int takes_value(const cli_command *cmd, const char *a) {
                                    strcmp(cmd->name, "ratios") == 0))
     return 1;
   if (strcmp(cmd->name, "ratios") == 0 && strcmp(a, "--models") == 0) return 1;
-  if (strcmp(cmd->name, "sensitivity") == 0 && strcmp(a, "--scan") == 0) return 1;
+  if ((strcmp(cmd->name, "sensitivity") == 0 || strcmp(cmd->name, "limit") == 0) &&
+      strcmp(a, "--scan") == 0)
+    return 1;
   if (strcmp(cmd->name, "atomic") == 0)
     return !strcmp(a, "--element") || !strcmp(a, "--edges") || !strcmp(a, "--t") ||
            !strcmp(a, "--q") || !strcmp(a, "--max-multipole");

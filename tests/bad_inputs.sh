@@ -615,6 +615,31 @@ case "$first" in "nuem: gnuplot failed"*) ;; *) fail=$((fail + 1)); echo "FAIL: 
 bad 1 "fake gnuplot: cannot draw" spectrum --plot "$W/g.png"
 PATH=$saved_path
 
+# sterile-neutrino dark matter (docs/physics.md, "Sterile-neutrino dark matter")
+D="--set source.type=sterile-dm"
+bad 2 "source.mass" spectrum $D
+bad 2 "source.mass" spectrum $D --set source.mass=0keV
+bad 2 "source.mass" spectrum $D --set source.mass=-10keV
+bad 2 "source.halo_v_esc" spectrum $D --set source.mass=10keV --set source.halo_v_esc=0km/s
+bad 2 "source.halo_v_esc" spectrum $D --set source.mass=10keV --set source.halo_v_esc=-544km/s
+bad 2 "source.halo_v0" spectrum $D --set source.mass=10keV --set source.halo_v0=0km/s
+bad 2 "source.dm_density" spectrum $D --set source.mass=10keV --set source.dm_density=0GeV/cm3
+bad 2 "non-relativistic" spectrum $D --set source.mass=10keV --set source.halo_v_esc=1e5km/s
+bad 2 "give one of them" spectrum $D --set source.mass=10keV --set physics.mu_sa=1e-12muB --set physics.sin2_2theta=1e-7
+bad 2 "physics.sin2_2theta" spectrum $D --set source.mass=10keV --set physics.sin2_2theta=2
+bad 2 "physics.mu_sa" spectrum $D --set source.mass=10keV --set physics.mu_sa=-1e-12muB
+bad 2 "density" spectrum $D --set source.mass=10keV --set target.material=Ge74
+bad 2 "not a neutrino flux" flux $D --set source.mass=10keV
+bad 2 "outside the detector" spectrum $D --set source.mass=30keV --set physics.mu_sa=1e-12muB --set detector.bins=1keV:10keV:18
+bad 2 "outside the detector" limit "$DATA/sterile_background_only.dat" "$EX/sterile_ge.ini" --scan source.mass=2keV:80keV:3
+bad 2 "scan point source.mass = 0.8 keV" limit "$DATA/sterile_background_only.dat" "$EX/sterile_ge.ini" --scan source.mass=0.8keV:10keV:2
+bad 2 "source.mass" limit "$DATA/sterile_background_only.dat" "$EX/sterile_ge.ini" --scan source.mass=-1keV:10keV:2
+bad 2 "give one of them" limit "$DATA/sterile_background_only.dat" "$EX/sterile_ge.ini" --scan source.mass=2keV:10keV:2 --set physics.sin2_2theta=1e-7
+bad 2 "source.speed" spectrum $D --set source.mass=10keV --set source.velocity=fixed
+bad 2 "source.speed" spectrum $D --set source.mass=10keV --set source.velocity=fixed --set source.speed=1
+bad 2 "analysis.poi = mu" limit "$DATA/sterile_background_only.dat" "$EX/sterile_ge.ini" --set analysis.poi=q
+bad 2 "outside the modelled range" spectrum $D --set source.mass=300keV --set physics.mu_sa=1e-12muB --set atomic.model=ab-initio
+
 # ---------------------------------------------------------------------------
 echo "$cases cases; $xfail known failures (fixes needed in files owned by others; see above)"
 echo "$pass passed, $fail failed"

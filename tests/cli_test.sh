@@ -349,5 +349,49 @@ expect 2 "--max-multipole 'six': a whole number 0..396" -- atomic --element Xe -
 expect 2 "--max-multipole '-1': a whole number 0..396" -- atomic --element Xe --t 1keV --q 1keV --max-multipole=-1
 expect 2 "unknown option '--enu'" -- atomic --element Ge --enu 1MeV
 
+# --- sterile-neutrino dark matter (docs/physics.md, docs/validation.md A19) --
+SDM="--set source.type=sterile-dm --set source.mass=10keV --set physics.mu_sa=1e-12muB --set atomic.model=stepping"
+note() { grep "^# $1:" "$TMP/out" | head -n 1 | sed "s/^# $1: *//" | cut -d' ' -f1; }
+expect 0 "# columns: T line continuum_none total" -- spectrum $SDM
+# Gamma = alpha (mu/mu_B)^2 m^3/(8 m_e^2 hbar) = 5.307250e-12 /s (A19: 5.31e-12, 1e-3)
+close "$(note decay_width)" 5.31e-12 1e-3 "sterile width (A19)"
+# n_s Gamma/rho_Ge = 3e4/cm3 x 5.307250e-12/s x 86400 s / 5.323e-3 kg/cm3 = 2.584331 /kg/day
+# (A19 prints 2.58: the same to its three digits)
+close "$(note line)" 2.584331 1e-5 "sterile line rate (A19)"
+close "$(note line)" 2.58 2e-3 "sterile line rate vs the printed A19 value"
+grep -q "^# line: .* at T = 5 keV" "$TMP/out" && ok || bad "the line is not at T = 5 keV"
+grep -q "m_s v0/2 = 3.66921 eV" "$TMP/out" && ok || bad "the line's half width m_s v0/2 is not 3.669 eV"
+# mu^2 m^2 rho: x 4 x 4 x 4/3 at 2 mu, 2 m, 0.4 GeV/cm3
+expect 0 "" -- spectrum $SDM --set source.mass=20keV --set physics.mu_sa=2e-12muB --set source.dm_density=0.4GeV/cm3
+close "$(note line)" "$(awk 'BEGIN { print 2.584331 * 64 / 3 }')" 1e-5 "sterile line scaling"
+# sin^2 2theta = 7e-11 at 7.1 keV: mu_sa = 3 G_F m_e m_s sqrt(7e-11)/(8 sqrt2 pi^2) = 9.512e-21 muB
+expect 0 "# sin2_2theta: 7e-11" -- spectrum $SDM --set physics.mu_sa=none --set physics.sin2_2theta=7e-11 --set source.mass=7.1keV
+close "$(note mu_sa)" 9.51225e-21 1e-4 "mu_sa from sin2_2theta"
+# after the resolution, the counts: 2.584331/kg/day x 100 kg day in 4-6 keV
+expect 0 "counts_signal" -- spectrum $SDM --set detector.bins=4keV:6keV:40 --set detector.exposure=100kg*day
+close "$(grep -v '^#' "$TMP/out" | awk '{ s += $13 } END { printf "%.9g", s }')" 258.4331 1e-4 "sterile counts after smearing"
+# the continuum from the ab-initio and the photoabsorption-dipole responses agree within 10 % at 3.5 keV
+expect 0 "continuum_ab-initio" -- spectrum $SDM --set atomic.model=ab-initio --set output.t_min=3.5keV --set output.t_max=3.5keV --set output.points=1
+abinitio=$(first_value 3)
+expect 0 "continuum_epa-dipole" -- spectrum $SDM --set atomic.model=epa --set output.t_min=3.5keV --set output.t_max=3.5keV --set output.points=1
+close "$(first_value 3)" "$abinitio" 0.1 "sterile continuum: ab-initio vs photoabsorption dipole"
+# limits versus mass: 59 masses with Wilks in under 10 s (2 cores), no NaN, the look-elsewhere note
+start=$(date +%s%N)
+expect 0 "# look_elsewhere: global p" -- limit "$DATA/sterile_background_only.dat" "$EXAMPLES/sterile_ge.ini" --scan source.mass=2keV:60keV:59
+ms=$(( ($(date +%s%N) - start) / 1000000 ))
+if [ "${NUEM_SANITIZED:-0}" = 1 ]; then echo "note: sanitizer build, the 59-mass scan's $ms ms are not timed"
+else [ "$ms" -lt 10000 ] && ok || bad "59-mass Wilks scan took $ms ms (limit 10 s)"; fi
+[ "$(grep -vc '^#' "$TMP/out")" -eq 59 ] && ok || bad "the mass scan has not 59 rows"
+# Feldman-Cousins along the scan: the same numbers on 1 and 2 threads
+FC="--scan source.mass=9keV:11keV:3 --set analysis.method=feldman-cousins --set analysis.toys=100 --set analysis.grid=15"
+expect 0 "Feldman-Cousins" -- limit "$DATA/sterile_background_only.dat" "$EXAMPLES/sterile_ge.ini" $FC --set analysis.threads=1
+grep -v '^#' "$TMP/out" >"$TMP/fc1"
+expect 0 "Feldman-Cousins" -- limit "$DATA/sterile_background_only.dat" "$EXAMPLES/sterile_ge.ini" $FC --set analysis.threads=2
+grep -v '^#' "$TMP/out" | cmp -s - "$TMP/fc1" && ok || bad "FC mass scan differs between 1 and 2 threads"
+if command -v gnuplot >/dev/null 2>&1; then
+  expect 0 "wrote $TMP/excl.png" -- limit "$DATA/sterile_background_only.dat" "$EXAMPLES/sterile_ge.ini" --scan source.mass=2keV:60keV:10 --plot "$TMP/excl.png"
+  grep -q "lifetime > age of the Universe" "$TMP/excl.gp" && ok || bad "the exclusion plot lacks the lifetime bound"
+fi
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -198,6 +198,42 @@ nuem_status nuem_sensitivity_scan_compute(nuem_context *ctx, const nuem_config *
                                           const nuem_scan *scan,
                                           nuem_sensitivity_scan *out);
 void nuem_sensitivity_scan_free(nuem_sensitivity_scan *s);
+/* The interval at every point of a scan for data d (a mass scan of a
+ * sterile-dm source: the limit on mu_sa versus m_s), by analysis.method.
+ * z_local: the local significance sqrt(-2 Delta ln L(0)) of a positive
+ * best fit (one-sided), 0 otherwise. A sterile-dm halo scan reads the
+ * atomic model once (nuem_spectrum_vary_halo). */
+typedef struct {
+  double x;                  /* scan value in its display unit */
+  double best, lo, hi;       /* reported POI units (mu: mu_B) */
+  int hi_at_boundary;
+  double z_local;
+  double mass, line_energy, line_sigma; /* sterile-dm: m_s, the line's energy and the
+                                           resolution sigma there [MeV]; else NaN */
+} nuem_limit_point;
+typedef struct {
+  size_t n;
+  nuem_limit_point *points;
+  int poi;
+} nuem_limit_scan;
+nuem_status nuem_limit_scan_compute(nuem_context *ctx, const nuem_config *cfg,
+                                    const nuem_scan *scan, const nuem_data *d,
+                                    nuem_limit_scan *out);
+void nuem_limit_scan_free(nuem_limit_scan *s);
+/* The look-elsewhere trials factor of a line search along the scan: the
+ * span of the line energies in resolution FWHMs, plus one, at most n (n if
+ * the resolution is unknown). docs/statistics.md, "Look-elsewhere". */
+double nuem_limit_scan_trials(const nuem_limit_scan *s);
+
+/* The most significant point and its local and global significance:
+ * p_global = 1 - (1 - p_local)^trials (Sidak, with the trials of
+ * nuem_limit_scan_trials); z_global = 0 when p_global >= 1/2. */
+typedef struct {
+  size_t best;
+  double z_local, p_local, trials, p_global, z_global;
+} nuem_look_elsewhere;
+void nuem_limit_scan_significance(const nuem_limit_scan *s, nuem_look_elsewhere *out);
+
 /* The unit of a POI as reported (muB, e, cm2, 1). */
 const char *nuem_poi_unit(int poi);
 

@@ -96,6 +96,10 @@ void nuem_atomic_apply(const nuem_atomic *a, double T, const double free[NUEM_NP
 void nuem_atomic_epa_coeffs(const nuem_atomic *a, const nuem_interaction *in, double T,
                             double c[3]);
 
+/* Photoabsorption cross section per formula unit at photon energy T [cm2]
+ * (atomic.model = epa; 0 for other models). */
+double nuem_atomic_photoabsorption(const nuem_atomic *a, double T);
+
 /* ---- cross sections per target ------------------------------------------- */
 
 /* dsigma/dT [cm2/MeV] of every process, the largest T at E, and what it is

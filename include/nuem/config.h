@@ -38,9 +38,12 @@ typedef enum {
  * spec: the display unit for numbers, the choices for CHOICE, the allowed
  * names for FRACTIONS. */
 #define NUEM_PARAM_LIST(X)                                                     \
-  X(SOURCE_TYPE, "source", "type", CHOICE, "reactor", "reactor|table|solar",  \
-    ANY, "Neutrino source: a reactor model, a user flux table (source.file), " \
-    "or the Sun (docs/physics.md, \"Source: solar neutrinos\")")              \
+  X(SOURCE_TYPE, "source", "type", CHOICE, "reactor",                         \
+    "reactor|table|solar|sterile-dm", ANY,                                     \
+    "Neutrino source: a reactor model, a user flux table (source.file), the "  \
+    "Sun (docs/physics.md, \"Source: solar neutrinos\"), or galactic "        \
+    "sterile-neutrino dark matter (docs/physics.md, \"Sterile-neutrino dark "  \
+    "matter\")")                                                              \
   X(SOURCE_POWER, "source", "power", NUMBER, "2.9 GW", "GW", POSITIVE,        \
     "Reactor thermal power (default: Kuo-Sheng, hep-ex/0212003)")             \
   X(SOURCE_DISTANCE, "source", "distance", NUMBER, "28 m", "m", POSITIVE,     \
@@ -86,6 +89,28 @@ typedef enum {
   X(SOURCE_DAY_OF_YEAR, "source", "day_of_year", OPTNUMBER, "none", "1",       \
     NONNEG, "Solar flux on this day (0-366; perihelion on day 3; type = "     \
     "solar); none: the annual average")                                       \
+  X(SOURCE_MASS, "source", "mass", OPTNUMBER, "none", "keV", POSITIVE,         \
+    "Sterile-neutrino mass m_s (type = sterile-dm; required there)")          \
+  X(SOURCE_DM_DENSITY, "source", "dm_density", NUMBER, "0.3 GeV/cm3",          \
+    "GeV/cm3", POSITIVE,                                                       \
+    "Local dark-matter density, all of it sterile neutrinos (0.3: the usual "  \
+    "direct-detection convention, e.g. Lewin & Smith 1996; 0.4 is the common "\
+    "alternative)")                                                            \
+  X(SOURCE_HALO_V0, "source", "halo_v0", NUMBER, "220 km/s", "km/s", POSITIVE, \
+    "Standard Halo Model most probable speed v0 (Lewin & Smith, Astropart. "  \
+    "Phys. 6, 87 (1996))")                                                     \
+  X(SOURCE_HALO_V_ESC, "source", "halo_v_esc", NUMBER, "544 km/s", "km/s",     \
+    POSITIVE, "Galactic escape speed (RAVE: Smith et al., MNRAS 379, 755 "     \
+    "(2007))")                                                                 \
+  X(SOURCE_HALO_V_EARTH, "source", "halo_v_earth", NUMBER, "232 km/s", "km/s", \
+    NONNEG, "Earth's speed in the galactic rest frame, annual mean (Lewin & "   \
+    "Smith 1996, eq. 3.6: 232 + 15 cos(...) km/s)")                                                                 \
+  X(SOURCE_VELOCITY, "source", "velocity", CHOICE, "halo", "halo|fixed", ANY,  \
+    "Sterile-neutrino velocities: the Standard Halo Model, or one fixed "      \
+    "speed (a non-halo, possibly relativistic population: source.speed)")     \
+  X(SOURCE_SPEED, "source", "speed", OPTNUMBER, "none", "1", OPEN_UNIT,       \
+    "Speed v/c of the nu_s for velocity = fixed (required there); "           \
+    "dm_density is then their energy density")                                 \
   X(TARGET_MATERIAL, "target", "material", TEXT, "Ge", "", ANY,                \
     "Detector material (Ge, Si, Ar, Xe, CsI, NaI, ...; see `nuem config`)")   \
   X(PHYSICS_FLAVOUR, "physics", "flavour", CHOICE, "antinue",                  \
@@ -111,6 +136,12 @@ typedef enum {
   X(PHYSICS_R2_NU, "physics", "r2_nu", FLAVOURED, "1e-32 cm2", "cm2", ANY,     \
     "Neutrino charge radius <r^2>, signed (0: off); one value, or per "       \
     "flavour 'nue:1e-32 cm2, numu:...'")                                      \
+  X(PHYSICS_MU_SA, "physics", "mu_sa", OPTNUMBER, "none", "muB", POSITIVE,     \
+    "Sterile-to-active transition magnetic moment (source.type = sterile-dm; "\
+    "give it or sin2_2theta, not both)")                                       \
+  X(PHYSICS_SIN2_2THETA, "physics", "sin2_2theta", OPTNUMBER, "none", "1",     \
+    OPEN_UNIT, "Active-sterile mixing sin^2(2 theta), converted to mu_sa "    \
+    "through the radiative width (Pal & Wolfenstein 1982; docs/physics.md)")  \
   X(PHYSICS_R2_CONVENTION, "physics", "r2_convention", CHOICE,                 \
     "giunti-studenikin", "giunti-studenikin|vogel-engel", ANY,                 \
     "Charge-radius convention: g_V shift sqrt2 pi alpha <r2>/(3 G_F) "        \

@@ -13,6 +13,7 @@
 #define NUEM_EV_J 1.602176634e-19           /* 1 eV in J (exact, SI 2019) */
 #define NUEM_AVOGADRO 6.02214076e23         /* [1/mol] (exact, SI 2019) */
 #define NUEM_SECONDS_PER_DAY 86400.0
+#define NUEM_C_CM_S 2.99792458e10           /* speed of light [cm/s] (exact, SI) */
 #define NUEM_KEV_PER_MEV 1e3                /* display energies are keV */
 #define NUEM_PI 3.14159265358979323846
 

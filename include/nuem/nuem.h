@@ -18,6 +18,7 @@
 #include "nuem/response.h"
 #include "nuem/source.h"
 #include "nuem/spectrum.h"
+#include "nuem/sterile.h"
 #include "nuem/target.h"
 
 #endif

@@ -14,8 +14,8 @@
 extern "C" {
 #endif
 
-/* Source types (source.type = reactor, table or solar). */
-enum { NUEM_SOURCE_REACTOR, NUEM_SOURCE_TABLE, NUEM_SOURCE_SOLAR };
+/* Source types (source.type = reactor, table, solar or sterile-dm). */
+enum { NUEM_SOURCE_REACTOR, NUEM_SOURCE_TABLE, NUEM_SOURCE_SOLAR, NUEM_SOURCE_STERILE_DM };
 /* Solar components (source.components names them). */
 enum { NUEM_SOLAR_PP, NUEM_SOLAR_PEP, NUEM_SOLAR_HEP, NUEM_SOLAR_BE7, NUEM_SOLAR_B8,
        NUEM_SOLAR_N13, NUEM_SOLAR_O15, NUEM_SOLAR_F17, NUEM_SOLAR_NCOMPONENTS };
@@ -85,6 +85,58 @@ double nuem_source_per_fission(const nuem_source *src);
  * configured high- and low-energy models (for tests and the flux command). */
 double nuem_source_per_fission_spectrum(const nuem_source *src, int isotope,
                                         double E);
+
+/* ---- sterile-neutrino dark matter (source.type = sterile-dm) ---------------
+ * Not a flux: a population of non-relativistic nu_s in the galactic halo.
+ * Docs: docs/physics.md, "Sterile-neutrino dark matter". */
+
+/* 1 if the config's source is sterile-neutrino dark matter. */
+int nuem_source_is_sterile_dm(const nuem_config *cfg);
+
+/* The halo: the nu_s mass, the local density and the Standard Halo Model
+ * (a Maxwellian of most probable speed v0, cut at v_esc in the galactic
+ * frame, seen from an Earth moving at v_earth). */
+typedef struct {
+  double mass;    /* m_s [MeV] */
+  double density; /* rho_s [MeV/cm3]: an energy density */
+  double v0, v_esc, v_earth; /* [units of c] */
+  int fixed;      /* source.velocity = fixed: all nu_s at one speed */
+  double speed;   /* that speed [units of c] (fixed only) */
+} nuem_halo;
+
+/* The halo of the [source] keys; a missing mass, or speeds that make no
+ * halo (v_esc <= 0 is refused by the key's range), are errors. */
+nuem_status nuem_halo_from_config(nuem_context *ctx, const nuem_config *cfg, nuem_halo *out);
+/* n_s = rho_s/(gamma m_s) [1/cm3] (gamma = 1 for the halo). */
+double nuem_halo_number_density(const nuem_halo *h);
+/* The Lorentz factor of a fixed-speed population (1 for the halo, whose
+ * v ~ 1e-3 makes gamma - 1 ~ 1e-6, neglected). */
+double nuem_halo_gamma(const nuem_halo *h);
+
+/* The decay line's shape: the photon of nu_s -> nu_a gamma from a nu_s of
+ * speed v is spread uniformly over T = (E_s -+ p_s)/2 = (gamma m_s/2)(1 -+ v)
+ * (isotropic decay in the rest frame), so the halo's line is that box
+ * averaged over its speeds in the Earth frame (gamma = 1), a fixed speed's
+ * line the box itself (docs/physics.md, "Sterile-neutrino dark matter"). Stored
+ * as NUEM_LINE_CELLS equal cells in x = T - centre over [-x_max, x_max]
+ * (halo: x_max = m_s (v_esc + v_earth)/2): the probability of each cell
+ * (summing to 1 exactly) at its centre. */
+enum { NUEM_LINE_CELLS = 64 };
+typedef struct {
+  double centre;                      /* gamma m_s/2 [MeV] */
+  double x_max;                       /* [MeV] */
+  double offset[NUEM_LINE_CELLS];     /* cell centres x [MeV] */
+  double weight[NUEM_LINE_CELLS];     /* probabilities, sum 1 */
+  double hwhm;                        /* half width at half maximum [MeV] */
+} nuem_line_shape;
+
+nuem_status nuem_halo_line_shape(nuem_context *ctx, const nuem_halo *h, nuem_line_shape *out);
+/* The shape's density [1/MeV] at x = T - m_s/2 (the cell's probability over
+ * its width; 0 outside). */
+double nuem_line_density(const nuem_line_shape *s, double x);
+/* The Earth-frame speed distribution f(v) [per unit v, v in c], normalised
+ * to 1 (for tests and docs). */
+double nuem_halo_speed_pdf(const nuem_halo *h, double v);
 
 #ifdef __cplusplus
 }

@@ -143,6 +143,37 @@ nuem_status nuem_atomic_ratio_table(nuem_context *ctx, const nuem_config *cfg,
                                     const char *const *models, size_t nmodels,
                                     nuem_result *out);
 
+/* ---- sterile-neutrino dark matter (source.type = sterile-dm) --------------
+ * The property mu of nuem_properties is the transition moment mu_sa [mu_B];
+ * the signal is the decay line at T = m_s/2 plus the off-pole ionization
+ * continuum, both in the ELEC_MU (and TOTAL) rate columns of the measured
+ * spectrum, so the analysis treats mu_sa^2 as it treats mu_nu^2.
+ * Docs: docs/physics.md, "Sterile-neutrino dark matter". */
+int nuem_spectrum_is_sterile(const nuem_spectrum *sp);
+typedef struct {
+  double mass;           /* m_s [MeV] */
+  double energy;         /* the line's centre, gamma m_s/2 [MeV] */
+  double rate;           /* events per kg per day */
+  double decay_width;    /* Gamma [1/s] */
+  double hwhm;           /* line's Doppler half width at half maximum [MeV] */
+  double half_width_v0;  /* m_s v0/2 [MeV] */
+  double number_density; /* n_s [1/cm3] */
+  double mu_sa, sin2_2theta;
+} nuem_sterile_line;
+void nuem_spectrum_sterile_line(const nuem_spectrum *sp, double mu_sa, nuem_sterile_line *out);
+/* A sterile-dm spectrum for `cfg`, which may differ from the base's config
+ * in its halo and coupling keys (source.mass, dm_density, halo_*,
+ * physics.mu_sa, sin2_2theta) and detector keys only: the target and the
+ * atomic model (an ab-initio table is read once) are the base's, which
+ * must outlive the result. */
+nuem_status nuem_spectrum_vary_halo(nuem_context *ctx, const nuem_spectrum *base,
+                                    const nuem_config *cfg, nuem_spectrum **out);
+/* 1 if `id` is one of the keys nuem_spectrum_vary_halo may change. */
+int nuem_param_is_halo(nuem_param id);
+/* Gaussian resolution sigma at measured energy E [MeV] (NaN without a
+ * detector model, e.g. an imported response matrix). */
+double nuem_spectrum_resolution(const nuem_spectrum *sp, double E);
+
 /* ---- whole jobs from a config --------------------------------------------- */
 
 /* 1 if the config asks for a measured spectrum (output.kind, or auto with

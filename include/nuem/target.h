@@ -40,6 +40,7 @@ typedef struct {
   double formula_mass_u;   /* mass of one formula unit [u] */
   double formulas_per_kg;  /* formula units per kg */
   double electrons_per_kg; /* all electrons, per kg */
+  double density;          /* of a material [kg/cm3]; 0 for an element or isotope */
 } nuem_target;
 
 /* `name` is a material (Ge, Si, Ar, Xe, CsI, NaI), an element symbol, or a

@@ -246,6 +246,9 @@ static nuem_status model_build(nuem_context *ctx, const nuem_spectrum *sp,
 nuem_status nuem_model_new(nuem_context *ctx, const nuem_spectrum *sp,
                            const nuem_model_options *opt, const nuem_data *d,
                            nuem_model **out) {
+  if (nuem_spectrum_is_sterile(sp) && opt->poi != NUEM_POI_MU)
+    return nuem_error(ctx, NUEM_ECONFIG, "source.type = sterile-dm has one parameter, the "
+                      "transition moment: set analysis.poi = mu (it stands for mu_sa)");
   nuem_model *m = calloc(1, sizeof *m);
   if (!m) return nuem_error(ctx, NUEM_ENOMEM, "out of memory");
   m->opt = *opt;
@@ -625,7 +628,7 @@ nuem_status nuem_model_asimov(nuem_context *ctx, const nuem_model *m, const nuem
 
 /* The POI range: analysis.poi_max, or where the Asimov Delta(-2 ln L) of the
  * nominal model reaches 100 (10 sigma: room for upward fluctuations of toy
- * limits), by doubling from the reference value. */
+ * limits), by halving or doubling from the reference value. */
 static nuem_status nuem_model_set_range(nuem_context *ctx, nuem_model *m) {
   static const double ref[] = {MU_REF * MU_REF, Q_REF, R2_REF, 1.0};
   /* Delta(-2 ln L) = 100: 10 sigma, room for upward toy fluctuations; the
@@ -655,6 +658,11 @@ static nuem_status nuem_model_set_range(nuem_context *ctx, nuem_model *m) {
     for (int sign = 1; asimov && sign >= -1; sign -= 2) {
       if (sign < 0 && (m->poi == NUEM_POI_MU || m->poi == NUEM_POI_CEVNS)) break;
       double th = ref[m->poi];
+      /* a reference far beyond the data's reach (a strong signal such as
+       * a sterile-neutrino line): halve first, so the grid resolves it */
+      for (int i = 0; i < RANGE_DOUBLINGS &&
+                      nuem_fixed_t(&f, &like, asimov, NULL, sign * th / 2) - t0 >= range_dchi2; i++)
+        th /= 2;
       for (int i = 0; i < RANGE_DOUBLINGS &&
                       nuem_fixed_t(&f, &like, asimov, NULL, sign * th) - t0 < range_dchi2; i++)
         th *= 2;

@@ -1,6 +1,7 @@
 /* Scans of config keys, and expected limits along a scan: the chain is
  * built once and varied per point unless the scan changes what the flux
  * plan depends on. */
+#include <gsl/gsl_cdf.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -146,25 +147,70 @@ static nuem_status sensitivity_point(nuem_context *ctx, const nuem_config *cfg,
   return s;
 }
 
-/* Point i of a scan: a variation of `base`, or a chain of its own. */
+/* Keys that a sterile-dm spectrum varies without a new target or atomic
+ * model: its halo and coupling, and the detector's. */
+static int halo_only(const nuem_scan *scan) {
+  nuem_scan rest = *scan;
+  rest.nkeys = 0;
+  for (size_t k = 0; k < scan->nkeys; k++)
+    if (!nuem_param_is_halo(scan->keys[k])) rest.keys[rest.nkeys++] = scan->keys[k];
+  return detector_only(&rest);
+}
+
+/* What a scan shares between its points: the spectrum of the config (a
+ * detector-only scan) or of the first point (a sterile-dm halo scan, whose
+ * config may lack the scanned mass), or nothing. */
+typedef struct {
+  nuem_config *first;  /* the first point's config, for the halo base */
+  nuem_spectrum *base;
+  int halo;            /* points are halo variations of base */
+} scan_base;
+
+static void scan_base_free(scan_base *b) {
+  nuem_spectrum_free(b->base);
+  nuem_config_free(b->first);
+  memset(b, 0, sizeof *b);
+}
+
+static nuem_status scan_base_build(nuem_context *ctx, const nuem_config *cfg,
+                                   const nuem_scan *scan, scan_base *b) {
+  memset(b, 0, sizeof *b);
+  if (!scan || detector_only(scan)) return nuem_spectrum_new(ctx, cfg, &b->base);
+  if (!nuem_source_is_sterile_dm(cfg) || !halo_only(scan)) return NUEM_OK;
+  b->halo = 1;
+  NUEM_TRY(nuem_scan_config(ctx, cfg, scan, 0, &b->first));
+  return nuem_spectrum_new(ctx, b->first, &b->base);
+}
+
+/* The spectrum of scan point config c: a variation of the base, or a chain
+ * of its own. */
+static nuem_status point_spectrum(nuem_context *ctx, const nuem_config *c, const scan_base *b,
+                                  nuem_spectrum **out) {
+  if (b->halo) return nuem_spectrum_vary_halo(ctx, b->base, c, out);
+  if (b->base) return nuem_spectrum_vary(ctx, b->base, c, NULL, out);
+  return nuem_spectrum_new(ctx, c, out);
+}
+
+static nuem_status point_error(nuem_context *ctx, nuem_status s, const nuem_scan *scan,
+                               size_t i) {
+  char where[320];
+  snprintf(where, sizeof where, "scan point %s%s = %g %s", scan->label,
+           scan->relative ? " (factor)" : "", nuem_scan_value(scan, i) / scan->unit_factor,
+           scan->unit);
+  return nuem_error_trace(ctx, s, where);
+}
+
+/* Point i of a sensitivity scan. */
 static nuem_status scan_point(nuem_context *ctx, const nuem_config *cfg, const nuem_scan *scan,
-                              size_t i, const nuem_spectrum *base, nuem_sensitivity *out) {
+                              size_t i, const scan_base *b, nuem_sensitivity *out) {
   nuem_config *c;
   NUEM_TRY(nuem_scan_config(ctx, cfg, scan, i, &c));
   nuem_spectrum *sp = NULL;
-  nuem_status s = detector_only(scan) ? nuem_spectrum_vary(ctx, base, c, NULL, &sp)
-                                      : nuem_spectrum_new(ctx, c, &sp);
+  nuem_status s = point_spectrum(ctx, c, b, &sp);
   if (!s) s = sensitivity_point(ctx, c, sp, out);
   nuem_spectrum_free(sp);
   nuem_config_free(c);
-  if (s) {
-    char where[320];
-    snprintf(where, sizeof where, "scan point %s%s = %g %s", scan->label,
-             scan->relative ? " (factor)" : "", nuem_scan_value(scan, i) / scan->unit_factor,
-             scan->unit);
-    return nuem_error_trace(ctx, s, where);
-  }
-  return NUEM_OK;
+  return s ? point_error(ctx, s, scan, i) : NUEM_OK;
 }
 
 nuem_status nuem_sensitivity_scan_compute(nuem_context *ctx, const nuem_config *cfg,
@@ -178,15 +224,123 @@ nuem_status nuem_sensitivity_scan_compute(nuem_context *ctx, const nuem_config *
     nuem_sensitivity_scan_free(out);
     return nuem_error(ctx, NUEM_ENOMEM, "out of memory for the scan");
   }
-  nuem_spectrum *base = NULL;
-  nuem_status s = !scan || detector_only(scan) ? nuem_spectrum_new(ctx, cfg, &base) : NUEM_OK;
-  if (!s && !scan) s = sensitivity_point(ctx, cfg, base, &out->points[0]);
+  scan_base base;
+  nuem_status s = scan_base_build(ctx, cfg, scan, &base);
+  if (!s && !scan) s = sensitivity_point(ctx, cfg, base.base, &out->points[0]);
   for (size_t i = 0; !s && scan && i < scan->n; i++) {
     out->x[i] = nuem_scan_value(scan, i) / scan->unit_factor;
-    s = scan_point(ctx, cfg, scan, i, base, &out->points[i]);
+    s = scan_point(ctx, cfg, scan, i, &base, &out->points[i]);
     nuem_progress(ctx, (double)(i + 1) / (double)scan->n, "sensitivity");
   }
-  nuem_spectrum_free(base);
+  scan_base_free(&base);
   if (s) nuem_sensitivity_scan_free(out);
   return s;
+}
+
+/* ---- limits along a scan ---------------------------------------------------- */
+
+void nuem_limit_scan_free(nuem_limit_scan *s) {
+  free(s->points);
+  memset(s, 0, sizeof *s);
+}
+
+/* The interval of one point (analysis.method), its local significance and,
+ * for a sterile-dm spectrum, the line's energy and resolution. */
+static nuem_status limit_point(nuem_context *ctx, const nuem_config *c, const nuem_spectrum *sp,
+                               const nuem_data *d, nuem_limit_point *out) {
+  nuem_model_options opt;
+  nuem_model *m = NULL;
+  nuem_interval iv = {0};
+  double cl = nuem_config_number(c, NUEM_P_ANALYSIS_CL), t0, nu[NUEM_NNU];
+  size_t grid = (size_t)nuem_config_integer(c, NUEM_P_ANALYSIS_GRID);
+  size_t toys = (size_t)nuem_config_integer(c, NUEM_P_ANALYSIS_TOYS);
+  NUEM_TRY(nuem_model_options_from_config(ctx, c, &opt));
+  nuem_status s = nuem_model_new(ctx, sp, &opt, d, &m);
+  if (!s && nuem_config_choice_is(c, NUEM_P_ANALYSIS_METHOD, "feldman-cousins"))
+    s = nuem_interval_fc(ctx, m, d, cl, grid, toys,
+                         (unsigned long)nuem_config_integer(c, NUEM_P_ANALYSIS_SEED),
+                         (int)nuem_config_integer(c, NUEM_P_ANALYSIS_THREADS), 0, &iv);
+  else if (!s)
+    s = nuem_interval_wilks(ctx, m, d, cl, grid, &iv);
+  double lo, hi;
+  if (!s && isnan(iv.hi))
+    s = nuem_error(ctx, NUEM_ERANGE, "no parameter value is accepted: the model cannot "
+                   "describe the data here");
+  if (!s) {
+    nuem_model_range(m, &lo, &hi);
+    s = nuem_model_profile(ctx, m, d, lo, &t0, nu);
+  }
+  if (!s) {
+    double t_best;
+    s = nuem_model_profile(ctx, m, d, iv.theta_hat, &t_best, nu);
+    out->best = iv.best_report;
+    out->lo = iv.lo;
+    out->hi = iv.hi;
+    out->hi_at_boundary = iv.hi_at_boundary;
+    out->z_local = iv.theta_hat > lo ? sqrt(fmax(t0 - t_best, 0.0)) : 0.0;
+    nuem_sterile_line line;
+    nuem_spectrum_sterile_line(sp, 0, &line);
+    out->mass = nuem_spectrum_is_sterile(sp) ? line.mass : NAN;
+    out->line_energy = nuem_spectrum_is_sterile(sp) ? line.energy : NAN;
+    out->line_sigma = nuem_spectrum_is_sterile(sp) ? nuem_spectrum_resolution(sp, line.energy) : NAN;
+  }
+  nuem_interval_free(&iv);
+  nuem_model_free(m);
+  return s;
+}
+
+nuem_status nuem_limit_scan_compute(nuem_context *ctx, const nuem_config *cfg,
+                                    const nuem_scan *scan, const nuem_data *d,
+                                    nuem_limit_scan *out) {
+  memset(out, 0, sizeof *out);
+  NUEM_TRY(NUEM_CONFIG_CHOICE_MAP(ctx, cfg, NUEM_P_ANALYSIS_POI, nuem_poi_choices, &out->poi));
+  out->points = calloc(scan->n, sizeof *out->points);
+  if (!out->points) return nuem_error(ctx, NUEM_ENOMEM, "out of memory for the scan");
+  out->n = scan->n;
+  scan_base base;
+  nuem_status s = scan_base_build(ctx, cfg, scan, &base);
+  for (size_t i = 0; !s && i < scan->n; i++) {
+    nuem_config *c = NULL;
+    nuem_spectrum *sp = NULL;
+    out->points[i].x = nuem_scan_value(scan, i) / scan->unit_factor;
+    s = nuem_scan_config(ctx, cfg, scan, i, &c);
+    if (!s) s = point_spectrum(ctx, c, &base, &sp);
+    if (!s) s = limit_point(ctx, c, sp, d, &out->points[i]);
+    if (s) s = point_error(ctx, s, scan, i);
+    nuem_spectrum_free(sp);
+    nuem_config_free(c);
+    nuem_progress(ctx, (double)(i + 1) / (double)scan->n, "limit scan");
+  }
+  scan_base_free(&base);
+  if (s) nuem_limit_scan_free(out);
+  return s;
+}
+
+/* Independent line positions among the scanned ones: the span of line
+ * energies in units of the resolution's FWHM (2 sqrt(2 ln 2) sigma), plus
+ * one, at most the number of points. */
+double nuem_limit_scan_trials(const nuem_limit_scan *s) {
+  const double fwhm_per_sigma = 2.3548200450309493;
+  double trials = 1;
+  for (size_t i = 0; i + 1 < s->n; i++) {
+    const nuem_limit_point *a = &s->points[i], *b = &s->points[i + 1];
+    double fwhm = fwhm_per_sigma * 0.5 * (a->line_sigma + b->line_sigma);
+    if (!(fwhm > 0)) return (double)s->n; /* no resolution known: every point a trial */
+    trials += fabs(b->line_energy - a->line_energy) / fwhm;
+  }
+  return fmin(trials, (double)s->n);
+}
+
+void nuem_limit_scan_significance(const nuem_limit_scan *s, nuem_look_elsewhere *out) {
+  memset(out, 0, sizeof *out);
+  for (size_t i = 1; i < s->n; i++)
+    if (s->points[i].z_local > s->points[out->best].z_local) out->best = i;
+  out->z_local = s->n ? s->points[out->best].z_local : 0;
+  out->p_local = gsl_cdf_ugaussian_Q(out->z_local); /* one-sided: mu_sa^2 >= 0 */
+  out->trials = nuem_limit_scan_trials(s);
+  /* Sidak: the chance that the most significant of `trials` independent
+   * searches is at least this significant; -expm1(trials log1p(-p)) keeps
+   * the digits of small p */
+  out->p_global = -expm1(out->trials * log1p(-out->p_local));
+  out->z_global = out->p_global < 0.5 ? gsl_cdf_ugaussian_Qinv(out->p_global) : 0;
 }

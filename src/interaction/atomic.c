@@ -387,6 +387,13 @@ void nuem_atomic_apply(const nuem_atomic *a, double T, const double free[NUEM_NP
   out[NUEM_PROC_TOTAL] += f[NUEM_PROC_TOTAL] * cross;
 }
 
+double nuem_atomic_photoabsorption(const nuem_atomic *a, double T) {
+  double sigma = 0;
+  for (size_t i = 0; a->sigma && i < a->tgt->nelements; i++)
+    sigma += a->tgt->elements[i].count * nuem_interp_eval(a->sigma[i], T);
+  return sigma;
+}
+
 void nuem_atomic_epa_coeffs(const nuem_atomic *a, const nuem_interaction *in, double T,
                             double c[3]) {
   c[0] = c[1] = c[2] = 0;

@@ -119,7 +119,35 @@ static void figure3(FILE *out, const nuem_config *cfg, const char *atomic_model,
   fputs(", \\\n  NaN with lines lw 2 dt 3 lc rgb '#555555' title 'dotted: |excess| where negative'\n", out);
 }
 
-static void measured(FILE *out, const char *data) {
+/* The true spectrum of sterile-neutrino dark matter (columns T, line,
+ * continuum, total): the continuum on log axes, the line (a few eV wide,
+ * far narrower than the grid) marked at m_s/2. */
+static void sterile_true(FILE *out, const nuem_config *cfg, const char *data) {
+  char target[64], mass[64], moment[64];
+  value(cfg, NUEM_P_TARGET_MATERIAL, target, sizeof target);
+  value(cfg, NUEM_P_SOURCE_MASS, mass, sizeof mass);
+  int by_angle = nuem_config_is_set(cfg, NUEM_P_PHYSICS_SIN2_2THETA);
+  value(cfg, by_angle ? NUEM_P_PHYSICS_SIN2_2THETA : NUEM_P_PHYSICS_MU_SA, moment, sizeof moment);
+  double line_kev = 0.5 * nuem_config_number(cfg, NUEM_P_SOURCE_MASS) * 1e3;
+  fprintf(out, "set title 'Sterile-neutrino dark matter on %s: m_s = %s, %s = %s (atomic model: %s)'\n",
+          target, mass, by_angle ? "sin^2 2{/Symbol q}" : "{/Symbol m}_{sa}", moment,
+          nuem_config_choice_name(cfg, NUEM_P_ATOMIC_MODEL));
+  fprintf(out, "set logscale xy\nset format x '10^{%%L}'\nset format y '10^{%%L}'\n"
+               "set xlabel 'Energy transfer T [keV]'\n"
+               "set ylabel 'dR/dT [kg^{-1} keV^{-1} day^{-1}]'\n"
+               "set grid xtics ytics mxtics mytics lc rgb '#dddddd'\n"
+               "set key inside top right box opaque font ',10'\n"
+               "set arrow from %g, graph 0 to %g, graph 1 nohead lw 2 lc rgb 'red'\n"
+               "set label 'decay line at m_s/2 (its rate: the table header)' at %g, graph 0.8 "
+               "right offset -1,0 tc rgb 'red'\n"
+               "plot '%s' using 1:(pos($3)) with lines lw 3 lc rgb 'black' title "
+               "'off-pole ionization continuum', \\\n"
+               "  '' using 1:(pos($2)) with impulses lw 2 lc rgb 'red' title "
+               "'line (Doppler shape, where the grid samples it)'\n",
+          line_kev, line_kev, line_kev, data);
+}
+
+static void measured(FILE *out, const char *data, int sterile) {
   fputs("unset arrow\nunset label\nset logscale y\nunset logscale x\nset format x '%g'\n"
         "set xlabel 'Measured energy [keV]'\nset ylabel 'Measured rate [kg^{-1} keV^{-1} day^{-1}]'\n"
         "set title 'Measured spectrum (resolution, efficiency, threshold applied)'\n"
@@ -130,9 +158,10 @@ static void measured(FILE *out, const char *data) {
   fprintf(out, "plot '%s' using (($1+$2)/2):(pos($11+$12)) with histeps lw 3 lc rgb 'black' "
                "title 'signal + background', \\\n"
                "  '' using (($1+$2)/2):(pos($12)) with histeps lw 2 lc rgb '#888888' title 'background', \\\n"
-               "  '' using (($1+$2)/2):(pos($3+$4+$5+$6)) with histeps lw 2 lc rgb 'red' title '{/Symbol n}-e (all terms)', \\\n"
-               "  '' using (($1+$2)/2):(pos($7+$8+$9+$10)) with histeps lw 2 lc rgb 'blue' title '{/Symbol n}-N (all terms)'\n",
-          data);
+               "  '' using (($1+$2)/2):(pos($3+$4+$5+$6)) with histeps lw 2 lc rgb 'red' title '%s'%s\n",
+          data, sterile ? "sterile {/Symbol n}: line + continuum" : "{/Symbol n}-e (all terms)",
+          sterile ? "" : ", \\\n  '' using (($1+$2)/2):(pos($7+$8+$9+$10)) with histeps lw 2 "
+                         "lc rgb 'blue' title '{/Symbol n}-N (all terms)'");
 }
 
 nuem_status nuem_plot_script(nuem_context *ctx, FILE *out, const nuem_config *cfg,
@@ -146,9 +175,13 @@ nuem_status nuem_plot_script(nuem_context *ctx, FILE *out, const nuem_config *cf
   NUEM_TRY(terminal(ctx, out, picture, measured_data ? 2 : 1));
   fputs("pos(x) = x > 0 ? x : 1/0\n", out);
   if (measured_data) fputs("set multiplot layout 2,1\n", out);
-  figure3(out, cfg, atomic_model, true_data);
+  int sterile = nuem_config_choice_is(cfg, NUEM_P_SOURCE_TYPE, "sterile-dm");
+  if (sterile)
+    sterile_true(out, cfg, true_data);
+  else
+    figure3(out, cfg, atomic_model, true_data);
   if (measured_data) {
-    measured(out, measured_data);
+    measured(out, measured_data, sterile);
     fputs("unset multiplot\n", out);
   }
   if (fflush(out) || ferror(out))

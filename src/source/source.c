@@ -136,6 +136,9 @@ static void scale_to(nuem_source *src, double want) {
 
 nuem_status nuem_source_init(nuem_context *ctx, const nuem_config *cfg,
                              nuem_source **out) {
+  if (nuem_source_is_sterile_dm(cfg))
+    return nuem_error(ctx, NUEM_ECONFIG, "source.type = sterile-dm is a dark-matter halo, "
+                      "not a neutrino flux: use it with nuem spectrum, limit or sensitivity");
   nuem_source *src = calloc(1, sizeof *src);
   if (!src) return nuem_error(ctx, NUEM_ENOMEM, "out of memory for the source");
   src->scale = 1.0;

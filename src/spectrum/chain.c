@@ -6,6 +6,7 @@
 
 #include "core_internal.h"
 #include "nuem/constants.h"
+#include "nuem/sterile.h"
 #include "spectrum_internal.h"
 
 /* Rows between progress reports: often enough for a bar, rare enough to
@@ -21,6 +22,10 @@ const char *const nuem_spectrum_units[NUEM_SPECTRUM_NCOLS] = {
 
 static void chain_free(nuem_chain *c) {
   if (!c) return;
+  if (c->borrowed) {
+    free(c);
+    return;
+  }
   for (size_t i = 0; i < c->nchannels; i++) nuem_rate_plan_free(c->channel[i].plan);
   nuem_atomic_free(c->atomic);
   nuem_target_free(c->tgt);
@@ -78,6 +83,12 @@ static nuem_status channels_build(nuem_context *ctx, const nuem_config *cfg, nue
 static nuem_status chain_build(nuem_context *ctx, const nuem_config *cfg, nuem_chain **out) {
   nuem_chain *c = calloc(1, sizeof *c);
   if (!c) return nuem_error(ctx, NUEM_ENOMEM, "out of memory for the spectrum");
+  if (nuem_source_is_sterile_dm(cfg)) {
+    nuem_status s = nuem_sterile_chain_build(ctx, cfg, c);
+    if (s) chain_free(c);
+    else *out = c;
+    return s;
+  }
   nuem_atomic_options atomic;
   nuem_status s = nuem_error_trace(ctx, nuem_source_init(ctx, cfg, &c->src), "source");
   if (!s) s = nuem_error_trace(ctx, nuem_target_init(ctx, cfg, &c->tgt), "target");
@@ -131,6 +142,32 @@ nuem_status nuem_spectrum_vary(nuem_context *ctx, const nuem_spectrum *base,
   return NUEM_OK;
 }
 
+nuem_status nuem_spectrum_vary_halo(nuem_context *ctx, const nuem_spectrum *base,
+                                    const nuem_config *cfg, nuem_spectrum **out) {
+  if (!base->chain->sterile)
+    return nuem_error(ctx, NUEM_EINTERNAL, "a halo variation needs a sterile-dm spectrum");
+  nuem_chain *c = malloc(sizeof *c);
+  if (!c) return nuem_error(ctx, NUEM_ENOMEM, "out of memory for the spectrum");
+  *c = *base->chain;
+  c->borrowed = 1;
+  double mu_sa;
+  nuem_status s = nuem_error_trace(ctx, nuem_halo_from_config(ctx, cfg, &c->halo), "source");
+  if (!s) s = nuem_error_trace(ctx, nuem_halo_line_shape(ctx, &c->halo, &c->line), "source");
+  if (!s) s = nuem_error_trace(ctx, nuem_sterile_moment_from_config(ctx, cfg, c->halo.mass, &mu_sa,
+                                                                    &c->coupling_given), "physics");
+  if (!s) {
+    c->in.mu = mu_sa;
+    nuem_spectrum tmp = {.chain = c};
+    s = nuem_spectrum_vary(ctx, &tmp, cfg, NULL, out);
+  }
+  if (s) {
+    free(c);
+    return s;
+  }
+  (*out)->owns_chain = 1;
+  return NUEM_OK;
+}
+
 void nuem_spectrum_free(nuem_spectrum *sp) {
   if (!sp) return;
   nuem_spectrum_detector_free(sp);
@@ -168,6 +205,25 @@ nuem_interaction nuem_spectrum_interaction(const nuem_spectrum *sp, const nuem_p
   return in;
 }
 
+/* A sterile chain: an ab-initio table must cover the whole continuum,
+ * T and q = m_s - T up to m_s; other models' tables the asked T range. */
+static nuem_status check_sterile(nuem_context *ctx, const nuem_chain *c, double t_lo,
+                                 double t_hi) {
+  const nuem_abinitio *ab = nuem_atomic_abinitio(c->atomic);
+  double m = c->halo.mass;
+  if (ab) {
+    const nuem_atomic_response *r = nuem_abinitio_table(ab);
+    if (m > r->q[r->nq - 1] || m > r->T[r->nT - 1])
+      return nuem_error(ctx, NUEM_ERANGE, "source.mass = %g keV lies outside the modelled "
+                        "range: the continuum spans T and q = m_s - T up to m_s, but %s ends "
+                        "at T = %g keV, q = %g keV", m * 1e3, r->origin, r->T[r->nT - 1] * 1e3,
+                        r->q[r->nq - 1] * 1e3);
+  }
+  if (strcmp(nuem_sterile_continuum_label(c->atomic), "none") == 0 || t_lo >= m) return NUEM_OK;
+  NUEM_CALL(ctx, "atomic model", nuem_atomic_check_range(ctx, c->atomic, t_lo, fmin(t_hi, m)));
+  return NUEM_OK;
+}
+
 /* The interaction of channel i at properties p. */
 static nuem_interaction channel_interaction(const nuem_channel *ch, const nuem_properties *p) {
   nuem_interaction in = ch->in;
@@ -182,6 +238,7 @@ nuem_status nuem_spectrum_check(nuem_context *ctx, const nuem_spectrum *sp,
   if (!(p->mu >= 0) || !isfinite(p->mu) || !isfinite(p->q) || !isfinite(p->r2))
     return nuem_error(ctx, NUEM_ERANGE, "properties mu = %g muB, q = %g e, r2 = %g cm2: the "
                       "moment must be >= 0 and all finite", p->mu, p->q, p->r2);
+  if (sp->chain->sterile) return check_sterile(ctx, sp->chain, t_lo, t_hi);
   for (size_t i = 0; i < sp->chain->nchannels; i++) {
     nuem_interaction in = channel_interaction(&sp->chain->channel[i], p);
     NUEM_CALL(ctx, "atomic model", nuem_atomic_check(ctx, sp->chain->atomic, &in));
@@ -264,6 +321,11 @@ static double flavours_row(const nuem_spectrum *sp, const nuem_properties *p, do
 
 void nuem_spectrum_row(const nuem_spectrum *sp, const nuem_properties *p, double T,
                        double row[NUEM_SPECTRUM_NCOLS], double err[NUEM_SPECTRUM_NCOLS]) {
+  if (sp->chain->sterile) {
+    nuem_sterile_row(sp->chain, p->mu, T, row);
+    if (err) memset(err, 0, NUEM_SPECTRUM_NCOLS * sizeof *err);
+    return;
+  }
   double scratch[NUEM_SPECTRUM_NCOLS];
   int want_err = err != NULL;
   if (!err) err = scratch;
@@ -322,6 +384,13 @@ nuem_status nuem_spectrum_table(nuem_context *ctx, const nuem_spectrum *sp,
   }
   memset(out, 0, sizeof *out);
   NUEM_TRY(nuem_spectrum_check(ctx, sp, p, T[0], T[n - 1]));
+  if (sp->chain->sterile) {
+    NUEM_TRY(nuem_sterile_table(ctx, sp, p->mu, T, n, out));
+    if (errors)
+      nuem_result_note(out, "errors", "none: the sterile-dm spectrum is closed-form in T "
+                       "(no quadrature error to report)");
+    return NUEM_OK;
+  }
   size_t ncols = NUEM_SPECTRUM_NCOLS + (errors ? NUEM_NRATES : 0);
   NUEM_TRY(nuem_result_init(ctx, out, n, ncols, names, units));
   for (size_t i = 0; i < n; i++) {

@@ -216,6 +216,44 @@ static void true_contents(const nuem_context *ctx, const nuem_spectrum *sp,
   nuem_progress(ctx, 1.0, "true spectrum");
 }
 
+/* The sterile-neutrino decay line through the response: each cell of the
+ * Doppler shape as a line at its energy, weighted by its probability, into
+ * the mu (signal) and total columns. */
+static nuem_status fold_sterile_line(nuem_context *ctx, const nuem_spectrum *sp, double mu_sa,
+                                     nuem_measured *out) {
+  const nuem_chain *c = sp->chain;
+  const nuem_response *r = &sp->response;
+  double rate = nuem_sterile_line_rate(c, mu_sa);
+  double *row = malloc(r->nmeas * sizeof *row);
+  if (!row) return nuem_error(ctx, NUEM_ENOMEM, "out of memory for the line");
+  for (int k = 0; k < NUEM_LINE_CELLS; k++) {
+    if (c->line.weight[k] == 0) continue;
+    line_row(sp->det, r, sp->imported, c->line.centre + c->line.offset[k], row);
+    for (size_t j = 0; j < r->nmeas; j++) {
+      double events = rate * c->line.weight[k] * row[j];
+      out->events[NUEM_COL_ELEC_MU - 1][j] += events;
+      out->events[NUEM_COL_TOTAL - 1][j] += events;
+    }
+  }
+  free(row);
+  return NUEM_OK;
+}
+
+/* The line's centre must lie inside the measured bins (and so inside the
+ * true energies the response models). */
+static nuem_status check_line_inside(nuem_context *ctx, const nuem_spectrum *sp) {
+  const nuem_chain *c = sp->chain;
+  const nuem_response *r = &sp->response;
+  double lo = c->line.centre, hi = lo;
+  double bins_lo = fmax(r->meas_edges[0], r->true_edges[0]);
+  double bins_hi = fmin(r->meas_edges[r->nmeas], r->true_edges[r->ntrue]);
+  if (lo >= bins_lo && hi <= bins_hi) return NUEM_OK;
+  return nuem_error(ctx, NUEM_ERANGE, "source.mass = %g keV puts the decay line at %g keV, "
+                    "outside the detector's bins %g to %g keV; choose a mass whose half lies "
+                    "inside them", c->halo.mass * 1e3, c->line.centre * 1e3, bins_lo * 1e3,
+                    bins_hi * 1e3);
+}
+
 void nuem_measured_free(nuem_measured *m) {
   free(m->edges);
   for (int c = 0; c < NUEM_NRATES; c++) free(m->events[c]);
@@ -241,6 +279,7 @@ nuem_status nuem_spectrum_measure(nuem_context *ctx, const nuem_spectrum *sp,
     return nuem_error(ctx, NUEM_ECONFIG, "a measured spectrum needs bins: set detector.bins "
                       "(e.g. 0.2keV:2.2keV:20), detector.bin_edges or detector.response_matrix");
   NUEM_TRY(nuem_spectrum_check(ctx, sp, p, r->true_edges[0], r->true_edges[r->ntrue]));
+  if (sp->chain->sterile) NUEM_TRY(check_line_inside(ctx, sp));
   NUEM_TRY(measured_alloc(ctx, r->nmeas, out));
   double *content[NUEM_NRATES] = {0};
   nuem_status s = NUEM_OK;
@@ -251,6 +290,7 @@ nuem_status nuem_spectrum_measure(nuem_context *ctx, const nuem_spectrum *sp,
     nuem_context_count(ctx, NUEM_COUNT_FOLDS);
     true_contents(ctx, sp, p, content);
     for (int c = 0; c < NUEM_NRATES; c++) nuem_response_fold(r, content[c], out->events[c]);
+    if (sp->chain->sterile) s = fold_sterile_line(ctx, sp, p->mu, out);
     memcpy(out->edges, r->meas_edges, (r->nmeas + 1) * sizeof(double));
     memcpy(out->background, sp->background, r->nmeas * sizeof(double));
     out->exposure_on = nuem_detector_exposure(sp->det) / NUEM_SECONDS_PER_DAY;
@@ -306,7 +346,10 @@ nuem_status nuem_measured_config_table(nuem_context *ctx, const nuem_spectrum *s
   if (s) return s;
   const nuem_response *r = &sp->response;
   double err;
-  nuem_result_note(out, "total_flux", "%.6g /cm2/s", nuem_source_total(sp->chain->src, &err));
+  if (sp->chain->sterile)
+    nuem_sterile_notes(sp->chain, p.mu, out);
+  else
+    nuem_result_note(out, "total_flux", "%.6g /cm2/s", nuem_source_total(sp->chain->src, &err));
   nuem_spectrum_note_atomic(sp, out);
   nuem_result_note(out, "true_bins", "%zu from %.6g to %.6g keV", r->ntrue,
                    r->true_edges[0] * NUEM_KEV_PER_MEV, r->true_edges[r->ntrue] * NUEM_KEV_PER_MEV);

@@ -25,6 +25,12 @@ typedef struct {
   nuem_atomic *atomic;
   size_t nchannels;
   nuem_channel channel[NUEM_NFLAVOURS];
+  /* source.type = sterile-dm: no flux, no plan; the halo and its line */
+  int sterile;
+  int borrowed;             /* target and atomic model belong to another chain */
+  int coupling_given;       /* physics.mu_sa or sin2_2theta was given */
+  nuem_halo halo;
+  nuem_line_shape line;
 } nuem_chain;
 
 struct nuem_spectrum {
@@ -37,6 +43,21 @@ struct nuem_spectrum {
   int imported;             /* the response came from a file */
   double *background;       /* events/kg/day per measured bin */
 };
+
+/* The chain of a sterile-dm config (src/spectrum/sterile.c): target,
+ * atomic model, halo and line shape, the configured mu_sa in in.mu. */
+nuem_status nuem_sterile_chain_build(nuem_context *ctx, const nuem_config *cfg, nuem_chain *c);
+/* Rate columns at T for a sterile chain: the off-pole continuum in
+ * ELEC_MU and TOTAL [/kg/keV/day], everything else 0; the line is not in
+ * the row (it is folded on its own: nuem_spectrum_measure). */
+void nuem_sterile_row(const nuem_chain *c, double mu_sa, double T, double row[NUEM_SPECTRUM_NCOLS]);
+/* The line at the moment mu_sa: events per kg per day. */
+double nuem_sterile_line_rate(const nuem_chain *c, double mu_sa);
+/* The sterile true spectrum on a grid (columns T, line, continuum, total). */
+nuem_status nuem_sterile_table(nuem_context *ctx, const nuem_spectrum *sp, double mu_sa,
+                               const double *T, size_t n, nuem_result *out);
+/* The notes every sterile table carries (width, moment, angle, line). */
+void nuem_sterile_notes(const nuem_chain *c, double mu_sa, nuem_result *out);
 
 /* The detector part of a spectrum (quenching, and the response and the
  * background when there are bins), from sp->cfg with `change` applied. */

@@ -161,6 +161,10 @@ static nuem_status material_record(nuem_context *ctx, void *user, char **f,
   if (ms->found || strcmp(f[1], ms->want) != 0) return NUEM_OK;
   ms->found = 1;
   nuem_target *t = ms->t;
+  double density;
+  if (!parse_double(f[2], &density) || !(density > 0))
+    return bad_record(ctx, file, lineno, "expected a positive density in g/cm3");
+  t->density = density * 1e-3; /* kg/cm3 */
   t->nelements = n - 3;
   t->elements = calloc(t->nelements, sizeof *t->elements);
   if (!t->elements) return NUEM_ENOMEM;
