@@ -330,7 +330,7 @@ nuem_status nuem_measured_table(nuem_context *ctx, const nuem_measured *m, nuem_
   }
   nuem_result_note(out, "exposure", "%.6g kg day on, %.6g kg day off", m->exposure_on,
                    m->exposure_off);
-  nuem_result_note(out, "expected_counts", "%.6g signal + %.6g background (reactor on)",
+  nuem_result_note(out, "expected_counts", "%.6g signal + %.6g background in the ON exposure",
                    sum_signal, sum_bg);
   return NUEM_OK;
 }
