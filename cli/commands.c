@@ -110,6 +110,32 @@ static void solar_flux_table(const nuem_source *src, nuem_result *r) {
   }
 }
 
+/* Radioactive and pidar sources: dPhi/dE of each delivered flavour's
+ * continuum; each line (energy, flux, flavour) and the source's rate as
+ * notes. */
+static void analytic_flux_table(const nuem_source *src, const int *flavours, nuem_result *r) {
+  for (size_t i = 0; i < r->nrows; i++) {
+    double *row = &r->data[i * r->ncols];
+    row[1] = nuem_source_flux(src, row[0]);
+    for (size_t f = 2; f < r->ncols; f++)
+      row[f] = nuem_source_flavour_flux(src, flavours[f - 2], row[0]);
+  }
+  const nuem_source_line *lines;
+  size_t nl = nuem_source_lines(src, &lines);
+  char key[32];
+  for (size_t i = 0; i < nl; i++) {
+    int f = 0;
+    while (f < NUEM_NFLAVOURS - 1 && !(lines[i].flux[f] > 0)) f++;
+    snprintf(key, sizeof key, "line_%.6g_MeV", lines[i].energy);
+    nuem_result_note(r, key, "%.6g /cm2/s of %s", lines[i].total, nuem_flavour_name(f));
+  }
+  if (nuem_source_mean_activity(src) > 0)
+    nuem_result_note(r, "mean_activity", "%.6g Bq (over source.duration)",
+                     nuem_source_mean_activity(src));
+  if (nuem_source_proton_rate(src) > 0)
+    nuem_result_note(r, "proton_rate", "%.6g /s", nuem_source_proton_rate(src));
+}
+
 int cli_flux(nuem_context *ctx, nuem_config *cfg, const cli_options *opt) {
   static const char *const names[] = {"E", "flux", "U235", "U238", "Pu239",
                                       "Pu241", "capture"};
@@ -128,12 +154,20 @@ int cli_flux(nuem_context *ctx, nuem_config *cfg, const cli_options *opt) {
   int reactor = nuem_config_choice_is(cfg, NUEM_P_SOURCE_TYPE, "reactor");
   int solar = nuem_config_choice_is(cfg, NUEM_P_SOURCE_TYPE, "solar");
   static const char *const solar_names[] = {"E", "flux", "nue", "numu", "nutau"};
+  /* radioactive and pidar: a column per delivered flavour */
+  int analytic = nuem_config_choice_is(cfg, NUEM_P_SOURCE_TYPE, "radioactive") ||
+                 nuem_config_choice_is(cfg, NUEM_P_SOURCE_TYPE, "pidar");
+  int flavours[NUEM_NFLAVOURS];
+  size_t nf = nuem_source_flavours(src, flavours);
+  const char *flavour_names[2 + NUEM_NFLAVOURS] = {"E", "flux"};
+  for (size_t f = 0; f < nf; f++) flavour_names[2 + f] = nuem_flavour_name(flavours[f]);
+  size_t ncols = reactor ? 2 + NUEM_NCOMPONENTS : solar ? 5 : analytic ? 2 + nf : 2;
   if (!(hi > lo)) {
     s = nuem_error(ctx, NUEM_ERANGE, "output.e_min (%g MeV) must lie below the "
                    "source's upper end (%g MeV)", lo, hi);
   } else {
-    s = nuem_result_init(ctx, &r, (size_t)n, reactor ? 2 + NUEM_NCOMPONENTS : solar ? 5 : 2,
-                         solar ? solar_names : names, units);
+    s = nuem_result_init(ctx, &r, (size_t)n, ncols,
+                         solar ? solar_names : analytic ? flavour_names : names, units);
   }
   if (s) {
     nuem_source_free(src);
@@ -144,9 +178,10 @@ int cli_flux(nuem_context *ctx, nuem_config *cfg, const cli_options *opt) {
     row[0] = n > 1 ? lo * pow(hi / lo, (double)i / (double)(n - 1)) : lo;
     double comp[NUEM_NCOMPONENTS];
     row[1] = nuem_source_flux_components(src, row[0], comp);
-    for (size_t c = 2; c < r.ncols && !solar; c++) row[c] = comp[c - 2];
+    for (size_t c = 2; c < r.ncols && reactor; c++) row[c] = comp[c - 2];
   }
   if (solar) solar_flux_table(src, &r);
+  if (analytic) analytic_flux_table(src, flavours, &r);
   double err, total = nuem_source_total(src, &err);
   nuem_result_note(&r, "total_flux", "%.6g /cm2/s (quadrature error %.2g /cm2/s)", total, err);
   if (nuem_source_fission_rate(src) > 0) {

@@ -199,6 +199,28 @@ bad 2 "nuon:1e-11 muB" spectrum --set source.type=solar --set "physics.mu_nu=nue
 bad 2 "nue is given twice" spectrum --set source.type=solar --set "physics.mu_nu=nue:1e-11 muB, nue:2e-11 muB"
 bad 2 "must be zero or positive" spectrum --set source.type=solar --set "physics.mu_nu=nue:-1e-11 muB"
 bad 2 "atomic.model = table holds ratios for one flavour" spectrum --set source.type=solar --set atomic.model=table --set "atomic.table=$DATA/ratios.dat"
+# radioactive and pidar sources (docs/physics.md, "Source: radioactive", "Source: pion decay at rest")
+RA="--set source.type=radioactive --set source.duration=10day --set source.distance=1m"
+UL="--set source.nuclide=user --set source.half_life=10day --set source.activity=1Ci"
+bad 2 "a line energy of 0 MeV" flux $RA $UL --set "source.lines=0 keV:0.5"
+bad 2 "a line energy of -0.1 MeV" flux $RA $UL --set "source.lines=-100 keV:0.5"
+bad 2 "the branchings sum to 1.2" flux $RA $UL --set "source.lines=500 keV:0.7, 600 keV:0.5"
+bad 2 "a branching of 1.5" flux $RA $UL --set "source.lines=500 keV:1.5"
+bad 2 "source.activity: '-1Ci' must be positive" flux $RA --set source.nuclide=51Cr --set source.activity=-1Ci
+bad 2 "source.half_life: '-3day' must be positive" flux $RA --set source.nuclide=user --set source.half_life=-3day --set source.activity=1Ci --set "source.lines=500 keV:0.7"
+bad 2 "unknown value '60Co'" flux $RA --set source.nuclide=60Co --set source.activity=1Ci
+bad 2 "needs source.nuclide" flux $RA --set source.activity=1Ci
+bad 2 "needs source.activity" flux $RA --set source.nuclide=51Cr
+bad 2 "source.half_life is for source.nuclide = user" flux $RA --set source.nuclide=51Cr --set source.activity=1Ci --set source.half_life=3day
+bad 2 "exactly one of source.distance" flux --set source.type=radioactive --set source.nuclide=51Cr --set source.activity=1Ci --set source.duration=1day
+bad 2 "source.beta_q needs source.beta_z" flux $RA $UL --set "source.beta_q=100 keV"
+bad 2 "either by electron capture" flux $RA $UL
+bad 2 "mu_nu gives a value for numu" spectrum $RA --set source.nuclide=51Cr --set source.activity=1Ci --set "physics.mu_nu=numu:1e-11 muB"
+bad 2 "r2_nu gives a value for nutau" spectrum --set source.type=pidar --set source.nu_per_proton=0.08 --set source.proton_rate=1e15/s --set source.distance=20m --set "physics.r2_nu=nutau:1e-32 cm2"
+bad 2 "exactly one of source.proton_rate and source.protons" flux --set source.type=pidar --set source.nu_per_proton=0.08 --set source.distance=20m
+bad 2 "source.protons needs source.duration" flux --set source.type=pidar --set source.nu_per_proton=0.08 --set source.protons=1e23 --set source.distance=20m
+bad 2 "needs source.nu_per_proton" flux --set source.type=pidar --set source.proton_rate=1e15/s --set source.distance=20m
+bad 2 "physics.flavour is for reactor and table sources" flux --set source.type=pidar --set source.nu_per_proton=0.08 --set source.proton_rate=1e15/s --set source.distance=20m --set physics.flavour=nue
 ini unreadable.ini '[source]' 'power = 3 GW'
 chmod 000 "$W/unreadable.ini"
 if [ "$(id -u)" -ne 0 ]; then

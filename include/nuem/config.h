@@ -38,16 +38,18 @@ typedef enum {
  * spec: the display unit for numbers, the choices for CHOICE, the allowed
  * names for FRACTIONS. */
 #define NUEM_PARAM_LIST(X)                                                     \
-  X(SOURCE_TYPE, "source", "type", CHOICE, "reactor",                         \
-    "reactor|table|solar|sterile-dm", ANY,                                     \
+  X(SOURCE_TYPE, "source", "type", CHOICE, "reactor",                          \
+    "reactor|table|solar|radioactive|pidar|sterile-dm", ANY,                   \
     "Neutrino source: a reactor model, a user flux table (source.file), the "  \
-    "Sun (docs/physics.md, \"Source: solar neutrinos\"), or galactic "        \
-    "sterile-neutrino dark matter (docs/physics.md, \"Sterile-neutrino dark "  \
-    "matter\")")                                                              \
+    "Sun, a radioactive source (source.nuclide), pion decay at rest, or "      \
+    "galactic sterile-neutrino dark matter (docs/physics.md, \"Source: ...\" " \
+    "and \"Sterile-neutrino dark matter\")")                                   \
   X(SOURCE_POWER, "source", "power", NUMBER, "2.9 GW", "GW", POSITIVE,        \
     "Reactor thermal power (default: Kuo-Sheng, hep-ex/0212003)")             \
   X(SOURCE_DISTANCE, "source", "distance", NUMBER, "28 m", "m", POSITIVE,     \
-    "Distance from reactor core to detector (default: TEXONO, hep-ex/0212003)")\
+    "Distance from the source to the detector (reactor default: TEXONO, "    \
+    "hep-ex/0212003; radioactive and pidar sources need it given, or "        \
+    "source.mean_inverse_r2)")                                                 \
   X(SOURCE_FRACTIONS, "source", "fractions", FRACTIONS,                        \
     "U235:0.55 U238:0.07 Pu239:0.32 Pu241:0.06", "U235|U238|Pu239|Pu241", ANY, \
     "Fission fractions (must sum to 1; Kuo-Sheng values, arXiv:2402.06416)")  \
@@ -111,6 +113,43 @@ typedef enum {
   X(SOURCE_SPEED, "source", "speed", OPTNUMBER, "none", "1", OPEN_UNIT,       \
     "Speed v/c of the nu_s for velocity = fixed (required there); "           \
     "dm_density is then their energy density")                                 \
+  X(SOURCE_NUCLIDE, "source", "nuclide", CHOICE, "none",                       \
+    "none|51Cr|37Ar|3H|144Ce|user", ANY,                                       \
+    "Radioactive source (type = radioactive): 51Cr or 37Ar (EC, nu_e lines), " \
+    "3H or the 144Ce-144Pr chain (beta-, antinu_e), or user (source.lines "   \
+    "or source.beta_q/beta_z/beta_a); docs/physics.md, \"Source: "            \
+    "radioactive\"")                                                           \
+  X(SOURCE_LINES, "source", "lines", TEXT, "", "", ANY,                        \
+    "nuclide = user, EC: nu_e lines per decay, 'E:branching' pairs, e.g. "    \
+    "'746.9 keV:0.8163, 426.8 keV:0.0895' (branchings sum to <= 1)")          \
+  X(SOURCE_BETA_Q, "source", "beta_q", OPTNUMBER, "none", "keV", POSITIVE,     \
+    "nuclide = user, beta-: end point (Q value to the daughter's ground "     \
+    "state) of one allowed branch per decay")                                  \
+  X(SOURCE_BETA_Z, "source", "beta_z", OPTNUMBER, "none", "1", POSITIVE,       \
+    "nuclide = user, beta-: atomic number of the daughter (Fermi function)")   \
+  X(SOURCE_BETA_A, "source", "beta_a", OPTNUMBER, "none", "1", POSITIVE,       \
+    "nuclide = user, beta-: mass number (nuclear radius 1.2 fm A^(1/3))")      \
+  X(SOURCE_ACTIVITY, "source", "activity", OPTNUMBER, "none", "Bq", POSITIVE,  \
+    "Activity at the start of the run (type = radioactive; Bq or Ci, e.g. "   \
+    "'3.414 MCi')")                                                            \
+  X(SOURCE_HALF_LIFE, "source", "half_life", OPTNUMBER, "none", "day",         \
+    POSITIVE, "Half-life (nuclide = user only; the built-in nuclides carry "  \
+    "their evaluated values)")                                                 \
+  X(SOURCE_DURATION, "source", "duration", OPTNUMBER, "none", "day", POSITIVE, \
+    "Run duration: the radioactive source's activity is averaged over it; "   \
+    "pidar: the time over which source.protons arrive")                       \
+  X(SOURCE_MEAN_INVERSE_R2, "source", "mean_inverse_r2", OPTNUMBER, "none",    \
+    "/cm2", POSITIVE,                                                          \
+    "Extended radioactive or pidar source: <1/r^2> averaged over the source " \
+    "and detector volumes, instead of source.distance")                       \
+  X(SOURCE_NU_PER_PROTON, "source", "nu_per_proton", OPTNUMBER, "none", "1",   \
+    POSITIVE, "pidar: neutrinos per flavour per proton on target (COHERENT "  \
+    "2017: 0.08, Akimov et al. Science 357, 1123)")                           \
+  X(SOURCE_PROTONS, "source", "protons", OPTNUMBER, "none", "1", POSITIVE,     \
+    "pidar: protons on target delivered over source.duration")                \
+  X(SOURCE_PROTON_RATE, "source", "proton_rate", OPTNUMBER, "none", "/s",      \
+    POSITIVE, "pidar: protons on target per second (instead of "             \
+    "source.protons and source.duration)")                                    \
   X(TARGET_MATERIAL, "target", "material", TEXT, "Ge", "", ANY,                \
     "Detector material (Ge, Si, Ar, Xe, CsI, NaI, ...; see `nuem config`)")   \
   X(PHYSICS_FLAVOUR, "physics", "flavour", CHOICE, "antinue",                  \

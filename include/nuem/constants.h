@@ -9,6 +9,8 @@
 #define NUEM_GF 1.1663787e-11               /* Fermi constant [MeV^-2], PDG */
 #define NUEM_ALPHA (1.0 / 137.035999084)    /* fine structure, CODATA 2018 */
 #define NUEM_ME 0.51099895000               /* electron mass [MeV], CODATA 2018 */
+#define NUEM_MMU 105.6583755                /* muon mass [MeV], PDG 2022 */
+#define NUEM_MPI 139.57039                  /* charged-pion mass [MeV], PDG 2022 */
 #define NUEM_AMU 931.49410242               /* atomic mass unit [MeV], CODATA 2018 */
 #define NUEM_EV_J 1.602176634e-19           /* 1 eV in J (exact, SI 2019) */
 #define NUEM_AVOGADRO 6.02214076e23         /* [1/mol] (exact, SI 2019) */

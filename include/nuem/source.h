@@ -14,8 +14,10 @@
 extern "C" {
 #endif
 
-/* Source types (source.type = reactor, table, solar or sterile-dm). */
-enum { NUEM_SOURCE_REACTOR, NUEM_SOURCE_TABLE, NUEM_SOURCE_SOLAR, NUEM_SOURCE_STERILE_DM };
+/* Source types (source.type = reactor, table, solar, radioactive, pidar or
+ * sterile-dm). */
+enum { NUEM_SOURCE_REACTOR, NUEM_SOURCE_TABLE, NUEM_SOURCE_SOLAR, NUEM_SOURCE_RADIOACTIVE,
+       NUEM_SOURCE_PIDAR, NUEM_SOURCE_STERILE_DM };
 /* Solar components (source.components names them). */
 enum { NUEM_SOLAR_PP, NUEM_SOLAR_PEP, NUEM_SOLAR_HEP, NUEM_SOLAR_BE7, NUEM_SOLAR_B8,
        NUEM_SOLAR_N13, NUEM_SOLAR_O15, NUEM_SOLAR_F17, NUEM_SOLAR_NCOMPONENTS };
@@ -66,6 +68,12 @@ double nuem_source_solar_probability(const nuem_source *src, int component, int 
 const char *nuem_solar_component_name(int component);
 /* Component by name ("pp", "7Be", ...; len characters) or -1. */
 int nuem_solar_component_from_name(const char *name, size_t len);
+
+/* Radioactive sources: the activity [1/s] averaged over source.duration
+ * (0 for other types). Pion decay at rest: protons on target per second
+ * (0 for other types). */
+double nuem_source_mean_activity(const nuem_source *src);
+double nuem_source_proton_rate(const nuem_source *src);
 
 /* Support [e_min, e_max] of the flux, in MeV. */
 double nuem_source_e_min(const nuem_source *src);

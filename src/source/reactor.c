@@ -1,6 +1,5 @@
 /* Reactor antineutrino source: fission spectra, fission rate, neutron capture.
  * Formulas and sources: docs/physics.md, "Source: reactor antineutrino flux". */
-#include <gsl/gsl_sf_gamma.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,16 +16,9 @@ static const char *const fission_names[NUEM_NFISSION] = {
     [NUEM_U235] = "U235", [NUEM_U238] = "U238", [NUEM_PU239] = "Pu239", [NUEM_PU241] = "Pu241"};
 #define LOW_HIGH_BOUNDARY 2.0 /* MeV: the fits of Huber/Mueller start here */
 #define E_MAX_LIMIT 12.0 /* MeV: largest source.e_max, an extrapolation of the fits */
-/* 239U and 239Np: nuclear radius R = NUCLEAR_R0_FM A^(1/3) in the Fermi
- * function (the usual 1.2 fm; docs/physics.md,
- * "Source: reactor antineutrino flux"). */
+/* 239U and 239Np: the mass number in the Fermi function's nuclear radius
+ * (docs/physics.md, "Source: reactor antineutrino flux"). */
 #define CAPTURE_A 239.0
-#define NUCLEAR_R0_FM 1.2
-#define CM_PER_FM 1e-13
-/* Smallest electron kinetic energy in the beta shape (1 meV; see
- * branch_shape) and the relative tolerance of its normalisation. */
-#define BETA_T_FLOOR_MEV 1e-9
-#define BETA_NORM_REL_TOL 1e-10
 #define ZA_NP239 93239
 
 /* Load a compiled-in table by its name under data/. */
@@ -137,40 +129,10 @@ static nuem_status load_low_energy(nuem_context *ctx, nuem_source *src) {
 
 /* ---- neutron capture: 238U(n,g)239U -> 239Np -> 239Pu ------------------- */
 
-/* Relativistic Fermi function with a finite nuclear radius (e.g. Behrens &
- * Buehring; Huber 2011 eq. 3 uses the same leading form). W, p in MeV. */
-static double fermi_function(int z, double W, double p, double radius) {
-  double az = NUEM_ALPHA * z;
-  double gamma = sqrt(1.0 - az * az);
-  double eta = az * W / p;
-  gsl_sf_result lnr, arg;
-  if (gsl_sf_lngamma_complex_e(gamma, eta, &lnr, &arg)) return 0.0;
-  double lg = gsl_sf_lngamma(2.0 * gamma + 1.0);
-  double lnf = log(2.0 * (1.0 + gamma)) + 2.0 * (gamma - 1.0) * log(2.0 * p * radius) +
-               NUEM_PI * eta + 2.0 * lnr.val - 2.0 * lg;
-  return exp(lnf);
-}
-
-/* Unnormalised antineutrino spectrum of an allowed beta branch. */
-static double branch_shape(const nuem_beta_branch *b, double Enu) {
-  if (Enu <= 0 || Enu >= b->endpoint) return 0.0;
-  /* p F(Z, W) has a finite limit as the electron momentum p -> 0, but the
-   * Fermi function alone diverges: keep p away from 0 (1 meV of kinetic
-   * energy changes p F by < 1e-4 relative). */
-  double W = NUEM_ME + fmax(b->endpoint - Enu, BETA_T_FLOOR_MEV); /* electron total energy */
-  double p = sqrt(W * W - NUEM_ME * NUEM_ME);
-  double radius = NUCLEAR_R0_FM * cbrt(CAPTURE_A) * CM_PER_FM / NUEM_HBARC_MEV_CM; /* MeV^-1 */
-  return p * W * Enu * Enu * fermi_function(b->z_daughter, W, p, radius);
-}
-
-static double branch_shape_gsl(double E, void *params) {
-  return branch_shape(params, E);
-}
-
 static double capture_spectrum(const nuem_source *src, double E) {
   double s = 0;
   for (size_t b = 0; b < src->nbranch; b++)
-    s += src->branch[b].weight * branch_shape(&src->branch[b], E);
+    s += src->branch[b].weight * nuem_beta_shape(&src->branch[b], E);
   return src->captures_per_fission * s;
 }
 
@@ -182,28 +144,23 @@ static nuem_status load_capture(nuem_context *ctx, const nuem_config *cfg,
   src->nbranch = t.nrows;
   src->branch = calloc(t.nrows, sizeof *src->branch);
   if (!src->branch) { nuem_table_free(&t); return NUEM_ENOMEM; }
-  gsl_integration_workspace *ws = gsl_integration_workspace_alloc(NUEM_QUAD_LIMIT);
-  nuem_status s = ws ? NUEM_OK : NUEM_ENOMEM;
+  nuem_status s = NUEM_OK;
   double sum_by_nuclide[2] = {0, 0};
   for (size_t r = 0; r < t.nrows && !s; r++) {
     nuem_beta_branch *b = &src->branch[r];
     b->nuclide = nuem_table_get(&t, r, 0) == ZA_NP239 ? 1 : 0; /* ZA 92239 / 93239 */
     b->z_daughter = (int)nuem_table_get(&t, r, 1);
+    b->mass_number = CAPTURE_A;
     b->endpoint = nuem_table_get(&t, r, 2);
     b->intensity = nuem_table_get(&t, r, 3);
     sum_by_nuclide[b->nuclide] += b->intensity;
-    gsl_function f = {branch_shape_gsl, b};
-    double norm, err;
-    s = nuem_integrate(ctx, &f, 0.0, b->endpoint, NULL, 0, BETA_NORM_REL_TOL, ws, &norm,
-                       &err, "capture beta spectrum normalisation");
-    b->weight = norm > 0 ? 1.0 / norm : 0.0;
+    s = nuem_beta_normalise(ctx, b);
   }
   /* Each nuclide emits one antineutrino per decay: intensities sum to 1. */
   for (size_t r = 0; r < t.nrows && !s; r++) {
     nuem_beta_branch *b = &src->branch[r];
     b->weight *= b->intensity / sum_by_nuclide[b->nuclide];
   }
-  gsl_integration_workspace_free(ws);
   nuem_table_free(&t);
   return s;
 }

@@ -1,5 +1,5 @@
-/* The source stage: builds a reactor, table or solar flux, its flavours,
- * lines and total. */
+/* The source stage: builds a reactor, table, solar, radioactive or
+ * pion-decay-at-rest flux, its flavours, lines and total. */
 #include <gsl/gsl_integration.h>
 #include <math.h>
 #include <stdlib.h>
@@ -44,6 +44,8 @@ double nuem_source_flux(const nuem_source *src, double E) {
   switch (src->type) {
   case NUEM_SOURCE_REACTOR: return nuem_reactor_flux(src, E);
   case NUEM_SOURCE_SOLAR: return nuem_solar_flux(src, -1, E);
+  case NUEM_SOURCE_RADIOACTIVE:
+  case NUEM_SOURCE_PIDAR: return src->scale * nuem_continua_flux(src, -1, E);
   default: return table_flux(src, E);
   }
 }
@@ -55,6 +57,7 @@ size_t nuem_source_flavours(const nuem_source *src, int flavours[NUEM_NFLAVOURS]
 
 double nuem_source_flavour_flux(const nuem_source *src, int flavour, double E) {
   if (src->type == NUEM_SOURCE_SOLAR) return nuem_solar_flux(src, flavour, E);
+  if (src->ncont) return src->scale * nuem_continua_flux(src, flavour, E);
   return src->nflavours == 1 && src->flavours[0] == flavour ? nuem_source_flux(src, E) : 0.0;
 }
 
@@ -147,6 +150,10 @@ nuem_status nuem_source_init(nuem_context *ctx, const nuem_config *cfg,
     s = nuem_reactor_init(ctx, cfg, src);
   else if (nuem_config_choice_is(cfg, NUEM_P_SOURCE_TYPE, "solar"))
     s = nuem_solar_init(ctx, cfg, src);
+  else if (nuem_config_choice_is(cfg, NUEM_P_SOURCE_TYPE, "radioactive"))
+    s = nuem_radioactive_init(ctx, cfg, src);
+  else if (nuem_config_choice_is(cfg, NUEM_P_SOURCE_TYPE, "pidar"))
+    s = nuem_pidar_init(ctx, cfg, src);
   else
     s = table_init(ctx, cfg, src);
   if (!s && !src->nflavours) s = configured_flavour(ctx, cfg, src);
@@ -170,7 +177,16 @@ void nuem_source_free(nuem_source *src) {
   nuem_interp_free(src->tab_phi);
   nuem_solar_free(src);
   free(src->lines);
+  free(src->cont);
   free(src);
+}
+
+double nuem_source_mean_activity(const nuem_source *src) {
+  return src->type == NUEM_SOURCE_RADIOACTIVE ? src->scale * src->activity : 0.0;
+}
+
+double nuem_source_proton_rate(const nuem_source *src) {
+  return src->type == NUEM_SOURCE_PIDAR ? src->scale * src->proton_rate : 0.0;
 }
 
 double nuem_source_e_min(const nuem_source *src) { return src->e_min; }

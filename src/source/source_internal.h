@@ -9,12 +9,29 @@ enum { NUEM_POLY_TERMS = 6 };
 enum { NUEM_LOW_VOGEL_ENGEL, NUEM_LOW_FLAT };
 
 typedef struct {
-  int nuclide;    /* 0: 239U, 1: 239Np */
+  int nuclide;    /* reactor: 0: 239U, 1: 239Np */
   int z_daughter;
+  double mass_number; /* A, for the nuclear radius in the Fermi function */
   double endpoint;  /* MeV */
   double intensity; /* fraction of decays */
   double weight;    /* intensity / (sum of intensities × shape integral) */
 } nuem_beta_branch;
+
+/* Allowed beta spectrum dN/dE_nu (unnormalised; src/source/beta.c), and
+ * b->weight = 1 / its integral. */
+double nuem_beta_shape(const nuem_beta_branch *b, double Enu);
+nuem_status nuem_beta_normalise(nuem_context *ctx, nuem_beta_branch *b);
+
+/* An analytic continuum of one flavour (radioactive and pidar sources):
+ * flux [/cm2/s] times a shape normalised to 1 on [0, e_max]. */
+enum { NUEM_SHAPE_BETA, NUEM_SHAPE_MICHEL_NUE, NUEM_SHAPE_MICHEL_ANTINUMU };
+typedef struct {
+  int flavour;
+  int shape;
+  double flux;
+  double e_max;            /* MeV */
+  nuem_beta_branch beta;   /* shape = NUEM_SHAPE_BETA, normalised */
+} nuem_continuum;
 
 struct nuem_source {
   int type;
@@ -44,6 +61,11 @@ struct nuem_source {
   nuem_source_line *lines;
   /* solar (src/source/solar.c) */
   void *solar;
+  /* radioactive and pidar (src/source/continuum.c) */
+  size_t ncont;
+  nuem_continuum *cont;
+  double activity;      /* radioactive: decays/s averaged over the run */
+  double proton_rate;   /* pidar: protons on target per second */
 };
 
 nuem_status nuem_reactor_init(nuem_context *ctx, const nuem_config *cfg,
@@ -62,5 +84,22 @@ nuem_status nuem_solar_init(nuem_context *ctx, const nuem_config *cfg, nuem_sour
 void nuem_solar_free(nuem_source *src);
 /* Continuum dPhi/dE of `flavour` (-1: all flavours). */
 double nuem_solar_flux(const nuem_source *src, int flavour, double E);
+
+/* Append a continuum (its flux must be >= 0); extends e_max and the knots. */
+nuem_status nuem_source_add_continuum(nuem_context *ctx, nuem_source *src,
+                                      const nuem_continuum *c);
+/* Sum of the continua of `flavour` (-1: all), unscaled. */
+double nuem_continua_flux(const nuem_source *src, int flavour, double E);
+/* Add `flavour` to the delivered flavours unless it is there. */
+void nuem_source_deliver(nuem_source *src, int flavour);
+/* Add e_min and e_max to the knots, sort them and drop repeats. */
+nuem_status nuem_source_finish_knots(nuem_context *ctx, nuem_source *src);
+/* The geometry of a point or extended source: <1/(4 pi r^2)> [1/cm2] from
+ * source.distance or source.mean_inverse_r2 (exactly one must be given). */
+nuem_status nuem_source_geometry(nuem_context *ctx, const nuem_config *cfg, const char *type,
+                                 double *per_area);
+
+nuem_status nuem_radioactive_init(nuem_context *ctx, const nuem_config *cfg, nuem_source *src);
+nuem_status nuem_pidar_init(nuem_context *ctx, const nuem_config *cfg, nuem_source *src);
 
 #endif
