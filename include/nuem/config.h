@@ -62,8 +62,9 @@ typedef enum {
     "Spectrum per fission above 2 MeV: Huber (U235, Pu239, Pu241) + Mueller "  \
     "(U238), Mueller for all four, or Vogel-Engel 1989")                       \
   X(SOURCE_LOW_ENERGY, "source", "low_energy", CHOICE, "vogel-engel",          \
-    "vogel-engel|flat", ANY,                                                   \
-    "Spectrum per fission below 2 MeV: Vogel-Engel 1989 Table II, or flat "   \
+    "vogel-engel|perisse-2023|flat", ANY,                                      \
+    "Spectrum per fission below 2 MeV: Vogel-Engel 1989 Table II, the CEA "   \
+    "summation model of Perisse et al., PRC 108, 055501 (2023), or flat "     \
     "(held at the high-energy model's 2 MeV value)")                           \
   X(SOURCE_CAPTURE, "source", "capture", CHOICE, "on", "on|off", ANY,          \
     "Add the antineutrinos of 238U(n,g)239U -> 239Np -> 239Pu")                \

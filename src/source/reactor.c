@@ -99,10 +99,16 @@ double nuem_source_per_fission_spectrum(const nuem_source *src, int i, double E)
                                : high_energy_spectrum(src, i, E);
 }
 
-/* The Vogel-Engel rows up to LOW_HIGH_BOUNDARY, one function per nuclide. */
+/* The data file of each tabulated source.low_energy model (docs/physics.md,
+ * "Source: reactor antineutrino flux"). */
+static const char *const low_energy_files[] = {
+    [NUEM_LOW_VOGEL_ENGEL] = "reactor/low_energy_vogel_engel_1989.dat",
+    [NUEM_LOW_PERISSE_2023] = "reactor/low_energy_perisse_2023.dat"};
+
+/* The table's rows up to LOW_HIGH_BOUNDARY, one function per nuclide. */
 static nuem_status load_low_energy(nuem_context *ctx, nuem_source *src) {
   nuem_table t;
-  NUEM_TRY(load_data(ctx, "reactor/low_energy_vogel_engel_1989.dat", &t));
+  NUEM_TRY(load_data(ctx, low_energy_files[src->low_model], &t));
   size_t n = 0;
   for (size_t r = 0; r < t.nrows; r++) n += nuem_table_get(&t, r, 0) <= LOW_HIGH_BOUNDARY;
   src->nlow = n;
@@ -267,6 +273,7 @@ nuem_status nuem_reactor_init(nuem_context *ctx, const nuem_config *cfg,
                                   &high_model));
   NUEM_TRY(load_high_energy(ctx, high_model, src));
   static const nuem_choice low_energy_models[] = {{"vogel-engel", NUEM_LOW_VOGEL_ENGEL},
+                                                  {"perisse-2023", NUEM_LOW_PERISSE_2023},
                                                   {"flat", NUEM_LOW_FLAT}};
   NUEM_TRY(NUEM_CONFIG_CHOICE_MAP(ctx, cfg, NUEM_P_SOURCE_LOW_ENERGY, low_energy_models,
                                   &src->low_model));

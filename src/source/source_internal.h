@@ -6,7 +6,7 @@
 
 enum { NUEM_POLY_TERMS = 6 };
 /* The source.low_energy models (mapped by name in nuem_reactor_init). */
-enum { NUEM_LOW_VOGEL_ENGEL, NUEM_LOW_FLAT };
+enum { NUEM_LOW_VOGEL_ENGEL, NUEM_LOW_PERISSE_2023, NUEM_LOW_FLAT };
 
 typedef struct {
   int nuclide;    /* reactor: 0: 239U, 1: 239Np */
