@@ -162,6 +162,49 @@ static void published_fluxes_perisse_2023(void **state) {
   assert_rel(site_flux("source.power=3.6GW", "source.distance=20.7m", ks), 1.5e13, 3e-2);
 }
 
+static void several_cores(void **state) {
+  /* docs/physics.md, "Several cores": a site is the sum of its cores. The
+   * second distance is an arbitrary test value, not a published geometry. */
+  nuem_source *site = make_source((const char *[]){"source.cores=2.9 GW @ 28 m, 2.9GW@102m", NULL});
+  nuem_source *one = make_source((const char *[]){"source.power=2.9GW", "source.distance=28m", NULL});
+  nuem_source *two = make_source((const char *[]){"source.power=2.9GW", "source.distance=102m", NULL});
+  const double energies[] = {0.01, 0.3, 1.0, 1.9, 2.5, 4.0, 7.9};
+  for (size_t k = 0; k < sizeof energies / sizeof *energies; k++)
+    assert_rel(nuem_source_flux(site, energies[k]),
+               nuem_source_flux(one, energies[k]) + nuem_source_flux(two, energies[k]), 1e-12);
+  assert_rel(nuem_source_fission_rate(site), 2 * nuem_source_fission_rate(one), 1e-12);
+  assert_rel(nuem_source_total(site, NULL),
+             nuem_source_total(one, NULL) + nuem_source_total(two, NULL), 1e-9);
+  nuem_source_free(site);
+  nuem_source_free(one);
+  nuem_source_free(two);
+}
+
+static void bad_cores(void **state) {
+  static const char *const bad[] = {
+      "source.cores=2.9 GW 28 m",          /* no @ */
+      "source.cores=2.9 GW @ 28 m @ 3 m",  /* two @ */
+      "source.cores=2.9 GW @ 28 m,",       /* trailing comma */
+      "source.cores=2.9 GW @ 28 m,, 1 GW @ 9 m", /* empty entry */
+      "source.cores=0 GW @ 28 m",          /* zero power */
+      "source.cores=2.9 GW @ -28 m",       /* negative distance */
+      "source.cores=2.9 m @ 28 GW",        /* units swapped */
+  };
+  for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
+    nuem_config *cfg = test_config(ctx, (const char *[]){bad[k], NULL});
+    nuem_source *src = NULL;
+    assert_int_not_equal(nuem_source_init(ctx, cfg, &src), NUEM_OK);
+    assert_non_null(strstr(nuem_context_error(ctx), "source.cores"));
+    nuem_config_free(cfg);
+  }
+  /* power or distance given as well: which one counts would be a guess */
+  nuem_config *cfg = test_config(ctx, (const char *[]){"source.cores=2.9 GW @ 28 m",
+                                                       "source.distance=28m", NULL});
+  nuem_source *src = NULL;
+  assert_int_equal(nuem_source_init(ctx, cfg, &src), NUEM_ECONFIG);
+  nuem_config_free(cfg);
+}
+
 static void total_flux_normalisation(void **state) {
   nuem_source *plain = make_source(NULL);
   nuem_source *norm = make_source((const char *[]){"source.total_flux=6.4e12/cm2/s", NULL});
@@ -216,6 +259,8 @@ int main(void) {
       cmocka_unit_test(low_energy_models),
       cmocka_unit_test(perisse_2023_per_fission),
       cmocka_unit_test(published_fluxes_perisse_2023),
+      cmocka_unit_test(several_cores),
+      cmocka_unit_test(bad_cores),
       cmocka_unit_test(total_flux_normalisation),
       cmocka_unit_test(table_source),
       cmocka_unit_test(bad_table_sources),

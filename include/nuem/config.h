@@ -50,6 +50,11 @@ typedef enum {
     "Distance from the source to the detector (reactor default: TEXONO, "    \
     "hep-ex/0212003; radioactive and pidar sources need it given, or "        \
     "source.mean_inverse_r2)")                                                 \
+  X(SOURCE_CORES, "source", "cores", TEXT, "", "", ANY,                        \
+    "Several reactor cores instead of source.power and source.distance: "     \
+    "'POWER @ DISTANCE' entries separated by commas, e.g. '2.9 GW @ 28 m, "   \
+    "2.9 GW @ 100 m'; every core burns source.fractions and the spectra add " \
+    "(docs/physics.md, \"Several cores\")")                                    \
   X(SOURCE_FRACTIONS, "source", "fractions", FRACTIONS,                        \
     "U235:0.55 U238:0.07 Pu239:0.32 Pu241:0.06", "U235|U238|Pu239|Pu241", ANY, \
     "Fission fractions (must sum to 1; Kuo-Sheng values, arXiv:2402.06416)")  \

@@ -232,11 +232,60 @@ static nuem_status build_knots(nuem_source *src) {
   return NUEM_OK;
 }
 
+/* One 'POWER @ DISTANCE' entry of source.cores (n characters of text). */
+static nuem_status parse_core(nuem_context *ctx, const char *text, size_t n, double *power,
+                              double *distance) {
+  char buf[NUEM_CONFIG_MAX_LINE + 1];
+  if (n > NUEM_CONFIG_MAX_LINE) n = NUEM_CONFIG_MAX_LINE;
+  memcpy(buf, text, n);
+  buf[n] = '\0';
+  char *at = strchr(buf, '@');
+  if (!at || strchr(at + 1, '@'))
+    return nuem_error(ctx, NUEM_ECONFIG, "source.cores: '%s' is not 'POWER @ DISTANCE' "
+                      "(e.g. '2.9 GW @ 28 m')", buf);
+  *at = '\0';
+  NUEM_TRY(nuem_quantity_parse(ctx, buf, "GW", "source.cores power", power));
+  NUEM_TRY(nuem_quantity_parse(ctx, at + 1, "m", "source.cores distance", distance));
+  if (!(*power > 0) || !(*distance > 0))
+    return nuem_error(ctx, NUEM_ERANGE, "source.cores: '%s@%s' needs a positive power "
+                      "and a positive distance", buf, at + 1);
+  return NUEM_OK;
+}
+
+/* Fissions per second and per cm2 at the detector, summed over the cores of
+ * source.cores, or the one core of source.power and source.distance
+ * (docs/physics.md, "Several cores"). mean_energy in MeV per fission. */
+static nuem_status site_fissions(nuem_context *ctx, const nuem_config *cfg, double mean_energy,
+                                 nuem_source *src) {
+  const char *cores = nuem_config_text(cfg, NUEM_P_SOURCE_CORES);
+  src->fission_rate = src->fission_flux = 0;
+  if (!cores || !*cores) {
+    double power = nuem_config_number(cfg, NUEM_P_SOURCE_POWER); /* MeV/s */
+    double distance = nuem_config_number(cfg, NUEM_P_SOURCE_DISTANCE);
+    src->fission_rate = power / mean_energy;
+    src->fission_flux = src->fission_rate / (4.0 * NUEM_PI * distance * distance);
+    return NUEM_OK;
+  }
+  if (nuem_config_given(cfg, NUEM_P_SOURCE_POWER) || nuem_config_given(cfg, NUEM_P_SOURCE_DISTANCE))
+    return nuem_error(ctx, NUEM_ECONFIG, "source.cores is given: leave out source.power "
+                      "and source.distance (each core carries its own)");
+  for (const char *p = cores; *p;) {
+    size_t n = strcspn(p, ",");
+    double power, distance;
+    NUEM_TRY(parse_core(ctx, p, n, &power, &distance));
+    src->fission_rate += power / mean_energy;
+    src->fission_flux += power / mean_energy / (4.0 * NUEM_PI * distance * distance);
+    p += n;
+    if (*p == ',' && !*(p + 1 + strspn(p + 1, " \t")))
+      return nuem_error(ctx, NUEM_ECONFIG, "source.cores: '%s' ends with a comma", cores);
+    if (*p == ',') p++;
+  }
+  return NUEM_OK;
+}
+
 nuem_status nuem_reactor_init(nuem_context *ctx, const nuem_config *cfg,
                               nuem_source *src) {
   src->type = NUEM_SOURCE_REACTOR;
-  double power = nuem_config_number(cfg, NUEM_P_SOURCE_POWER);
-  double distance = nuem_config_number(cfg, NUEM_P_SOURCE_DISTANCE);
   for (int i = 0; i < NUEM_NFISSION; i++) {
     src->fractions[i] = nuem_config_fraction(cfg, NUEM_P_SOURCE_FRACTIONS, fission_names[i]);
     if (isnan(src->fractions[i]))
@@ -265,8 +314,7 @@ nuem_status nuem_reactor_init(nuem_context *ctx, const nuem_config *cfg,
     mean_energy += src->fractions[i] * nuem_table_get(&efis, (size_t)r, (size_t)efis_col);
   }
   nuem_table_free(&efis);
-  src->fission_rate = power / mean_energy; /* power in MeV/s */
-  src->fission_flux = src->fission_rate / (4.0 * NUEM_PI * distance * distance);
+  NUEM_TRY(site_fissions(ctx, cfg, mean_energy, src));
 
   int high_model;
   NUEM_TRY(NUEM_CONFIG_CHOICE_MAP(ctx, cfg, NUEM_P_SOURCE_HIGH_ENERGY, high_energy_models,
