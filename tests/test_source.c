@@ -94,7 +94,7 @@ static void capture_gives_two_antineutrinos_per_capture(void **state) {
 
 static void low_energy_models(void **state) {
   /* Vogel-Engel 1989 Table II at a tabulated energy: 235U 2.66 at 0.5 MeV. */
-  nuem_source *src = make_source(NULL);
+  nuem_source *src = make_source((const char *[]){"source.low_energy=vogel-engel", NULL});
   assert_rel(nuem_source_per_fission_spectrum(src, NUEM_U235, 0.5), 2.66, 1e-12);
   nuem_source_free(src);
   /* flat: held at the Huber 235U value at 2 MeV, exp(4.367 - 4.577*2 + 2.1*4

@@ -66,7 +66,7 @@ typedef enum {
     "huber-mueller|mueller|vogel-engel", ANY,                                  \
     "Spectrum per fission above 2 MeV: Huber (U235, Pu239, Pu241) + Mueller "  \
     "(U238), Mueller for all four, or Vogel-Engel 1989")                       \
-  X(SOURCE_LOW_ENERGY, "source", "low_energy", CHOICE, "vogel-engel",          \
+  X(SOURCE_LOW_ENERGY, "source", "low_energy", CHOICE, "perisse-2023",         \
     "vogel-engel|perisse-2023|flat", ANY,                                      \
     "Spectrum per fission below 2 MeV: Vogel-Engel 1989 Table II, the CEA "   \
     "summation model of Perisse et al., PRC 108, 055501 (2023), or flat "     \
