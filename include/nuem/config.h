@@ -236,9 +236,14 @@ typedef enum {
   X(ANALYSIS_POI2, "analysis", "poi2", CHOICE, "none", "none|mu|q|r2|cevns",   \
     ANY, "Second parameter for a 2-D contour with `nuem limit` (none: 1-D)")   \
   X(ANALYSIS_STATISTIC, "analysis", "statistic", CHOICE, "auto",               \
-    "auto|poisson|chi2", ANY,                                                  \
-    "Test statistic: Poisson likelihood ratio (counts) or chi2 (residuals); "  \
-    "auto picks by the data")                                                  \
+    "auto|poisson|chi2|unbinned", ANY,                                         \
+    "Test statistic: Poisson likelihood ratio (counts), chi2 (residuals) or "  \
+    "the unbinned extended likelihood (event lists); auto picks by the data")  \
+  X(ANALYSIS_STANDARD_MODEL, "analysis", "standard_model", CHOICE, "signal",   \
+    "signal|background", ANY,                                                  \
+    "The source's Standard-Model rate: part of the fitted model (signal), or " \
+    "already inside the background model, so only the POI's excess is added " \
+    "(background; docs/statistics.md, Model)")                                 \
   X(ANALYSIS_CL, "analysis", "cl", NUMBER, "0.9", "1", OPEN_UNIT,              \
     "Confidence level")                                                        \
   X(ANALYSIS_METHOD, "analysis", "method", CHOICE, "feldman-cousins",          \

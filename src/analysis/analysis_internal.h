@@ -32,6 +32,8 @@ typedef struct {
   double ratio;             /* exposure_on / exposure_off */
   double *a, *b, *c, *bkg;  /* n each */
   double penalty;           /* constraint term of the fixed nuisances */
+  size_t nev;               /* event list: per-event densities (counts/keV) */
+  double *ea, *eb, *ec, *ebkg; /* of a, b, c and bkg at each event */
 } nuem_fixed;
 
 nuem_status nuem_fixed_init(const nuem_model *m, const nuem_data *d, const double *nu,

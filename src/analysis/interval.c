@@ -395,6 +395,10 @@ static nuem_status check_toys(nuem_context *ctx, double cl, size_t toys, int thr
 nuem_status nuem_interval_fc(nuem_context *ctx, const nuem_model *m, const nuem_data *d,
                              double cl, size_t grid, size_t toys, unsigned long seed,
                              int threads, size_t coverage_toys, nuem_interval *iv) {
+  if (d->mode == NUEM_DATA_EVENTS) /* toys would be event lists: not built yet */
+    return nuem_error(ctx, NUEM_ECONFIG, "%s is an event list: Feldman-Cousins toys are "
+                      "implemented for binned data only; set analysis.method = wilks",
+                      d->origin);
   NUEM_TRY(check_toys(ctx, cl, toys, threads));
   NUEM_TRY(interval_alloc(ctx, m, grid, iv));
   double t_min;
