@@ -535,7 +535,7 @@ double nuem_fixed_min(const nuem_fixed *f, const nuem_data *d, const double *on,
  * fit of <= 5 parameters needs. */
 #define SIMPLEX_STEP 0.5
 #define SIMPLEX_SIZE 1e-6
-enum { SIMPLEX_ITERATIONS = 2000 };
+enum { SIMPLEX_ITERATIONS = 2000, SIMPLEX_RESTARTS = 2 };
 
 typedef struct {
   const nuem_model *m;
@@ -577,11 +577,16 @@ nuem_status nuem_model_profile(nuem_context *ctx, const nuem_model *m, const nue
     if (!mz || !x || !step) return nuem_error(ctx, NUEM_ENOMEM, "out of memory");
     gsl_vector_set_all(step, SIMPLEX_STEP);
     gsl_multimin_function fn = {objective, (size_t)pp.nactive, &pp};
-    gsl_multimin_fminimizer_set(mz, &fn, x, step);
     int status = GSL_CONTINUE;
-    for (int it = 0; it < SIMPLEX_ITERATIONS && status == GSL_CONTINUE; it++) {
-      if (gsl_multimin_fminimizer_iterate(mz)) break;
-      status = gsl_multimin_test_size(gsl_multimin_fminimizer_size(mz), SIMPLEX_SIZE);
+    /* a simplex that stalls (no progress, a few times the tolerance in
+     * size) is restarted from its best point with the initial step */
+    for (int start = 0; start <= SIMPLEX_RESTARTS && status == GSL_CONTINUE; start++) {
+      if (start) gsl_vector_memcpy(x, mz->x);
+      gsl_multimin_fminimizer_set(mz, &fn, x, step);
+      for (int it = 0; it < SIMPLEX_ITERATIONS && status == GSL_CONTINUE; it++) {
+        if (gsl_multimin_fminimizer_iterate(mz)) break;
+        status = gsl_multimin_test_size(gsl_multimin_fminimizer_size(mz), SIMPLEX_SIZE);
+      }
     }
     *t = gsl_multimin_fminimizer_minimum(mz);
     for (int i = 0; i < pp.nactive; i++) nu[pp.index[i]] = gsl_vector_get(mz->x, (size_t)i);
@@ -590,9 +595,10 @@ nuem_status nuem_model_profile(nuem_context *ctx, const nuem_model *m, const nue
     gsl_vector_free(step);
     if (status != GSL_SUCCESS)
       return nuem_error(ctx, NUEM_ENUMERIC, "the fit of the nuisance parameters did not "
-                        "converge at theta = %g (simplex size above %g after %d iterations); "
-                        "the model cannot describe these data with its nuisances",
-                        theta, SIMPLEX_SIZE, SIMPLEX_ITERATIONS);
+                        "converge at theta = %g (simplex size above %g after %d starts of up to "
+                        "%d iterations); the model cannot describe these data with its "
+                        "nuisances", theta, SIMPLEX_SIZE, SIMPLEX_RESTARTS + 1,
+                        SIMPLEX_ITERATIONS);
   }
   if (!isfinite(*t) || *t >= 0.1 * T_IMPOSSIBLE)
     return nuem_error(ctx, NUEM_ENUMERIC, "the likelihood is not finite at theta = %g; "
