@@ -39,6 +39,10 @@ typedef struct {
 nuem_status nuem_fixed_init(const nuem_model *m, const nuem_data *d, const double *nu,
                             nuem_fixed *f);
 void nuem_fixed_free(nuem_fixed *f);
+/* Per-event densities of the fixed model for events (MeV): the data's, or a
+ * toy's (replacing those held). */
+nuem_status nuem_fixed_events(const nuem_model *m, const double *events, size_t n,
+                              nuem_fixed *f);
 /* -2 ln L at theta for counts on/off (or residuals) with the nuisances fixed
  * (per-bin OFF backgrounds profiled in closed form). */
 double nuem_fixed_t(const nuem_fixed *f, const nuem_data *d, const double *on,

@@ -362,16 +362,18 @@ static double density_at(const nuem_model *m, const double *x, double E) {
   return (1 - w) * x[k] / m->width[k] + w * x[k + 1] / m->width[k + 1];
 }
 
-/* Per-event densities of the signal coefficients and the background. */
-static nuem_status events_init(const nuem_model *m, const nuem_data *d, nuem_fixed *f) {
-  f->nev = d->nevents;
-  if (!f->nev) return NUEM_OK;
-  if (!(f->ea = malloc(4 * f->nev * sizeof(double)))) return NUEM_ENOMEM;
-  f->eb = f->ea + f->nev;
-  f->ec = f->eb + f->nev;
-  f->ebkg = f->ec + f->nev;
-  for (size_t i = 0; i < f->nev; i++) {
-    double E = d->events[i];
+nuem_status nuem_fixed_events(const nuem_model *m, const double *events, size_t n,
+                              nuem_fixed *f) {
+  free(f->ea);
+  f->ea = f->eb = f->ec = f->ebkg = NULL;
+  f->nev = n;
+  if (!n) return NUEM_OK;
+  if (!(f->ea = malloc(4 * n * sizeof(double)))) return NUEM_ENOMEM;
+  f->eb = f->ea + n;
+  f->ec = f->eb + n;
+  f->ebkg = f->ec + n;
+  for (size_t i = 0; i < n; i++) {
+    double E = events[i];
     f->ea[i] = density_at(m, f->a, E);
     f->eb[i] = density_at(m, f->b, E);
     f->ec[i] = density_at(m, f->c, E);
@@ -403,7 +405,8 @@ nuem_status nuem_fixed_init(const nuem_model *m, const nuem_data *d, const doubl
     f->bkg[j] = on * bs * m->bkg[j];
   }
   f->penalty = penalty(m, nu);
-  return d && d->mode == NUEM_DATA_EVENTS ? events_init(m, d, f) : NUEM_OK;
+  return d && d->mode == NUEM_DATA_EVENTS ? nuem_fixed_events(m, d->events, d->nevents, f)
+                                          : NUEM_OK;
 }
 
 void nuem_fixed_free(nuem_fixed *f) {
