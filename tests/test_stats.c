@@ -298,6 +298,24 @@ static void unbinned_fc_coverage(void **state) {
   nuem_model_free(m);
 }
 
+/* A model of an event list predicts binned counts for Asimov data and
+ * sensitivity toys: its expected limits are those of the binned model. */
+static void unbinned_model_sensitivity(void **state) {
+  nuem_model *m = toy_model();
+  nuem_data asimov;
+  assert_int_equal(nuem_model_asimov(ctx, m, NULL, 0.0, &asimov), NUEM_OK);
+  assert_int_equal(asimov.mode, NUEM_DATA_COUNTS);
+  assert_rel(asimov.on[3], 2.0, 1e-15); /* the background alone at theta = 0 */
+  nuem_data_free(&asimov);
+  nuem_sensitivity ev, binned;
+  assert_int_equal(nuem_sensitivity_compute(ctx, m, NULL, 0.9, 200, 5, 1, &ev), NUEM_OK);
+  m->mode = NUEM_DATA_COUNTS;
+  assert_int_equal(nuem_sensitivity_compute(ctx, m, NULL, 0.9, 200, 5, 1, &binned), NUEM_OK);
+  assert_rel(ev.asimov, binned.asimov, 1e-12);
+  assert_rel(ev.band[2], binned.band[2], 1e-12);
+  nuem_model_free(m);
+}
+
 static void bad_data(void **state) {
   static const struct { const char *file; nuem_status want; const char *needle; } cases[] = {
       {"data_negative.dat", NUEM_ERANGE, "whole numbers >= 0"},
@@ -329,6 +347,7 @@ int main(void) {
       cmocka_unit_test(fc_coverage),
       cmocka_unit_test(unbinned_toy),
       cmocka_unit_test(unbinned_fc_coverage),
+      cmocka_unit_test(unbinned_model_sensitivity),
       cmocka_unit_test(bad_data),
   };
   return cmocka_run_group_tests(tests, setup, teardown);

@@ -86,7 +86,8 @@ double nuem_model_report(const nuem_model *m, double theta);
 const char *nuem_model_unit(const nuem_model *m);
 const char *nuem_nuisance_name(int k);
 
-/* Asimov data of the model at theta (nuisances nominal), in the data's mode. */
+/* Asimov data of the model at theta (nuisances nominal), in the data's mode
+ * (a model of an event list: binned counts in its bins). */
 nuem_status nuem_model_asimov(nuem_context *ctx, const nuem_model *m, const nuem_data *like,
                               double theta, nuem_data *out);
 

@@ -386,7 +386,10 @@ nuem_status nuem_fixed_init(const nuem_model *m, const nuem_data *d, const doubl
                             nuem_fixed *f) {
   memset(f, 0, sizeof *f);
   f->n = m->n;
-  f->mode = m->mode;
+  /* an event-list model meets binned counts in its Asimov data and
+   * sensitivity toys: those are fitted with the binned Poisson likelihood */
+  int events = m->mode == NUEM_DATA_EVENTS && d && d->mode == NUEM_DATA_EVENTS;
+  f->mode = m->mode == NUEM_DATA_EVENTS && !events ? NUEM_DATA_COUNTS : m->mode;
   f->has_off = d && d->mode == NUEM_DATA_COUNTS && d->off;
   f->ratio = f->has_off ? d->exposure_on / d->exposure_off : 0;
   f->a = malloc(4 * m->n * sizeof(double));
@@ -671,7 +674,7 @@ nuem_status nuem_model_fit(nuem_context *ctx, const nuem_model *m, const nuem_da
 nuem_status nuem_model_asimov(nuem_context *ctx, const nuem_model *m, const nuem_data *like,
                               double theta, nuem_data *out) {
   memset(out, 0, sizeof *out);
-  out->mode = m->mode;
+  out->mode = m->mode == NUEM_DATA_EVENTS ? NUEM_DATA_COUNTS : m->mode; /* binned Asimov */
   out->nbins = m->n;
   out->edges = malloc((m->n + 1) * sizeof(double));
   if (!out->edges) return NUEM_ENOMEM;
@@ -729,8 +732,8 @@ static nuem_status nuem_model_set_range(nuem_context *ctx, nuem_model *m) {
       nuem_fixed_free(&f);
       return nuem_error(ctx, NUEM_ENOMEM, "out of memory for the POI range");
     }
-    /* an event list's range comes from the binned Asimov counts */
-    if (f.mode == NUEM_DATA_EVENTS) f.mode = NUEM_DATA_COUNTS;
+    /* (an event list's range comes from the binned Asimov counts:
+     * nuem_fixed_init without event data gives a binned model) */
     nuem_data like = {.mode = f.mode, .sigma = sig};
     for (size_t j = 0; asimov && sig && j < m->n; j++) {
       asimov[j] = f.a[j] + (f.mode == NUEM_DATA_COUNTS && !f.has_off ? f.bkg[j] : 0);
