@@ -44,13 +44,18 @@ static nuem_status load(nuem_context *ctx, const nuem_config *cfg, const cli_opt
   memset(in, 0, sizeof *in);
   NUEM_CLI_TRY(nuem_data_read(ctx, opt->data_file, &in->data));
   const nuem_data *d = &in->data;
-  int poisson = nuem_config_choice_is(cfg, NUEM_P_ANALYSIS_STATISTIC, "poisson");
-  int chi2 = nuem_config_choice_is(cfg, NUEM_P_ANALYSIS_STATISTIC, "chi2");
-  nuem_status s = NUEM_OK;
-  if ((poisson && d->mode != NUEM_DATA_COUNTS) || (chi2 && d->mode != NUEM_DATA_RESIDUAL))
+  /* analysis.statistic other than auto must match the data: the data mode
+   * each statistic needs */
+  static const nuem_choice statistic[] = {{"auto", -1}, {"poisson", NUEM_DATA_COUNTS},
+      {"chi2", NUEM_DATA_RESIDUAL}, {"unbinned", NUEM_DATA_EVENTS}};
+  static const char *const has[] = {"counts", "residuals", "an event list"};
+  static const char *const needs[] = {"counts", "residual", "event-list"};
+  int need;
+  nuem_status s = NUEM_CONFIG_CHOICE_MAP(ctx, cfg, NUEM_P_ANALYSIS_STATISTIC, statistic, &need);
+  if (!s && need >= 0 && d->mode != need)
     s = nuem_error(ctx, NUEM_ECONFIG, "analysis.statistic = %s needs %s data; %s has %s",
-                   poisson ? "poisson" : "chi2", poisson ? "counts" : "residual",
-                   d->origin, d->mode == NUEM_DATA_COUNTS ? "counts" : "residuals");
+                   nuem_config_choice_name(cfg, NUEM_P_ANALYSIS_STATISTIC),
+                   needs[need], d->origin, has[d->mode]);
   if (!s) s = nuem_model_options_from_config(ctx, cfg, &in->options);
   if (!s) s = nuem_spectrum_new(ctx, cfg, &in->spectrum);
   if (!s) s = nuem_model_new(ctx, in->spectrum, &in->options, d, &in->model);
@@ -82,14 +87,20 @@ int cli_fit(nuem_context *ctx, nuem_config *cfg, const cli_options *opt) {
   if (s) {
     rc = cli_fail(ctx, s);
   } else {
-    double row[10] = {nuem_model_report(m, theta), iv.lo, iv.hi, t_min, (double)d.nbins - 1,
-                      nu[0], nu[1], nu[2], nu[3], nu[4]};
+    int events = d.mode == NUEM_DATA_EVENTS; /* unbinned: no goodness-of-fit ndf */
+    double row[10] = {nuem_model_report(m, theta), iv.lo, iv.hi, t_min,
+                      events ? 0.0 : (double)d.nbins - 1, nu[0], nu[1], nu[2], nu[3], nu[4]};
     memcpy(r.data, row, sizeof row);
     nuem_result_note(&r, "poi", "%s (mu is fitted as mu^2 >= 0)",
                      nuem_config_choice_name(cfg, NUEM_P_ANALYSIS_POI));
-    nuem_result_note(&r, "data", "%s, %zu bins, %s", d.origin, d.nbins,
-                     d.mode == NUEM_DATA_COUNTS ? (d.off ? "ON/OFF counts" : "ON counts")
-                                                : "residuals");
+    if (events)
+      nuem_result_note(&r, "data", "%s, %zu events in %g-%g keV, unbinned extended "
+                       "likelihood (minus2lnL up to a constant; ndf 0: none)", d.origin,
+                       d.nevents, d.window[0] * 1e3, d.window[1] * 1e3);
+    else
+      nuem_result_note(&r, "data", "%s, %zu bins, %s", d.origin, d.nbins,
+                       d.mode == NUEM_DATA_COUNTS ? (d.off ? "ON/OFF counts" : "ON counts")
+                                                  : "residuals");
     nuem_result_note(&r, "nuisances", "in units of their constraint (background: relative "
                      "shift when free)");
     note_bound(&r, m, nu);

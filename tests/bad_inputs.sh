@@ -249,6 +249,18 @@ bad 2 "analysis.seed" sensitivity $S --set analysis.seed=abc
 bad 2 "analysis.poi_max" sensitivity $S --set analysis.poi_max=lots
 bad 2 "analysis.poi2" limit "$DATA/texono_like.dat" "$EX/texono2007.ini" --set analysis.poi2=mu
 bad 2 "analysis.statistic" fit "$DATA/texono_like.dat" "$EX/texono2007.ini" --set analysis.statistic=chi2
+# event lists (docs/statistics.md, "Data"): every event inside the window,
+# the window and exposure given, bins that span the window, no 2-D contours
+bad 2 "event 3 at 31 keV lies outside the analysis window [1, 30] keV" limit "$DATA/events_outside.dat"
+bad 2 "'window_hi' is missing" limit "$DATA/events_no_window.dat"
+bad 2 "'# exposure: 242 kg*day'" fit "$DATA/events_no_exposure.dat"
+bad 2 "event energies E need an energy unit" fit "$DATA/events_units.dat"
+printf '# exposure: 1 t*yr\n# window_lo: 1 keV\n# window_hi: 30 keV\n# columns: E\n# units: keV\n2.5\n7\n' >"$W/ev.dat"
+EV="--set detector.bins=1keV:30keV:29 --set analysis.method=wilks"
+bad 2 "analysis.statistic = poisson needs counts data" limit "$W/ev.dat" $EV --set analysis.statistic=poisson
+bad 2 "give detector.bins spanning its window, 1 to 30 keV" fit "$W/ev.dat"
+bad 2 "window 1 to 30 keV differs from the config's bins, 1 to 20 keV" fit "$W/ev.dat" --set detector.bins=1keV:20keV:19
+bad 2 "analysis.poi2 = none" limit "$W/ev.dat" $EV --set analysis.poi2=q
 # detector bins and thresholds
 for b in 1keV:0.5keV:10 1keV:2keV:0 1keV:2keV:-3 a:b:c 1keV:2keV 1keV:2keV:1e9 1keV:2keV:3.5 \
          1kg:2kg:3 nan:1keV:3 1keV:infkeV:3; do

@@ -60,6 +60,38 @@ static void efficiency_models(void **state) {
   nuem_detector_free(d);
 }
 
+/* sigma = a sqrt(E) + b E with XENON1T's ER values (docs/physics.md,
+ * "Detector response"): 0.310 + 0.0037 keV at 1 keV, 0.310 sqrt(30) +
+ * 0.111 keV at 30 keV. Both coefficients must be given. */
+static void resolution_sqrt_linear(void **state) {
+  nuem_detector *d = detector((const char *[]){"detector.resolution=sqrt-linear",
+      "detector.resolution_a=0.310", "detector.resolution_b=0.0037", NULL});
+  assert_rel(nuem_detector_sigma(d, 1e-3), 0.3137e-3, 1e-12);
+  assert_rel(nuem_detector_sigma(d, 30e-3), (0.310 * sqrt(30.0) + 0.0037 * 30) * 1e-3, 1e-12);
+  assert_true(nuem_detector_sigma(d, 0.0) == 0.0);
+  nuem_detector_free(d);
+  nuem_config *cfg = test_config(ctx, (const char *[]){"detector.resolution=sqrt-linear",
+                                                       "detector.resolution_a=0.3", NULL});
+  assert_int_equal(nuem_detector_init(ctx, cfg, &d), NUEM_ECONFIG);
+  assert_non_null(strstr(nuem_context_error(ctx), "detector.resolution_b"));
+  nuem_config_free(cfg);
+}
+
+/* An efficiency table short of the bins is an error unless clamped. */
+static void efficiency_table_extrapolation(void **state) {
+  const char *sets[] = {"detector.efficiency=table", "detector.bins=1keV:300keV:10",
+                        "detector.efficiency_table=" NUEM_TEST_DATA "/eff_ok.dat", NULL, NULL};
+  nuem_config *cfg = test_config(ctx, sets);
+  nuem_detector *d = NULL;
+  assert_int_equal(nuem_detector_init(ctx, cfg, &d), NUEM_ERANGE);
+  assert_non_null(strstr(nuem_context_error(ctx), "detector.table_extrapolation = clamp"));
+  nuem_config_free(cfg);
+  sets[3] = "detector.table_extrapolation=clamp";
+  d = detector(sets);
+  assert_rel(nuem_detector_efficiency(d, 0.3), 1.0, 1e-12); /* the last value, 200 keV */
+  nuem_detector_free(d);
+}
+
 typedef struct {
   nuem_config *cfg;
   nuem_spectrum *sp;
@@ -134,6 +166,30 @@ static double column_sum(const nuem_result *r, int col, double lo, double hi) {
     if (row[NUEM_MCOL_E_LO] >= lo && row[NUEM_MCOL_E_HI] <= hi) s += row[col];
   }
   return s;
+}
+
+/* background.efficiency: a flat 2 /kg/keV/day through an erf efficiency
+ * (half at 2 keV, width 0.1 keV) in 1-2 and 2-3 keV: the erf's integral
+ * over 1-2 keV is 0.1 keV / sqrt(2 pi) = 0.039894 keV, so 10 kg day OFF give
+ * 20 x 0.039894 and 20 x (1 - 0.039894) counts; with the efficiency already
+ * included, 20 per bin. */
+static void background_efficiency(void **state) {
+  const char *sets[] = {"detector.bins=1keV:3keV:2", "background.flat=2/kg/keV/day",
+                        "detector.efficiency=erf", "detector.efficiency_threshold=2keV",
+                        "detector.efficiency_width=0.1keV", "detector.exposure_off=10kg*day",
+                        "physics.mu_nu=0muB", NULL, NULL};
+  for (int included = 0; included <= 1; included++) {
+    sets[7] = included ? "background.efficiency=included" : NULL;
+    nuem_config *cfg = test_config(ctx, sets);
+    nuem_result r;
+    assert_int_equal(nuem_measured_compute(ctx, cfg, &r), NUEM_OK);
+    double tail = 0.1 / sqrt(2 * M_PI); /* the integral of Phi((E - 2)/0.1) over 1-2 keV */
+    /* 3e-3: measured.c's 64-piece midpoint rule, 15.6 eV pieces on a 100 eV erf */
+    assert_rel(r.data[NUEM_MCOL_COUNTS_OFF], included ? 20.0 : 20 * tail, 3e-3);
+    assert_rel(r.data[r.ncols + NUEM_MCOL_COUNTS_OFF], included ? 20.0 : 20 * (1 - tail), 3e-3);
+    nuem_result_free(&r);
+    nuem_config_free(cfg);
+  }
 }
 
 static void lines_and_exposure(void **state) {
@@ -257,9 +313,12 @@ static void impossible_responses_are_refused(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(resolution_v23),
+      cmocka_unit_test(resolution_sqrt_linear),
+      cmocka_unit_test(efficiency_table_extrapolation),
       cmocka_unit_test(efficiency_models),
       cmocka_unit_test(counts_are_conserved),
       cmocka_unit_test(lines_and_exposure),
+      cmocka_unit_test(background_efficiency),
       cmocka_unit_test(matrix_round_trip),
       cmocka_unit_test(bad_detector_inputs),
       cmocka_unit_test(impossible_responses_are_refused),

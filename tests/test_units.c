@@ -28,6 +28,10 @@ static void converts_to_internal_units(void **state) {
   assert_rel(q("6.4e12 cm^-2 s^-1", "/cm2/s"), 6.4e12, 1e-15);
   assert_rel(q("6.4e16 /m2/s", "/cm2/s"), 6.4e12, 1e-14);
   assert_rel(q("1 kg*day", "kg day"), 86400.0, 0);
+  /* xenon exposures: 1.16 tonne-year = 1160 kg x 365.25 day (Julian year) */
+  assert_rel(q("1.16 t*yr", "kg*day"), 1160 * 365.25 * 86400.0, 1e-15);
+  /* B0-style rates: 1 /(t yr keV) = 1 / (1000 x 365.25) /kg/keV/day */
+  assert_rel(q("1 /t/yr/keV", "/kg/keV/day"), q("1 /kg/keV/day", "/kg/keV/day") / 365250.0, 1e-14);
   assert_rel(q("1e-11 muB", "muB"), 1e-11, 0);
   assert_rel(q("-1e-12 e", "e"), -1e-12, 0);
   assert_rel(q("1e-32 cm2", "cm2"), 1e-32, 0);

@@ -21,21 +21,26 @@ extern "C" {
 
 /* ---- data ------------------------------------------------------------------ */
 
-enum { NUEM_DATA_COUNTS, NUEM_DATA_RESIDUAL };
+enum { NUEM_DATA_COUNTS, NUEM_DATA_RESIDUAL, NUEM_DATA_EVENTS };
 
 typedef struct {
   int mode;
   size_t nbins;
-  double *edges;       /* nbins + 1, MeV */
+  double *edges;       /* nbins + 1, MeV (NULL for an event list) */
   double *on, *off;    /* counts; off NULL without an OFF period */
-  double exposure_on, exposure_off; /* kg day */
+  double exposure_on, exposure_off; /* kg day (event list: its exposure) */
   double *residual, *sigma;         /* /kg/keV/day (mode RESIDUAL) */
+  size_t nevents;      /* mode EVENTS: the measured energies, MeV, */
+  double *events;      /* all inside the analysis window */
+  double window[2];    /* MeV */
   char *origin;
 } nuem_data;
 
 /* Read a measured spectrum (format: docs/statistics.md): columns E_lo E_hi
  * and either `on` [`off`] counts with '# exposure_on:' [and
- * '# exposure_off:'] lines, or `residual` and `sigma`. */
+ * '# exposure_off:'] lines, or `residual` and `sigma`; or an event list,
+ * one column E with '# exposure:', '# window_lo:' and '# window_hi:' lines
+ * (an event outside the window is an error naming it). */
 nuem_status nuem_data_read(nuem_context *ctx, const char *path, nuem_data *out);
 void nuem_data_free(nuem_data *d);
 
@@ -58,6 +63,8 @@ typedef struct {
   double sigma[NUEM_NNU];
   double quenching_k, energy_scale; /* nominal values the nuisances vary */
   double poi_max;         /* end of the POI range in theta; 0: automatic */
+  int sm_in_background;   /* the background model holds the SM rate: fit the
+                             POI's excess only (analysis.standard_model) */
 } nuem_model_options;
 
 /* The options of the [analysis] and [detector] keys of a config. */
@@ -79,7 +86,8 @@ double nuem_model_report(const nuem_model *m, double theta);
 const char *nuem_model_unit(const nuem_model *m);
 const char *nuem_nuisance_name(int k);
 
-/* Asimov data of the model at theta (nuisances nominal), in the data's mode. */
+/* Asimov data of the model at theta (nuisances nominal), in the data's mode
+ * (a model of an event list: binned counts in its bins). */
 nuem_status nuem_model_asimov(nuem_context *ctx, const nuem_model *m, const nuem_data *like,
                               double theta, nuem_data *out);
 

@@ -239,8 +239,15 @@ typedef enum {
   X(DETECTOR_QUENCHING_CUTOFF, "detector", "quenching_cutoff", NUMBER, "0 eV", \
     "eV", NONNEG, "Nuclear recoils below this energy give no signal")          \
   X(DETECTOR_RESOLUTION, "detector", "resolution", CHOICE, "formula",          \
-    "formula|table", ANY,                                                      \
-    "Energy resolution: sigma^2 = sigma0^2 + fano pair_energy E, or a table")  \
+    "formula|table|sqrt-linear", ANY,                                          \
+    "Energy resolution: sigma^2 = sigma0^2 + fano pair_energy E, a table, or " \
+    "sigma = a sqrt(E) + b E (liquid xenon; resolution_a, resolution_b)")      \
+  X(DETECTOR_RESOLUTION_A, "detector", "resolution_a", OPTNUMBER, "none", "1", \
+    NONNEG, "sqrt-linear resolution: a in sqrt(keV), a plain number (XENON1T " \
+    "ER: 0.310, arXiv:2006.09721); must be set for that form")                 \
+  X(DETECTOR_RESOLUTION_B, "detector", "resolution_b", OPTNUMBER, "none", "1", \
+    NONNEG, "sqrt-linear resolution: b, dimensionless (XENON1T ER: 0.0037); "  \
+    "must be set for that form")                                               \
   X(DETECTOR_SIGMA0, "detector", "sigma0", NUMBER, "50 eV", "eV", NONNEG,      \
     "Pedestal noise sigma0 (assumed typical sub-keV PPC Ge value; fit it)")    \
   X(DETECTOR_FANO, "detector", "fano", NUMBER, "0.11", "1", NONNEG,            \
@@ -262,6 +269,10 @@ typedef enum {
     "1", "1", UNIT, "erf efficiency: plateau (0 to 1)")                        \
   X(DETECTOR_EFFICIENCY_TABLE, "detector", "efficiency_table", TEXT, "", "",   \
     ANY, "Efficiency table: columns E and efficiency in [0, 1]")               \
+  X(DETECTOR_TABLE_EXTRAPOLATION, "detector", "table_extrapolation", CHOICE,   \
+    "error", "error|clamp", ANY,                                               \
+    "Bins beyond the ends of the efficiency table: an error, or the end "      \
+    "value (a table that stops just short of the last edge)")                  \
   X(DETECTOR_THRESHOLD, "detector", "threshold", OPTNUMBER, "none", "eV",      \
     NONNEG, "Analysis threshold on the measured energy (none: keep every "    \
     "event, even those smeared below 0)")                                      \
@@ -280,6 +291,15 @@ typedef enum {
     "/kg/keV/day", NONNEG, "Flat background in measured energy")              \
   X(BACKGROUND_TABLE, "background", "table", TEXT, "", "", ANY,                \
     "Background table: columns E and rate (/kg/keV/day), measured energy")     \
+  X(BACKGROUND_TABLE_EXTRAPOLATION, "background", "table_extrapolation",       \
+    CHOICE, "error", "error|clamp", ANY,                                       \
+    "Bins beyond the ends of the background table: an error, or the end "      \
+    "value (a histogram given at bin centres lacks the outer half-bins)")      \
+  X(BACKGROUND_EFFICIENCY, "background", "efficiency", CHOICE, "apply",        \
+    "apply|included", ANY,                                                     \
+    "Continuum background (flat + table): a rate before selection, times the " \
+    "detector efficiency (apply), or of selected events already, e.g. a "      \
+    "fitted background model such as XENONnT's B0 (included)")                \
   X(BACKGROUND_K_LINE, "background", "k_line", NUMBER, "0 /kg/day",            \
     "/kg/day", NONNEG, "Cosmogenic K-shell X-ray line at 10.37 keV (Ga)")      \
   X(BACKGROUND_L_TO_K, "background", "l_to_k", NUMBER, "0.114", "1", NONNEG,  \
@@ -292,9 +312,14 @@ typedef enum {
   X(ANALYSIS_POI2, "analysis", "poi2", CHOICE, "none", "none|mu|q|r2|cevns",   \
     ANY, "Second parameter for a 2-D contour with `nuem limit` (none: 1-D)")   \
   X(ANALYSIS_STATISTIC, "analysis", "statistic", CHOICE, "auto",               \
-    "auto|poisson|chi2", ANY,                                                  \
-    "Test statistic: Poisson likelihood ratio (counts) or chi2 (residuals); "  \
-    "auto picks by the data")                                                  \
+    "auto|poisson|chi2|unbinned", ANY,                                         \
+    "Test statistic: Poisson likelihood ratio (counts), chi2 (residuals) or "  \
+    "the unbinned extended likelihood (event lists); auto picks by the data")  \
+  X(ANALYSIS_STANDARD_MODEL, "analysis", "standard_model", CHOICE, "signal",   \
+    "signal|background", ANY,                                                  \
+    "The source's Standard-Model rate: part of the fitted model (signal), or " \
+    "already inside the background model, so only the POI's excess is added " \
+    "(background; docs/statistics.md, Model)")                                 \
   X(ANALYSIS_CL, "analysis", "cl", NUMBER, "0.9", "1", OPEN_UNIT,              \
     "Confidence level")                                                        \
   X(ANALYSIS_METHOD, "analysis", "method", CHOICE, "feldman-cousins",          \

@@ -32,11 +32,17 @@ typedef struct {
   double ratio;             /* exposure_on / exposure_off */
   double *a, *b, *c, *bkg;  /* n each */
   double penalty;           /* constraint term of the fixed nuisances */
+  size_t nev;               /* event list: per-event densities (counts/keV) */
+  double *ea, *eb, *ec, *ebkg; /* of a, b, c and bkg at each event */
 } nuem_fixed;
 
 nuem_status nuem_fixed_init(const nuem_model *m, const nuem_data *d, const double *nu,
                             nuem_fixed *f);
 void nuem_fixed_free(nuem_fixed *f);
+/* Per-event densities of the fixed model for events (MeV): the data's, or a
+ * toy's (replacing those held). */
+nuem_status nuem_fixed_events(const nuem_model *m, const double *events, size_t n,
+                              nuem_fixed *f);
 /* -2 ln L at theta for counts on/off (or residuals) with the nuisances fixed
  * (per-bin OFF backgrounds profiled in closed form). */
 double nuem_fixed_t(const nuem_fixed *f, const nuem_data *d, const double *on,

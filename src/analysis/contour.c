@@ -19,6 +19,9 @@ nuem_status nuem_contour_wilks(nuem_context *ctx, const nuem_model *m1, const nu
                                size_t grid, nuem_contour *c) {
   memset(c, 0, sizeof *c);
   if (grid < 2) return nuem_error(ctx, NUEM_ERANGE, "analysis.grid must be at least 2");
+  if (d->mode == NUEM_DATA_EVENTS) /* the scan edits binned templates only */
+    return nuem_error(ctx, NUEM_ECONFIG, "%s is an event list: 2-D contours are implemented "
+                      "for binned data only; set analysis.poi2 = none", d->origin);
   double theta, tmin, nu[NUEM_NNU];
   NUEM_TRY(nuem_model_fit(ctx, m1, d, &theta, &tmin, nu));
   nuem_fixed f1, f2, row;

@@ -17,6 +17,7 @@ void nuem_data_free(nuem_data *d) {
   free(d->off);
   free(d->residual);
   free(d->sigma);
+  free(d->events);
   free(d->origin);
   memset(d, 0, sizeof *d);
 }
@@ -31,8 +32,8 @@ static nuem_status exposure(nuem_context *ctx, const nuem_table *t, const char *
                             double *out) {
   const char *text = nuem_table_directive(t, key);
   if (!text)
-    return nuem_error(ctx, NUEM_EPARSE, "%s: counts need a '# %s: 242 kg*day' line",
-                      t->origin, key);
+    return nuem_error(ctx, NUEM_EPARSE, "%s: %s need a '# %s: 242 kg*day' line",
+                      t->origin, strcmp(key, "exposure") ? "counts" : "event lists", key);
   char what[256];
   snprintf(what, sizeof what, "%s: %s", t->origin, key);
   double x;
@@ -72,10 +73,58 @@ static nuem_status check_counts(nuem_context *ctx, const nuem_table *t, const do
   return NUEM_OK;
 }
 
+/* '# window_lo: 1 keV' and '# window_hi: 30 keV' of an event list. */
+static nuem_status window_edge(nuem_context *ctx, const nuem_table *t, const char *key,
+                               double *out) {
+  const char *text = nuem_table_directive(t, key);
+  if (!text)
+    return nuem_error(ctx, NUEM_EPARSE, "%s: an event list needs '# window_lo: 1 keV' and "
+                      "'# window_hi: 30 keV' lines (the analysis window); '%s' is missing",
+                      t->origin, key);
+  char what[256];
+  snprintf(what, sizeof what, "%s: %s", t->origin, key);
+  return nuem_quantity_parse(ctx, text, "keV", what, out);
+}
+
+/* An event list (docs/statistics.md, "Data"): one column E of measured
+ * energies, the exposure and the analysis window; every event inside it. */
+static nuem_status read_events(nuem_context *ctx, const nuem_table *t, long col,
+                               nuem_data *d) {
+  nuem_unit kev;
+  nuem_unit_parse(ctx, "keV", "", &kev);
+  if (!nuem_dim_equal(t->units[col].dim, kev.dim))
+    return nuem_error(ctx, NUEM_EUNIT, "%s: the event energies E need an energy unit in a "
+                      "'# units:' line", t->origin);
+  d->mode = NUEM_DATA_EVENTS;
+  NUEM_TRY(exposure(ctx, t, "exposure", &d->exposure_on));
+  NUEM_TRY(window_edge(ctx, t, "window_lo", &d->window[0]));
+  NUEM_TRY(window_edge(ctx, t, "window_hi", &d->window[1]));
+  if (!(d->window[1] > d->window[0] && d->window[0] >= 0))
+    return nuem_error(ctx, NUEM_ERANGE, "%s: the window [%g, %g] keV must be increasing and "
+                      "start at or above 0", t->origin, d->window[0] * 1e3, d->window[1] * 1e3);
+  d->nevents = t->nrows;
+  if (t->nrows && !(d->events = column_copy(t, col))) return NUEM_ENOMEM;
+  for (size_t r = 0; r < t->nrows; r++)
+    if (!(d->events[r] >= d->window[0] && d->events[r] <= d->window[1]))
+      return nuem_error(ctx, NUEM_ERANGE, "%s: event %zu at %.10g keV lies outside the "
+                        "analysis window [%g, %g] keV; select the events in the window "
+                        "(or widen it)", t->origin, r + 1, d->events[r] * 1e3,
+                        d->window[0] * 1e3, d->window[1] * 1e3);
+  return NUEM_OK;
+}
+
 nuem_status nuem_data_read(nuem_context *ctx, const char *path, nuem_data *d) {
   memset(d, 0, sizeof *d);
   nuem_table t;
   NUEM_TRY(nuem_table_read(ctx, path, &t));
+  long ev = nuem_table_column(&t, "E");
+  if (ev >= 0 && t.ncols == 1) {
+    nuem_status s = read_events(ctx, &t, ev, d);
+    if (!s && !(d->origin = nuem_strdup(path))) s = NUEM_ENOMEM;
+    nuem_table_free(&t);
+    if (s) nuem_data_free(d);
+    return s;
+  }
   long lo = nuem_table_column(&t, "E_lo"), hi = nuem_table_column(&t, "E_hi");
   long on = nuem_table_column(&t, "on"), off = nuem_table_column(&t, "off");
   long res = nuem_table_column(&t, "residual"), sig = nuem_table_column(&t, "sigma");
@@ -85,7 +134,8 @@ nuem_status nuem_data_read(nuem_context *ctx, const char *path, nuem_data *d) {
   nuem_status s = NUEM_OK;
   if (lo < 0 || hi < 0 || (on < 0 && (res < 0 || sig < 0)))
     s = nuem_error(ctx, NUEM_EPARSE, "%s: a measured spectrum needs '# columns: E_lo E_hi "
-                   "on [off]' or '# columns: E_lo E_hi residual sigma'", path);
+                   "on [off]', '# columns: E_lo E_hi residual sigma' or, for an event "
+                   "list, '# columns: E'", path);
   else if (!nuem_dim_equal(t.units[lo].dim, kev.dim) || !nuem_dim_equal(t.units[hi].dim, kev.dim))
     s = nuem_error(ctx, NUEM_EUNIT, "%s: E_lo and E_hi need energy units in a '# units:' "
                    "line", path);

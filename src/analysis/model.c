@@ -86,6 +86,7 @@ nuem_status nuem_model_options_from_config(nuem_context *ctx, const nuem_config 
           ? nuem_config_number(cfg, NUEM_P_ANALYSIS_BACKGROUND_UNCERTAINTY) : -1;
   o->quenching_k = nuem_config_number(cfg, NUEM_P_DETECTOR_QUENCHING_K);
   o->energy_scale = nuem_config_number(cfg, NUEM_P_DETECTOR_ENERGY_SCALE);
+  o->sm_in_background = nuem_config_choice_is(cfg, NUEM_P_ANALYSIS_STANDARD_MODEL, "background");
   const char *text = nuem_config_text(cfg, NUEM_P_ANALYSIS_POI_MAX);
   if (!*text) return NUEM_OK;
   double max;
@@ -136,6 +137,9 @@ static nuem_status templates(nuem_context *ctx, const nuem_spectrum *sp, nuem_mo
       m->A[k][j] = rp.events[NUEM_COL_ELEC_SM - 1][j];
       m->B[k][j] = rp.events[NUEM_COL_NUCL_SM - 1][j];
     }
+    /* analysis.standard_model = background: the background model already
+     * holds the SM rate (e.g. XENONnT's B0 its solar-nu ER component) */
+    if (m->opt.sm_in_background) m->A[k][j] = 0;
   }
   if (!s && k == 0) {
     m->bkg = malloc(m->n * sizeof(double));
@@ -150,8 +154,26 @@ static nuem_status templates(nuem_context *ctx, const nuem_spectrum *sp, nuem_mo
 }
 
 /* With data, the spectrum's bins (if any) must be the data's. */
+/* An event list needs the config's bins (the templates' resolution), and
+ * they must span exactly its analysis window. */
+static nuem_status check_window(nuem_context *ctx, const nuem_response *r, const nuem_data *d) {
+  if (!r)
+    return nuem_error(ctx, NUEM_ECONFIG, "%s is an event list: give detector.bins spanning "
+                      "its window, %g to %g keV (fine bins, e.g. 0.1 keV, carry the predicted "
+                      "density; docs/statistics.md)", d->origin, d->window[0] * 1e3,
+                      d->window[1] * 1e3);
+  const double *w = d->window, *e = r->meas_edges;
+  if (fabs(e[0] - w[0]) <= EDGE_MATCH_REL * fabs(w[0]) + EDGE_MATCH_ABS &&
+      fabs(e[r->nmeas] - w[1]) <= EDGE_MATCH_REL * fabs(w[1]) + EDGE_MATCH_ABS)
+    return NUEM_OK;
+  return nuem_error(ctx, NUEM_ECONFIG, "%s: its analysis window %g to %g keV differs from "
+                    "the config's bins, %g to %g keV; make detector.bins span the window",
+                    d->origin, w[0] * 1e3, w[1] * 1e3, e[0] * 1e3, e[r->nmeas] * 1e3);
+}
+
 static nuem_status check_bins(nuem_context *ctx, const nuem_spectrum *sp, const nuem_data *d) {
   const nuem_response *r = nuem_spectrum_response(sp);
+  if (d && d->mode == NUEM_DATA_EVENTS) return check_window(ctx, r, d);
   if (!r || !d) return NUEM_OK;
   int same = r->nmeas == d->nbins;
   for (size_t j = 0; same && j <= d->nbins; j++)
@@ -174,7 +196,7 @@ static nuem_status setting_spectrum(nuem_context *ctx, const nuem_spectrum *sp,
   const double sign = k % 2 ? -1 : 1;
   if (k == 1 || k == 2) change.quenching_k = m->opt.quenching_k + sign * m->sigma[NUEM_NU_QUENCHING];
   if (k == 3 || k == 4) change.energy_scale = m->opt.energy_scale * (1 + sign * m->sigma[NUEM_NU_SCALE]);
-  if (d && !nuem_spectrum_response(sp)) {
+  if (d && d->edges && !nuem_spectrum_response(sp)) {
     change.edges = d->edges;
     change.nbins = d->nbins;
   }
@@ -193,7 +215,7 @@ static nuem_status setting_spectrum(nuem_context *ctx, const nuem_spectrum *sp,
  * a flat direction of the likelihood. */
 static void constraints(const nuem_model_options *o, const nuem_data *d, nuem_model *m) {
   memcpy(m->sigma, o->sigma, sizeof m->sigma);
-  int counts = !d || d->mode == NUEM_DATA_COUNTS;
+  int counts = !d || d->mode != NUEM_DATA_RESIDUAL; /* counts or events */
   int has_off = d ? d->mode == NUEM_DATA_COUNTS && d->off : m->exposure_off > 0;
   m->background_free = counts && !has_off && o->sigma[NUEM_NU_BACKGROUND] < 0;
   if (!counts || has_off || m->sigma[NUEM_NU_BACKGROUND] < 0) m->sigma[NUEM_NU_BACKGROUND] = 0;
@@ -204,10 +226,11 @@ static void constraints(const nuem_model_options *o, const nuem_data *d, nuem_mo
 static nuem_status bins_of(nuem_context *ctx, const nuem_spectrum *sp, const nuem_data *d,
                            nuem_model *m) {
   const nuem_response *r = nuem_spectrum_response(sp);
-  if (!d && !r)
+  const nuem_data *binned = d && d->edges ? d : NULL; /* an event list has none */
+  if (!binned && !r)
     return nuem_error(ctx, NUEM_ECONFIG, "the analysis needs bins: give data or detector.bins");
-  const double *edges = d ? d->edges : r->meas_edges;
-  m->n = d ? d->nbins : r->nmeas;
+  const double *edges = binned ? binned->edges : r->meas_edges;
+  m->n = binned ? binned->nbins : r->nmeas;
   m->edges = malloc((m->n + 1) * sizeof(double));
   m->width = malloc((m->n + 1) * sizeof(double));
   if (!m->edges || !m->width) return nuem_error(ctx, NUEM_ENOMEM, "out of memory");
@@ -235,7 +258,7 @@ static nuem_status model_build(nuem_context *ctx, const nuem_spectrum *sp,
     NUEM_TRY(setting_spectrum(ctx, sp, d, m, k, &spk));
     NUEM_TRY(templates(ctx, spk, m, k));
   }
-  if (d && d->mode == NUEM_DATA_COUNTS) {
+  if (d && d->mode != NUEM_DATA_RESIDUAL) { /* the data's exposure counts */
     m->exposure_on = d->exposure_on;
     m->exposure_off = d->off ? d->exposure_off : 0;
   }
@@ -325,11 +348,51 @@ static double penalty(const nuem_model *m, const double *nu) {
   return p;
 }
 
+/* The predicted density (counts/keV) of coefficient array x at energy E:
+ * linear between the bin centres of the measured spectrum, the end bins'
+ * values in their outer halves (docs/statistics.md, "Unbinned"). */
+static double density_at(const nuem_model *m, const double *x, double E) {
+  size_t n = m->n, lo = 0, hi = n; /* find the bin j with edges[j] <= E < edges[j+1] */
+  while (hi - lo > 1) {
+    size_t mid = (lo + hi) / 2;
+    if (E >= m->edges[mid]) lo = mid; else hi = mid;
+  }
+  double c = 0.5 * (m->edges[lo] + m->edges[lo + 1]);
+  size_t k = E >= c ? lo : lo - (lo > 0); /* left centre of the pair around E */
+  if ((E >= c && lo + 1 >= n) || (E < c && lo == 0)) return x[lo] / m->width[lo];
+  double c0 = 0.5 * (m->edges[k] + m->edges[k + 1]), c1 = 0.5 * (m->edges[k + 1] + m->edges[k + 2]);
+  double w = (E - c0) / (c1 - c0);
+  return (1 - w) * x[k] / m->width[k] + w * x[k + 1] / m->width[k + 1];
+}
+
+nuem_status nuem_fixed_events(const nuem_model *m, const double *events, size_t n,
+                              nuem_fixed *f) {
+  free(f->ea);
+  f->ea = f->eb = f->ec = f->ebkg = NULL;
+  f->nev = n;
+  if (!n) return NUEM_OK;
+  if (!(f->ea = malloc(4 * n * sizeof(double)))) return NUEM_ENOMEM;
+  f->eb = f->ea + n;
+  f->ec = f->eb + n;
+  f->ebkg = f->ec + n;
+  for (size_t i = 0; i < n; i++) {
+    double E = events[i];
+    f->ea[i] = density_at(m, f->a, E);
+    f->eb[i] = density_at(m, f->b, E);
+    f->ec[i] = density_at(m, f->c, E);
+    f->ebkg[i] = density_at(m, f->bkg, E);
+  }
+  return NUEM_OK;
+}
+
 nuem_status nuem_fixed_init(const nuem_model *m, const nuem_data *d, const double *nu,
                             nuem_fixed *f) {
   memset(f, 0, sizeof *f);
   f->n = m->n;
-  f->mode = m->mode;
+  /* an event-list model meets binned counts in its Asimov data and
+   * sensitivity toys: those are fitted with the binned Poisson likelihood */
+  int events = m->mode == NUEM_DATA_EVENTS && d && d->mode == NUEM_DATA_EVENTS;
+  f->mode = m->mode == NUEM_DATA_EVENTS && !events ? NUEM_DATA_COUNTS : m->mode;
   f->has_off = d && d->mode == NUEM_DATA_COUNTS && d->off;
   f->ratio = f->has_off ? d->exposure_on / d->exposure_off : 0;
   f->a = malloc(4 * m->n * sizeof(double));
@@ -341,18 +404,20 @@ nuem_status nuem_fixed_init(const nuem_model *m, const nuem_data *d, const doubl
   for (size_t j = 0; j < m->n; j++) {
     double a, b, c;
     coefficients(m, nu, j, &a, &b, &c);
-    double scale = m->mode == NUEM_DATA_COUNTS ? on : 1.0 / m->width[j]; /* counts or rate */
+    double scale = m->mode != NUEM_DATA_RESIDUAL ? on : 1.0 / m->width[j]; /* counts or rate */
     f->a[j] = a * scale;
     f->b[j] = b * scale;
     f->c[j] = c * scale;
     f->bkg[j] = on * bs * m->bkg[j];
   }
   f->penalty = penalty(m, nu);
-  return NUEM_OK;
+  return d && d->mode == NUEM_DATA_EVENTS ? nuem_fixed_events(m, d->events, d->nevents, f)
+                                          : NUEM_OK;
 }
 
 void nuem_fixed_free(nuem_fixed *f) {
   free(f->a);
+  free(f->ea);
   memset(f, 0, sizeof *f);
 }
 
@@ -373,8 +438,24 @@ static double on_off(double s, double n_on, double n_off, double r) {
   return deviance(n_on, s + r * b) + deviance(n_off, b);
 }
 
+/* The unbinned extended likelihood (Barlow, NIM A 297, 496 (1990)):
+ * -2 ln L = 2 [nu_tot - sum_i ln(s(E_i) + b(E_i))], nu_tot the expected
+ * events in the window (the sum over the bins), densities in counts/keV. */
+static double unbinned(const nuem_fixed *f, double theta) {
+  double total = 0, t = 0;
+  for (size_t j = 0; j < f->n; j++)
+    total += f->a[j] + theta * (f->b[j] + theta * f->c[j]) + f->bkg[j];
+  for (size_t i = 0; i < f->nev; i++) {
+    double dens = f->ea[i] + theta * (f->eb[i] + theta * f->ec[i]) + f->ebkg[i];
+    if (!(dens > 0)) return T_IMPOSSIBLE; /* an event where the model expects none */
+    t -= 2 * log(dens);
+  }
+  return t + 2 * total;
+}
+
 double nuem_fixed_t(const nuem_fixed *f, const nuem_data *d, const double *on,
                     const double *off, double theta) {
+  if (f->mode == NUEM_DATA_EVENTS) return f->penalty + unbinned(f, theta);
   double t = f->penalty;
   for (size_t j = 0; j < f->n; j++) {
     double s = f->a[j] + theta * (f->b[j] + theta * f->c[j]);
@@ -463,7 +544,7 @@ double nuem_fixed_min(const nuem_fixed *f, const nuem_data *d, const double *on,
  * fit of <= 5 parameters needs. */
 #define SIMPLEX_STEP 0.5
 #define SIMPLEX_SIZE 1e-6
-enum { SIMPLEX_ITERATIONS = 2000 };
+enum { SIMPLEX_ITERATIONS = 2000, SIMPLEX_RESTARTS = 2 };
 
 typedef struct {
   const nuem_model *m;
@@ -505,11 +586,16 @@ nuem_status nuem_model_profile(nuem_context *ctx, const nuem_model *m, const nue
     if (!mz || !x || !step) return nuem_error(ctx, NUEM_ENOMEM, "out of memory");
     gsl_vector_set_all(step, SIMPLEX_STEP);
     gsl_multimin_function fn = {objective, (size_t)pp.nactive, &pp};
-    gsl_multimin_fminimizer_set(mz, &fn, x, step);
     int status = GSL_CONTINUE;
-    for (int it = 0; it < SIMPLEX_ITERATIONS && status == GSL_CONTINUE; it++) {
-      if (gsl_multimin_fminimizer_iterate(mz)) break;
-      status = gsl_multimin_test_size(gsl_multimin_fminimizer_size(mz), SIMPLEX_SIZE);
+    /* a simplex that stalls (no progress, a few times the tolerance in
+     * size) is restarted from its best point with the initial step */
+    for (int start = 0; start <= SIMPLEX_RESTARTS && status == GSL_CONTINUE; start++) {
+      if (start) gsl_vector_memcpy(x, mz->x);
+      gsl_multimin_fminimizer_set(mz, &fn, x, step);
+      for (int it = 0; it < SIMPLEX_ITERATIONS && status == GSL_CONTINUE; it++) {
+        if (gsl_multimin_fminimizer_iterate(mz)) break;
+        status = gsl_multimin_test_size(gsl_multimin_fminimizer_size(mz), SIMPLEX_SIZE);
+      }
     }
     *t = gsl_multimin_fminimizer_minimum(mz);
     for (int i = 0; i < pp.nactive; i++) nu[pp.index[i]] = gsl_vector_get(mz->x, (size_t)i);
@@ -518,9 +604,10 @@ nuem_status nuem_model_profile(nuem_context *ctx, const nuem_model *m, const nue
     gsl_vector_free(step);
     if (status != GSL_SUCCESS)
       return nuem_error(ctx, NUEM_ENUMERIC, "the fit of the nuisance parameters did not "
-                        "converge at theta = %g (simplex size above %g after %d iterations); "
-                        "the model cannot describe these data with its nuisances",
-                        theta, SIMPLEX_SIZE, SIMPLEX_ITERATIONS);
+                        "converge at theta = %g (simplex size above %g after %d starts of up to "
+                        "%d iterations); the model cannot describe these data with its "
+                        "nuisances", theta, SIMPLEX_SIZE, SIMPLEX_RESTARTS + 1,
+                        SIMPLEX_ITERATIONS);
   }
   if (!isfinite(*t) || *t >= 0.1 * T_IMPOSSIBLE)
     return nuem_error(ctx, NUEM_ENUMERIC, "the likelihood is not finite at theta = %g; "
@@ -590,7 +677,7 @@ nuem_status nuem_model_fit(nuem_context *ctx, const nuem_model *m, const nuem_da
 nuem_status nuem_model_asimov(nuem_context *ctx, const nuem_model *m, const nuem_data *like,
                               double theta, nuem_data *out) {
   memset(out, 0, sizeof *out);
-  out->mode = m->mode;
+  out->mode = m->mode == NUEM_DATA_EVENTS ? NUEM_DATA_COUNTS : m->mode; /* binned Asimov */
   out->nbins = m->n;
   out->edges = malloc((m->n + 1) * sizeof(double));
   if (!out->edges) return NUEM_ENOMEM;
@@ -648,9 +735,11 @@ static nuem_status nuem_model_set_range(nuem_context *ctx, nuem_model *m) {
       nuem_fixed_free(&f);
       return nuem_error(ctx, NUEM_ENOMEM, "out of memory for the POI range");
     }
-    nuem_data like = {.mode = m->mode, .sigma = sig};
+    /* (an event list's range comes from the binned Asimov counts:
+     * nuem_fixed_init without event data gives a binned model) */
+    nuem_data like = {.mode = f.mode, .sigma = sig};
     for (size_t j = 0; asimov && sig && j < m->n; j++) {
-      asimov[j] = f.a[j] + (m->mode == NUEM_DATA_COUNTS && !f.has_off ? f.bkg[j] : 0);
+      asimov[j] = f.a[j] + (f.mode == NUEM_DATA_COUNTS && !f.has_off ? f.bkg[j] : 0);
       sig[j] = m->data_sigma ? m->data_sigma[j] : 1.0;
     }
     f.has_off = 0;

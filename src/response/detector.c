@@ -9,9 +9,10 @@
 #include "core_internal.h"
 #include "nuem/response.h"
 
-enum { RES_FORMULA, RES_TABLE };
+enum { RES_FORMULA, RES_TABLE, RES_SQRT_LINEAR };
 enum { EFF_NONE, EFF_ERF, EFF_TABLE };
-static const nuem_choice resolution_models[] = {{"formula", RES_FORMULA}, {"table", RES_TABLE}};
+static const nuem_choice resolution_models[] = {
+    {"formula", RES_FORMULA}, {"table", RES_TABLE}, {"sqrt-linear", RES_SQRT_LINEAR}};
 static const nuem_choice efficiency_models[] = {
     {"none", EFF_NONE}, {"erf", EFF_ERF}, {"table", EFF_TABLE}};
 enum { MAX_BINS = 100000 };
@@ -19,6 +20,7 @@ enum { MAX_BINS = 100000 };
 struct nuem_detector {
   int resolution;
   double sigma0, fano, pair_energy;
+  double res_a, res_b; /* sqrt-linear: a in sqrt(MeV), b dimensionless */
   nuem_interp *res_table;
   int efficiency;
   double eff_threshold, eff_width, eff_plateau;
@@ -142,6 +144,40 @@ static nuem_status check_threshold(nuem_context *ctx, const nuem_config *cfg,
   return check_threshold_bins(ctx, d);
 }
 
+/* sigma = a sqrt(E) + b E, the form liquid-xenon TPCs quote (XENON1T,
+ * PRD 102, 072004 (2020), arXiv:2006.09721; docs/physics.md, "Detector
+ * response"). a is given in sqrt(keV) as a plain number, so a sqrt(E/keV)
+ * keV = a sqrt(E keV): stored as a sqrt(1e-3 MeV) for E in MeV. */
+static nuem_status sqrt_linear(nuem_context *ctx, const nuem_config *cfg, nuem_detector *d) {
+  if (!nuem_config_is_set(cfg, NUEM_P_DETECTOR_RESOLUTION_A) ||
+      !nuem_config_is_set(cfg, NUEM_P_DETECTOR_RESOLUTION_B))
+    return nuem_error(ctx, NUEM_ECONFIG, "detector.resolution = sqrt-linear needs "
+                      "detector.resolution_a (sqrt(keV), e.g. 0.310) and "
+                      "detector.resolution_b (e.g. 0.0037); there is no default");
+  d->res_a = nuem_config_number(cfg, NUEM_P_DETECTOR_RESOLUTION_A) * sqrt(1e-3);
+  d->res_b = nuem_config_number(cfg, NUEM_P_DETECTOR_RESOLUTION_B);
+  if (d->res_a == 0 && d->res_b == 0)
+    return nuem_error(ctx, NUEM_ERANGE, "detector.resolution_a and resolution_b are both 0: "
+                      "use resolution = formula with sigma0 = 0 for no smearing");
+  return NUEM_OK;
+}
+
+/* The efficiency table must cover the bins unless clamping is asked for. */
+static nuem_status check_efficiency_cover(nuem_context *ctx, const nuem_config *cfg,
+                                          const nuem_detector *d) {
+  if (d->efficiency != EFF_TABLE || !d->nbins ||
+      nuem_config_choice_is(cfg, NUEM_P_DETECTOR_TABLE_EXTRAPOLATION, "clamp"))
+    return NUEM_OK;
+  if (nuem_interp_covers(d->eff_table, d->edges[0]) &&
+      nuem_interp_covers(d->eff_table, d->edges[d->nbins]))
+    return NUEM_OK;
+  return nuem_error(ctx, NUEM_ERANGE, "the efficiency table covers %g to %g keV but the bins "
+                    "span %g to %g keV; extend the table, or set detector.table_extrapolation "
+                    "= clamp to hold its end values", nuem_interp_x_min(d->eff_table) * 1e3,
+                    nuem_interp_x_max(d->eff_table) * 1e3, d->edges[0] * 1e3,
+                    d->edges[d->nbins] * 1e3);
+}
+
 nuem_status nuem_detector_init(nuem_context *ctx, const nuem_config *cfg,
                                nuem_detector **out) {
   nuem_detector *d = calloc(1, sizeof *d);
@@ -158,6 +194,8 @@ nuem_status nuem_detector_init(nuem_context *ctx, const nuem_config *cfg,
     d->sigma0 = nuem_config_number(cfg, NUEM_P_DETECTOR_SIGMA0);
     d->fano = nuem_config_number(cfg, NUEM_P_DETECTOR_FANO);
     d->pair_energy = nuem_config_number(cfg, NUEM_P_DETECTOR_PAIR_ENERGY);
+  } else if (d->resolution == RES_SQRT_LINEAR) {
+    s = sqrt_linear(ctx, cfg, d);
   } else {
     s = load_lin_table(ctx, "resolution_table", nuem_config_text(cfg, NUEM_P_DETECTOR_RESOLUTION_TABLE),
                        "eV", 0, INFINITY, &d->res_table);
@@ -185,13 +223,7 @@ nuem_status nuem_detector_init(nuem_context *ctx, const nuem_config *cfg,
   if (!s) s = check_threshold(ctx, cfg, d);
   d->exposure = nuem_config_number(cfg, NUEM_P_DETECTOR_EXPOSURE);
   d->exposure_off = nuem_config_number(cfg, NUEM_P_DETECTOR_EXPOSURE_OFF);
-  if (!s && d->efficiency == EFF_TABLE && d->nbins &&
-      !(nuem_interp_covers(d->eff_table, d->edges[0]) &&
-        nuem_interp_covers(d->eff_table, d->edges[d->nbins])))
-    s = nuem_error(ctx, NUEM_ERANGE, "the efficiency table covers %g to %g keV but the bins "
-                   "span %g to %g keV; extend the table", nuem_interp_x_min(d->eff_table) * 1e3,
-                   nuem_interp_x_max(d->eff_table) * 1e3, d->edges[0] * 1e3,
-                   d->edges[d->nbins] * 1e3);
+  if (!s) s = check_efficiency_cover(ctx, cfg, d);
   if (s) {
     nuem_detector_free(d);
     return s;
@@ -210,6 +242,7 @@ void nuem_detector_free(nuem_detector *d) {
 
 double nuem_detector_sigma(const nuem_detector *d, double E) {
   if (d->resolution == RES_TABLE) return nuem_interp_eval(d->res_table, E);
+  if (d->resolution == RES_SQRT_LINEAR) return d->res_a * sqrt(E > 0 ? E : 0) + d->res_b * fabs(E);
   double var = d->sigma0 * d->sigma0 + d->fano * d->pair_energy * (E > 0 ? E : 0);
   return sqrt(var);
 }

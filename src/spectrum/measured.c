@@ -42,6 +42,7 @@ nuem_status nuem_response_from_config(nuem_context *ctx, const nuem_config *cfg,
 typedef struct {
   double flat;
   nuem_interp *table; /* NULL if none */
+  int efficiency_included; /* background.efficiency = included */
 } continuum;
 
 static double continuum_rate(const continuum *bg, double E) {
@@ -49,7 +50,9 @@ static double continuum_rate(const continuum *bg, double E) {
 }
 
 /* Events per day per kg in [a, b]: ∫ eff(E) b(E) dE (midpoint rule on fine
- * pieces, since the efficiency steps at the threshold). */
+ * pieces, since the efficiency steps at the threshold). With the efficiency
+ * already in the rate (a fitted model of selected events) only the
+ * threshold cuts. */
 static double continuum_in_bin(const nuem_detector *d, const continuum *bg, double a,
                                double b) {
   /* the efficiency steps at the threshold, so a plain midpoint rule on
@@ -58,7 +61,9 @@ static double continuum_in_bin(const nuem_detector *d, const continuum *bg, doub
   double h = (b - a) / PIECES, sum = 0;
   for (int k = 0; k < PIECES; k++) {
     double E = a + (k + 0.5) * h;
-    sum += nuem_detector_efficiency(d, E) * continuum_rate(bg, E) * h;
+    double eff = bg->efficiency_included ? (E >= nuem_detector_threshold(d))
+                                         : nuem_detector_efficiency(d, E);
+    sum += eff * continuum_rate(bg, E) * h;
   }
   return sum * NUEM_SECONDS_PER_DAY;
 }
@@ -67,19 +72,23 @@ static nuem_status load_continuum(nuem_context *ctx, const nuem_config *cfg,
                                   const nuem_response *r, continuum *bg) {
   memset(bg, 0, sizeof *bg);
   bg->flat = nuem_config_number(cfg, NUEM_P_BACKGROUND_FLAT);
+  bg->efficiency_included = nuem_config_choice_is(cfg, NUEM_P_BACKGROUND_EFFICIENCY, "included");
   const char *path = nuem_config_text(cfg, NUEM_P_BACKGROUND_TABLE);
   if (!*path) return NUEM_OK;
+  int clamp = nuem_config_choice_is(cfg, NUEM_P_BACKGROUND_TABLE_EXTRAPOLATION, "clamp");
   nuem_table t;
   NUEM_TRY(nuem_table_read(ctx, path, &t));
   nuem_status s = nuem_table_check_xy(ctx, &t, "keV", "/kg/keV/day", 1, 2, "a background table");
-  /* linear between the points; it must cover the bins (checked next) */
-  if (!s) s = nuem_interp_from_table(ctx, &t, 0, 1, NUEM_INTERP_LINEAR, NUEM_OUTSIDE_ZERO,
-                                     &bg->table);
+  /* linear between the points; it must cover the bins (checked next)
+   * unless the end values are to hold beyond them */
+  if (!s) s = nuem_interp_from_table(ctx, &t, 0, 1, NUEM_INTERP_LINEAR,
+                                     clamp ? NUEM_OUTSIDE_CLAMP : NUEM_OUTSIDE_ZERO, &bg->table);
   nuem_table_free(&t);
-  if (!s && !(nuem_interp_covers(bg->table, r->meas_edges[0]) &&
+  if (!s && !clamp && !(nuem_interp_covers(bg->table, r->meas_edges[0]) &&
               nuem_interp_covers(bg->table, r->meas_edges[r->nmeas])))
     s = nuem_error(ctx, NUEM_ERANGE, "%s: the background table covers %g to %g keV but must "
-                   "cover the bins, %g to %g keV", path, nuem_interp_x_min(bg->table) * 1e3,
+                   "cover the bins, %g to %g keV (or set background.table_extrapolation = "
+                   "clamp)", path, nuem_interp_x_min(bg->table) * 1e3,
                    nuem_interp_x_max(bg->table) * 1e3, r->meas_edges[0] * 1e3,
                    r->meas_edges[r->nmeas] * 1e3);
   if (s) {
