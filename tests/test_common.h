@@ -35,4 +35,15 @@ static inline nuem_config *test_config(nuem_context *ctx, const char *const *set
   return cfg;
 }
 
+/* The source of a default config with --set style overrides (fails the test
+ * with nuem's message if it cannot be built). */
+static inline nuem_source *test_source(nuem_context *ctx, const char *const *sets) {
+  nuem_config *cfg = test_config(ctx, sets);
+  nuem_source *src;
+  nuem_status s = nuem_source_init(ctx, cfg, &src);
+  nuem_config_free(cfg);
+  if (s) fail_msg("%s", nuem_context_error(ctx));
+  return src;
+}
+
 #endif

@@ -13,14 +13,7 @@ static int teardown(void **state) { nuem_context_free(ctx); return 0; }
 /* The annual mean of (1 AU / r)^2 for eccentricity 0.0167. */
 #define ANNUAL (1.0 / sqrt(1.0 - 0.0167 * 0.0167))
 
-static nuem_source *make_source(const char *const *sets) {
-  nuem_config *cfg = test_config(ctx, sets);
-  nuem_source *src;
-  nuem_status s = nuem_source_init(ctx, cfg, &src);
-  nuem_config_free(cfg);
-  if (s) fail_msg("%s", nuem_context_error(ctx));
-  return src;
-}
+static nuem_source *make_source(const char *const *sets) { return test_source(ctx, sets); }
 
 static void b16_fluxes_reproduced(void **state) {
   /* Vinyoles et al., ApJ 835, 202 (2017), Table 6 (B16-GS98, B16-AGSS09met),

@@ -8,14 +8,7 @@ static nuem_context *ctx;
 static int setup(void **state) { return nuem_context_new(&ctx); }
 static int teardown(void **state) { nuem_context_free(ctx); return 0; }
 
-static nuem_source *make_source(const char *const *sets) {
-  nuem_config *cfg = test_config(ctx, sets);
-  nuem_source *src;
-  nuem_status s = nuem_source_init(ctx, cfg, &src);
-  nuem_config_free(cfg);
-  if (s) fail_msg("%s", nuem_context_error(ctx));
-  return src;
-}
+static nuem_source *make_source(const char *const *sets) { return test_source(ctx, sets); }
 
 static void huber_mueller_at_4_mev(void **state) {
   /* docs/validation.md, V10 (from the Huber 2011 / Mueller 2011 coefficients) */

@@ -12,14 +12,7 @@ static int teardown(void **state) { nuem_context_free(ctx); return 0; }
 
 #define PI 3.14159265358979323846
 
-static nuem_source *make_source(const char *const *sets) {
-  nuem_config *cfg = test_config(ctx, sets);
-  nuem_source *src;
-  nuem_status s = nuem_source_init(ctx, cfg, &src);
-  nuem_config_free(cfg);
-  if (s) fail_msg("%s", nuem_context_error(ctx));
-  return src;
-}
+static nuem_source *make_source(const char *const *sets) { return test_source(ctx, sets); }
 
 static void chromium_decays_over_one_half_life(void **state) {
   /* 1 MCi = 3.7e16 Bq; over one half-life (27.704 d, ENSDF) the mean
