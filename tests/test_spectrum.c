@@ -37,6 +37,47 @@ static void auto_atomic_model(void **state) {
   }
 }
 
+/* source.add = solar: the spectrum is the sum of the two sources' own
+ * spectra (each channel is linear in its flux), and each has its column. */
+static double total_at(const char *const *sets, size_t col, nuem_result *keep) {
+  nuem_config *cfg = test_config(ctx, sets);
+  nuem_result r;
+  if (nuem_spectrum_compute(ctx, cfg, &r)) fail_msg("%s", nuem_context_error(ctx));
+  double v = r.data[col];
+  if (keep) *keep = r;
+  else nuem_result_free(&r);
+  nuem_config_free(cfg);
+  return v;
+}
+
+static void added_source_sums(void **state) {
+  (void)state;
+  const char *grid[] = {"output.points=1", "output.t_min=1keV", "output.t_max=1keV",
+                        "atomic.model=stepping"};
+  const char *both[] = {grid[0], grid[1], grid[2], grid[3], "source.add=solar", NULL};
+  const char *reactor[] = {grid[0], grid[1], grid[2], grid[3], NULL};
+  const char *sun[] = {grid[0], grid[1], grid[2], grid[3], "source.type=solar", NULL};
+  nuem_result r;
+  double total = total_at(both, NUEM_COL_TOTAL, &r);
+  assert_int_equal(r.ncols, NUEM_SPECTRUM_NCOLS + 2);
+  assert_string_equal(r.names[NUEM_SPECTRUM_NCOLS], "total_reactor");
+  assert_string_equal(r.names[NUEM_SPECTRUM_NCOLS + 1], "total_solar");
+  double by_reactor = r.data[NUEM_SPECTRUM_NCOLS], by_sun = r.data[NUEM_SPECTRUM_NCOLS + 1];
+  nuem_result_free(&r);
+  double alone_reactor = total_at(reactor, NUEM_COL_TOTAL, NULL);
+  double alone_sun = total_at(sun, NUEM_COL_TOTAL, NULL);
+  assert_rel(total, alone_reactor + alone_sun, 1e-12);
+  assert_rel(by_reactor, alone_reactor, 1e-10);
+  assert_rel(by_sun, alone_sun, 1e-12);
+  /* the Sun beside the Sun is refused */
+  nuem_config *cfg = test_config(ctx, (const char *[]){"source.type=solar", "source.add=solar",
+                                                      NULL});
+  nuem_spectrum *sp;
+  assert_int_equal(nuem_spectrum_new(ctx, cfg, &sp), NUEM_ECONFIG);
+  assert_non_null(strstr(nuem_context_error(ctx), "source.add = solar"));
+  nuem_config_free(cfg);
+}
+
 static void properties_do_not_rebuild(void **state) {
   nuem_config *cfg = test_config(ctx, (const char *[]){"atomic.model=stepping", NULL});
   nuem_spectrum *sp;
@@ -148,6 +189,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(properties_do_not_rebuild),
       cmocka_unit_test(auto_atomic_model),
+      cmocka_unit_test(added_source_sums),
       cmocka_unit_test(variations_match_fresh_chains),
       cmocka_unit_test(model_with_nuisances_builds_one_plan),
       cmocka_unit_test(errors_name_their_path),

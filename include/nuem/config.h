@@ -44,6 +44,9 @@ typedef enum {
     "Sun, a radioactive source (source.nuclide), pion decay at rest, or "      \
     "galactic sterile-neutrino dark matter (docs/physics.md, \"Source: ...\" " \
     "and \"Sterile-neutrino dark matter\")")                                   \
+  X(SOURCE_ADD, "source", "add", CHOICE, "none", "none|solar", ANY,           \
+    "A second source beside source.type, in its own output column: solar "    \
+    "(the Sun as a background of a reactor or radioactive source)")           \
   X(SOURCE_POWER, "source", "power", NUMBER, "2.9 GW", "GW", POSITIVE,        \
     "Reactor thermal power (default: Kuo-Sheng, hep-ex/0212003)")             \
   X(SOURCE_DISTANCE, "source", "distance", NUMBER, "28 m", "m", POSITIVE,     \

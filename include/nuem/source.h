@@ -30,7 +30,14 @@ typedef struct nuem_source nuem_source;
 
 nuem_status nuem_source_init(nuem_context *ctx, const nuem_config *cfg,
                              nuem_source **out);
+/* The source that source.add puts beside source.type (the Sun as a
+ * background of a reactor or radioactive-source experiment), or *out = NULL
+ * for source.add = none. source.total_flux scales the main source only. */
+nuem_status nuem_source_init_added(nuem_context *ctx, const nuem_config *cfg,
+                                   nuem_source **out);
 void nuem_source_free(nuem_source *src);
+/* The source's type (NUEM_SOURCE_REACTOR ...). */
+int nuem_source_type(const nuem_source *src);
 
 /* dPhi/dE [1/(cm2 s MeV)] at neutrino energy E [MeV]; 0 outside the support. */
 double nuem_source_flux(const nuem_source *src, double E);

@@ -274,9 +274,10 @@ static nuem_status add_lines(nuem_context *ctx, nuem_source *src, const solar_st
   return s;
 }
 
-nuem_status nuem_solar_init(nuem_context *ctx, const nuem_config *cfg, nuem_source *src) {
+nuem_status nuem_solar_init(nuem_context *ctx, const nuem_config *cfg, int main_source,
+                            nuem_source *src) {
   src->type = NUEM_SOURCE_SOLAR;
-  if (nuem_config_given(cfg, NUEM_P_PHYSICS_FLAVOUR))
+  if (main_source && nuem_config_given(cfg, NUEM_P_PHYSICS_FLAVOUR))
     return nuem_error(ctx, NUEM_ECONFIG, "physics.flavour is for reactor and table sources: "
                       "source.type = solar delivers nue, numu and nutau, mixed by the "
                       "survival probability (source.oscillations)");

@@ -137,28 +137,27 @@ static void scale_to(nuem_source *src, double want) {
   }
 }
 
-nuem_status nuem_source_init(nuem_context *ctx, const nuem_config *cfg,
-                             nuem_source **out) {
-  if (nuem_source_is_sterile_dm(cfg))
-    return nuem_error(ctx, NUEM_ECONFIG, "source.type = sterile-dm is a dark-matter halo, "
-                      "not a neutrino flux: use it with nuem spectrum, limit or sensitivity");
+/* The source of type `type` from cfg's [source] keys; the main source also
+ * takes source.total_flux. */
+static nuem_status source_build(nuem_context *ctx, const nuem_config *cfg, const char *type,
+                                int main_source, nuem_source **out) {
   nuem_source *src = calloc(1, sizeof *src);
   if (!src) return nuem_error(ctx, NUEM_ENOMEM, "out of memory for the source");
   src->scale = 1.0;
   nuem_status s;
-  if (nuem_config_choice_is(cfg, NUEM_P_SOURCE_TYPE, "reactor"))
+  if (!strcmp(type, "reactor"))
     s = nuem_reactor_init(ctx, cfg, src);
-  else if (nuem_config_choice_is(cfg, NUEM_P_SOURCE_TYPE, "solar"))
-    s = nuem_solar_init(ctx, cfg, src);
-  else if (nuem_config_choice_is(cfg, NUEM_P_SOURCE_TYPE, "radioactive"))
+  else if (!strcmp(type, "solar"))
+    s = nuem_solar_init(ctx, cfg, main_source, src);
+  else if (!strcmp(type, "radioactive"))
     s = nuem_radioactive_init(ctx, cfg, src);
-  else if (nuem_config_choice_is(cfg, NUEM_P_SOURCE_TYPE, "pidar"))
+  else if (!strcmp(type, "pidar"))
     s = nuem_pidar_init(ctx, cfg, src);
   else
     s = table_init(ctx, cfg, src);
   if (!s && !src->nflavours) s = configured_flavour(ctx, cfg, src);
   if (!s) s = compute_total(ctx, cfg, src);
-  if (!s && nuem_config_is_set(cfg, NUEM_P_SOURCE_TOTAL_FLUX))
+  if (!s && main_source && nuem_config_is_set(cfg, NUEM_P_SOURCE_TOTAL_FLUX))
     scale_to(src, nuem_config_number(cfg, NUEM_P_SOURCE_TOTAL_FLUX));
   if (s) {
     nuem_source_free(src);
@@ -166,6 +165,26 @@ nuem_status nuem_source_init(nuem_context *ctx, const nuem_config *cfg,
   }
   *out = src;
   return NUEM_OK;
+}
+
+nuem_status nuem_source_init(nuem_context *ctx, const nuem_config *cfg,
+                             nuem_source **out) {
+  if (nuem_source_is_sterile_dm(cfg))
+    return nuem_error(ctx, NUEM_ECONFIG, "source.type = sterile-dm is a dark-matter halo, "
+                      "not a neutrino flux: use it with nuem spectrum, limit or sensitivity");
+  return source_build(ctx, cfg, nuem_config_choice_name(cfg, NUEM_P_SOURCE_TYPE), 1, out);
+}
+
+nuem_status nuem_source_init_added(nuem_context *ctx, const nuem_config *cfg,
+                                   nuem_source **out) {
+  *out = NULL;
+  if (nuem_config_choice_is(cfg, NUEM_P_SOURCE_ADD, "none")) return NUEM_OK;
+  const char *type = nuem_config_choice_name(cfg, NUEM_P_SOURCE_ADD);
+  if (nuem_config_choice_is(cfg, NUEM_P_SOURCE_TYPE, type) || nuem_source_is_sterile_dm(cfg))
+    return nuem_error(ctx, NUEM_ECONFIG, "source.add = %s needs a main source of another "
+                      "kind (source.type = %s)", type,
+                      nuem_config_choice_name(cfg, NUEM_P_SOURCE_TYPE));
+  return nuem_error_trace(ctx, source_build(ctx, cfg, type, 0, out), "source.add");
 }
 
 void nuem_source_free(nuem_source *src) {
@@ -210,3 +229,5 @@ double nuem_source_per_fission(const nuem_source *src) {
   if (src->type != NUEM_SOURCE_REACTOR) return 0.0;
   return src->total / (src->scale * src->fission_flux);
 }
+
+int nuem_source_type(const nuem_source *src) { return src->type; }

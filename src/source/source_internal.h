@@ -80,7 +80,10 @@ nuem_status nuem_source_data(nuem_context *ctx, const char *name, nuem_table *t)
 nuem_status nuem_source_add_line(nuem_context *ctx, nuem_source *src,
                                  const nuem_source_line *line);
 
-nuem_status nuem_solar_init(nuem_context *ctx, const nuem_config *cfg, nuem_source *src);
+/* main_source: the Sun is source.type (physics.flavour is then an error);
+ * otherwise it is source.add beside another source's flavour. */
+nuem_status nuem_solar_init(nuem_context *ctx, const nuem_config *cfg, int main_source,
+                            nuem_source *src);
 void nuem_solar_free(nuem_source *src);
 /* Continuum dPhi/dE of `flavour` (-1: all flavours). */
 double nuem_solar_flux(const nuem_source *src, int flavour, double E);

@@ -30,6 +30,7 @@ static void chain_free(nuem_chain *c) {
   nuem_atomic_free(c->atomic);
   nuem_target_free(c->tgt);
   nuem_source_free(c->src);
+  nuem_source_free(c->added);
   free(c);
 }
 
@@ -60,19 +61,28 @@ static nuem_status channel_scales(nuem_context *ctx, const nuem_config *cfg, nue
   return NUEM_OK;
 }
 
-/* One channel per flavour of the source, each with its couplings and plan
- * (one source flavour: the plan of the whole flux, as before). */
-static nuem_status channels_build(nuem_context *ctx, const nuem_config *cfg, nuem_chain *c) {
+/* One channel per flavour of src, each with its couplings and plan (one
+ * flavour: the plan of the whole flux, as before). */
+static nuem_status add_channels(nuem_context *ctx, const nuem_config *cfg, nuem_chain *c,
+                                const nuem_source *src, int added) {
   int flavours[NUEM_NFLAVOURS];
-  size_t n = nuem_source_flavours(c->src, flavours);
+  size_t n = nuem_source_flavours(src, flavours);
   double rel_tol = nuem_config_number(cfg, NUEM_P_NUMERICS_REL_TOL);
   for (size_t i = 0; i < n; i++) {
-    nuem_channel *ch = &c->channel[i];
+    nuem_channel *ch = &c->channel[c->nchannels];
+    ch->added = added;
     NUEM_CALL(ctx, "interaction", nuem_interaction_init_flavour(ctx, cfg, flavours[i], &ch->in));
-    c->nchannels = i + 1;
-    NUEM_CALL(ctx, "rate plan", nuem_rate_plan_flavour(ctx, c->src, n > 1 ? flavours[i] : -1,
+    c->nchannels++;
+    NUEM_CALL(ctx, "rate plan", nuem_rate_plan_flavour(ctx, src, n > 1 ? flavours[i] : -1,
                                                        c->tgt, rel_tol, &ch->plan));
   }
+  return NUEM_OK;
+}
+
+/* The channels of source.type's source, then of source.add's. */
+static nuem_status channels_build(nuem_context *ctx, const nuem_config *cfg, nuem_chain *c) {
+  NUEM_TRY(add_channels(ctx, cfg, c, c->src, 0));
+  if (c->added) NUEM_TRY(add_channels(ctx, cfg, c, c->added, 1));
   c->in = c->channel[0].in;
   c->in.mu = nuem_config_number(cfg, NUEM_P_PHYSICS_MU_NU);
   c->in.q = nuem_config_number(cfg, NUEM_P_PHYSICS_Q_NU);
@@ -91,6 +101,7 @@ static nuem_status chain_build(nuem_context *ctx, const nuem_config *cfg, nuem_c
   }
   nuem_atomic_options atomic;
   nuem_status s = nuem_error_trace(ctx, nuem_source_init(ctx, cfg, &c->src), "source");
+  if (!s) s = nuem_source_init_added(ctx, cfg, &c->added);
   if (!s) s = nuem_error_trace(ctx, nuem_target_init(ctx, cfg, &c->tgt), "target");
   if (!s) s = channels_build(ctx, cfg, c);
   if (!s) s = nuem_atomic_options_from_config(ctx, cfg, &atomic);
@@ -367,13 +378,38 @@ nuem_status nuem_spectrum_grid(nuem_context *ctx, const nuem_config *cfg,
   return grid(ctx, cfg, nuem_config_integer(cfg, NUEM_P_OUTPUT_POINTS), T, n);
 }
 
+/* The total of source.add's channels at T [/kg/keV/day]. */
+static double added_total(const nuem_spectrum *sp, const nuem_properties *p, double T) {
+  double total = 0, r[NUEM_SPECTRUM_NCOLS], e[NUEM_SPECTRUM_NCOLS];
+  for (size_t i = 0; i < sp->chain->nchannels; i++) {
+    const nuem_channel *ch = &sp->chain->channel[i];
+    if (!ch->added) continue;
+    nuem_interaction in = channel_interaction(ch, p);
+    total += electron_row(sp->chain, ch->plan, &in, T, r + NUEM_COL_ELEC_SM, NULL);
+    total += nuclear_row(sp, ch->plan, &in, T, r + NUEM_COL_NUCL_SM, e + NUEM_COL_NUCL_SM);
+  }
+  return total * NUEM_PER_KEV_DAY;
+}
+
+/* The column of each source's own total when source.add is given. */
+static const char *source_total_name(const nuem_source *src) {
+  switch (nuem_source_type(src)) {
+  case NUEM_SOURCE_REACTOR: return "total_reactor";
+  case NUEM_SOURCE_SOLAR: return "total_solar";
+  case NUEM_SOURCE_RADIOACTIVE: return "total_radioactive";
+  case NUEM_SOURCE_PIDAR: return "total_pidar";
+  default: return "total_table";
+  }
+}
+
 nuem_status nuem_spectrum_table(nuem_context *ctx, const nuem_spectrum *sp,
                                 const nuem_properties *p, const double *T, size_t n,
                                 int errors, nuem_result *out) {
   static const char *const err_names[NUEM_NRATES] = {
       "elec_sm_err", "elec_mu_err", "elec_q_err", "elec_r2_err", "nucl_sm_err",
       "nucl_mu_err", "nucl_q_err", "nucl_r2_err", "total_err"};
-  const char *names[NUEM_SPECTRUM_NCOLS + NUEM_NRATES], *units[NUEM_SPECTRUM_NCOLS + NUEM_NRATES];
+  const char *names[NUEM_SPECTRUM_NCOLS + NUEM_NRATES + 2];
+  const char *units[NUEM_SPECTRUM_NCOLS + NUEM_NRATES + 2];
   for (int c = 0; c < NUEM_SPECTRUM_NCOLS; c++) {
     names[c] = nuem_spectrum_names[c];
     units[c] = nuem_spectrum_units[c];
@@ -391,17 +427,30 @@ nuem_status nuem_spectrum_table(nuem_context *ctx, const nuem_spectrum *sp,
                        "(no quadrature error to report)");
     return NUEM_OK;
   }
-  size_t ncols = NUEM_SPECTRUM_NCOLS + (errors ? NUEM_NRATES : 0);
+  size_t ncols = NUEM_SPECTRUM_NCOLS + (errors ? NUEM_NRATES : 0), by_source = ncols;
+  if (sp->chain->added) { /* each source's own total */
+    names[ncols] = source_total_name(sp->chain->src);
+    names[ncols + 1] = source_total_name(sp->chain->added);
+    units[ncols] = units[ncols + 1] = "/kg/keV/day";
+    ncols += 2;
+  }
   NUEM_TRY(nuem_result_init(ctx, out, n, ncols, names, units));
   for (size_t i = 0; i < n; i++) {
     double *row = &out->data[i * ncols], err[NUEM_SPECTRUM_NCOLS];
     nuem_spectrum_row(sp, p, T[i], row, err);
     for (size_t c = 0; errors && c < NUEM_NRATES; c++) row[NUEM_SPECTRUM_NCOLS + c] = err[1 + c];
+    if (sp->chain->added) {
+      row[by_source + 1] = added_total(sp, p, T[i]);
+      row[by_source] = row[NUEM_COL_TOTAL] - row[by_source + 1];
+    }
     if (i % PROGRESS_EVERY == 0) nuem_progress(ctx, (double)i / (double)n, "spectrum");
   }
   nuem_progress(ctx, 1.0, "spectrum");
   double flux_err;
   nuem_result_note(out, "total_flux", "%.6g /cm2/s", nuem_source_total(sp->chain->src, &flux_err));
+  if (sp->chain->added)
+    nuem_result_note(out, "added_flux", "%.6g /cm2/s (source.add)",
+                     nuem_source_total(sp->chain->added, &flux_err));
   nuem_result_note(out, "target", "%s (%.6g electrons/kg)", sp->chain->tgt->name,
                    sp->chain->tgt->electrons_per_kg);
   nuem_spectrum_note_atomic(sp, out);

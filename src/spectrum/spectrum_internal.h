@@ -13,18 +13,20 @@ typedef struct {
   nuem_interaction in;
   double scale[3];
   nuem_rate_plan *plan;
+  int added; /* from source.add's source, not source.type's */
 } nuem_channel;
 
 /* What depends on the source and target only: built once per spectrum
  * and shared by its variations. */
 typedef struct {
   nuem_source *src;
+  nuem_source *added;       /* source.add's, or NULL */
   nuem_target *tgt;
   nuem_interaction in; /* couplings of the first flavour; the configured
                           properties (per flavour: the largest magnitude) */
   nuem_atomic *atomic;
   size_t nchannels;
-  nuem_channel channel[NUEM_NFLAVOURS];
+  nuem_channel channel[2 * NUEM_NFLAVOURS]; /* source.type's, then source.add's */
   /* source.type = sterile-dm: no flux, no plan; the halo and its line */
   int sterile;
   int borrowed;             /* target and atomic model belong to another chain */
