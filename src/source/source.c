@@ -180,10 +180,10 @@ nuem_status nuem_source_init_added(nuem_context *ctx, const nuem_config *cfg,
   *out = NULL;
   if (nuem_config_choice_is(cfg, NUEM_P_SOURCE_ADD, "none")) return NUEM_OK;
   const char *type = nuem_config_choice_name(cfg, NUEM_P_SOURCE_ADD);
-  if (nuem_config_choice_is(cfg, NUEM_P_SOURCE_TYPE, type) || nuem_source_is_sterile_dm(cfg))
+  const char *main_type = nuem_config_choice_name(cfg, NUEM_P_SOURCE_TYPE);
+  if (!strcmp(main_type, type) || nuem_source_is_sterile_dm(cfg))
     return nuem_error(ctx, NUEM_ECONFIG, "source.add = %s needs a main source of another "
-                      "kind (source.type = %s)", type,
-                      nuem_config_choice_name(cfg, NUEM_P_SOURCE_TYPE));
+                      "kind (source.type = %s)", type, main_type);
   return nuem_error_trace(ctx, source_build(ctx, cfg, type, 0, out), "source.add");
 }
 
