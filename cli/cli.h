@@ -86,6 +86,8 @@ FILE *cli_plot_begin(nuem_context *ctx, const char *picture, const char *command
                      const nuem_config *cfg, const nuem_result *r, char *data, char *script,
                      size_t size, int *rc);
 int cli_plot_finish(FILE *script_file, const char *script, const char *picture);
+int cli_plot_flux(nuem_context *ctx, const nuem_config *cfg, const char *picture,
+                  const nuem_result *r);
 int cli_plot_ratios(nuem_context *ctx, const nuem_config *cfg, const char *picture,
                     const nuem_result *r);
 

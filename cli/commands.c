@@ -138,10 +138,10 @@ static void analytic_flux_table(const nuem_source *src, const int *flavours, nue
 
 int cli_flux(nuem_context *ctx, nuem_config *cfg, const cli_options *opt) {
   static const char *const names[] = {"E", "flux", "U235", "U238", "Pu239",
-                                      "Pu241", "capture"};
+                                      "Pu241", "capture", "flux_lo", "flux_hi", "band"};
   static const char *const units[] = {"MeV", "/cm2/s/MeV", "/cm2/s/MeV",
                                       "/cm2/s/MeV", "/cm2/s/MeV", "/cm2/s/MeV",
-                                      "/cm2/s/MeV"};
+                                      "/cm2/s/MeV", "/cm2/s/MeV", "/cm2/s/MeV", "1"};
   nuem_source *src;
   nuem_status s = nuem_source_init(ctx, cfg, &src);
   if (s) return cli_fail(ctx, s);
@@ -161,7 +161,7 @@ int cli_flux(nuem_context *ctx, nuem_config *cfg, const cli_options *opt) {
   size_t nf = nuem_source_flavours(src, flavours);
   const char *flavour_names[2 + NUEM_NFLAVOURS] = {"E", "flux"};
   for (size_t f = 0; f < nf; f++) flavour_names[2 + f] = nuem_flavour_name(flavours[f]);
-  size_t ncols = reactor ? 2 + NUEM_NCOMPONENTS : solar ? 5 : analytic ? 2 + nf : 2;
+  size_t ncols = reactor ? 5 + NUEM_NCOMPONENTS : solar ? 5 : analytic ? 2 + nf : 2;
   if (!(hi > lo)) {
     s = nuem_error(ctx, NUEM_ERANGE, "output.e_min (%g MeV) must lie below the "
                    "source's upper end (%g MeV)", lo, hi);
@@ -178,8 +178,21 @@ int cli_flux(nuem_context *ctx, nuem_config *cfg, const cli_options *opt) {
     row[0] = n > 1 ? lo * pow(hi / lo, (double)i / (double)(n - 1)) : lo;
     double comp[NUEM_NCOMPONENTS];
     row[1] = nuem_source_flux_components(src, row[0], comp);
-    for (size_t c = 2; c < r.ncols && reactor; c++) row[c] = comp[c - 2];
+    for (size_t c = 2; c < 2 + NUEM_NCOMPONENTS && reactor; c++) row[c] = comp[c - 2];
+    if (reactor) { /* the band; band = 0 where nuem carries no published uncertainty */
+      double sigma;
+      int known = nuem_source_flux_sigma(src, row[0], &sigma);
+      row[2 + NUEM_NCOMPONENTS] = known ? row[1] - sigma : row[1];
+      row[3 + NUEM_NCOMPONENTS] = known ? row[1] + sigma : row[1];
+      row[4 + NUEM_NCOMPONENTS] = known;
+    }
   }
+  if (reactor)
+    nuem_result_note(&r, "flux_band", "flux_lo, flux_hi: flux -+ 1 sigma of the published "
+                     "spectrum uncertainty, isotopes fully correlated; carried for "
+                     "source.low_energy = perisse-2023 below 2 MeV (Perisse et al., PRC 108, "
+                     "055501 (2023)); elsewhere band = 0 and flux_lo = flux_hi = flux (no band known) (docs/physics.md, \"Reactor spectrum "
+                     "uncertainties\")");
   if (solar) solar_flux_table(src, &r);
   if (analytic) analytic_flux_table(src, flavours, &r);
   double err, total = nuem_source_total(src, &err);
@@ -189,7 +202,8 @@ int cli_flux(nuem_context *ctx, nuem_config *cfg, const cli_options *opt) {
     nuem_result_note(&r, "antineutrinos_per_fission", "%.6g", nuem_source_per_fission(src));
   }
   cli_report_unused(ctx, cfg);
-  int rc = cli_write_result(ctx, opt, cfg, &r);
+  int rc = opt->plot ? cli_plot_flux(ctx, cfg, opt->plot, &r) : 0;
+  if (!rc) rc = cli_write_result(ctx, opt, cfg, &r);
   nuem_result_free(&r);
   nuem_source_free(src);
   return rc;

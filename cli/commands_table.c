@@ -27,11 +27,15 @@ const cli_command cli_commands[] = {
      "                           spectrum when bins are given) with gnuplot;\n"
      "                           the data and the script are written beside it\n",
      cli_spectrum, 0, 0},
-    {"flux", "flux [FILE.ini] [--set S.K=V]... [--format F] [--out FILE]",
+    {"flux", "flux [FILE.ini] [--set S.K=V]... [--format F] [--out FILE] [--plot F]",
      "The neutrino flux dPhi/dE at the detector (per cm2 per s per MeV) from\n"
      "output.e_min to the source's upper end (output.points log-spaced values),\n"
      "split into the fission isotopes and neutron capture, with the total flux,\n"
-     "fission rate and antineutrinos per fission in the header.\n\noptions:\n" COMMON_OPTIONS,
+     "fission rate and antineutrinos per fission in the header. A reactor adds\n"
+     "flux_lo and flux_hi, the one-sigma band of the published spectrum\n"
+     "uncertainties where nuem carries them (column band = 1; 0 where not, docs/physics.md,\n"
+     "\"Reactor spectrum uncertainties\").\n\noptions:\n" COMMON_OPTIONS
+     "  --plot FILE.png|.svg|.pdf  draw the flux and its band with gnuplot\n",
      cli_flux, 0, 0},
     {"xsec", "xsec --channel nu-e|cevns --enu E --t T [--flavour FLAV] [--target T] [--mu M] [--q Q] [--r2 R] [--atomic MODEL] [--set S.K=V]...",
      "One differential cross section dsigma/dT in cm2/keV, term by term: the SM,\n"

@@ -91,7 +91,8 @@ static int takes_value(const cli_command *cmd, const char *a) {
   if (strcmp(a, "--plot") == 0 && (strcmp(cmd->name, "spectrum") == 0 ||
                                    strcmp(cmd->name, "limit") == 0 ||
                                    strcmp(cmd->name, "sensitivity") == 0 ||
-                                   strcmp(cmd->name, "ratios") == 0))
+                                   strcmp(cmd->name, "ratios") == 0 ||
+                                   strcmp(cmd->name, "flux") == 0))
     return 1;
   if (strcmp(cmd->name, "ratios") == 0 && strcmp(a, "--models") == 0) return 1;
   if ((strcmp(cmd->name, "sensitivity") == 0 || strcmp(cmd->name, "limit") == 0) &&

@@ -245,3 +245,28 @@ int cli_plot_ratios(nuem_context *ctx, const nuem_config *cfg, const char *pictu
   fputc('\n', f);
   return cli_plot_finish(f, script, picture);
 }
+
+/* `nuem flux --plot`: dPhi/dE against E, log-log, with the one-sigma band
+ * of the published spectrum uncertainties (columns flux_lo, flux_hi) where
+ * the table has it. */
+int cli_plot_flux(nuem_context *ctx, const nuem_config *cfg, const char *picture,
+                  const nuem_result *r) {
+  char data[4200], script[4200];
+  int rc;
+  FILE *f = cli_plot_begin(ctx, picture, "flux", cfg, r, data, script, sizeof data, &rc);
+  if (!f) return rc;
+  size_t lo = 0, hi = 0;
+  for (size_t c = 0; c < r->ncols; c++) {
+    if (!strcmp(r->names[c], "flux_lo")) lo = c + 1;
+    if (!strcmp(r->names[c], "flux_hi")) hi = c + 1;
+  }
+  fprintf(f, "set logscale xy\nset xlabel 'E_{/Symbol n} [MeV]'\n"
+             "set ylabel 'd{/Symbol F}/dE [cm^{-2} s^{-1} MeV^{-1}]'\n"
+             "set grid\nset key top right box\n");
+  fputs("plot ", f);
+  if (lo && hi)
+    fprintf(f, "'%s' using 1:%zu:%zu with filledcurves fc rgb '#9ecae1' "
+               "title '1{/Symbol s} band (Perisse 2023, E < 2 MeV)', \\\n  ", data, lo, hi);
+  fprintf(f, "'%s' using 1:2 with lines lw 2 lc rgb '#1f77b4' title 'flux'\n", data);
+  return cli_plot_finish(f, script, picture);
+}

@@ -309,7 +309,7 @@ bad 2 "--plto" spectrum --plto x.png
 bad 2 "-x" flux -x
 bad 2 "--" config --
 bad 2 "--scan" spectrum --scan detector.threshold=1keV:2keV:2
-bad 2 "--plot" flux --plot "$W/f.png"
+bad 2 "--plot" response --plot "$W/f.png"
 bad 2 "--channel" spectrum --channel nu-e
 bad 2 "spectra" spectra
 bad 2 "unexpected argument" spectrum "$EX/gemma.ini" "$EX/conus.ini"

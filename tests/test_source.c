@@ -128,6 +128,33 @@ static void perisse_2023_per_fission(void **state) {
   nuem_source_free(src);
 }
 
+static void perisse_2023_band(void **state) {
+  /* Perisse et al., PRC 108, 055501 (2023), supplementary material, 235U:
+   * 3.387717e-01 on 3.448394 /MeV at 0.2625 MeV (9.82 %), 7.062844e-02 on
+   * 2.425143 at 0.9875 MeV (2.91 %); 239Pu 3.880769e-02 on 1.065140 at
+   * 1.9875 MeV (data/reactor/low_energy_perisse_2023_uncertainty.dat). */
+  nuem_source *src = make_source((const char *[]){"source.low_energy=perisse-2023",
+      "source.capture=off", "source.fractions=U235:1,U238:0,Pu239:0,Pu241:0", NULL});
+  double sigma;
+  assert_int_equal(nuem_source_flux_sigma(src, 0.2625, &sigma), 1);
+  assert_rel(sigma / nuem_source_flux(src, 0.2625), 3.387717e-01 / 3.448394, 1e-9);
+  assert_int_equal(nuem_source_flux_sigma(src, 0.9875, &sigma), 1);
+  assert_rel(sigma / nuem_source_flux(src, 0.9875), 7.062844e-02 / 2.425143, 1e-9);
+  /* above 2 MeV nuem carries no band (Huber/Mueller tables not transcribed) */
+  assert_int_equal(nuem_source_flux_sigma(src, 3.0, &sigma), 0);
+  assert_true(isnan(sigma));
+  nuem_source_free(src);
+  src = make_source((const char *[]){"source.low_energy=perisse-2023", "source.capture=off",
+      "source.fractions=U235:0,U238:0,Pu239:1,Pu241:0", NULL});
+  assert_int_equal(nuem_source_flux_sigma(src, 1.9875, &sigma), 1);
+  assert_rel(sigma / nuem_source_flux(src, 1.9875), 3.880769e-02 / 1.065140, 1e-9);
+  nuem_source_free(src);
+  /* vogel-engel publishes no per-bin uncertainty nuem carries */
+  src = make_source((const char *[]){"source.low_energy=vogel-engel", NULL});
+  assert_int_equal(nuem_source_flux_sigma(src, 1.0, &sigma), 0);
+  nuem_source_free(src);
+}
+
 /* The total flux of a reactor at power P and distance L with perisse-2023. */
 static double site_flux(const char *power, const char *distance, const char *fractions) {
   const char *sets[] = {"source.low_energy=perisse-2023", power, distance, fractions, NULL};
@@ -252,6 +279,7 @@ int main(void) {
       cmocka_unit_test(low_energy_models),
       cmocka_unit_test(perisse_2023_per_fission),
       cmocka_unit_test(published_fluxes_perisse_2023),
+      cmocka_unit_test(perisse_2023_band),
       cmocka_unit_test(several_cores),
       cmocka_unit_test(bad_cores),
       cmocka_unit_test(total_flux_normalisation),

@@ -45,6 +45,13 @@ double nuem_source_flux(const nuem_source *src, double E);
  * everything in component 0). Returns the total. */
 double nuem_source_flux_components(const nuem_source *src, double E,
                                    double comp[NUEM_NCOMPONENTS]);
+/* The one-standard-deviation band of dPhi/dE [1/(cm2 s MeV)] at E [MeV]:
+ * returns 1 and sets *sigma where nuem carries a published uncertainty of the
+ * spectrum, 0 (and *sigma = NAN) where it does not. Today: a reactor with
+ * source.low_energy = perisse-2023 below 2 MeV (Perisse et al., PRC 108,
+ * 055501 (2023)); isotopes fully correlated, the capture antineutrinos
+ * without uncertainty (docs/physics.md, "Reactor spectrum uncertainties"). */
+int nuem_source_flux_sigma(const nuem_source *src, double E, double *sigma);
 
 /* ---- flavours and lines ----
  * A source delivers one or more flavours (reactor and table: physics.flavour;

@@ -133,6 +133,54 @@ static nuem_status load_low_energy(nuem_context *ctx, nuem_source *src) {
   return s;
 }
 
+/* The relative one-sigma uncertainty per bin of the perisse-2023 table
+ * (Perisse et al., PRC 108, 055501 (2023), supplementary material), one
+ * function per nuclide, linear between the bin centres and held outside
+ * (docs/physics.md, "Reactor spectrum uncertainties"). */
+static nuem_status load_low_energy_uncertainty(nuem_context *ctx, nuem_source *src) {
+  nuem_table t;
+  NUEM_TRY(load_data(ctx, "reactor/low_energy_perisse_2023_uncertainty.dat", &t));
+  nuem_status s = NUEM_OK;
+  size_t n = src->nlow;
+  double *rel = malloc((n ? n : 1) * sizeof *rel);
+  if (!rel) s = NUEM_ENOMEM;
+  if (!s && t.nrows < n)
+    s = nuem_error(ctx, NUEM_EINTERNAL, "%s has %zu rows below 2 MeV, the spectrum %zu",
+                   t.origin, t.nrows, n);
+  for (size_t r = 0; !s && r < n; r++)
+    if (fabs(nuem_table_get(&t, r, 0) - src->low_e[r]) > 1e-9)
+      s = nuem_error(ctx, NUEM_EINTERNAL, "%s row %zu: E = %g MeV, the spectrum's %g MeV",
+                     t.origin, r + 1, nuem_table_get(&t, r, 0), src->low_e[r]);
+  for (int i = 0; i < NUEM_NFISSION && !s; i++) {
+    long c = nuem_table_column(&t, fission_names[i]);
+    if (c < 0) {
+      s = nuem_error(ctx, NUEM_EINTERNAL, "%s has no column %s", t.origin, fission_names[i]);
+      break;
+    }
+    for (size_t r = 0; r < n; r++)
+      rel[r] = nuem_table_get(&t, r, (size_t)c) / nuem_interp_eval(src->low_s[i], src->low_e[r]);
+    s = nuem_interp_new(ctx, src->low_e, rel, n, NUEM_INTERP_LINEAR, NUEM_OUTSIDE_CLAMP,
+                        t.origin, &src->low_rel[i]);
+  }
+  free(rel);
+  nuem_table_free(&t);
+  return s;
+}
+
+int nuem_source_flux_sigma(const nuem_source *src, double E, double *sigma) {
+  *sigma = NAN;
+  if (!src || src->type != NUEM_SOURCE_REACTOR || !src->low_rel[0]) return 0;
+  if (E <= 0 || E > src->e_max) { *sigma = 0.0; return 1; }
+  if (E >= LOW_HIGH_BOUNDARY) return 0; /* Huber/Mueller band not carried */
+  double s = 0; /* isotopes fully correlated: the one-sigma shifts add */
+  for (int i = 0; i < NUEM_NFISSION; i++)
+    if (src->fractions[i] != 0)
+      s += src->fractions[i] * low_energy_spectrum(src, i, E) *
+           nuem_interp_eval(src->low_rel[i], E);
+  *sigma = src->scale * src->fission_flux * s;
+  return 1;
+}
+
 /* ---- neutron capture: 238U(n,g)239U -> 239Np -> 239Pu ------------------- */
 
 static double capture_spectrum(const nuem_source *src, double E) {
@@ -326,6 +374,7 @@ nuem_status nuem_reactor_init(nuem_context *ctx, const nuem_config *cfg,
   NUEM_TRY(NUEM_CONFIG_CHOICE_MAP(ctx, cfg, NUEM_P_SOURCE_LOW_ENERGY, low_energy_models,
                                   &src->low_model));
   if (src->low_model != NUEM_LOW_FLAT) NUEM_TRY(load_low_energy(ctx, src));
+  if (src->low_model == NUEM_LOW_PERISSE_2023) NUEM_TRY(load_low_energy_uncertainty(ctx, src));
   if (nuem_config_choice_is(cfg, NUEM_P_SOURCE_CAPTURE, "on"))
     NUEM_TRY(load_capture(ctx, cfg, src));
   else

@@ -192,6 +192,7 @@ void nuem_source_free(nuem_source *src) {
   free(src->knots);
   free(src->low_e);
   for (int i = 0; i < NUEM_NFISSION; i++) nuem_interp_free(src->low_s[i]);
+  for (int i = 0; i < NUEM_NFISSION; i++) nuem_interp_free(src->low_rel[i]);
   free(src->branch);
   nuem_interp_free(src->tab_phi);
   nuem_solar_free(src);

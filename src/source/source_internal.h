@@ -49,6 +49,7 @@ struct nuem_source {
   size_t nlow;
   double *low_e;                      /* nlow energies, integration knots */
   nuem_interp *low_s[NUEM_NFISSION]; /* spectrum per fission below 2 MeV */
+  nuem_interp *low_rel[NUEM_NFISSION]; /* its relative 1-sigma (perisse-2023), or NULL */
   double captures_per_fission;
   size_t nbranch;
   nuem_beta_branch *branch;
