@@ -145,7 +145,7 @@ expect 2 "response table of Ge" -- xsec --channel nu-e --enu 1MeV --t 3keV --tar
 # --- flux: Kuo-Sheng fission rate 8.78e19 /s (docs/validation.md, V12) -----
 expect 0 "# fission_rate: 8.78" -- flux
 expect 0 "# total_flux: 6.4e+12 /cm2/s" -- flux --set source.total_flux=6.4e12/cm2/s
-expect 0 "# columns: E flux U235 U238 Pu239 Pu241 capture" -- flux --set output.points=5
+expect 0 "# columns: E flux U235 U238 Pu239 Pu241 capture flux_lo flux_hi band" -- flux --set output.points=5
 expect 0 "# total_flux: 2e+12" -- flux --set source.type=table --set "source.file=$DATA/flux_box.dat" --set output.e_min=1MeV
 
 # --- spectrum: with 6.4e12 /cm2/s the free-electron SM rate at 1-3 keV is
