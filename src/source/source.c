@@ -2,6 +2,7 @@
  * pion-decay-at-rest flux, its flavours, lines and total. */
 #include <gsl/gsl_integration.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -172,15 +173,19 @@ nuem_status nuem_source_init(nuem_context *ctx, const nuem_config *cfg,
   if (nuem_source_is_sterile_dm(cfg))
     return nuem_error(ctx, NUEM_ECONFIG, "source.type = sterile-dm is a dark-matter halo, "
                       "not a neutrino flux: use it with nuem spectrum, limit or sensitivity");
-  return source_build(ctx, cfg, nuem_config_choice_name(cfg, NUEM_P_SOURCE_TYPE), 1, out);
+  char type[32];
+  snprintf(type, sizeof type, "%s", nuem_config_choice_name(cfg, NUEM_P_SOURCE_TYPE));
+  return source_build(ctx, cfg, type, 1, out);
 }
 
 nuem_status nuem_source_init_added(nuem_context *ctx, const nuem_config *cfg,
                                    nuem_source **out) {
   *out = NULL;
   if (nuem_config_choice_is(cfg, NUEM_P_SOURCE_ADD, "none")) return NUEM_OK;
-  const char *type = nuem_config_choice_name(cfg, NUEM_P_SOURCE_ADD);
-  const char *main_type = nuem_config_choice_name(cfg, NUEM_P_SOURCE_TYPE);
+  /* copies: nuem_config_choice_name returns one buffer per thread */
+  char type[32], main_type[32];
+  snprintf(type, sizeof type, "%s", nuem_config_choice_name(cfg, NUEM_P_SOURCE_ADD));
+  snprintf(main_type, sizeof main_type, "%s", nuem_config_choice_name(cfg, NUEM_P_SOURCE_TYPE));
   if (!strcmp(main_type, type) || nuem_source_is_sterile_dm(cfg))
     return nuem_error(ctx, NUEM_ECONFIG, "source.add = %s needs a main source of another "
                       "kind (source.type = %s)", type, main_type);
