@@ -355,9 +355,11 @@ nuem_status nuem_measured_config_table(nuem_context *ctx, const nuem_spectrum *s
   if (s) return s;
   const nuem_response *r = &sp->response;
   double err;
-  if (sp->chain->sterile)
+  if (sp->chain->sterile) {
+    /* the analysis carries the sterile signal in the moment's column */
+    out->names[NUEM_MCOL_ELEC_SM + NUEM_PROC_MU] = "sterile_signal";
     nuem_sterile_notes(sp->chain, p.mu, out);
-  else
+  } else
     nuem_result_note(out, "total_flux", "%.6g /cm2/s", nuem_source_total(sp->chain->src, &err));
   nuem_spectrum_note_atomic(sp, out);
   nuem_result_note(out, "true_bins", "%zu from %.6g to %.6g keV", r->ntrue,
