@@ -337,7 +337,8 @@ nuem_status nuem_atomic_check_range(nuem_context *ctx, const nuem_atomic *a,
     if (t_lo < r->T[0] * (1 - same) || t_hi > r->T[r->nT - 1] * (1 + same))
       return nuem_error(ctx, NUEM_ERANGE, "%s: the response table covers T = %g to %g keV, "
                         "but %g to %g keV is asked for; extend the table or set "
-                        "atomic.extrapolation = clamp or free (zero response outside)",
+                        "atomic.extrapolation = free (free electrons outside) or clamp (zero "
+                        "response outside)",
                         r->origin, r->T[0] * 1e3, r->T[r->nT - 1] * 1e3, t_lo * 1e3,
                         t_hi * 1e3);
   }

@@ -310,18 +310,21 @@ static double nuclear_row(const nuem_spectrum *sp, const nuem_rate_plan *plan,
 }
 
 /* Both channels of every flavour at T, summed into row and err (internal
- * units); returns the total. */
+ * units); returns the total, and source.add's part of it in *added. */
 static double flavours_row(const nuem_spectrum *sp, const nuem_properties *p, double T,
-                           double *row, double *err, int want_err) {
+                           double *row, double *err, int want_err, double *added) {
   double total = 0, r[NUEM_SPECTRUM_NCOLS], e[NUEM_SPECTRUM_NCOLS];
   for (int k = 0; k < NUEM_SPECTRUM_NCOLS; k++) row[k] = err[k] = 0;
+  *added = 0;
   for (size_t i = 0; i < sp->chain->nchannels; i++) {
     const nuem_channel *ch = &sp->chain->channel[i];
     nuem_interaction in = channel_interaction(ch, p);
     for (int k = 0; k < NUEM_SPECTRUM_NCOLS; k++) e[k] = 0;
-    total += electron_row(sp->chain, ch->plan, &in, T, r + NUEM_COL_ELEC_SM,
-                          want_err ? e + NUEM_COL_ELEC_SM : NULL);
-    total += nuclear_row(sp, ch->plan, &in, T, r + NUEM_COL_NUCL_SM, e + NUEM_COL_NUCL_SM);
+    double t = electron_row(sp->chain, ch->plan, &in, T, r + NUEM_COL_ELEC_SM,
+                            want_err ? e + NUEM_COL_ELEC_SM : NULL);
+    t += nuclear_row(sp, ch->plan, &in, T, r + NUEM_COL_NUCL_SM, e + NUEM_COL_NUCL_SM);
+    total += t;
+    if (ch->added) *added += t;
     for (int k = NUEM_COL_ELEC_SM; k < NUEM_COL_TOTAL; k++) {
       row[k] += r[k];
       err[k] += e[k];
@@ -330,8 +333,11 @@ static double flavours_row(const nuem_spectrum *sp, const nuem_properties *p, do
   return total;
 }
 
-void nuem_spectrum_row(const nuem_spectrum *sp, const nuem_properties *p, double T,
-                       double row[NUEM_SPECTRUM_NCOLS], double err[NUEM_SPECTRUM_NCOLS]) {
+/* The row at T; *added: source.add's part of the total [/kg/keV/day]. */
+static void spectrum_row(const nuem_spectrum *sp, const nuem_properties *p, double T,
+                         double row[NUEM_SPECTRUM_NCOLS], double err[NUEM_SPECTRUM_NCOLS],
+                         double *added) {
+  *added = 0;
   if (sp->chain->sterile) {
     nuem_sterile_row(sp->chain, p->mu, T, row);
     if (err) memset(err, 0, NUEM_SPECTRUM_NCOLS * sizeof *err);
@@ -340,7 +346,7 @@ void nuem_spectrum_row(const nuem_spectrum *sp, const nuem_properties *p, double
   double scratch[NUEM_SPECTRUM_NCOLS];
   int want_err = err != NULL;
   if (!err) err = scratch;
-  double total = flavours_row(sp, p, T, row, err, want_err);
+  double total = flavours_row(sp, p, T, row, err, want_err, added);
   row[NUEM_COL_T] = T * 1e3;
   err[NUEM_COL_T] = 0;
   row[NUEM_COL_TOTAL] = total;
@@ -351,6 +357,13 @@ void nuem_spectrum_row(const nuem_spectrum *sp, const nuem_properties *p, double
     err[NUEM_COL_TOTAL] += err[c];
   }
   row[NUEM_COL_TOTAL] *= NUEM_PER_KEV_DAY;
+  *added *= NUEM_PER_KEV_DAY;
+}
+
+void nuem_spectrum_row(const nuem_spectrum *sp, const nuem_properties *p, double T,
+                       double row[NUEM_SPECTRUM_NCOLS], double err[NUEM_SPECTRUM_NCOLS]) {
+  double added;
+  spectrum_row(sp, p, T, row, err, &added);
 }
 
 /* The [output] grid with `points` points. */
@@ -376,19 +389,6 @@ static nuem_status grid(nuem_context *ctx, const nuem_config *cfg, long points, 
 nuem_status nuem_spectrum_grid(nuem_context *ctx, const nuem_config *cfg,
                                double **T, size_t *n) {
   return grid(ctx, cfg, nuem_config_integer(cfg, NUEM_P_OUTPUT_POINTS), T, n);
-}
-
-/* The total of source.add's channels at T [/kg/keV/day]. */
-static double added_total(const nuem_spectrum *sp, const nuem_properties *p, double T) {
-  double total = 0, r[NUEM_SPECTRUM_NCOLS], e[NUEM_SPECTRUM_NCOLS];
-  for (size_t i = 0; i < sp->chain->nchannels; i++) {
-    const nuem_channel *ch = &sp->chain->channel[i];
-    if (!ch->added) continue;
-    nuem_interaction in = channel_interaction(ch, p);
-    total += electron_row(sp->chain, ch->plan, &in, T, r + NUEM_COL_ELEC_SM, NULL);
-    total += nuclear_row(sp, ch->plan, &in, T, r + NUEM_COL_NUCL_SM, e + NUEM_COL_NUCL_SM);
-  }
-  return total * NUEM_PER_KEV_DAY;
 }
 
 /* The column of each source's own total when source.add is given. */
@@ -436,12 +436,12 @@ nuem_status nuem_spectrum_table(nuem_context *ctx, const nuem_spectrum *sp,
   }
   NUEM_TRY(nuem_result_init(ctx, out, n, ncols, names, units));
   for (size_t i = 0; i < n; i++) {
-    double *row = &out->data[i * ncols], err[NUEM_SPECTRUM_NCOLS];
-    nuem_spectrum_row(sp, p, T[i], row, err);
+    double *row = &out->data[i * ncols], err[NUEM_SPECTRUM_NCOLS], added;
+    spectrum_row(sp, p, T[i], row, err, &added);
     for (size_t c = 0; errors && c < NUEM_NRATES; c++) row[NUEM_SPECTRUM_NCOLS + c] = err[1 + c];
     if (sp->chain->added) {
-      row[by_source + 1] = added_total(sp, p, T[i]);
-      row[by_source] = row[NUEM_COL_TOTAL] - row[by_source + 1];
+      row[by_source + 1] = added;
+      row[by_source] = row[NUEM_COL_TOTAL] - added;
     }
     if (i % PROGRESS_EVERY == 0) nuem_progress(ctx, (double)i / (double)n, "spectrum");
   }
