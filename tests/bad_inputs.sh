@@ -196,6 +196,8 @@ bad 2 "source.day_of_year" flux --set source.type=solar --set source.day_of_year
 bad 2 "source.solar_model" flux --set source.type=solar --set source.solar_model=bp2000
 bad 2 "source.add = solar needs a main source of another kind" spectrum --set source.type=solar --set source.add=solar
 bad 2 "source.add" spectrum --set source.add=reactor
+bad 2 "atomic.free_above: '-1keV' must be positive" spectrum --set atomic.free_above=-1keV
+bad 2 "atomic.free_above: '10' has no unit" spectrum --set atomic.free_above=10
 bad 2 "physics.mu_nu gives a value for numu" spectrum --set "physics.mu_nu=nue:1e-11 muB, numu:1e-11 muB"
 bad 2 "nuon:1e-11 muB" spectrum --set source.type=solar --set "physics.mu_nu=nue:1e-11 muB, nuon:1e-11 muB"
 bad 2 "nue is given twice" spectrum --set source.type=solar --set "physics.mu_nu=nue:1e-11 muB, nue:2e-11 muB"
