@@ -427,5 +427,18 @@ binned_limit=$(sed -n 's/^# interval: \[0, \([0-9.e+-]*\)\] muB.*/\1/p' "$TMP/ou
 close "${binned_limit:-0}" "${xe_limit:-1}" 0.01 "XENONnT binned vs unbinned limit"
 expect 0 "433 events in 1-30 keV" -- fit "$XE/events.dat" "$EXAMPLES/xenonnt2022.ini" $XS
 
+# --- Borexino-like and tritium-source examples (docs/validation.md) ---
+# a projection without Borexino's radioactive backgrounds must be at least as strong as the published
+# mu_nu < 2.8e-11 muB (Agostini et al., PRD 96, 091103 (2017)), and not absurdly stronger (factor 5)
+expect 0 "# columns: scan asimov" -- sensitivity "$EXAMPLES/borexino-like.ini" --set analysis.toys=100
+bx=$(first_value 2)
+if awk -v x="${bx:-0}" 'BEGIN { exit !(x > 2.8e-11 / 5 && x <= 2.8e-11) }'; then ok
+else bad "Borexino-like Asimov limit $bx outside (2.8e-11/5, 2.8e-11]"; fi
+# the 40 MCi tritium proposal (hep-ex/0105083) claims mu_nu < 3e-12 muB for 1-2 years: agree within 2x
+expect 0 "# columns: scan asimov" -- sensitivity "$EXAMPLES/tritium-40mci.ini" --set analysis.toys=100
+tr=$(first_value 2)
+if awk -v x="${tr:-0}" 'BEGIN { exit !(x > 3e-12 / 2 && x < 3e-12 * 2) }'; then ok
+else bad "tritium Asimov limit $tr not within 2x of the proposal's 3e-12 muB"; fi
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -160,7 +160,7 @@ typedef enum {
     POSITIVE, "pidar: protons on target per second (instead of "             \
     "source.protons and source.duration)")                                    \
   X(TARGET_MATERIAL, "target", "material", TEXT, "Ge", "", ANY,                \
-    "Detector material (Ge, Si, Ar, Xe, CsI, NaI, ...; see `nuem config`)")   \
+    "Detector material (Ge, Si, Ar, Xe, CsI, NaI, pseudocumene C9H12, ...; see `nuem config`)")   \
   X(PHYSICS_FLAVOUR, "physics", "flavour", CHOICE, "antinue",                  \
     "nue|antinue|numu|antinumu|nutau|antinutau", ANY,                          \
     "Flavour of the source neutrinos")                                         \

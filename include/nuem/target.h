@@ -43,7 +43,7 @@ typedef struct {
   double density;          /* of a material [kg/cm3]; 0 for an element or isotope */
 } nuem_target;
 
-/* `name` is a material (Ge, Si, Ar, Xe, CsI, NaI), an element symbol, or a
+/* `name` is a material (Ge, Si, Ar, Xe, CsI, NaI, pseudocumene), an element symbol, or a
  * single isotope written symbol+A (Ge74). */
 nuem_status nuem_target_new(nuem_context *ctx, const char *name,
                             nuem_target **out);

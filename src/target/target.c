@@ -180,7 +180,7 @@ static nuem_status material_record(nuem_context *ctx, void *user, char **f,
   return NUEM_OK;
 }
 
-const char *nuem_target_known_materials(void) { return "Ge Si Ar Xe CsI NaI"; }
+const char *nuem_target_known_materials(void) { return "Ge Si Ar Xe CsI NaI pseudocumene"; }
 
 static void finish_target(nuem_target *t) {
   double mass = 0, electrons = 0;
