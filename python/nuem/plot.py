@@ -61,7 +61,9 @@ def figure3(result, ax=None, title=None):
     ax.set_ylabel(r"dR/dT [kg$^{-1}$ keV$^{-1}$ day$^{-1}$]")
     ax.grid(True, which="both", color="#dddddd")
     ax.legend(loc="upper right", fontsize=9, framealpha=1)
-    ax.set_title(title or "nuem: dR/dT " + result.notes.get("target", ""))
+    target = result.notes.get("target", "").split(" ")[0]
+    model = result.notes.get("atomic_model", "").split(" ")[0]
+    ax.set_title(title or f"nuem: dR/dT on {target}" + (f" (atomic model: {model})" if model else ""))
     return fig
 
 
