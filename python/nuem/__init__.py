@@ -269,6 +269,7 @@ class Spectrum(Table):
 
     @property
     def energies(self):
+        """The energies of the rows: T [keV] (a measured spectrum: E_lo)."""
         return self.column("E_lo" if self.measured else "T")
 
 
@@ -314,7 +315,7 @@ class Plan:
 
     def close(self):
         """Free the C objects now (otherwise when the plan is collected)."""
-        if getattr(self, "_sp", None) is not None:
+        if getattr(self, "_sp", None) is not None and lib is not None:
             lib.nuem_spectrum_free(self._sp)
             lib.nuem_config_free(self._cfg)
             self._sp = None
