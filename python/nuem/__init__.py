@@ -8,13 +8,14 @@ fluxes in /cm2/s/MeV, mu in muB, q in e, <r2> in cm2.
 """
 import os
 import threading
+import warnings
 
 import numpy as np
 
 from ._lib import ffi, lib, library_path
 
 __all__ = ["Config", "Table", "Spectrum", "Plan", "FitResult", "LimitResult",
-           "SensitivityResult", "NuemError", "spectrum", "flux", "xsec", "fit", "limit",
+           "SensitivityResult", "NuemError", "NuemWarning", "spectrum", "flux", "xsec", "fit", "limit",
            "sensitivity", "library_path", "__version__"]
 
 __version__ = ffi.string(lib.nuem_version()).decode()
@@ -51,6 +52,21 @@ class _Context:
             kind = ffi.string(lib.nuem_status_string(status)).decode()
             msg = ffi.string(lib.nuem_context_error(self.ptr)).decode() or kind
             raise NuemError(msg, kind)
+
+
+class NuemWarning(UserWarning):
+    """nuem's warnings, e.g. a config key given but not used by the job."""
+
+
+def _warn_unused(ctx, cfg, used=()):
+    """Warn (NuemWarning) about every key the job was given but never read,
+    as the command does on stderr; `used`: keys the binding itself reads
+    (detector.threshold: the spectrum carries it for figures)."""
+    lib.nuem_config_report_unused(ctx.ptr, cfg)
+    for i in range(lib.nuem_context_warning_count(ctx.ptr)):
+        message = ffi.string(lib.nuem_context_warning(ctx.ptr, i)).decode()
+        if not any(message.startswith(key + " ") for key in used):
+            warnings.warn(message, NuemWarning, stacklevel=3)
 
 
 def _text(s):
@@ -344,6 +360,7 @@ class Plan:
             if T is None:
                 _no_property_override(mu, q, r2)
                 ctx.check(lib.nuem_spectrum_config_table(ctx.ptr, self._sp, self._cfg, 0, r))
+                _warn_unused(ctx, self._cfg, used=("detector.threshold",))
                 used = dict(self.configured)
                 return Spectrum._take(r, properties=used, measured=False,
                                       threshold_keV=self._threshold)
@@ -429,6 +446,7 @@ def flux(cfg=None, E=None):
             else:
                 e = _array(E, "E")
                 ctx.check(lib.nuem_flux_table(ctx.ptr, src[0], c, _buffer(e), e.size, r))
+            _warn_unused(ctx, c)
         finally:
             lib.nuem_source_free(src[0])
             lib.nuem_config_free(c)
@@ -477,6 +495,7 @@ def xsec(channel, E, T, target=None, flavour=None, mu=None, q=None, r2=None, ato
             ctx.check(lib.nuem_xsec_table(ctx.ptr, c, _text(channel),
                                           ffi.NULL if target is None else _text(target),
                                           _buffer(e), _buffer(t), e.size, r, ffi.NULL))
+            _warn_unused(ctx, c)
         finally:
             lib.nuem_config_free(c)
     return Table._take(r)
@@ -543,6 +562,7 @@ def fit(data, cfg=None):
         try:
             a = _analysis(ctx, c, data)
             ctx.check(lib.nuem_fit_table(ctx.ptr, c, a, r))
+            _warn_unused(ctx, c)
         finally:
             lib.nuem_analysis_free(a)
             lib.nuem_config_free(c)
@@ -568,6 +588,7 @@ def limit(data, cfg=None):
         try:
             a = _analysis(ctx, c, data)
             ctx.check(lib.nuem_limit_table(ctx.ptr, c, a, iv, r))
+            _warn_unused(ctx, c)
         finally:
             lib.nuem_analysis_free(a)
             lib.nuem_config_free(c)
@@ -594,6 +615,7 @@ def sensitivity(cfg=None, scan=None):
         try:
             ctx.check(lib.nuem_sensitivity_table(ctx.ptr, c,
                                                  ffi.NULL if scan is None else _text(scan), r))
+            _warn_unused(ctx, c)
         finally:
             lib.nuem_config_free(c)
     t = SensitivityResult._take(r)

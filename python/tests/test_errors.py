@@ -121,3 +121,14 @@ def test_a_closed_plan(nuem):
     plan.close()
     with pytest.raises(nuem.NuemError, match="closed"):
         plan.spectrum(T=[1.0])
+
+
+def test_a_key_the_job_does_not_use_is_warned_about(nuem):
+    """As the command warns on stderr: `nuem flux` never reads the analysis
+    keys of a config."""
+    with pytest.warns(nuem.NuemWarning, match="analysis.toys"):
+        nuem.flux({"analysis.toys": "500", "output.points": "5"})
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        nuem.flux({"output.points": "5"})
