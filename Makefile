@@ -38,6 +38,7 @@ install: build
 
 bench: build
 	./$(BUILD)/bench/nuem_bench ./$(BUILD)/nuem
+	/usr/bin/python3 bench/python_bench.py $(BUILD)
 
 # libFuzzer targets for the config, unit and table parsers; FUZZ_SECONDS each.
 FUZZ_SECONDS ?= 60

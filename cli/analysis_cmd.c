@@ -6,109 +6,30 @@
 
 #include "cli.h"
 
-/* A best fit with a nuisance at the edge of its physical range is said so,
- * in the result and on stderr. */
-static void note_bound(nuem_result *r, const nuem_model *m, const double *nu) {
-  const char *which = nuem_model_at_bound(m, nu);
-  if (!which) return;
-  nuem_result_note(r, "warning", "at the best fit the %s normalisation sits at its bound "
-                   "(zero): the data ask for less than the model allows", which);
-  fprintf(stderr, "nuem: warning: at the best fit the %s normalisation sits at its bound "
-                  "(zero)\n", which);
+/* The library's warnings on a result (a nuisance at its bound, a range too
+ * short) are repeated on stderr. */
+static void warn_notes(const nuem_result *r) {
+  for (size_t i = 0; i < r->nnotes; i++)
+    if (!strcmp(r->note_keys[i], "warning")) fprintf(stderr, "nuem: warning: %s\n", r->note_values[i]);
 }
 
 static int write_and_free(nuem_context *ctx, const cli_options *opt, const nuem_config *cfg,
                           nuem_result *r) {
+  warn_notes(r);
   cli_report_unused(ctx, cfg);
   int rc = cli_write_result(ctx, opt, cfg, r);
   nuem_result_free(r);
   return rc;
 }
 
-/* Data, spectrum and model of a fit or limit. */
-typedef struct {
-  nuem_data data;
-  nuem_spectrum *spectrum;
-  nuem_model_options options;
-  nuem_model *model;
-} analysis_inputs;
-
-static void inputs_free(analysis_inputs *in) {
-  nuem_model_free(in->model);
-  nuem_spectrum_free(in->spectrum);
-  nuem_data_free(&in->data);
-}
-
-static nuem_status load(nuem_context *ctx, const nuem_config *cfg, const cli_options *opt,
-                        analysis_inputs *in) {
-  memset(in, 0, sizeof *in);
-  NUEM_CLI_TRY(nuem_data_read(ctx, opt->data_file, &in->data));
-  const nuem_data *d = &in->data;
-  /* analysis.statistic other than auto must match the data: the data mode
-   * each statistic needs */
-  static const nuem_choice statistic[] = {{"auto", -1}, {"poisson", NUEM_DATA_COUNTS},
-      {"chi2", NUEM_DATA_RESIDUAL}, {"unbinned", NUEM_DATA_EVENTS}};
-  static const char *const has[] = {"counts", "residuals", "an event list"};
-  static const char *const needs[] = {"counts", "residual", "event-list"};
-  int need;
-  nuem_status s = NUEM_CONFIG_CHOICE_MAP(ctx, cfg, NUEM_P_ANALYSIS_STATISTIC, statistic, &need);
-  if (!s && need >= 0 && d->mode != need)
-    s = nuem_error(ctx, NUEM_ECONFIG, "analysis.statistic = %s needs %s data; %s has %s",
-                   nuem_config_choice_name(cfg, NUEM_P_ANALYSIS_STATISTIC),
-                   needs[need], d->origin, has[d->mode]);
-  if (!s) s = nuem_model_options_from_config(ctx, cfg, &in->options);
-  if (!s) s = nuem_spectrum_new(ctx, cfg, &in->spectrum);
-  if (!s) s = nuem_model_new(ctx, in->spectrum, &in->options, d, &in->model);
-  if (s) inputs_free(in);
-  return s;
-}
-
 int cli_fit(nuem_context *ctx, nuem_config *cfg, const cli_options *opt) {
-  analysis_inputs in;
-  nuem_status s = load(ctx, cfg, opt, &in);
-  if (s) return cli_fail(ctx, s);
-  const nuem_data d = in.data;
-  const nuem_model *m = in.model;
-  double nu[NUEM_NNU], theta, t_min;
-  nuem_interval iv = {0};
-  s = nuem_model_fit(ctx, m, &d, &theta, &t_min, nu);
-  /* the 68.3 % profile-likelihood interval */
-  /* the 1-sigma probability content erf(1/sqrt 2) */
-  const double cl_1sigma = 0.682689492137086;
-  if (!s) s = nuem_interval_wilks(ctx, m, &d, cl_1sigma, nuem_config_integer(cfg, NUEM_P_ANALYSIS_GRID), &iv);
-  static const char *names[] = {"best", "lo_68", "hi_68", "minus2lnL", "ndf", "flux",
-                                "efficiency", "background", "quenching_k", "energy_scale"};
-  const char *units[10];
-  units[0] = units[1] = units[2] = nuem_model_unit(m);
-  for (int i = 3; i < 10; i++) units[i] = i < 5 ? "1" : "sigma";
+  nuem_analysis *a;
   nuem_result r;
-  if (!s) s = nuem_result_init(ctx, &r, 1, 10, names, units);
-  int rc = 0;
-  if (s) {
-    rc = cli_fail(ctx, s);
-  } else {
-    int events = d.mode == NUEM_DATA_EVENTS; /* unbinned: no goodness-of-fit ndf */
-    double row[10] = {nuem_model_report(m, theta), iv.lo, iv.hi, t_min,
-                      events ? 0.0 : (double)d.nbins - 1, nu[0], nu[1], nu[2], nu[3], nu[4]};
-    memcpy(r.data, row, sizeof row);
-    nuem_result_note(&r, "poi", "%s (mu is fitted as mu^2 >= 0)",
-                     nuem_config_choice_name(cfg, NUEM_P_ANALYSIS_POI));
-    if (events)
-      nuem_result_note(&r, "data", "%s, %zu events in %g-%g keV, unbinned extended "
-                       "likelihood (minus2lnL up to a constant; ndf 0: none)", d.origin,
-                       d.nevents, d.window[0] * 1e3, d.window[1] * 1e3);
-    else
-      nuem_result_note(&r, "data", "%s, %zu bins, %s", d.origin, d.nbins,
-                       d.mode == NUEM_DATA_COUNTS ? (d.off ? "ON/OFF counts" : "ON counts")
-                                                  : "residuals");
-    nuem_result_note(&r, "nuisances", "in units of their constraint (background: relative "
-                     "shift when free)");
-    note_bound(&r, m, nu);
-    rc = write_and_free(ctx, opt, cfg, &r);
-  }
-  nuem_interval_free(&iv);
-  inputs_free(&in);
-  return rc;
+  nuem_status s = nuem_analysis_new(ctx, cfg, opt->data_file, &a);
+  if (s) return cli_fail(ctx, s);
+  s = nuem_fit_table(ctx, cfg, a, &r);
+  nuem_analysis_free(a);
+  return s ? cli_fail(ctx, s) : write_and_free(ctx, opt, cfg, &r);
 }
 
 /* The scan of the statistic against the critical value, with the
@@ -142,22 +63,22 @@ static const nuem_choice poi2_choices[] = {{"none", -1}, {"mu", NUEM_POI_MU},
 
 /* The 2-D contour of analysis.poi and analysis.poi2 (Wilks, 2 dof). */
 static int contour(nuem_context *ctx, nuem_config *cfg, const cli_options *opt,
-                   const analysis_inputs *in) {
-  const nuem_data *d = &in->data;
-  const nuem_model *m1 = in->model;
+                   const nuem_analysis *in) {
+  const nuem_data *d = nuem_analysis_data(in);
+  const nuem_model *m1 = nuem_analysis_model(in);
   int poi2;
   nuem_status s = NUEM_CONFIG_CHOICE_MAP(ctx, cfg, NUEM_P_ANALYSIS_POI2, poi2_choices, &poi2);
   if (s) return cli_fail(ctx, s);
   if (poi2 == nuem_model_poi(m1))
     return cli_fail(ctx, nuem_error(ctx, NUEM_ECONFIG, "analysis.poi2 must differ from "
                                     "analysis.poi"));
-  nuem_model_options opt2 = in->options;
+  nuem_model_options opt2 = *nuem_analysis_options(in);
   opt2.poi = poi2;
   opt2.poi_max = 0; /* analysis.poi_max belongs to analysis.poi */
   nuem_model *m2 = NULL;
   double *cross = NULL;
   nuem_contour ct = {0};
-  s = nuem_model_new(ctx, in->spectrum, &opt2, d, &m2);
+  s = nuem_model_new(ctx, nuem_analysis_spectrum(in), &opt2, d, &m2);
   if (!s) s = nuem_model_cross(ctx, m1, poi2, &cross);
   if (!s) s = nuem_contour_wilks(ctx, m1, m2, cross, d, nuem_config_number(cfg, NUEM_P_ANALYSIS_CL),
                                  (size_t)nuem_config_integer(cfg, NUEM_P_ANALYSIS_GRID), &ct);
@@ -222,73 +143,25 @@ int cli_limit(nuem_context *ctx, nuem_config *cfg, const cli_options *opt) {
     return 1;
   }
   if (opt->scan) return cli_limit_scan(ctx, cfg, opt);
-  analysis_inputs in;
-  nuem_status s = load(ctx, cfg, opt, &in);
+  nuem_analysis *in;
+  nuem_status s = nuem_analysis_new(ctx, cfg, opt->data_file, &in);
   if (s) return cli_fail(ctx, s);
   if (!nuem_config_choice_is(cfg, NUEM_P_ANALYSIS_POI2, "none")) {
-    int rc2 = contour(ctx, cfg, opt, &in);
-    inputs_free(&in);
+    int rc2 = contour(ctx, cfg, opt, in);
+    nuem_analysis_free(in);
     return rc2;
   }
-  const nuem_data d = in.data;
-  const nuem_model *m = in.model;
-  double cl = nuem_config_number(cfg, NUEM_P_ANALYSIS_CL);
-  size_t grid = (size_t)nuem_config_integer(cfg, NUEM_P_ANALYSIS_GRID);
-  int fc = nuem_config_choice_is(cfg, NUEM_P_ANALYSIS_METHOD, "feldman-cousins");
+  const nuem_model *m = nuem_analysis_model(in);
   nuem_interval iv;
-  s = fc ? nuem_interval_fc(ctx, m, &d, cl, grid, (size_t)nuem_config_integer(cfg, NUEM_P_ANALYSIS_TOYS),
-                            (unsigned long)nuem_config_integer(cfg, NUEM_P_ANALYSIS_SEED),
-                            (int)nuem_config_integer(cfg, NUEM_P_ANALYSIS_THREADS),
-                            (size_t)nuem_config_integer(cfg, NUEM_P_ANALYSIS_TOYS), &iv)
-         : nuem_interval_wilks(ctx, m, &d, cl, grid, &iv);
-  int rc;
-  if (s) {
-    rc = cli_fail(ctx, s);
-  } else {
-    static const char *names[] = {"theta", "t", "critical", "accepted"};
-    const char *units[] = {nuem_model_poi(m) == NUEM_POI_MU ? "muB2" : nuem_model_unit(m), "1", "1", "1"};
-    nuem_result r;
-    s = nuem_result_init(ctx, &r, iv.n, 4, names, units);
-    if (s) {
-      rc = cli_fail(ctx, s);
-    } else {
-      for (size_t i = 0; i < iv.n; i++) {
-        double row[4] = {iv.theta[i], iv.t[i], iv.critical[i], iv.t[i] <= iv.critical[i]};
-        memcpy(&r.data[i * 4], row, sizeof row);
-      }
-      const char *unit = nuem_model_unit(m);
-      nuem_result_note(&r, "method", "%s, %g %% CL", fc ? "Feldman-Cousins (toys)" : "Wilks", 100 * cl);
-      nuem_result_note(&r, "best_fit", "%.6g %s", iv.best_report, unit);
-      if (isnan(iv.lo))
-        nuem_result_note(&r, "interval", "empty: no parameter value is accepted");
-      else
-        nuem_result_note(&r, "interval", "[%.6g, %.6g] %s%s", iv.lo, iv.hi, unit,
-                         iv.lo_at_boundary && nuem_model_poi(m) == NUEM_POI_MU
-                             ? " (an upper limit)" : "");
-      if (iv.hi_at_boundary)
-        nuem_result_note(&r, "warning", "the interval reaches the end of the scanned range; "
-                         "raise analysis.poi_max");
-      double nu[NUEM_NNU], t_best;
-      if (nuem_model_profile(ctx, m, &d, iv.theta_hat, &t_best, nu) == NUEM_OK)
-        note_bound(&r, m, nu);
-      if (fc && !isnan(iv.hi) && iv.n > 1 && nuem_model_poi(m) == NUEM_POI_MU &&
-          iv.hi * iv.hi < iv.theta[1] * 1e-6)
-        nuem_result_note(&r, "warning", "the data lie below the model's expectation at every "
-                         "parameter value: the Feldman-Cousins interval shrinks to the boundary "
-                         "(a known property for deficits, Feldman & Cousins 1998 sec. V); "
-                         "compare with analysis.method = wilks");
-      if (iv.coverage >= 0)
-        nuem_result_note(&r, "coverage", "%.4f achieved at the grid point nearest the best fit "
-                         "(%zu fresh toys; nominal %g)", iv.coverage,
-                         (size_t)nuem_config_integer(cfg, NUEM_P_ANALYSIS_TOYS), cl);
-      rc = 0;
-      if (opt->plot) rc = plot_limit(ctx, opt->plot, &r, cfg, units[0], &iv, m, unit);
-      if (!rc) rc = write_and_free(ctx, opt, cfg, &r);
-      else nuem_result_free(&r);
-    }
-    nuem_interval_free(&iv);
-  }
-  inputs_free(&in);
+  nuem_result r;
+  s = nuem_limit_table(ctx, cfg, in, &iv, &r);
+  int rc = s ? cli_fail(ctx, s) : 0;
+  if (!s && opt->plot)
+    rc = plot_limit(ctx, opt->plot, &r, cfg, r.units[0], &iv, m, nuem_model_unit(m));
+  if (!s && !rc) rc = write_and_free(ctx, opt, cfg, &r);
+  else if (!s) nuem_result_free(&r);
+  if (!s) nuem_interval_free(&iv);
+  nuem_analysis_free(in);
   return rc;
 }
 
@@ -330,23 +203,6 @@ static void published_overlay(nuem_context *ctx, FILE *f, int poi, double ymin, 
   nuem_table_free(&t);
 }
 
-/* The scan's expected limits as a table. */
-static nuem_status scan_table(nuem_context *ctx, const nuem_sensitivity_scan *ss,
-                              const char *scan_unit, nuem_result *r) {
-  static const char *names[] = {"scan", "asimov", "minus2sigma", "minus1sigma", "median",
-                                "plus1sigma", "plus2sigma"};
-  const char *units[7] = {scan_unit};
-  for (int i = 1; i < 7; i++) units[i] = nuem_poi_unit(ss->poi);
-  NUEM_CLI_TRY(nuem_result_init(ctx, r, ss->n, 7, names, units));
-  for (size_t i = 0; i < ss->n; i++) {
-    const nuem_sensitivity *p = &ss->points[i];
-    double row[7] = {ss->x[i], p->asimov, p->band[0], p->band[1], p->band[2], p->band[3],
-                     p->band[4]};
-    memcpy(&r->data[i * 7], row, sizeof row);
-  }
-  return NUEM_OK;
-}
-
 int cli_sensitivity(nuem_context *ctx, nuem_config *cfg, const cli_options *opt) {
   if (opt->plot && !opt->scan) {
     fprintf(stderr, "nuem: sensitivity --plot draws the expected limits against a scanned "
@@ -354,22 +210,16 @@ int cli_sensitivity(nuem_context *ctx, nuem_config *cfg, const cli_options *opt)
                     "detector.exposure_off*=0.5:4:8')\n");
     return 2;
   }
-  nuem_scan scan;
-  nuem_sensitivity_scan ss;
   nuem_result r;
-  nuem_status s = opt->scan ? nuem_scan_parse(ctx, opt->scan, &scan) : NUEM_OK;
-  if (!s) s = nuem_sensitivity_scan_compute(ctx, cfg, opt->scan ? &scan : NULL, &ss);
+  nuem_status s = nuem_sensitivity_table(ctx, cfg, opt->scan, &r);
   if (s) return cli_fail(ctx, s);
-  const char *scan_unit = opt->scan ? scan.unit : "1";
-  s = scan_table(ctx, &ss, scan_unit, &r);
-  int poi = ss.poi;
-  nuem_sensitivity_scan_free(&ss);
-  if (s) return cli_fail(ctx, s);
-  const char *key = opt->scan ? scan.label : "";
-  nuem_result_note(&r, "expected", "%g %% CL upper limits without signal (signed parameters: "
-                   "half-width of the interval): Asimov, and quantiles of toys",
-                   100 * nuem_config_number(cfg, NUEM_P_ANALYSIS_CL));
-  if (opt->scan) nuem_result_note(&r, "scan", "%s", key);
+  const char *scan_unit = r.units[0];
+  const char *key = opt->scan ? nuem_result_note_value(&r, "scan") : "";
+  int poi = 0;
+  if ((s = NUEM_CONFIG_CHOICE_MAP(ctx, cfg, NUEM_P_ANALYSIS_POI, nuem_poi_choices, &poi))) {
+    nuem_result_free(&r);
+    return cli_fail(ctx, s);
+  }
   if (opt->plot) {
     char data[4200], script[4200];
     int rc;

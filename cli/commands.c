@@ -85,127 +85,17 @@ int cli_spectrum(nuem_context *ctx, nuem_config *cfg, const cli_options *opt) {
   return rc;
 }
 
-/* Solar: dPhi/dE of the continuum per flavour at the detector; each
- * component's flux and each line (energy, flux, P_ee) as notes. */
-static void solar_flux_table(const nuem_source *src, nuem_result *r) {
-  static const int flavours[] = {NUEM_NUE, NUEM_NUMU, NUEM_NUTAU};
-  for (size_t i = 0; i < r->nrows; i++) {
-    double *row = &r->data[i * r->ncols];
-    row[1] = nuem_source_flux(src, row[0]);
-    for (size_t f = 0; f < 3; f++) row[2 + f] = nuem_source_flavour_flux(src, flavours[f], row[0]);
-  }
-  char key[32];
-  for (int c = 0; c < NUEM_SOLAR_NCOMPONENTS; c++)
-    if (nuem_source_solar_flux(src, c) > 0) {
-      snprintf(key, sizeof key, "flux_%s", nuem_solar_component_name(c));
-      nuem_result_note(r, key, "%.6g /cm2/s", nuem_source_solar_flux(src, c));
-    }
-  const nuem_source_line *lines;
-  size_t nl = nuem_source_lines(src, &lines);
-  for (size_t i = 0; i < nl; i++) {
-    snprintf(key, sizeof key, "line_%s_%.4g", nuem_solar_component_name(lines[i].component),
-             lines[i].energy);
-    nuem_result_note(r, key, "%.6g /cm2/s at %.6g MeV, P_ee %.4f", lines[i].total,
-                     lines[i].energy, lines[i].flux[NUEM_NUE] / lines[i].total);
-  }
-}
-
-/* Radioactive and pidar sources: dPhi/dE of each delivered flavour's
- * continuum; each line (energy, flux, flavour) and the source's rate as
- * notes. */
-static void analytic_flux_table(const nuem_source *src, const int *flavours, nuem_result *r) {
-  for (size_t i = 0; i < r->nrows; i++) {
-    double *row = &r->data[i * r->ncols];
-    row[1] = nuem_source_flux(src, row[0]);
-    for (size_t f = 2; f < r->ncols; f++)
-      row[f] = nuem_source_flavour_flux(src, flavours[f - 2], row[0]);
-  }
-  const nuem_source_line *lines;
-  size_t nl = nuem_source_lines(src, &lines);
-  char key[32];
-  for (size_t i = 0; i < nl; i++) {
-    int f = 0;
-    while (f < NUEM_NFLAVOURS - 1 && !(lines[i].flux[f] > 0)) f++;
-    snprintf(key, sizeof key, "line_%.6g_MeV", lines[i].energy);
-    nuem_result_note(r, key, "%.6g /cm2/s of %s", lines[i].total, nuem_flavour_name(f));
-  }
-  if (nuem_source_mean_activity(src) > 0)
-    nuem_result_note(r, "mean_activity", "%.6g Bq (over source.duration)",
-                     nuem_source_mean_activity(src));
-  if (nuem_source_proton_rate(src) > 0)
-    nuem_result_note(r, "proton_rate", "%.6g /s", nuem_source_proton_rate(src));
-}
-
 int cli_flux(nuem_context *ctx, nuem_config *cfg, const cli_options *opt) {
-  static const char *const names[] = {"E", "flux", "U235", "U238", "Pu239",
-                                      "Pu241", "capture", "flux_lo", "flux_hi", "band"};
-  static const char *const units[] = {"MeV", "/cm2/s/MeV", "/cm2/s/MeV",
-                                      "/cm2/s/MeV", "/cm2/s/MeV", "/cm2/s/MeV",
-                                      "/cm2/s/MeV", "/cm2/s/MeV", "/cm2/s/MeV", "1"};
-  nuem_source *src;
-  nuem_status s = nuem_source_init(ctx, cfg, &src);
-  if (s) return cli_fail(ctx, s);
-  double lo = nuem_config_number(cfg, NUEM_P_OUTPUT_E_MIN);
-  double hi = nuem_source_e_max(src);
-  long n = nuem_config_integer(cfg, NUEM_P_OUTPUT_POINTS);
+  nuem_source *src = NULL;
   nuem_result r;
-  /* a user table has no fission components: E and the flux only; the Sun
-   * has its flavours */
-  int reactor = nuem_config_choice_is(cfg, NUEM_P_SOURCE_TYPE, "reactor");
-  int solar = nuem_config_choice_is(cfg, NUEM_P_SOURCE_TYPE, "solar");
-  static const char *const solar_names[] = {"E", "flux", "nue", "numu", "nutau"};
-  /* radioactive and pidar: a column per delivered flavour */
-  int analytic = nuem_config_choice_is(cfg, NUEM_P_SOURCE_TYPE, "radioactive") ||
-                 nuem_config_choice_is(cfg, NUEM_P_SOURCE_TYPE, "pidar");
-  int flavours[NUEM_NFLAVOURS];
-  size_t nf = nuem_source_flavours(src, flavours);
-  const char *flavour_names[2 + NUEM_NFLAVOURS] = {"E", "flux"};
-  for (size_t f = 0; f < nf; f++) flavour_names[2 + f] = nuem_flavour_name(flavours[f]);
-  size_t ncols = reactor ? 5 + NUEM_NCOMPONENTS : solar ? 5 : analytic ? 2 + nf : 2;
-  if (!(hi > lo)) {
-    s = nuem_error(ctx, NUEM_ERANGE, "output.e_min (%g MeV) must lie below the "
-                   "source's upper end (%g MeV)", lo, hi);
-  } else {
-    s = nuem_result_init(ctx, &r, (size_t)n, ncols,
-                         solar ? solar_names : analytic ? flavour_names : names, units);
-  }
-  if (s) {
-    nuem_source_free(src);
-    return cli_fail(ctx, s);
-  }
-  for (long i = 0; i < n; i++) {
-    double *row = &r.data[(size_t)i * r.ncols];
-    row[0] = n > 1 ? lo * pow(hi / lo, (double)i / (double)(n - 1)) : lo;
-    double comp[NUEM_NCOMPONENTS];
-    row[1] = nuem_source_flux_components(src, row[0], comp);
-    for (size_t c = 2; c < 2 + NUEM_NCOMPONENTS && reactor; c++) row[c] = comp[c - 2];
-    if (reactor) { /* the band; band = 0 where nuem carries no published uncertainty */
-      double sigma;
-      int known = nuem_source_flux_sigma(src, row[0], &sigma);
-      row[2 + NUEM_NCOMPONENTS] = known ? row[1] - sigma : row[1];
-      row[3 + NUEM_NCOMPONENTS] = known ? row[1] + sigma : row[1];
-      row[4 + NUEM_NCOMPONENTS] = known;
-    }
-  }
-  if (reactor)
-    nuem_result_note(&r, "flux_band", "flux_lo, flux_hi: flux -+ 1 sigma of the published "
-                     "spectrum uncertainty, isotopes fully correlated; carried for "
-                     "source.low_energy = perisse-2023 below 2 MeV (Perisse et al., PRC 108, "
-                     "055501 (2023)); elsewhere band = 0 and flux_lo = flux_hi = flux (no band known) (docs/physics.md, \"Reactor spectrum "
-                     "uncertainties\")");
-  if (solar) solar_flux_table(src, &r);
-  if (analytic) analytic_flux_table(src, flavours, &r);
-  double err, total = nuem_source_total(src, &err);
-  nuem_result_note(&r, "total_flux", "%.6g /cm2/s (quadrature error %.2g /cm2/s)", total, err);
-  if (nuem_source_fission_rate(src) > 0) {
-    nuem_result_note(&r, "fission_rate", "%.6g /s", nuem_source_fission_rate(src));
-    nuem_result_note(&r, "antineutrinos_per_fission", "%.6g", nuem_source_per_fission(src));
-  }
+  nuem_status s = nuem_source_init(ctx, cfg, &src);
+  if (!s) s = nuem_flux_table(ctx, src, cfg, NULL, 0, &r);
+  nuem_source_free(src);
+  if (s) return cli_fail(ctx, s);
   cli_report_unused(ctx, cfg);
   int rc = opt->plot ? cli_plot_flux(ctx, cfg, opt->plot, &r) : 0;
   if (!rc) rc = cli_write_result(ctx, opt, cfg, &r);
   nuem_result_free(&r);
-  nuem_source_free(src);
   return rc;
 }
 

@@ -51,55 +51,38 @@ static nuem_status read_inputs(nuem_context *ctx, nuem_config *cfg,
 }
 
 static void write_json(FILE *out, const cli_options *opt, const nuem_interaction *in,
-                       double E, double T, const nuem_xsec_answer *a) {
+                       const double *row, const char *per) {
   fprintf(out, "{\"nuem\": {\"version\": ");
   nuem_json_string(out, nuem_version());
   fprintf(out, ", \"command\": \"xsec\"},\n \"value\": %.10g, \"unit\": \"cm2/keV\",\n",
-          a->value[NUEM_PROC_TOTAL] / NUEM_KEV_PER_MEV);
+          row[2 + NUEM_PROC_TOTAL]);
   fprintf(out, " \"terms\": {");
   for (int p = 0; p < NUEM_NPROC; p++)
-    fprintf(out, "%s\"%s\": %.10g", p ? ", " : "", nuem_process_name(p), a->value[p] / NUEM_KEV_PER_MEV);
+    fprintf(out, "%s\"%s\": %.10g", p ? ", " : "", nuem_process_name(p), row[2 + p]);
   fprintf(out, "},\n \"channel\": ");
   nuem_json_string(out, opt->channel);
   fprintf(out, ", \"flavour\": \"%s\", \"target\": ", nuem_flavour_name(in->flavour));
   nuem_json_string(out, opt->target ? opt->target : "free electron");
   fprintf(out, ", \"per\": ");
-  nuem_json_string(out, a->per);
+  nuem_json_string(out, per);
   fprintf(out, ",\n \"enu\": %.10g, \"enu_unit\": \"MeV\", \"t\": %.10g, \"t_unit\": "
           "\"keV\", \"t_max\": %.10g, \"t_max_unit\": \"keV\",\n \"sin2w\": %.10g, "
           "\"couplings\": \"%s\", \"mu_nu\": %.10g, \"q_nu\": %.10g, \"r2_nu\": %.10g}\n",
-          E, T * NUEM_KEV_PER_MEV, a->t_max * NUEM_KEV_PER_MEV, in->sin2w,
+          row[0], row[1], row[7], in->sin2w,
           in->couplings == NUEM_COUPLINGS_TREE ? "tree" : "effective", in->mu, in->q, in->r2);
 }
 
 static int write_answer(nuem_context *ctx, nuem_config *cfg, const cli_options *opt,
-                        const nuem_interaction *in, double E, double T, const nuem_xsec_answer *a) {
-  if (opt->format == NUEM_FORMAT_JSON) {
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *mem = open_memstream(&buf, &len);
-    if (!mem) return 1;
-    write_json(mem, opt, in, E, T, a);
-    fclose(mem);
-    int rc = cli_write_buffer(opt->out_file, buf, len);
-    free(buf);
-    return rc;
-  }
-  static const char *const names[] = {"E_nu", "T", "sm", "mu", "q", "r2", "total", "T_max"};
-  static const char *const units[] = {"MeV", "keV", "cm2/keV", "cm2/keV", "cm2/keV",
-                                      "cm2/keV", "cm2/keV", "keV"};
-  nuem_result r;
-  nuem_status s = nuem_result_init(ctx, &r, 1, 8, names, units);
-  if (s) return cli_fail(ctx, s);
-  r.data[0] = E;
-  r.data[1] = T * NUEM_KEV_PER_MEV;
-  for (int p = 0; p < NUEM_NPROC; p++) r.data[2 + p] = a->value[p] / NUEM_KEV_PER_MEV;
-  r.data[7] = a->t_max * NUEM_KEV_PER_MEV;
-  nuem_result_note(&r, "channel", "%s, %s, dsigma/dT per %s; sm, then the excess from "
-                   "each property, then the total", opt->channel,
-                   nuem_flavour_name(in->flavour), a->per);
-  int rc = cli_write_result(ctx, opt, cfg, &r);
-  nuem_result_free(&r);
+                        const nuem_interaction *in, const nuem_result *r, const char *per) {
+  if (opt->format != NUEM_FORMAT_JSON) return cli_write_result(ctx, opt, cfg, r);
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *mem = open_memstream(&buf, &len);
+  if (!mem) return 1;
+  write_json(mem, opt, in, r->data, per);
+  fclose(mem);
+  int rc = cli_write_buffer(opt->out_file, buf, len);
+  free(buf);
   return rc;
 }
 
@@ -107,26 +90,12 @@ int cli_xsec(nuem_context *ctx, nuem_config *cfg, const cli_options *opt) {
   nuem_interaction in;
   double E, T;
   nuem_status s = read_inputs(ctx, cfg, opt, &in, &E, &T);
-  nuem_target *tgt = NULL;
-  nuem_atomic *atomic = NULL;
-  nuem_atomic_options aopt;
-  if (!s && opt->target) s = nuem_target_new(ctx, opt->target, &tgt);
-  if (!s && tgt && !strcmp(opt->channel, "nu-e")) {
-    s = nuem_atomic_options_from_config(ctx, cfg, &aopt);
-    if (!s) s = nuem_atomic_new(ctx, &aopt, tgt, &in, &atomic);
-    if (!s) s = nuem_atomic_check_range(ctx, atomic, T, T);
-  }
-  int rc;
-  if (s) {
-    rc = cli_fail(ctx, s);
-  } else {
-    nuem_xsec_answer a;
-    if (strcmp(opt->channel, "nu-e") == 0) nuem_xsec_target_electron(&in, tgt, atomic, E, T, &a);
-    else nuem_xsec_target_nuclear(&in, tgt, E, T, &a);
-    cli_report_unused(ctx, cfg);
-    rc = write_answer(ctx, cfg, opt, &in, E, T, &a);
-  }
-  nuem_atomic_free(atomic);
-  nuem_target_free(tgt);
+  nuem_result r;
+  const char *per = "";
+  if (!s) s = nuem_xsec_table(ctx, cfg, opt->channel, opt->target, &E, &T, 1, &r, &per);
+  if (s) return cli_fail(ctx, s);
+  cli_report_unused(ctx, cfg);
+  int rc = write_answer(ctx, cfg, opt, &in, &r, per);
+  nuem_result_free(&r);
   return rc;
 }

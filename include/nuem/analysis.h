@@ -245,6 +245,37 @@ void nuem_limit_scan_significance(const nuem_limit_scan *s, nuem_look_elsewhere 
 /* The unit of a POI as reported (muB, e, cm2, 1). */
 const char *nuem_poi_unit(int poi);
 
+/* ---- whole jobs from a config and a data file ----------------------------- */
+
+/* The data, spectrum and model of a fit or limit: the data file read,
+ * analysis.statistic checked against it, the model built from the
+ * config's spectrum and [analysis] keys. `cfg` must outlive it. */
+typedef struct nuem_analysis nuem_analysis;
+nuem_status nuem_analysis_new(nuem_context *ctx, const nuem_config *cfg, const char *data_path,
+                              nuem_analysis **out);
+void nuem_analysis_free(nuem_analysis *a);
+const nuem_data *nuem_analysis_data(const nuem_analysis *a);
+const nuem_spectrum *nuem_analysis_spectrum(const nuem_analysis *a);
+const nuem_model_options *nuem_analysis_options(const nuem_analysis *a);
+const nuem_model *nuem_analysis_model(const nuem_analysis *a);
+
+/* The table of `nuem fit`: one row, columns best, lo_68, hi_68 (the POI in
+ * its reported unit), minus2lnL, ndf and the five nuisances (in sigma);
+ * notes poi, data, nuisances and, if one sits at its bound, warning. */
+nuem_status nuem_fit_table(nuem_context *ctx, const nuem_config *cfg, const nuem_analysis *a,
+                           nuem_result *out);
+/* The table of `nuem limit` (one parameter) by analysis.method: per grid
+ * point theta (muB2 for mu), t, critical, accepted; notes method, best_fit,
+ * interval, warning(s), coverage. *iv (may be NULL) receives the interval,
+ * to be freed with nuem_interval_free. */
+nuem_status nuem_limit_table(nuem_context *ctx, const nuem_config *cfg, const nuem_analysis *a,
+                             nuem_interval *iv, nuem_result *out);
+/* The table of `nuem sensitivity`: per scan point (scan_text "KEY=FROM:TO:N"
+ * as for --scan, or NULL: the config alone) scan, asimov and the five
+ * quantiles in the POI's reported unit; notes expected and scan. */
+nuem_status nuem_sensitivity_table(nuem_context *ctx, const nuem_config *cfg,
+                                   const char *scan_text, nuem_result *out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -119,6 +119,16 @@ void nuem_xsec_target_electron(const nuem_interaction *in, const nuem_target *tg
 void nuem_xsec_target_nuclear(const nuem_interaction *in, const nuem_target *tgt, double E,
                               double T, nuem_xsec_answer *out);
 
+/* The table of `nuem xsec` at n points (E[i] [MeV], T[i] [MeV], positive):
+ * columns E_nu [MeV], T [keV], the SM, each property's excess and the total
+ * [cm2/keV], T_max [keV]; channel "nu-e" (per free electron if target is
+ * NULL, else per atom or formula unit under atomic.model) or "cevns" (per
+ * nucleus of `target`, required). The couplings and properties come from
+ * [physics] of cfg. *per (may be NULL) gets what the values are per. */
+nuem_status nuem_xsec_table(nuem_context *ctx, const nuem_config *cfg, const char *channel,
+                            const char *target, const double *E, const double *T, size_t n,
+                            nuem_result *out, const char **per);
+
 #ifdef __cplusplus
 }
 #endif

@@ -92,6 +92,10 @@ enum { NUEM_NUE, NUEM_ANTINUE, NUEM_NUMU, NUEM_ANTINUMU, NUEM_NUTAU,
        NUEM_ANTINUTAU, NUEM_NFLAVOURS };
 enum { NUEM_NLEPTONS = NUEM_NFLAVOURS / 2 };
 #define NUEM_LEPTON(flavour) ((flavour) / 2)
+/* Flavour by name (nue, antinue, …) or -1; the name of a flavour ("?" if
+ * out of range). */
+int nuem_flavour_from_name(const char *name);
+const char *nuem_flavour_name(int flavour);
 
 /* ---- units -------------------------------------------------------------- */
 

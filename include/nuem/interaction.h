@@ -63,9 +63,6 @@ nuem_status nuem_interaction_init(nuem_context *ctx, const nuem_config *cfg,
  * physics.mu_nu, q_nu or r2_nu are given per flavour. */
 nuem_status nuem_interaction_init_flavour(nuem_context *ctx, const nuem_config *cfg,
                                           int flavour, nuem_interaction *out);
-/* Flavour by name (nue, antinue, …) or -1. */
-int nuem_flavour_from_name(const char *name);
-const char *nuem_flavour_name(int flavour);
 
 /* Kinematics of elastic scattering on a target of mass m at rest:
  * T_max(E) = 2E^2/(m + 2E), E_min(T) = (T + sqrt(T^2 + 2 m T))/2. */

@@ -160,6 +160,17 @@ double nuem_line_density(const nuem_line_shape *s, double x);
  * to 1 (for tests and docs). */
 double nuem_halo_speed_pdf(const nuem_halo *h, double v);
 
+/* ---- the flux table ---- */
+
+/* dPhi/dE at the detector [/cm2/s/MeV] as `nuem flux` prints it: columns E
+ * [MeV], flux, then per source type the fission components and the
+ * one-sigma band (reactor), the flavours (solar, radioactive, pidar); the
+ * totals as notes. At energies E[0..n-1] [MeV] (positive, finite), or with
+ * E NULL on the [output] grid (output.points log-spaced values from
+ * output.e_min to the source's upper end). */
+nuem_status nuem_flux_table(nuem_context *ctx, const nuem_source *src, const nuem_config *cfg,
+                            const double *E, size_t n, nuem_result *out);
+
 #ifdef __cplusplus
 }
 #endif

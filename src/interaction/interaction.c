@@ -4,21 +4,6 @@
 #include "core_internal.h"
 #include "nuem/interaction.h"
 
-/* The words of physics.flavour. */
-static const char *const flavour_names[NUEM_NFLAVOURS] = {
-    [NUEM_NUE] = "nue",     [NUEM_ANTINUE] = "antinue",   [NUEM_NUMU] = "numu",
-    [NUEM_ANTINUMU] = "antinumu", [NUEM_NUTAU] = "nutau", [NUEM_ANTINUTAU] = "antinutau"};
-
-int nuem_flavour_from_name(const char *name) {
-  for (int i = 0; i < NUEM_NFLAVOURS; i++)
-    if (strcmp(flavour_names[i], name) == 0) return i;
-  return -1;
-}
-
-const char *nuem_flavour_name(int flavour) {
-  return flavour >= 0 && flavour < NUEM_NFLAVOURS ? flavour_names[flavour] : "?";
-}
-
 /* Effective nu-e couplings (g_V, g_A) for neutrinos of each lepton flavour at
  * sin2w = 0.23857, from arXiv:2207.05036 as quoted by NuRecoil
  * docs/sm_cs.md; and effective nucleon couplings g_V^p (per flavour), g_V^n
