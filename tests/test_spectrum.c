@@ -1,6 +1,7 @@
 /* The spectrum stage: one flux plan serves every property value, atomic
  * model and detector variation, and a variation gives what a fresh chain
  * with the changed config gives. */
+#include <math.h>
 #include <string.h>
 
 #include "test_common.h"
@@ -185,6 +186,65 @@ static void errors_name_their_path(void **state) {
   nuem_config_free(cfg);
 }
 
+/* The basis of a property scan reproduces the direct table: every column is
+ * a quadratic form in (mu, q, <r2>) (include/nuem/spectrum.h), so the sum
+ * of the coefficient arrays equals the table at any values up to rounding
+ * of the differences (1e-9 of the column's largest magnitude). */
+static void compare_scan(nuem_spectrum *sp, const nuem_spectrum_basis *b,
+                         const nuem_properties *p, const double *T, size_t n) {
+  nuem_result direct, scan;
+  assert_int_equal(nuem_spectrum_table(ctx, sp, p, T, n, 0, &direct), NUEM_OK);
+  assert_int_equal(nuem_spectrum_basis_table(ctx, b, p, &scan), NUEM_OK);
+  assert_int_equal(scan.ncols, direct.ncols);
+  assert_int_equal(scan.nnotes, direct.nnotes);
+  for (size_t c = 0; c < direct.ncols; c++) {
+    double scale = 0;
+    for (size_t i = 0; i < n; i++) scale = fmax(scale, fabs(direct.data[i * direct.ncols + c]));
+    for (size_t i = 0; i < n; i++) {
+      double d = direct.data[i * direct.ncols + c], v = scan.data[i * direct.ncols + c];
+      if (fabs(v - d) > 1e-9 * scale)
+        fail_msg("column %s at T[%zu]: scan %.12g, direct %.12g", direct.names[c], i, v, d);
+    }
+  }
+  nuem_result_free(&direct);
+  nuem_result_free(&scan);
+}
+
+static void property_scan_equals_direct(void **state) {
+  (void)state;
+  const char *models[] = {"atomic.model=stepping", "atomic.model=ab-initio"};
+  double T[24];
+  for (size_t i = 0; i < 24; i++) T[i] = 1e-4 * pow(1e3, i / 23.0); /* 0.1 keV .. 100 keV */
+  for (int m = 0; m < 2; m++) {
+    nuem_config *cfg = test_config(ctx, (const char *[]){models[m], "source.add=solar", NULL});
+    nuem_spectrum *sp;
+    assert_int_equal(nuem_spectrum_new(ctx, cfg, &sp), NUEM_OK);
+    nuem_properties base = {2e-11, 3e-13, -2e-32};
+    nuem_spectrum_basis *all, *mu;
+    assert_int_equal(nuem_spectrum_basis_new(ctx, sp, &base,
+                                             NUEM_VARY_MU | NUEM_VARY_Q | NUEM_VARY_R2, T, 24,
+                                             &all), NUEM_OK);
+    assert_int_equal(nuem_spectrum_basis_new(ctx, sp, &base, NUEM_VARY_MU, T, 24, &mu),
+                     NUEM_OK);
+    const nuem_properties at[] = {{0, 0, 0}, {5e-11, -1e-12, 4e-32}, {1e-12, 2e-14, -3e-33},
+                                  {3e-10, 5e-12, 1e-31}};
+    for (int k = 0; k < 4; k++) compare_scan(sp, all, &at[k], T, 24);
+    for (double x = 0; x < 1e-10; x += 3.3e-11) {
+      nuem_properties p = base;
+      p.mu = x;
+      compare_scan(sp, mu, &p, T, 24);
+    }
+    /* a property held fixed cannot be asked for at another value */
+    nuem_result r;
+    assert_int_equal(nuem_spectrum_basis_table(ctx, mu, &at[1], &r), NUEM_EUSAGE);
+    assert_non_null(strstr(nuem_context_error(ctx), "holds q"));
+    nuem_spectrum_basis_free(all);
+    nuem_spectrum_basis_free(mu);
+    nuem_spectrum_free(sp);
+    nuem_config_free(cfg);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(properties_do_not_rebuild),
@@ -193,6 +253,7 @@ int main(void) {
       cmocka_unit_test(variations_match_fresh_chains),
       cmocka_unit_test(model_with_nuisances_builds_one_plan),
       cmocka_unit_test(errors_name_their_path),
+      cmocka_unit_test(property_scan_equals_direct),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -103,6 +103,27 @@ nuem_status nuem_spectrum_table(nuem_context *ctx, const nuem_spectrum *sp,
                                 const nuem_properties *p, const double *T, size_t n,
                                 int errors, nuem_result *out);
 
+/* ---- property scans --------------------------------------------------------- */
+
+/* Every rate column of the true spectrum is exactly
+ *   f0 + c_mu mu^2 + a_q q + b_q q^2 + a_r <r2> + b_r <r2>^2 + c_qr q <r2>
+ * in the configured properties (the moment adds incoherently; q and <r2>
+ * enter the amplitude linearly: docs/physics.md, "Electromagnetic
+ * properties"). A basis evaluates the tables that fix these coefficients
+ * on a T grid once (2 tables for mu alone, 3 for q or <r2>, 7 for all
+ * three); a table at any property values is then a sum of arrays, equal to
+ * nuem_spectrum_table to rounding (no error columns). The properties not
+ * in `vary` stay at base's values. `sp` must outlive the basis. */
+enum { NUEM_VARY_MU = 1, NUEM_VARY_Q = 2, NUEM_VARY_R2 = 4 };
+typedef struct nuem_spectrum_basis nuem_spectrum_basis;
+nuem_status nuem_spectrum_basis_new(nuem_context *ctx, const nuem_spectrum *sp,
+                                    const nuem_properties *base, int vary, const double *T,
+                                    size_t n, nuem_spectrum_basis **out);
+/* The table at p (thread-safe on one basis). */
+nuem_status nuem_spectrum_basis_table(nuem_context *ctx, const nuem_spectrum_basis *b,
+                                      const nuem_properties *p, nuem_result *out);
+void nuem_spectrum_basis_free(nuem_spectrum_basis *b);
+
 /* ---- the measured spectrum ------------------------------------------------ */
 
 /* Per measured bin: events per kg per day of every rate column (after

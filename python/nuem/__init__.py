@@ -377,6 +377,65 @@ class Plan:
         s.data[:, 0] = Tk  # the caller's values exactly (not T * 1e-3 * 1e3)
         return s
 
+    def scan(self, T, mu=None, q=None, r2=None):
+        """The true spectrum at T [keV] for many property values: a list of
+        Spectrum, one per value. mu [muB], q [e], r2 [cm2]: a number (held)
+        or an array (scanned; several arrays must have the same length and
+        are scanned together). Every rate column is a quadratic form in the
+        properties, so the plan evaluates 2 (mu alone) to 7 (all three)
+        tables and each value is then a sum of arrays (C: nuem_spectrum_basis;
+        equal to plan.spectrum to rounding, tested to 1e-9 of each column).
+        No error columns."""
+        if self._sp is None:
+            raise NuemError("this plan was closed", "usage error")
+        values, vary, length = {}, 0, None
+        for bit, (name, x) in enumerate((("mu", mu), ("q", q), ("r2", r2))):
+            if x is None:
+                values[name] = self.configured[name]
+            elif np.ndim(x) == 0:
+                values[name] = _number(x, name)
+            else:
+                arr = _array(x, name)
+                if length is not None and arr.size != length:
+                    raise ValueError(f"nuem: the scanned arrays differ in length "
+                                     f"({length} and {arr.size} values of {name})")
+                length = arr.size
+                values[name] = arr
+                vary |= 1 << bit
+        if not vary:
+            raise ValueError("nuem: scan needs an array of mu, q or r2 values")
+        Tk = _array(T, "T")
+        if (Tk <= 0).any():
+            raise ValueError("nuem: T must be positive (keV)")
+        order = np.argsort(Tk, kind="stable")
+        T_MeV = np.ascontiguousarray(Tk[order] * 1e-3)
+        base = ffi.new("nuem_properties *")
+        for name in ("mu", "q", "r2"):
+            v = values[name]
+            setattr(base, name, float(v[0]) if np.ndim(v) else v)
+        b = ffi.new("nuem_spectrum_basis **")
+        out = []
+        with _Context() as ctx:
+            ctx.check(lib.nuem_spectrum_basis_new(ctx.ptr, self._sp, base, vary,
+                                                  _buffer(T_MeV), T_MeV.size, b))
+            try:
+                props = ffi.new("nuem_properties *")
+                for i in range(length):
+                    for name in ("mu", "q", "r2"):
+                        v = values[name]
+                        setattr(props, name, float(v[i]) if np.ndim(v) else v)
+                    r = ffi.new("nuem_result *")
+                    ctx.check(lib.nuem_spectrum_basis_table(ctx.ptr, b[0], props, r))
+                    s = Spectrum._take(r, properties={"mu": props.mu, "q": props.q,
+                                                      "r2": props.r2},
+                                       measured=False, threshold_keV=self._threshold)
+                    s.data = s.data[np.argsort(order, kind="stable")]
+                    s.data[:, 0] = Tk
+                    out.append(s)
+            finally:
+                lib.nuem_spectrum_basis_free(b[0])
+        return out
+
     def measured(self):
         """The measured (binned) spectrum of the config's detector, as
         `nuem spectrum` prints it when detector.bins are given."""

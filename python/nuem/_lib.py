@@ -64,6 +64,13 @@ nuem_status nuem_spectrum_config_table(nuem_context *ctx, const nuem_spectrum *s
                                        nuem_result *out);
 nuem_status nuem_measured_config_table(nuem_context *ctx, const nuem_spectrum *sp,
                                        nuem_result *out);
+typedef struct nuem_spectrum_basis nuem_spectrum_basis;
+nuem_status nuem_spectrum_basis_new(nuem_context *ctx, const nuem_spectrum *sp,
+                                    const nuem_properties *base, int vary, const double *T,
+                                    size_t n, nuem_spectrum_basis **out);
+nuem_status nuem_spectrum_basis_table(nuem_context *ctx, const nuem_spectrum_basis *b,
+                                      const nuem_properties *p, nuem_result *out);
+void nuem_spectrum_basis_free(nuem_spectrum_basis *b);
 
 nuem_status nuem_source_init(nuem_context *ctx, const nuem_config *cfg, nuem_source **out);
 void nuem_source_free(nuem_source *src);

@@ -131,3 +131,21 @@ def test_sensitivity_scan(nuem):
     s = nuem.sensitivity(nuem.Config(EXAMPLES / "gemma.ini", {"analysis.toys": "100"}), scan=scan)
     assert_same_table(s, names, rows)
     assert s.scan_key == notes["scan"] and s.unit == "muB"
+
+
+def test_scan_equals_plan_spectrum(nuem):
+    """plan.scan sums the coefficient arrays of the quadratic form in the
+    properties (include/nuem/spectrum.h): equal to plan.spectrum at every
+    value to rounding, 1e-9 of each column's largest magnitude."""
+    T = np.geomspace(0.1, 50, 40)
+    plan = nuem.Plan(nuem.Config({"atomic.model": "stepping", "source.add": "solar"}))
+    mus, qs = np.array([0, 1e-11, 7e-11]), np.array([-2e-12, 0, 3e-13])
+    for scanned, mu, q in zip(plan.scan(T=T, mu=mus, q=qs, r2=1e-32), mus, qs):
+        direct = plan.spectrum(T=T, mu=mu, q=q, r2=1e-32)
+        assert scanned.names == direct.names
+        scale = np.max(np.abs(direct.data), axis=0)
+        assert np.all(np.abs(scanned.data - direct.data) <= 1e-9 * scale)
+    with pytest.raises(ValueError, match="differ in length"):
+        plan.scan(T=T, mu=mus, q=qs[:2])
+    with pytest.raises(ValueError, match="needs an array"):
+        plan.scan(T=T, mu=1e-11)
