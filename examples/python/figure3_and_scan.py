@@ -5,7 +5,7 @@ Writes, into the directory given (default: the current one):
   figure3.png            the Figure-3 spectra of the default experiment
                          (Kuo-Sheng-like reactor, 1 kg Ge, threshold 300 eV)
   mu_scan.png            the mu_nu excess at 1 keV for 100 values of mu_nu,
-                         one Plan evaluated at each (the chain is built once)
+                         one Plan scanned over them (plan.scan: the chain is built once)
   mu_sensitivity.png     the expected 90 % CL upper limit on mu_nu of the
                          GEMMA-like experiment (examples/gemma.ini) against
                          its exposure, with the +-1 and +-2 sigma toy bands
@@ -42,7 +42,7 @@ def main():
     # built once, each value costs one evaluation
     plan = nuem.Plan(cfg)
     mus = np.geomspace(1e-12, 1e-9, 100)
-    excess = [plan.spectrum(T=[1.0], mu=m)["elec_mu"][0] for m in mus]
+    excess = [s["elec_mu"][0] for s in plan.scan(T=[1.0], mu=mus)]
     fig, ax = plt.subplots(figsize=(7, 5))
     ax.loglog(mus, excess, color="red", lw=2)
     ax.axhline(plan.spectrum(T=[1.0])["elec_sm"][0], color="black", ls="--", label=r"SM $\nu$-e")
