@@ -2,6 +2,10 @@
 #ifndef NUEM_ANALYSIS_INTERNAL_H
 #define NUEM_ANALYSIS_INTERNAL_H
 
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+#include <math.h>
+
 #include "nuem/analysis.h"
 
 enum { NSETTING = 5 }; /* nominal, quenching k -/+, energy scale -/+ */
@@ -58,5 +62,62 @@ nuem_status nuem_fc_critical(const nuem_model *m, const nuem_data *d, const doub
                              size_t n, double cl, size_t toys, unsigned long seed,
                              double *critical);
 void nuem_interval_accept(const nuem_model *m, nuem_interval *iv);
+
+/* ---- toys shared by the interval methods (Feldman-Cousins 1-D and 2-D,
+ * CLs): one generator per (seed, stream), the expectation of a fixed model
+ * and one draw from it. static inline so each user keeps its inner loop. */
+
+/* A profiled OFF background is kept above this (counts) so that the
+ * Poisson mean stays positive. */
+#define NUEM_TOY_BKG_FLOOR 1e-12
+
+/* A reproducible generator for (seed, stream): independent of threads. */
+static inline gsl_rng *nuem_stream_rng(unsigned long seed, unsigned long stream) {
+  gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+  unsigned long long z = (unsigned long long)seed * 0x9E3779B97F4A7C15ULL + stream + 1;
+  /* splitmix64 finaliser (Steele, Lea & Flood, OOPSLA 2014): decorrelates
+   * nearby (seed, stream) pairs */
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  z ^= z >> 31;
+  if (r) gsl_rng_set(r, (unsigned long)(z & 0xFFFFFFFFUL) ^ (unsigned long)(z >> 32));
+  return r;
+}
+
+/* Expected ON (and OFF) counts or residual means of the fixed model at theta,
+ * with per-bin OFF backgrounds at their profiled values for the data. */
+static inline void nuem_toy_expectation(const nuem_fixed *f, const nuem_data *d, double theta,
+                                        double *on, double *off) {
+  for (size_t j = 0; j < f->n; j++) {
+    double s = f->a[j] + theta * (f->b[j] + theta * f->c[j]);
+    if (f->mode == NUEM_DATA_RESIDUAL) {
+      on[j] = s;
+    } else if (f->has_off) {
+      double r = f->ratio, n_on = d->on[j], n_off = d->off[j];
+      double B = r * (n_on + n_off) - (r + 1) * s;
+      double disc = B * B + 4 * r * (r + 1) * n_off * s;
+      double b = disc > 0 ? (B + sqrt(disc)) / (2 * r * (r + 1)) : n_off;
+      if (!(b > 0)) b = fmax(n_off, NUEM_TOY_BKG_FLOOR);
+      on[j] = fmax(s + r * b, 0.0);
+      off[j] = b;
+    } else {
+      on[j] = fmax(s + f->bkg[j], 0.0);
+    }
+  }
+}
+
+/* One toy: Poisson ON (and OFF) counts, or Gaussian residuals. */
+static inline void nuem_toy_draw(gsl_rng *r, const nuem_fixed *f, const nuem_data *d,
+                                 const double *mean_on, const double *mean_off, double *on,
+                                 double *off) {
+  for (size_t j = 0; j < f->n; j++) {
+    if (f->mode == NUEM_DATA_RESIDUAL) {
+      on[j] = mean_on[j] + gsl_ran_gaussian_ziggurat(r, d->sigma[j]);
+    } else {
+      on[j] = gsl_ran_poisson(r, mean_on[j]);
+      if (f->has_off) off[j] = gsl_ran_poisson(r, mean_off[j]);
+    }
+  }
+}
 
 #endif
