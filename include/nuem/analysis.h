@@ -245,6 +245,35 @@ void nuem_limit_scan_significance(const nuem_limit_scan *s, nuem_look_elsewhere 
 /* The unit of a POI as reported (muB, e, cm2, 1). */
 const char *nuem_poi_unit(int poi);
 
+/* ---- 2-D Feldman-Cousins; CLs and Bayesian upper limits -------------------
+ * docs/statistics.md, "2-D Feldman-Cousins" and "CLs and Bayesian upper
+ * limits". */
+
+/* Feldman-Cousins on the plane of a 2-D contour: the same observed
+ * statistic as nuem_contour_wilks (the likelihood ratio against the best fit
+ * over the physical plane, nuisances fixed at the 1-D best fit of m1), with
+ * the critical value of each grid node from `toys` pseudo-experiments drawn
+ * there and fitted over the whole plane. Node k = i2 * n1 + i1 draws from
+ * (seed, k) only: the same belt on any number of threads. If coverage_toys
+ * > 0, also measures the achieved coverage at the node nearest the best fit
+ * with fresh toys. Same toy and thread errors as nuem_interval_fc. */
+typedef struct {
+  nuem_contour wilks;   /* grid, observed t, the chi2_2 critical value, best fit */
+  double *critical;     /* FC critical value of each node, [i2 * n1 + i1] */
+  size_t best_node;     /* the node nearest the best fit */
+  int contains_best;    /* the FC region holds the best fit's node */
+  double coverage;      /* achieved coverage at best_node (or -1) */
+} nuem_contour_fc;
+
+nuem_status nuem_contour_feldman_cousins(nuem_context *ctx, const nuem_model *m1,
+                                         const nuem_model *m2, const double *cross,
+                                         const nuem_data *d, double cl, size_t grid,
+                                         size_t toys, unsigned long seed, int threads,
+                                         size_t coverage_toys, nuem_contour_fc *out);
+void nuem_contour_fc_free(nuem_contour_fc *c);
+/* Is node k inside the FC region? */
+int nuem_contour_fc_accepted(const nuem_contour_fc *c, size_t k);
+
 #ifdef __cplusplus
 }
 #endif

@@ -63,6 +63,58 @@ nuem_status nuem_fc_critical(const nuem_model *m, const nuem_data *d, const doub
                              double *critical);
 void nuem_interval_accept(const nuem_model *m, nuem_interval *iv);
 
+/* Enough toys for cl (nuem_toys_min) and a thread count OpenMP can start:
+ * the same errors for every toy-based method. */
+nuem_status nuem_check_toys(nuem_context *ctx, double cl, size_t toys, int threads);
+
+/* ---- the plane of two parameters of interest ------------------------------
+ * s_j = a_j + b1_j t1 + c1_j t1^2 + b2_j t2 + c2_j t2^2 + d_j t1 t2 with the
+ * nuisances fixed: at fixed t2 this is a nuem_fixed in t1 again (a `row`),
+ * so the 1-D likelihood code serves the plane. */
+typedef struct {
+  nuem_fixed base;          /* the first parameter's model (a, b1, c1, background) */
+  nuem_fixed second;        /* the second's (b2, c2; its a is the same SM rate) */
+  double *cross;            /* d_j in the units of base (NULL: no interference) */
+  double lo1, hi1, lo2, hi2; /* the physical plane */
+} nuem_plane;
+
+nuem_status nuem_plane_init(const nuem_model *m1, const nuem_model *m2, const double *cross,
+                            const nuem_data *d, const double *nu, nuem_plane *p);
+void nuem_plane_free(nuem_plane *p);
+/* Scratch for nuem_plane_row: a copy of p's base model (free with
+ * nuem_fixed_free). */
+nuem_status nuem_plane_row_new(const nuem_plane *p, nuem_fixed *row);
+/* Fill `row` (from nuem_plane_row_new) with the model in t1 at fixed t2. */
+void nuem_plane_row(const nuem_plane *p, double t2, nuem_fixed *row);
+/* -2 ln L at (t1, t2); `row` is scratch. */
+double nuem_plane_t(const nuem_plane *p, nuem_fixed *row, const nuem_data *d, const double *on,
+                    const double *off, double t1, double t2);
+/* The minimum of -2 ln L over the physical plane (a lattice, then a simplex
+ * from its best point), and where it lies. */
+double nuem_plane_min(const nuem_plane *p, nuem_fixed *row, const nuem_data *d,
+                      const double *on, const double *off, double *t1, double *t2);
+
+/* ---- 2-D Feldman-Cousins: the work of one grid node ------------------------
+ * A function of (node, seed) only, whatever thread or process runs it, so
+ * nodes can be spread over threads or ranks with bit-identical results. */
+typedef struct {
+  const nuem_plane *plane;
+  const nuem_data *d;
+  const double *theta1, *theta2; /* node k = i2 * n1 + i1 */
+  size_t n1, n2;
+  double cl;
+  size_t toys;
+  unsigned long seed;
+} nuem_fc2d_job;
+
+/* The critical value of node k from job->toys toys drawn there. */
+nuem_status nuem_fc2d_node(const nuem_fc2d_job *job, size_t node, double *critical);
+/* The statistic t(node) - min over the plane of `ntoys` fresh toys drawn at
+ * node k (stream salted apart from the belt's) compared with `critical`:
+ * the fraction accepted, the achieved coverage. */
+nuem_status nuem_fc2d_coverage(const nuem_fc2d_job *job, size_t node, double critical,
+                               size_t ntoys, double *coverage);
+
 /* ---- toys shared by the interval methods (Feldman-Cousins 1-D and 2-D,
  * CLs): one generator per (seed, stream), the expectation of a fixed model
  * and one draw from it. static inline so each user keeps its inner loop. */

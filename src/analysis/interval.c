@@ -398,7 +398,7 @@ static nuem_status fc_coverage(nuem_context *ctx, const fc_job *job, double thet
 /* Enough toys that the critical value at cl does not rest on a handful of
  * them (one toy gave a 90 % limit with "coverage 1.0"), and no more threads
  * than OpenMP can start. */
-static nuem_status check_toys(nuem_context *ctx, double cl, size_t toys, int threads) {
+nuem_status nuem_check_toys(nuem_context *ctx, double cl, size_t toys, int threads) {
   size_t need = nuem_toys_min(cl);
   if (toys < need)
     return nuem_error(ctx, NUEM_ECONFIG, "analysis.toys = %zu is too few for a %g %% "
@@ -414,7 +414,7 @@ static nuem_status check_toys(nuem_context *ctx, double cl, size_t toys, int thr
 nuem_status nuem_interval_fc(nuem_context *ctx, const nuem_model *m, const nuem_data *d,
                              double cl, size_t grid, size_t toys, unsigned long seed,
                              int threads, size_t coverage_toys, nuem_interval *iv) {
-  NUEM_TRY(check_toys(ctx, cl, toys, threads));
+  NUEM_TRY(nuem_check_toys(ctx, cl, toys, threads));
   NUEM_TRY(interval_alloc(ctx, m, grid, iv));
   double t_min;
   nuem_status s = nuem_model_fit(ctx, m, d, &iv->theta_hat, &t_min, NULL);
@@ -517,7 +517,7 @@ nuem_status nuem_sensitivity_compute(nuem_context *ctx, const nuem_model *m,
                                      const nuem_data *like, double cl, size_t toys,
                                      unsigned long seed, int threads,
                                      nuem_sensitivity *out) {
-  NUEM_TRY(check_toys(ctx, cl, toys, threads));
+  NUEM_TRY(nuem_check_toys(ctx, cl, toys, threads));
   double lo, hi, crit = gsl_cdf_chisq_Pinv(cl, POI_DOF);
   nuem_model_range(m, &lo, &hi);
   int signed_poi = m->poi == NUEM_POI_Q || m->poi == NUEM_POI_R2;
