@@ -274,6 +274,41 @@ void nuem_contour_fc_free(nuem_contour_fc *c);
 /* Is node k inside the FC region? */
 int nuem_contour_fc_accepted(const nuem_contour_fc *c, size_t k);
 
+/* Upper limits by CLs (Read, J. Phys. G 28, 2693 (2002); Junk, NIM A 434,
+ * 435 (1999)) with the one-sided profile-likelihood statistic q~ of Cowan,
+ * Cranmer, Gross & Vitells, EPJC 71, 1554 (2011), from toys or from their
+ * asymptotic formulae; and Bayesian upper limits with a flat prior, the
+ * nuisances profiled. For parameters bounded below (mu, cevns) CLs; Bayes
+ * for every parameter (signed ones: a limit on |theta|). */
+enum { NUEM_PRIOR_FLAT, NUEM_PRIOR_FLAT_ROOT }; /* flat in theta (mu^2, q, <r2>, CEvNS
+                                                   norm.); flat in sqrt(theta) = |mu| */
+typedef struct {
+  size_t n;
+  double *theta;            /* the fitted parameter (mu: mu^2) */
+  double *q;                /* CLs: observed q~; Bayes: -2 Delta ln L, nuisances profiled */
+  double *clsb, *clb, *cls; /* CLs only (NULL for Bayes) */
+  double *cdf;              /* Bayes only: posterior probability of |theta'| <= |theta| */
+  double theta_limit, limit; /* the limit: fitted parameter, reported units */
+  double theta_hat, best_report;
+  int at_boundary;          /* the limit reaches the end of the scanned range */
+} nuem_upper_limit;
+
+/* CLs at `grid` points of the range and the limit where CLs = 1 - cl
+ * (bisection between the bracketing points). toys > 0: toys at each point,
+ * s+b at the nuisances' conditional fit to the data there, b at theta = 0
+ * with theirs (one Poisson bin without OFF data: enumerated exactly);
+ * toys = 0: the asymptotic formulae, sigma from background-only Asimov
+ * data. Toy and thread rules as nuem_interval_fc. */
+nuem_status nuem_limit_cls(nuem_context *ctx, const nuem_model *m, const nuem_data *d,
+                           double cl, size_t grid, size_t toys, unsigned long seed,
+                           int threads, nuem_upper_limit *out);
+/* The posterior exp(-t/2) prior on a uniform grid (at least `grid`
+ * points) of the prior's variable, t the profile -2 ln L: the limit holds
+ * cl of it. */
+nuem_status nuem_limit_bayes(nuem_context *ctx, const nuem_model *m, const nuem_data *d,
+                             double cl, size_t grid, int prior, nuem_upper_limit *out);
+void nuem_upper_limit_free(nuem_upper_limit *u);
+
 #ifdef __cplusplus
 }
 #endif
