@@ -225,10 +225,9 @@ static int contour(nuem_context *ctx, nuem_config *cfg, const cli_options *opt,
   int fc = nuem_config_choice_is(cfg, NUEM_P_ANALYSIS_METHOD, "feldman-cousins");
   if (!fc && !nuem_config_choice_is(cfg, NUEM_P_ANALYSIS_METHOD, "wilks"))
     return cli_fail(ctx, nuem_error(ctx, NUEM_ECONFIG, "analysis.method = %s gives 1-D upper "
-                                    "limits; a 2-D contour (analysis.poi2 = %s) needs "
+                                    "limits; a 2-D contour (analysis.poi2) needs "
                                     "analysis.method = wilks or feldman-cousins",
-                                    nuem_config_choice_name(cfg, NUEM_P_ANALYSIS_METHOD),
-                                    nuem_config_choice_name(cfg, NUEM_P_ANALYSIS_POI2)));
+                                    nuem_config_choice_name(cfg, NUEM_P_ANALYSIS_METHOD)));
   nuem_model_options opt2 = in->options;
   opt2.poi = poi2;
   opt2.poi_max = 0; /* analysis.poi_max belongs to analysis.poi */
@@ -287,6 +286,79 @@ static int contour(nuem_context *ctx, nuem_config *cfg, const cli_options *opt,
   return rc;
 }
 
+/* The scan behind a CLs or Bayesian limit: CLs (or the posterior's
+ * cumulative probability) against the parameter, with 1 - cl (cl) and the
+ * limit marked. */
+static int plot_upper_limit(nuem_context *ctx, const char *picture, const nuem_result *r,
+                            const nuem_config *cfg, const char *unit, const nuem_upper_limit *u,
+                            int bayes, const char *report_unit) {
+  char data[4200], script[4200];
+  int rc;
+  FILE *f = cli_plot_begin(ctx, picture, "limit", cfg, r, data, script, sizeof data, &rc);
+  if (!f) return rc;
+  double cl = nuem_config_number(cfg, NUEM_P_ANALYSIS_CL), level = bayes ? cl : 1 - cl;
+  fprintf(f, "set arrow from %.10g, graph 0 to %.10g, graph 1 nohead lw 2 lc rgb 'blue'\n"
+             "set label 'limit %.3g %s' at %.10g, graph 0.6 right offset -0.5,0 tc rgb 'blue'\n"
+             "set xlabel 'parameter [%s]'\nset ylabel '%s'\nset grid\nset key box opaque\n"
+             "plot '%s' using 1:%d with lines lw 2 lc rgb 'black' title '%s', "
+             "%g with lines lw 2 dt 2 lc rgb 'red' title '%s'\n",
+          u->theta_limit, u->theta_limit, u->limit, report_unit, u->theta_limit, unit,
+          bayes ? "posterior P(|{/Symbol q}| < x)" : "CL_s", data, bayes ? 3 : 5,
+          bayes ? "posterior" : "CL_s", level, bayes ? "cl" : "1 - cl");
+  return cli_plot_finish(f, script, picture);
+}
+
+/* analysis.method = cls, cls-asymptotic or bayes: an upper limit. */
+static int upper_limit(nuem_context *ctx, nuem_config *cfg, const cli_options *opt,
+                       const analysis_inputs *in, int method) {
+  const nuem_model *m = in->model;
+  nuem_upper_limit u;
+  nuem_status s = nuem_upper_limit_compute(ctx, cfg, m, &in->data, &u);
+  if (s) return cli_fail(ctx, s);
+  int bayes = method == NUEM_METHOD_BAYES;
+  static const char *cls_names[] = {"theta", "q", "clsb", "clb", "cls"};
+  static const char *bayes_names[] = {"theta", "t", "cdf"};
+  size_t ncols = bayes ? 3 : 5;
+  const char *unit = nuem_model_unit(m);
+  const char *units[] = {nuem_model_poi(m) == NUEM_POI_MU ? "muB2" : unit, "1", "1", "1", "1"};
+  nuem_result r;
+  s = nuem_result_init(ctx, &r, u.n, ncols, bayes ? bayes_names : cls_names, units);
+  if (s) {
+    nuem_upper_limit_free(&u);
+    return cli_fail(ctx, s);
+  }
+  for (size_t i = 0; i < u.n; i++) {
+    double *row = &r.data[i * ncols];
+    row[0] = u.theta[i], row[1] = u.q[i];
+    if (bayes) row[2] = u.cdf[i];
+    else row[2] = u.clsb[i], row[3] = u.clb[i], row[4] = u.cls[i];
+  }
+  double cl = nuem_config_number(cfg, NUEM_P_ANALYSIS_CL);
+  int signed_poi = nuem_model_poi(m) == NUEM_POI_Q || nuem_model_poi(m) == NUEM_POI_R2;
+  if (bayes)
+    nuem_result_note(&r, "method", "Bayesian upper limit, %g %% credibility, prior flat in %s; "
+                     "nuisances profiled (docs/statistics.md)", 100 * cl,
+                     nuem_config_choice_is(cfg, NUEM_P_ANALYSIS_PRIOR, "flat-mu") ? "|mu|"
+                     : nuem_model_poi(m) == NUEM_POI_MU ? "mu^2" : "the parameter");
+  else
+    nuem_result_note(&r, "method", "CLs upper limit, %g %% CL, q~ one-sided profile likelihood "
+                     "ratio, %s (docs/statistics.md)", 100 * cl,
+                     method == NUEM_METHOD_CLS ? "toys" : "asymptotic formulae");
+  nuem_result_note(&r, "best_fit", "%.6g %s", u.best_report, unit);
+  const char *poi = nuem_config_choice_name(cfg, NUEM_P_ANALYSIS_POI);
+  nuem_result_note(&r, "limit", "%s%s%s < %.6g %s", signed_poi ? "|" : "", poi,
+                   signed_poi ? "|" : "", u.limit, unit);
+  if (u.at_boundary)
+    nuem_result_note(&r, "warning", "the limit reaches the end of the scanned range; raise "
+                     "analysis.poi_max");
+  int rc = 0;
+  if (opt->plot) rc = plot_upper_limit(ctx, opt->plot, &r, cfg, units[0], &u, bayes, unit);
+  if (!rc) rc = write_and_free(ctx, opt, cfg, &r);
+  else nuem_result_free(&r);
+  nuem_upper_limit_free(&u);
+  return rc;
+}
+
 int cli_limit(nuem_context *ctx, nuem_config *cfg, const cli_options *opt) {
   if (opt->plot && !cli_have_gnuplot()) {
     fprintf(stderr, "nuem: --plot needs gnuplot; install it with 'apt-get install gnuplot-nox'\n");
@@ -296,8 +368,17 @@ int cli_limit(nuem_context *ctx, nuem_config *cfg, const cli_options *opt) {
   analysis_inputs in;
   nuem_status s = load(ctx, cfg, opt, &in);
   if (s) return cli_fail(ctx, s);
-  if (!nuem_config_choice_is(cfg, NUEM_P_ANALYSIS_POI2, "none")) {
-    int rc2 = contour(ctx, cfg, opt, &in);
+  int method, prior;
+  s = nuem_method_from_config(ctx, cfg, &method, &prior);
+  if (s) {
+    inputs_free(&in);
+    return cli_fail(ctx, s);
+  }
+  if (!nuem_config_choice_is(cfg, NUEM_P_ANALYSIS_POI2, "none") ||
+      method >= NUEM_METHOD_CLS) {
+    int rc2 = method >= NUEM_METHOD_CLS && nuem_config_choice_is(cfg, NUEM_P_ANALYSIS_POI2, "none")
+                  ? upper_limit(ctx, cfg, opt, &in, method)
+                  : contour(ctx, cfg, opt, &in);
     inputs_free(&in);
     return rc2;
   }

@@ -309,6 +309,17 @@ nuem_status nuem_limit_bayes(nuem_context *ctx, const nuem_model *m, const nuem_
                              double cl, size_t grid, int prior, nuem_upper_limit *out);
 void nuem_upper_limit_free(nuem_upper_limit *u);
 
+/* analysis.method and analysis.prior: a prior set for a method other than
+ * bayes, or flat-mu for a POI other than mu, is an error naming both. */
+enum { NUEM_METHOD_WILKS, NUEM_METHOD_FC, NUEM_METHOD_CLS, NUEM_METHOD_CLS_ASYMPTOTIC,
+       NUEM_METHOD_BAYES };
+nuem_status nuem_method_from_config(nuem_context *ctx, const nuem_config *cfg, int *method,
+                                    int *prior);
+/* The upper limit of a CLs or Bayes method (the [analysis] keys of cfg). */
+nuem_status nuem_upper_limit_compute(nuem_context *ctx, const nuem_config *cfg,
+                                     const nuem_model *m, const nuem_data *d,
+                                     nuem_upper_limit *out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -326,8 +326,14 @@ typedef enum {
   X(ANALYSIS_CL, "analysis", "cl", NUMBER, "0.9", "1", OPEN_UNIT,              \
     "Confidence level")                                                        \
   X(ANALYSIS_METHOD, "analysis", "method", CHOICE, "feldman-cousins",          \
-    "wilks|feldman-cousins", ANY,                                              \
-    "Interval construction: Wilks (Delta chi2) or Feldman-Cousins with toys")  \
+    "wilks|feldman-cousins|cls|cls-asymptotic|bayes", ANY,                     \
+    "Interval construction: Wilks (Delta chi2), Feldman-Cousins with toys "    \
+    "(1-D, or 2-D with poi2), CLs upper limit from toys or asymptotic "        \
+    "formulae, or Bayesian upper limit (analysis.prior); docs/statistics.md")  \
+  X(ANALYSIS_PRIOR, "analysis", "prior", CHOICE, "auto", "auto|flat|flat-mu",  \
+    ANY, "Prior of analysis.method = bayes: flat in the fitted parameter "     \
+    "(mu^2, q, <r2>, CEvNS normalisation; a limit on |q| for signed ones) or " \
+    "flat in |mu| (flat-mu); auto: flat. Only with bayes")                     \
   X(ANALYSIS_GRID, "analysis", "grid", INTEGER, "50", "", POSITIVE,            \
     "Grid points of the parameter of interest (at most 100000)")               \
   X(ANALYSIS_POI_MAX, "analysis", "poi_max", TEXT, "", "", ANY,                \

@@ -67,6 +67,12 @@ void nuem_interval_accept(const nuem_model *m, nuem_interval *iv);
  * the same errors for every toy-based method. */
 nuem_status nuem_check_toys(nuem_context *ctx, double cl, size_t toys, int threads);
 
+/* A CLs or Bayesian upper limit as an interval [lower end of the range
+ * (signed parameters: -limit), limit], no grid: for limits along a scan. */
+nuem_status nuem_upper_limit_interval(nuem_context *ctx, const nuem_config *cfg,
+                                      const nuem_model *m, const nuem_data *d,
+                                      nuem_interval *iv);
+
 /* ---- the plane of two parameters of interest ------------------------------
  * s_j = a_j + b1_j t1 + c1_j t1^2 + b2_j t2 + c2_j t2^2 + d_j t1 t2 with the
  * nuisances fixed: at fixed t2 this is a nuem_fixed in t1 again (a `row`),

@@ -331,3 +331,64 @@ nuem_status nuem_limit_bayes(nuem_context *ctx, const nuem_model *m, const nuem_
   if (s) nuem_upper_limit_free(u);
   return s;
 }
+
+/* ---- configuration ------------------------------------------------------------ */
+
+nuem_status nuem_method_from_config(nuem_context *ctx, const nuem_config *cfg, int *method,
+                                    int *prior) {
+  static const nuem_choice methods[] = {{"wilks", NUEM_METHOD_WILKS},
+      {"feldman-cousins", NUEM_METHOD_FC}, {"cls", NUEM_METHOD_CLS},
+      {"cls-asymptotic", NUEM_METHOD_CLS_ASYMPTOTIC}, {"bayes", NUEM_METHOD_BAYES}};
+  static const nuem_choice priors[] = {{"auto", NUEM_PRIOR_FLAT}, {"flat", NUEM_PRIOR_FLAT},
+      {"flat-mu", NUEM_PRIOR_FLAT_ROOT}};
+  NUEM_TRY(NUEM_CONFIG_CHOICE_MAP(ctx, cfg, NUEM_P_ANALYSIS_METHOD, methods, method));
+  NUEM_TRY(NUEM_CONFIG_CHOICE_MAP(ctx, cfg, NUEM_P_ANALYSIS_PRIOR, priors, prior));
+  if (*method != NUEM_METHOD_BAYES && !nuem_config_choice_is(cfg, NUEM_P_ANALYSIS_PRIOR, "auto")) {
+    char prior_name[64]; /* nuem_config_choice_name reuses one buffer: copy before the next */
+    snprintf(prior_name, sizeof prior_name, "%s", nuem_config_choice_name(cfg, NUEM_P_ANALYSIS_PRIOR));
+    return nuem_error(ctx, NUEM_ECONFIG, "analysis.prior = %s: only analysis.method = bayes "
+                      "takes a prior (analysis.method = %s takes none)", prior_name,
+                      nuem_config_choice_name(cfg, NUEM_P_ANALYSIS_METHOD));
+  }
+  if (*prior == NUEM_PRIOR_FLAT_ROOT && !nuem_config_choice_is(cfg, NUEM_P_ANALYSIS_POI, "mu"))
+    return nuem_error(ctx, NUEM_ECONFIG, "analysis.prior = flat-mu is flat in |mu|: it needs "
+                      "analysis.poi = mu, not %s (use analysis.prior = flat)",
+                      nuem_config_choice_name(cfg, NUEM_P_ANALYSIS_POI));
+  return NUEM_OK;
+}
+
+nuem_status nuem_upper_limit_compute(nuem_context *ctx, const nuem_config *cfg,
+                                     const nuem_model *m, const nuem_data *d,
+                                     nuem_upper_limit *out) {
+  int method, prior;
+  NUEM_TRY(nuem_method_from_config(ctx, cfg, &method, &prior));
+  double cl = nuem_config_number(cfg, NUEM_P_ANALYSIS_CL);
+  size_t grid = (size_t)nuem_config_integer(cfg, NUEM_P_ANALYSIS_GRID);
+  if (method == NUEM_METHOD_BAYES) return nuem_limit_bayes(ctx, m, d, cl, grid, prior, out);
+  if (method != NUEM_METHOD_CLS && method != NUEM_METHOD_CLS_ASYMPTOTIC)
+    return nuem_error(ctx, NUEM_ECONFIG, "analysis.method = %s is an interval, not an upper "
+                      "limit method", nuem_config_choice_name(cfg, NUEM_P_ANALYSIS_METHOD));
+  size_t toys = method == NUEM_METHOD_CLS ? (size_t)nuem_config_integer(cfg, NUEM_P_ANALYSIS_TOYS) : 0;
+  return nuem_limit_cls(ctx, m, d, cl, grid, toys,
+                        (unsigned long)nuem_config_integer(cfg, NUEM_P_ANALYSIS_SEED),
+                        (int)nuem_config_integer(cfg, NUEM_P_ANALYSIS_THREADS), out);
+}
+
+nuem_status nuem_upper_limit_interval(nuem_context *ctx, const nuem_config *cfg,
+                                      const nuem_model *m, const nuem_data *d,
+                                      nuem_interval *iv) {
+  nuem_upper_limit u;
+  memset(iv, 0, sizeof *iv);
+  NUEM_TRY(nuem_upper_limit_compute(ctx, cfg, m, d, &u));
+  double lo, hi;
+  nuem_model_range(m, &lo, &hi);
+  iv->lo = lo < 0 ? -u.limit : nuem_model_report(m, lo); /* signed: |theta| < limit */
+  iv->hi = u.limit;
+  iv->lo_at_boundary = lo >= 0;
+  iv->hi_at_boundary = u.at_boundary;
+  iv->theta_hat = u.theta_hat;
+  iv->best_report = u.best_report;
+  iv->coverage = -1;
+  nuem_upper_limit_free(&u);
+  return NUEM_OK;
+}
