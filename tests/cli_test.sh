@@ -239,6 +239,19 @@ grep -q "^# columns: theta1 theta2 t critical accepted accepted_wilks" "$TMP/out
 expect 0 "Feldman-Cousins 2-D" -- limit "$DATA/texono_like.dat" "$EXAMPLES/texono2007.ini" $FC2 --set analysis.threads=2 --plot "$TMP/fc2.png"
 grep -v '^#' "$TMP/out" | cmp -s - "$TMP/fc2_1" && ok || bad "2-D FC differs between 1 and 2 threads"
 [ -s "$TMP/fc2.png" ] && grep -q "Feldman-Cousins" "$TMP/fc2.gp" && ok || bad "2-D FC --plot drew no FC contour"
+# CLs and Bayesian upper limits (docs/statistics.md; closed-form checks in
+# tests/test_intervals.c): each prints its scan and the limit; with the best
+# fit at the boundary all three agree with Wilks to ~5 % (for Gaussian data
+# all are 1.645 sigma in mu^2, the derivation in docs/statistics.md)
+for method in cls-asymptotic bayes; do
+  expect 0 "# limit: mu < " -- limit "$DATA/texono_like.dat" "$EXAMPLES/texono2007.ini" --set analysis.method=$method
+  grep '^# limit' "$TMP/out" | awk '{ exit !($5 > 1.18e-10 && $5 < 1.38e-10) }' && ok || bad "$method limit $(grep '^# limit' "$TMP/out") not within 5 % of Wilks' 1.246e-10"
+done
+expect 0 "prior flat in |mu|" -- limit "$DATA/texono_like.dat" "$EXAMPLES/texono2007.ini" --set analysis.method=bayes --set analysis.prior=flat-mu
+expect 0 "# limit: |q| < " -- limit "$DATA/texono_like.dat" "$EXAMPLES/texono2007.ini" --set analysis.method=bayes --set analysis.poi=q
+expect 0 "# columns: theta q clsb clb cls" -- limit "$DATA/texono_like.dat" "$EXAMPLES/texono2007.ini" --set analysis.method=cls --set analysis.toys=100 --set analysis.grid=10 --plot "$TMP/cls.png"
+[ -s "$TMP/cls.png" ] && ok || bad "CLs --plot wrote no picture"
+expect 0 "Bayesian upper limit, 90 % CL, at each" -- limit "$DATA/texono_like.dat" "$EXAMPLES/texono2007.ini" --set analysis.method=bayes --scan analysis.flux_uncertainty=0.05:0.1:2
 expect 2 "must differ" -- limit "$DATA/texono_like.dat" "$EXAMPLES/texono2007.ini" --set analysis.poi2=mu
 expect 2 "needs a measured spectrum" -- fit
 expect 2 "whole numbers >= 0" -- fit "$DATA/data_negative.dat"
