@@ -22,7 +22,7 @@
 enum { CLS_STEPS_TOYS = 14, CLS_STEPS_ASYMPTOTIC = 24 };
 /* The posterior's quadrature points (trapezoid on a uniform grid of the
  * prior's variable): at least this many, error ~ (range/points)^2. */
-enum { BAYES_POINTS_MIN = 2001 };
+enum { BAYES_POINTS_MIN = 501 };
 /* Exact enumeration of one Poisson bin stops this far above the mean (as
  * for Feldman-Cousins: the probability beyond is far below 1e-20). */
 #define POISSON_TAIL_SIGMAS 12
