@@ -165,11 +165,15 @@ static int plot_contour(nuem_context *ctx, const char *picture, const nuem_confi
   snprintf(grid_path, sizeof grid_path, "%s.grid", script);
   rc = write_contour_grid(grid_path, ct, fc);
   double cl = 100 * nuem_config_number(cfg, NUEM_P_ANALYSIS_CL);
-  fprintf(f, "set xlabel 'theta1 [%s]'\nset ylabel 'theta2 [%s]'\nset grid\n"
-             "set view map\nset contour base\nunset surface\n"
+  char name1[32]; /* nuem_config_choice_name reuses one buffer: copy before the next */
+  snprintf(name1, sizeof name1, "%s", nuem_config_choice_name(cfg, NUEM_P_ANALYSIS_POI));
+  const char *name2 = nuem_config_choice_name(cfg, NUEM_P_ANALYSIS_POI2);
+  fprintf(f, "set xlabel '%s%s [%s]' noenhanced\nset ylabel '%s%s [%s]' noenhanced\n"
+             "set grid\nset rmargin 6\nset view map\nset contour base\nunset surface\n"
              "set cntrparam levels discrete %g\nset table '%s.contour'\n"
              "splot '%s' using 1:2:3 with lines\nunset table\n",
-          units[0], units[1], ct->critical, script, grid_path);
+          name1, strcmp(name1, "mu") ? "" : "^2", units[0], name2,
+          strcmp(name2, "mu") ? "" : "^2", units[1], ct->critical, script, grid_path);
   if (fc)
     fprintf(f, "set cntrparam levels discrete 0\nset table '%s.contour.fc'\n"
                "splot '%s' using 1:2:4 with lines\nunset table\n", script, grid_path);
