@@ -340,8 +340,9 @@ typedef enum {
     "Largest |parameter| scanned, with its unit (e.g. 1e-10 muB); empty: "    \
     "where the Asimov Delta chi2 reaches 100")                                 \
   X(ANALYSIS_TOYS, "analysis", "toys", INTEGER, "10000", "", POSITIVE,         \
-    "Toy experiments per grid point (Feldman-Cousins) or per sensitivity "    \
-    "point (bands); at least 10/(1 - cl), e.g. 100 for cl = 0.9")              \
+    "Toy experiments per grid point (Feldman-Cousins, CLs; 2-D: per node) "   \
+    "or per sensitivity point (bands); at least 10/(1 - cl), e.g. 100 for "    \
+    "cl = 0.9")                                                                \
   X(ANALYSIS_SEED, "analysis", "seed", INTEGER, "12345", "", POSITIVE,         \
     "Random seed: the same seed gives the same toys on any thread count")      \
   X(ANALYSIS_THREADS, "analysis", "threads", INTEGER, "0", "", NONNEG,         \
