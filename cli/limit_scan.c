@@ -54,9 +54,9 @@ static void scan_notes(const nuem_limit_scan *ls, const nuem_config *cfg, const 
   static const char *const methods[][2] = {{"wilks", "Wilks"},
       {"feldman-cousins", "Feldman-Cousins (toys)"}, {"cls", "CLs upper limit (toys)"},
       {"cls-asymptotic", "CLs upper limit (asymptotic)"}, {"bayes", "Bayesian upper limit"}};
-  const char *method = "";
+  const char *method = "", *chosen = nuem_config_choice_name(cfg, NUEM_P_ANALYSIS_METHOD);
   for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++)
-    if (nuem_config_choice_is(cfg, NUEM_P_ANALYSIS_METHOD, methods[i][0])) method = methods[i][1];
+    if (strcmp(chosen, methods[i][0]) == 0) method = methods[i][1];
   nuem_result_note(r, "method", "%s, %g %% CL, at each %s", method,
                    100 * nuem_config_number(cfg, NUEM_P_ANALYSIS_CL), scan->label);
   nuem_result_note(r, "columns", "best fit, interval [lo, limit] and local significance "
