@@ -308,6 +308,16 @@ static void gaussian_cls(void **state) {
     nuem_upper_limit_free(&u);
     nuem_data_free(&d);
   }
+  /* the same seed gives the same CLs scan and limit on 1 and 2 threads */
+  nuem_data d = gauss_data(1, &xs[1]);
+  nuem_upper_limit serial, parallel;
+  assert_int_equal(nuem_limit_cls(ctx, m, &d, 0.9, 9, 1000, 4, 1, &serial), NUEM_OK);
+  assert_int_equal(nuem_limit_cls(ctx, m, &d, 0.9, 9, 1000, 4, 2, &parallel), NUEM_OK);
+  assert_int_equal(memcmp(serial.cls, parallel.cls, 9 * sizeof(double)), 0);
+  assert_true(serial.limit == parallel.limit);
+  nuem_upper_limit_free(&serial);
+  nuem_upper_limit_free(&parallel);
+  nuem_data_free(&d);
   nuem_model_free(m);
 }
 
