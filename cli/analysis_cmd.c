@@ -58,10 +58,85 @@ static int plot_limit(nuem_context *ctx, const char *picture, const nuem_result 
   return cli_plot_finish(f, script, picture);
 }
 
+/* The grid of a 2-D contour in gnuplot's format (one block per theta2,
+ * blank-line separated): t, and t - critical of Feldman-Cousins if any. */
+static int write_contour_grid(const char *path, const nuem_contour *ct, const double *fc) {
+  FILE *g = fopen(path, "w");
+  if (!g) return 1;
+  for (size_t i2 = 0; i2 < ct->n2; i2++) {
+    for (size_t i1 = 0; i1 < ct->n1; i1++) {
+      size_t k = i2 * ct->n1 + i1;
+      fprintf(g, "%.10g %.10g %.10g %.10g\n", ct->theta1[i1], ct->theta2[i2], ct->t[k],
+              fc ? ct->t[k] - fc[k] : ct->t[k] - ct->critical);
+    }
+    fputc('\n', g);
+  }
+  return fclose(g) != 0;
+}
+
+/* The Wilks contour (t = chi2_2 quantile) and, with Feldman-Cousins, the
+ * FC contour (t - critical = 0) through gnuplot's contouring. */
+static int plot_contour(nuem_context *ctx, const char *picture, const nuem_config *cfg,
+                        const nuem_result *r, const nuem_contour *ct, const double *fc,
+                        const char *const *units) {
+  char data[4200], script[4200], grid_path[4300];
+  int rc = 0;
+  FILE *f = cli_plot_begin(ctx, picture, "limit", cfg, r, data, script, sizeof data, &rc);
+  if (!f) return rc;
+  snprintf(grid_path, sizeof grid_path, "%s.grid", script);
+  rc = write_contour_grid(grid_path, ct, fc);
+  double cl = 100 * nuem_config_number(cfg, NUEM_P_ANALYSIS_CL);
+  char name1[32]; /* nuem_config_choice_name reuses one buffer: copy before the next */
+  snprintf(name1, sizeof name1, "%s", nuem_config_choice_name(cfg, NUEM_P_ANALYSIS_POI));
+  const char *name2 = nuem_config_choice_name(cfg, NUEM_P_ANALYSIS_POI2);
+  fprintf(f, "set xlabel '%s%s [%s]' noenhanced\nset ylabel '%s%s [%s]' noenhanced\n"
+             "set grid\nset rmargin 6\nset view map\nset contour base\nunset surface\n"
+             "set cntrparam levels discrete %g\nset table '%s.contour'\n"
+             "splot '%s' using 1:2:3 with lines\nunset table\n",
+          name1, strcmp(name1, "mu") ? "" : "^2", units[0], name2,
+          strcmp(name2, "mu") ? "" : "^2", units[1], ct->critical, script, grid_path);
+  if (fc)
+    fprintf(f, "set cntrparam levels discrete 0\nset table '%s.contour.fc'\n"
+               "splot '%s' using 1:2:4 with lines\nunset table\n", script, grid_path);
+  fprintf(f, "set title 'best fit (%.3g, %.3g)'\nset key box opaque\n"
+             "plot '%s.contour' with lines lw 2 dt 2 lc rgb 'blue' title 'Wilks %g %% CL'",
+          ct->best1, ct->best2, script, cl);
+  if (fc)
+    fprintf(f, ", '%s.contour.fc' with lines lw 2 lc rgb 'red' title 'Feldman-Cousins %g %% CL'",
+            script, cl);
+  fprintf(f, ", '-' with points pt 2 ps 2 lc rgb 'black' title 'best fit'\n%.10g %.10g\ne\n",
+          ct->best1, ct->best2);
+  int prc = cli_plot_finish(f, script, picture);
+  return rc ? rc : prc;
+}
+
+/* The contour's grid as a table: theta1 theta2 t accepted (Wilks), and with
+ * Feldman-Cousins the node's critical value, its acceptance and Wilks'. */
+static nuem_status contour_table(nuem_context *ctx, const nuem_contour *ct,
+                                 const nuem_contour_fc *fc, const char *const *units,
+                                 nuem_result *r) {
+  static const char *wilks_names[] = {"theta1", "theta2", "t", "accepted"};
+  static const char *fc_names[] = {"theta1", "theta2", "t", "critical", "accepted",
+                                   "accepted_wilks"};
+  size_t ncols = fc ? 6 : 4;
+  const char *cols_units[6] = {units[0], units[1], "1", "1", "1", "1"};
+  NUEM_CLI_TRY(nuem_result_init(ctx, r, ct->n1 * ct->n2, ncols, fc ? fc_names : wilks_names,
+                                cols_units));
+  for (size_t k = 0; k < ct->n1 * ct->n2; k++) {
+    double *row = &r->data[k * ncols];
+    row[0] = ct->theta1[k % ct->n1], row[1] = ct->theta2[k / ct->n1], row[2] = ct->t[k];
+    double wilks = ct->t[k] <= ct->critical;
+    if (fc) row[3] = fc->critical[k], row[4] = nuem_contour_fc_accepted(fc, k), row[5] = wilks;
+    else row[3] = wilks;
+  }
+  return NUEM_OK;
+}
+
 static const nuem_choice poi2_choices[] = {{"none", -1}, {"mu", NUEM_POI_MU},
     {"q", NUEM_POI_Q}, {"r2", NUEM_POI_R2}, {"cevns", NUEM_POI_CEVNS}};
 
-/* The 2-D contour of analysis.poi and analysis.poi2 (Wilks, 2 dof). */
+/* The 2-D contour of analysis.poi and analysis.poi2: Wilks (2 dof), and with
+ * analysis.method = feldman-cousins the 2-D FC region beside it. */
 static int contour(nuem_context *ctx, nuem_config *cfg, const cli_options *opt,
                    const nuem_analysis *in) {
   const nuem_data *d = nuem_analysis_data(in);
@@ -72,68 +147,107 @@ static int contour(nuem_context *ctx, nuem_config *cfg, const cli_options *opt,
   if (poi2 == nuem_model_poi(m1))
     return cli_fail(ctx, nuem_error(ctx, NUEM_ECONFIG, "analysis.poi2 must differ from "
                                     "analysis.poi"));
+  int fc = nuem_config_choice_is(cfg, NUEM_P_ANALYSIS_METHOD, "feldman-cousins");
+  if (!fc && !nuem_config_choice_is(cfg, NUEM_P_ANALYSIS_METHOD, "wilks"))
+    return cli_fail(ctx, nuem_error(ctx, NUEM_ECONFIG, "analysis.method = %s gives 1-D upper "
+                                    "limits; a 2-D contour (analysis.poi2) needs "
+                                    "analysis.method = wilks or feldman-cousins",
+                                    nuem_config_choice_name(cfg, NUEM_P_ANALYSIS_METHOD)));
   nuem_model_options opt2 = *nuem_analysis_options(in);
   opt2.poi = poi2;
   opt2.poi_max = 0; /* analysis.poi_max belongs to analysis.poi */
   nuem_model *m2 = NULL;
   double *cross = NULL;
-  nuem_contour ct = {0};
+  nuem_contour_fc fcr = {0};
+  nuem_contour wk = {0};
+  double cl = nuem_config_number(cfg, NUEM_P_ANALYSIS_CL);
+  size_t grid = (size_t)nuem_config_integer(cfg, NUEM_P_ANALYSIS_GRID);
+  size_t toys = (size_t)nuem_config_integer(cfg, NUEM_P_ANALYSIS_TOYS);
   s = nuem_model_new(ctx, nuem_analysis_spectrum(in), &opt2, d, &m2);
   if (!s) s = nuem_model_cross(ctx, m1, poi2, &cross);
-  if (!s) s = nuem_contour_wilks(ctx, m1, m2, cross, d, nuem_config_number(cfg, NUEM_P_ANALYSIS_CL),
-                                 (size_t)nuem_config_integer(cfg, NUEM_P_ANALYSIS_GRID), &ct);
-  int rc = 0;
+  if (!s && fc)
+    s = nuem_contour_feldman_cousins(ctx, m1, m2, cross, d, cl, grid, toys,
+                                     (unsigned long)nuem_config_integer(cfg, NUEM_P_ANALYSIS_SEED),
+                                     (int)nuem_config_integer(cfg, NUEM_P_ANALYSIS_THREADS), toys,
+                                     &fcr);
+  else if (!s)
+    s = nuem_contour_wilks(ctx, m1, m2, cross, d, cl, grid, &wk);
+  const nuem_contour *ct = fc ? &fcr.wilks : &wk;
+  const char *units[] = {nuem_model_poi(m1) == NUEM_POI_MU ? "muB2" : nuem_model_unit(m1),
+                         poi2 == NUEM_POI_MU ? "muB2" : nuem_model_unit(m2)};
   nuem_result r;
-  if (!s) {
-    static const char *names[] = {"theta1", "theta2", "t", "accepted"};
-    const char *units[] = {nuem_model_poi(m1) == NUEM_POI_MU ? "muB2" : nuem_model_unit(m1),
-                           poi2 == NUEM_POI_MU ? "muB2" : nuem_model_unit(m2), "1", "1"};
-    s = nuem_result_init(ctx, &r, ct.n1 * ct.n2, 4, names, units);
-    for (size_t k = 0; !s && k < ct.n1 * ct.n2; k++) {
-      double row[4] = {ct.theta1[k % ct.n1], ct.theta2[k / ct.n1], ct.t[k], ct.t[k] <= ct.critical};
-      memcpy(&r.data[k * 4], row, sizeof row);
-    }
-    if (!s) {
+  if (!s) s = contour_table(ctx, ct, fc ? &fcr : NULL, units, &r);
+  int rc = 0;
+  if (s) {
+    rc = cli_fail(ctx, s);
+  } else {
+    if (fc) {
+      size_t inside = 0, wilks_inside = 0;
+      for (size_t k = 0; k < ct->n1 * ct->n2; k++)
+        inside += (size_t)nuem_contour_fc_accepted(&fcr, k), wilks_inside += ct->t[k] <= ct->critical;
+      nuem_result_note(&r, "method", "Feldman-Cousins 2-D, %g %% CL (%zu toys per node, each "
+                       "fitted over the plane; nuisances fixed at the 1-D best fit), beside Wilks "
+                       "(Delta -2 ln L <= %.4g)", 100 * cl, toys, ct->critical);
+      nuem_result_note(&r, "region", "%zu of %zu nodes accepted by Feldman-Cousins, %zu by Wilks",
+                       inside, ct->n1 * ct->n2, wilks_inside);
+      nuem_result_note(&r, "contains_best_fit", "%s (node nearest the best fit: critical %.4g)",
+                       fcr.contains_best ? "yes" : "no", fcr.critical[fcr.best_node]);
+      nuem_result_note(&r, "coverage", "%.4f achieved at the node nearest the best fit (%zu "
+                       "fresh toys; nominal %g)", fcr.coverage, toys, cl);
+    } else {
       nuem_result_note(&r, "method", "Wilks 2-D contour, %g %% CL (Delta -2 ln L <= %.4g), "
-                       "nuisances fixed at the 1-D best fit",
-                       100 * nuem_config_number(cfg, NUEM_P_ANALYSIS_CL), ct.critical);
-      nuem_result_note(&r, "best_fit", "theta1 = %.6g %s, theta2 = %.6g %s", ct.best1, units[0],
-                       ct.best2, units[1]);
-      if (opt->plot) {
-        char data[4200], script[4200];
-        FILE *f = cli_plot_begin(ctx, opt->plot, "limit", cfg, &r, data, script, sizeof data, &rc);
-        char grid_path[4300];
-        snprintf(grid_path, sizeof grid_path, "%s.grid", script);
-        FILE *g = f ? fopen(grid_path, "w") : NULL;
-        if (g) { /* gnuplot's grid format: one block per theta2, blank-line separated */
-          for (size_t i2 = 0; i2 < ct.n2; i2++) {
-            for (size_t i1 = 0; i1 < ct.n1; i1++)
-              fprintf(g, "%.10g %.10g %.10g\n", ct.theta1[i1], ct.theta2[i2], ct.t[i2 * ct.n1 + i1]);
-            fputc('\n', g);
-          }
-          rc = fclose(g) != 0;
-        }
-        if (f && !g) rc = 1;
-        if (f) {
-          fprintf(f, "set xlabel 'theta1 [%s]'\nset ylabel 'theta2 [%s]'\nset grid\n"
-                     "set view map\nset contour base\nset cntrparam levels discrete %g\n"
-                     "unset surface\nset table '%s.contour'\nsplot '%s' using 1:2:3 with lines\n"
-                     "unset table\nset title 'best fit (%.3g, %.3g)'\n"
-                     "plot '%s.contour' with lines lw 2 lc rgb 'blue' title '%g %% CL'\n",
-                     units[0], units[1], ct.critical, script, grid_path, ct.best1, ct.best2,
-                     script, 100 * nuem_config_number(cfg, NUEM_P_ANALYSIS_CL));
-          int prc = cli_plot_finish(f, script, opt->plot);
-          if (!rc) rc = prc;
-        }
-      }
-      if (!rc) rc = write_and_free(ctx, opt, cfg, &r);
-      else nuem_result_free(&r);
+                       "nuisances fixed at the 1-D best fit", 100 * cl, ct->critical);
     }
+    nuem_result_note(&r, "best_fit", "theta1 = %.6g %s, theta2 = %.6g %s", ct->best1, units[0],
+                     ct->best2, units[1]);
+    if (opt->plot) rc = plot_contour(ctx, opt->plot, cfg, &r, ct, fc ? fcr.critical : NULL, units);
+    if (!rc) rc = write_and_free(ctx, opt, cfg, &r);
+    else nuem_result_free(&r);
   }
-  if (s) rc = cli_fail(ctx, s);
-  nuem_contour_free(&ct);
+  nuem_contour_fc_free(&fcr);
+  nuem_contour_free(&wk);
   free(cross);
   nuem_model_free(m2);
+  return rc;
+}
+
+/* The scan behind a CLs or Bayesian limit: CLs (or the posterior's
+ * cumulative probability) against the parameter, with 1 - cl (cl) and the
+ * limit marked. */
+static int plot_upper_limit(nuem_context *ctx, const char *picture, const nuem_result *r,
+                            const nuem_config *cfg, const char *unit, const nuem_upper_limit *u,
+                            int bayes, const char *report_unit) {
+  char data[4200], script[4200];
+  int rc;
+  FILE *f = cli_plot_begin(ctx, picture, "limit", cfg, r, data, script, sizeof data, &rc);
+  if (!f) return rc;
+  double cl = nuem_config_number(cfg, NUEM_P_ANALYSIS_CL), level = bayes ? cl : 1 - cl;
+  fprintf(f, "set arrow from %.10g, graph 0 to %.10g, graph 1 nohead lw 2 lc rgb 'blue'\n"
+             "set label 'limit %.3g %s' at %.10g, graph 0.6 right offset -0.5,0 tc rgb 'blue'\n"
+             "set xlabel 'parameter [%s]'\nset ylabel '%s'\nset grid\nset key box opaque\n"
+             "plot '%s' using 1:%d with lines lw 2 lc rgb 'black' title '%s', "
+             "%g with lines lw 2 dt 2 lc rgb 'red' title '%s'\n",
+          u->theta_limit, u->theta_limit, u->limit, report_unit, u->theta_limit, unit,
+          bayes ? "posterior P(|{/Symbol q}| < x)" : "CL_s", data, bayes ? 3 : 5,
+          bayes ? "posterior" : "CL_s", level, bayes ? "cl" : "1 - cl");
+  return cli_plot_finish(f, script, picture);
+}
+
+/* analysis.method = cls, cls-asymptotic or bayes: an upper limit. */
+static int upper_limit(nuem_context *ctx, nuem_config *cfg, const cli_options *opt,
+                       const nuem_analysis *in, int method) {
+  const nuem_model *m = nuem_analysis_model(in);
+  nuem_upper_limit u;
+  nuem_result r;
+  nuem_status s = nuem_upper_limit_table(ctx, cfg, in, &u, &r);
+  if (s) return cli_fail(ctx, s);
+  int rc = 0;
+  if (opt->plot)
+    rc = plot_upper_limit(ctx, opt->plot, &r, cfg, r.units[0], &u, method == NUEM_METHOD_BAYES,
+                          nuem_model_unit(m));
+  if (!rc) rc = write_and_free(ctx, opt, cfg, &r);
+  else nuem_result_free(&r);
+  nuem_upper_limit_free(&u);
   return rc;
 }
 
@@ -146,8 +260,17 @@ int cli_limit(nuem_context *ctx, nuem_config *cfg, const cli_options *opt) {
   nuem_analysis *in;
   nuem_status s = nuem_analysis_new(ctx, cfg, opt->data_file, &in);
   if (s) return cli_fail(ctx, s);
-  if (!nuem_config_choice_is(cfg, NUEM_P_ANALYSIS_POI2, "none")) {
-    int rc2 = contour(ctx, cfg, opt, in);
+  int method, prior;
+  s = nuem_method_from_config(ctx, cfg, &method, &prior);
+  if (s) {
+    nuem_analysis_free(in);
+    return cli_fail(ctx, s);
+  }
+  if (!nuem_config_choice_is(cfg, NUEM_P_ANALYSIS_POI2, "none") ||
+      method >= NUEM_METHOD_CLS) {
+    int rc2 = method >= NUEM_METHOD_CLS && nuem_config_choice_is(cfg, NUEM_P_ANALYSIS_POI2, "none")
+                  ? upper_limit(ctx, cfg, opt, in, method)
+                  : contour(ctx, cfg, opt, in);
     nuem_analysis_free(in);
     return rc2;
   }

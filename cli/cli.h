@@ -57,7 +57,7 @@ void cli_report_unused_in(nuem_context *ctx, const nuem_config *cfg, const char 
  * and script beside it. Checks the picture's name (NAME.png|.svg|.pdf);
  * returns 0, or 2 after a message. */
 typedef struct {
-  char path[5][4200];
+  char path[6][4200];
   size_t n;
 } cli_plot_paths;
 int cli_plot_files(const char *command, const char *picture, cli_plot_paths *out);

@@ -80,7 +80,10 @@ const cli_command cli_commands[] = {
      "Feldman-Cousins with analysis.toys toys per grid point (OpenMP,\n"
      "reproducible with analysis.seed) or Wilks (analysis.method). Prints the\n"
      "scan (statistic and critical value per grid point) with the interval,\n"
-     "best fit and the achieved coverage in the header. --scan repeats it over\n"
+     "best fit and the achieved coverage in the header. analysis.method = cls,\n"
+     "cls-asymptotic or bayes (analysis.prior) gives an upper limit instead;\n"
+     "with analysis.poi2 a 2-D contour (Wilks, and 2-D Feldman-Cousins beside\n"
+     "it). --scan repeats it over\n"
      "a key, e.g. --scan source.mass=2keV:60keV:59 for a sterile-dm source:\n"
      "limits on mu_sa and sin2_2theta per mass, the look-elsewhere effect, and\n"
      "with --plot the exclusion versus mass.\n\noptions:\n" COMMON_OPTIONS,

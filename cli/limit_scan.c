@@ -51,9 +51,13 @@ static nuem_status scan_result(nuem_context *ctx, const nuem_limit_scan *ls, int
 
 static void scan_notes(const nuem_limit_scan *ls, const nuem_config *cfg, const nuem_scan *scan,
                        int sterile, nuem_result *r) {
-  nuem_result_note(r, "method", "%s, %g %% CL, at each %s",
-                   nuem_config_choice_is(cfg, NUEM_P_ANALYSIS_METHOD, "wilks")
-                       ? "Wilks" : "Feldman-Cousins (toys)",
+  static const char *const methods[][2] = {{"wilks", "Wilks"},
+      {"feldman-cousins", "Feldman-Cousins (toys)"}, {"cls", "CLs upper limit (toys)"},
+      {"cls-asymptotic", "CLs upper limit (asymptotic)"}, {"bayes", "Bayesian upper limit"}};
+  const char *method = "", *chosen = nuem_config_choice_name(cfg, NUEM_P_ANALYSIS_METHOD);
+  for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++)
+    if (strcmp(chosen, methods[i][0]) == 0) method = methods[i][1];
+  nuem_result_note(r, "method", "%s, %g %% CL, at each %s", method,
                    100 * nuem_config_number(cfg, NUEM_P_ANALYSIS_CL), scan->label);
   nuem_result_note(r, "columns", "best fit, interval [lo, limit] and local significance "
                    "(one-sided) per point%s", sterile ? "; sin2_2theta with the same radiative "

@@ -47,7 +47,8 @@ int cli_plot_files(const char *command, const char *picture, cli_plot_paths *out
   /* spectrum writes the true and measured spectra; limit and sensitivity
    * their table, and a 2-D contour its grid and gnuplot's contour lines */
   static const char *const spectrum[] = {".true.tsv", ".measured.tsv", ".gp", NULL};
-  static const char *const table[] = {".tsv", ".gp", ".gp.grid", ".gp.contour", NULL};
+  static const char *const table[] = {".tsv", ".gp", ".gp.grid", ".gp.contour",
+                                       ".gp.contour.fc", NULL};
   const char *const *suffix = strcmp(command, "spectrum") == 0 ? spectrum : table;
   int stem = (int)(dot - picture);
   snprintf(out->path[0], sizeof out->path[0], "%s", picture);

@@ -253,6 +253,20 @@ bad 2 "analysis.seed" sensitivity $S --set analysis.seed=abc
 bad 2 "analysis.poi_max" sensitivity $S --set analysis.poi_max=lots
 bad 2 "analysis.poi2" limit "$DATA/texono_like.dat" "$EX/texono2007.ini" --set analysis.poi2=mu
 bad 2 "analysis.statistic" fit "$DATA/texono_like.dat" "$EX/texono2007.ini" --set analysis.statistic=chi2
+# interval methods (docs/statistics.md, "CLs and Bayesian upper limits"): a prior
+# only with bayes, flat-mu only for mu, CLs only for parameters bounded below,
+# upper-limit methods not for 2-D contours, toys enough for CLs and 2-D FC
+TX="$DATA/texono_like.dat $EX/texono2007.ini"
+bad 2 "analysis.method" limit $TX --set analysis.method=frequentist
+bad 2 "analysis.prior" limit $TX --set analysis.method=bayes --set analysis.prior=jeffreys
+bad 2 "only analysis.method = bayes takes a prior (analysis.method = wilks takes none)" limit $TX --set analysis.method=wilks --set analysis.prior=flat
+bad 2 "only analysis.method = bayes takes a prior (analysis.method = cls takes none)" limit $TX --set analysis.method=cls --set analysis.prior=flat-mu
+bad 2 "analysis.prior = flat-mu is flat in |mu|: it needs analysis.poi = mu, not q" limit $TX --set analysis.method=bayes --set analysis.prior=flat-mu --set analysis.poi=q
+bad 2 "for the signed q use analysis.method = bayes" limit $TX --set analysis.method=cls-asymptotic --set analysis.poi=q
+bad 2 "needs analysis.method = wilks or feldman-cousins" limit $TX --set analysis.method=bayes --set analysis.poi2=q
+bad 2 "analysis.toys" limit $TX --set analysis.method=cls --set analysis.toys=5
+bad 2 "analysis.toys" limit $TX --set analysis.poi2=q --set analysis.toys=5
+bad 2 "analysis.prior" limit $TX --set analysis.prior=flat --scan detector.threshold=12keV:13keV:2
 # event lists (docs/statistics.md, "Data"): every event inside the window,
 # the window and exposure given, bins that span the window, no 2-D contours
 bad 2 "event 3 at 31 keV lies outside the analysis window [1, 30] keV" limit "$DATA/events_outside.dat"
@@ -265,6 +279,8 @@ bad 2 "analysis.statistic = poisson needs counts data" limit "$W/ev.dat" $EV --s
 bad 2 "give detector.bins spanning its window, 1 to 30 keV" fit "$W/ev.dat"
 bad 2 "window 1 to 30 keV differs from the config's bins, 1 to 20 keV" fit "$W/ev.dat" --set detector.bins=1keV:20keV:19
 bad 2 "analysis.poi2 = none" limit "$W/ev.dat" $EV --set analysis.poi2=q
+bad 2 "analysis.poi2 = none" limit "$W/ev.dat" --set detector.bins=1keV:30keV:29 --set analysis.poi2=q --set analysis.toys=100
+bad 2 "use analysis.method = cls-asymptotic" limit "$W/ev.dat" $EV --set analysis.method=cls --set analysis.toys=100
 # detector bins and thresholds
 for b in 1keV:0.5keV:10 1keV:2keV:0 1keV:2keV:-3 a:b:c 1keV:2keV 1keV:2keV:1e9 1keV:2keV:3.5 \
          1kg:2kg:3 nan:1keV:3 1keV:infkeV:3; do

@@ -225,10 +225,33 @@ grep -v '^#' "$TMP/out" | awk 'NR == 1 { a = $2 } END { exit !($2 < a) }' && ok 
 expect 0 "wrote" -- sensitivity "$EXAMPLES/gemma.ini" --set analysis.toys=100 --scan detector.exposure=300kg*day:1200kg*day:2 --plot "$TMP/sens.png"
 [ -s "$TMP/sens.png" ] && ok || bad "sensitivity --plot wrote no picture"
 # 2-D contour: the chi2 quantile for 2 dof at 90 % is -2 ln(0.1) = 4.605 (analytic)
-expect 0 "Delta -2 ln L <= 4.605" -- limit "$DATA/texono_like.dat" "$EXAMPLES/texono2007.ini" --set analysis.poi2=q --set analysis.grid=20
+expect 0 "Delta -2 ln L <= 4.605" -- limit "$DATA/texono_like.dat" "$EXAMPLES/texono2007.ini" --set analysis.poi2=q --set analysis.grid=20 --set analysis.method=wilks
 rows=$(grep -vc '^#' "$TMP/out")
 [ "$rows" -eq 400 ] && ok || bad "contour has $rows grid rows, expected 400"
 grep -v '^#' "$TMP/out" | awk '$3 < 1e-12 && $4 != 1 { bad = 1 } END { exit bad }' && ok || bad "the best fit is not accepted"
+# 2-D Feldman-Cousins beside Wilks (docs/statistics.md): the region holds the
+# best fit; the same seed gives the same table on 1 and 2 threads; --plot
+# draws both contours
+FC2="--set analysis.poi2=q --set analysis.grid=6 --set analysis.toys=100"
+expect 0 "contains_best_fit: yes" -- limit "$DATA/texono_like.dat" "$EXAMPLES/texono2007.ini" $FC2 --set analysis.threads=1
+grep -v '^#' "$TMP/out" >"$TMP/fc2_1"
+grep -q "^# columns: theta1 theta2 t critical accepted accepted_wilks" "$TMP/out" && ok || bad "2-D FC table lacks its columns"
+expect 0 "Feldman-Cousins 2-D" -- limit "$DATA/texono_like.dat" "$EXAMPLES/texono2007.ini" $FC2 --set analysis.threads=2 --plot "$TMP/fc2.png"
+grep -v '^#' "$TMP/out" | cmp -s - "$TMP/fc2_1" && ok || bad "2-D FC differs between 1 and 2 threads"
+[ -s "$TMP/fc2.png" ] && grep -q "Feldman-Cousins" "$TMP/fc2.gp" && ok || bad "2-D FC --plot drew no FC contour"
+# CLs and Bayesian upper limits (docs/statistics.md; closed-form checks in
+# tests/test_intervals.c): each prints its scan and the limit; with the best
+# fit at the boundary all three agree with Wilks to ~5 % (for Gaussian data
+# all are 1.645 sigma in mu^2, the derivation in docs/statistics.md)
+for method in cls-asymptotic bayes; do
+  expect 0 "# limit: mu < " -- limit "$DATA/texono_like.dat" "$EXAMPLES/texono2007.ini" --set analysis.method=$method
+  grep '^# limit' "$TMP/out" | awk '{ exit !($5 > 1.18e-10 && $5 < 1.38e-10) }' && ok || bad "$method limit $(grep '^# limit' "$TMP/out") not within 5 % of Wilks' 1.246e-10"
+done
+expect 0 "prior flat in |mu|" -- limit "$DATA/texono_like.dat" "$EXAMPLES/texono2007.ini" --set analysis.method=bayes --set analysis.prior=flat-mu
+expect 0 "# limit: |q| < " -- limit "$DATA/texono_like.dat" "$EXAMPLES/texono2007.ini" --set analysis.method=bayes --set analysis.poi=q
+expect 0 "# columns: theta q clsb clb cls" -- limit "$DATA/texono_like.dat" "$EXAMPLES/texono2007.ini" --set analysis.method=cls --set analysis.toys=100 --set analysis.grid=10 --plot "$TMP/cls.png"
+[ -s "$TMP/cls.png" ] && ok || bad "CLs --plot wrote no picture"
+expect 0 "Bayesian upper limit, 90 % CL, at each" -- limit "$DATA/texono_like.dat" "$EXAMPLES/texono2007.ini" --set analysis.method=bayes --scan analysis.flux_uncertainty=0.05:0.1:2
 expect 2 "must differ" -- limit "$DATA/texono_like.dat" "$EXAMPLES/texono2007.ini" --set analysis.poi2=mu
 expect 2 "needs a measured spectrum" -- fit
 expect 2 "whole numbers >= 0" -- fit "$DATA/data_negative.dat"

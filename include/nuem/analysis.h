@@ -267,7 +267,9 @@ nuem_status nuem_fit_table(nuem_context *ctx, const nuem_config *cfg, const nuem
 /* The table of `nuem limit` (one parameter) by analysis.method: per grid
  * point theta (muB2 for mu), t, critical, accepted; notes method, best_fit,
  * interval, warning(s), coverage. *iv (may be NULL) receives the interval,
- * to be freed with nuem_interval_free. */
+ * to be freed with nuem_interval_free. For cls, cls-asymptotic and bayes:
+ * the table of nuem_upper_limit_table, and *iv = [0, limit] without a
+ * grid (lo_at_boundary set, coverage -1). */
 nuem_status nuem_limit_table(nuem_context *ctx, const nuem_config *cfg, const nuem_analysis *a,
                              nuem_interval *iv, nuem_result *out);
 /* The table of `nuem sensitivity`: per scan point (scan_text "KEY=FROM:TO:N"
@@ -275,6 +277,89 @@ nuem_status nuem_limit_table(nuem_context *ctx, const nuem_config *cfg, const nu
  * quantiles in the POI's reported unit; notes expected and scan. */
 nuem_status nuem_sensitivity_table(nuem_context *ctx, const nuem_config *cfg,
                                    const char *scan_text, nuem_result *out);
+
+/* ---- 2-D Feldman-Cousins; CLs and Bayesian upper limits -------------------
+ * docs/statistics.md, "2-D Feldman-Cousins" and "CLs and Bayesian upper
+ * limits". */
+
+/* Feldman-Cousins on the plane of a 2-D contour: the same observed
+ * statistic as nuem_contour_wilks (the likelihood ratio against the best fit
+ * over the physical plane, nuisances fixed at the 1-D best fit of m1), with
+ * the critical value of each grid node from `toys` pseudo-experiments drawn
+ * there and fitted over the whole plane. Node k = i2 * n1 + i1 draws from
+ * (seed, k) only: the same belt on any number of threads. If coverage_toys
+ * > 0, also measures the achieved coverage at the node nearest the best fit
+ * with fresh toys. Same toy and thread errors as nuem_interval_fc. */
+typedef struct {
+  nuem_contour wilks;   /* grid, observed t, the chi2_2 critical value, best fit */
+  double *critical;     /* FC critical value of each node, [i2 * n1 + i1] */
+  size_t best_node;     /* the node nearest the best fit */
+  int contains_best;    /* the FC region holds the best fit's node */
+  double coverage;      /* achieved coverage at best_node (or -1) */
+} nuem_contour_fc;
+
+nuem_status nuem_contour_feldman_cousins(nuem_context *ctx, const nuem_model *m1,
+                                         const nuem_model *m2, const double *cross,
+                                         const nuem_data *d, double cl, size_t grid,
+                                         size_t toys, unsigned long seed, int threads,
+                                         size_t coverage_toys, nuem_contour_fc *out);
+void nuem_contour_fc_free(nuem_contour_fc *c);
+/* Is node k inside the FC region? */
+int nuem_contour_fc_accepted(const nuem_contour_fc *c, size_t k);
+
+/* Upper limits by CLs (Read, J. Phys. G 28, 2693 (2002); Junk, NIM A 434,
+ * 435 (1999)) with the one-sided profile-likelihood statistic q~ of Cowan,
+ * Cranmer, Gross & Vitells, EPJC 71, 1554 (2011), from toys or from their
+ * asymptotic formulae; and Bayesian upper limits with a flat prior, the
+ * nuisances profiled. For parameters bounded below (mu, cevns) CLs; Bayes
+ * for every parameter (signed ones: a limit on |theta|). */
+enum { NUEM_PRIOR_FLAT, NUEM_PRIOR_FLAT_ROOT }; /* flat in theta (mu^2, q, <r2>, CEvNS
+                                                   norm.); flat in sqrt(theta) = |mu| */
+typedef struct {
+  size_t n;
+  double *theta;            /* the fitted parameter (mu: mu^2) */
+  double *q;                /* CLs: observed q~; Bayes: -2 Delta ln L, nuisances profiled */
+  double *clsb, *clb, *cls; /* CLs only (NULL for Bayes) */
+  double *cdf;              /* Bayes only: posterior probability of |theta'| <= |theta| */
+  double theta_limit, limit; /* the limit: fitted parameter, reported units */
+  double theta_hat, best_report;
+  int at_boundary;          /* the limit reaches the end of the scanned range */
+} nuem_upper_limit;
+
+/* CLs at `grid` points of the range and the limit where CLs = 1 - cl
+ * (bisection between the bracketing points). toys > 0: toys at each point,
+ * s+b at the nuisances' conditional fit to the data there, b at theta = 0
+ * with theirs (one Poisson bin without OFF data: enumerated exactly);
+ * toys = 0: the asymptotic formulae, sigma from background-only Asimov
+ * data. Toy and thread rules as nuem_interval_fc. */
+nuem_status nuem_limit_cls(nuem_context *ctx, const nuem_model *m, const nuem_data *d,
+                           double cl, size_t grid, size_t toys, unsigned long seed,
+                           int threads, nuem_upper_limit *out);
+/* The posterior exp(-t/2) prior on a uniform grid (at least `grid`
+ * points) of the prior's variable, t the profile -2 ln L: the limit holds
+ * cl of it. */
+nuem_status nuem_limit_bayes(nuem_context *ctx, const nuem_model *m, const nuem_data *d,
+                             double cl, size_t grid, int prior, nuem_upper_limit *out);
+void nuem_upper_limit_free(nuem_upper_limit *u);
+
+/* analysis.method and analysis.prior: a prior set for a method other than
+ * bayes, or flat-mu for a POI other than mu, is an error naming both. */
+enum { NUEM_METHOD_WILKS, NUEM_METHOD_FC, NUEM_METHOD_CLS, NUEM_METHOD_CLS_ASYMPTOTIC,
+       NUEM_METHOD_BAYES };
+nuem_status nuem_method_from_config(nuem_context *ctx, const nuem_config *cfg, int *method,
+                                    int *prior);
+/* The upper limit of a CLs or Bayes method (the [analysis] keys of cfg). */
+nuem_status nuem_upper_limit_compute(nuem_context *ctx, const nuem_config *cfg,
+                                     const nuem_model *m, const nuem_data *d,
+                                     nuem_upper_limit *out);
+/* The table of a CLs or Bayesian limit of a job (nuem_analysis_new): per
+ * scanned theta (muB2 for mu) the statistic and CL_s+b, CL_b, CL_s (CLs) or
+ * the posterior's cumulative probability (Bayes); notes method, best_fit,
+ * limit, warning. *u (may be NULL) receives the limit, to be freed with
+ * nuem_upper_limit_free. */
+nuem_status nuem_upper_limit_table(nuem_context *ctx, const nuem_config *cfg,
+                                   const nuem_analysis *a, nuem_upper_limit *u,
+                                   nuem_result *out);
 
 #ifdef __cplusplus
 }

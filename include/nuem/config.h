@@ -326,16 +326,23 @@ typedef enum {
   X(ANALYSIS_CL, "analysis", "cl", NUMBER, "0.9", "1", OPEN_UNIT,              \
     "Confidence level")                                                        \
   X(ANALYSIS_METHOD, "analysis", "method", CHOICE, "feldman-cousins",          \
-    "wilks|feldman-cousins", ANY,                                              \
-    "Interval construction: Wilks (Delta chi2) or Feldman-Cousins with toys")  \
+    "wilks|feldman-cousins|cls|cls-asymptotic|bayes", ANY,                     \
+    "Interval construction: Wilks (Delta chi2), Feldman-Cousins with toys "    \
+    "(1-D, or 2-D with poi2), CLs upper limit from toys or asymptotic "        \
+    "formulae, or Bayesian upper limit (analysis.prior); docs/statistics.md")  \
+  X(ANALYSIS_PRIOR, "analysis", "prior", CHOICE, "auto", "auto|flat|flat-mu",  \
+    ANY, "Prior of analysis.method = bayes: flat in the fitted parameter "     \
+    "(mu^2, q, <r2>, CEvNS normalisation; a limit on |q| for signed ones) or " \
+    "flat in |mu| (flat-mu); auto: flat. Only with bayes")                     \
   X(ANALYSIS_GRID, "analysis", "grid", INTEGER, "50", "", POSITIVE,            \
     "Grid points of the parameter of interest (at most 100000)")               \
   X(ANALYSIS_POI_MAX, "analysis", "poi_max", TEXT, "", "", ANY,                \
     "Largest |parameter| scanned, with its unit (e.g. 1e-10 muB); empty: "    \
     "where the Asimov Delta chi2 reaches 100")                                 \
   X(ANALYSIS_TOYS, "analysis", "toys", INTEGER, "10000", "", POSITIVE,         \
-    "Toy experiments per grid point (Feldman-Cousins) or per sensitivity "    \
-    "point (bands); at least 10/(1 - cl), e.g. 100 for cl = 0.9")              \
+    "Toy experiments per grid point (Feldman-Cousins, CLs; 2-D: per node) "   \
+    "or per sensitivity point (bands); at least 10/(1 - cl), e.g. 100 for "    \
+    "cl = 0.9")                                                                \
   X(ANALYSIS_SEED, "analysis", "seed", INTEGER, "12345", "", POSITIVE,         \
     "Random seed: the same seed gives the same toys on any thread count")      \
   X(ANALYSIS_THREADS, "analysis", "threads", INTEGER, "0", "", NONNEG,         \

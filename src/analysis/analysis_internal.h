@@ -2,6 +2,10 @@
 #ifndef NUEM_ANALYSIS_INTERNAL_H
 #define NUEM_ANALYSIS_INTERNAL_H
 
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+#include <math.h>
+
 #include "nuem/analysis.h"
 
 enum { NSETTING = 5 }; /* nominal, quenching k -/+, energy scale -/+ */
@@ -58,5 +62,120 @@ nuem_status nuem_fc_critical(const nuem_model *m, const nuem_data *d, const doub
                              size_t n, double cl, size_t toys, unsigned long seed,
                              double *critical);
 void nuem_interval_accept(const nuem_model *m, nuem_interval *iv);
+
+/* Enough toys for cl (nuem_toys_min) and a thread count OpenMP can start:
+ * the same errors for every toy-based method. */
+nuem_status nuem_check_toys(nuem_context *ctx, double cl, size_t toys, int threads);
+
+/* A CLs or Bayesian upper limit as an interval [lower end of the range
+ * (signed parameters: -limit), limit], no grid: for limits along a scan. */
+nuem_status nuem_upper_limit_interval(nuem_context *ctx, const nuem_config *cfg,
+                                      const nuem_model *m, const nuem_data *d,
+                                      nuem_interval *iv);
+
+/* ---- the plane of two parameters of interest ------------------------------
+ * s_j = a_j + b1_j t1 + c1_j t1^2 + b2_j t2 + c2_j t2^2 + d_j t1 t2 with the
+ * nuisances fixed: at fixed t2 this is a nuem_fixed in t1 again (a `row`),
+ * so the 1-D likelihood code serves the plane. */
+typedef struct {
+  nuem_fixed base;          /* the first parameter's model (a, b1, c1, background) */
+  nuem_fixed second;        /* the second's (b2, c2; its a is the same SM rate) */
+  double *cross;            /* d_j in the units of base (NULL: no interference) */
+  double lo1, hi1, lo2, hi2; /* the physical plane */
+} nuem_plane;
+
+nuem_status nuem_plane_init(const nuem_model *m1, const nuem_model *m2, const double *cross,
+                            const nuem_data *d, const double *nu, nuem_plane *p);
+void nuem_plane_free(nuem_plane *p);
+/* Scratch for nuem_plane_row: a copy of p's base model (free with
+ * nuem_fixed_free). */
+nuem_status nuem_plane_row_new(const nuem_plane *p, nuem_fixed *row);
+/* Fill `row` (from nuem_plane_row_new) with the model in t1 at fixed t2. */
+void nuem_plane_row(const nuem_plane *p, double t2, nuem_fixed *row);
+/* -2 ln L at (t1, t2); `row` is scratch. */
+double nuem_plane_t(const nuem_plane *p, nuem_fixed *row, const nuem_data *d, const double *on,
+                    const double *off, double t1, double t2);
+/* The minimum of -2 ln L over the physical plane (a lattice, then a simplex
+ * from its best point), and where it lies. */
+double nuem_plane_min(const nuem_plane *p, nuem_fixed *row, const nuem_data *d,
+                      const double *on, const double *off, double *t1, double *t2);
+
+/* ---- 2-D Feldman-Cousins: the work of one grid node ------------------------
+ * A function of (node, seed) only, whatever thread or process runs it, so
+ * nodes can be spread over threads or ranks with bit-identical results. */
+typedef struct {
+  const nuem_plane *plane;
+  const nuem_data *d;
+  const double *theta1, *theta2; /* node k = i2 * n1 + i1 */
+  size_t n1, n2;
+  double cl;
+  size_t toys;
+  unsigned long seed;
+} nuem_fc2d_job;
+
+/* The critical value of node k from job->toys toys drawn there. */
+nuem_status nuem_fc2d_node(const nuem_fc2d_job *job, size_t node, double *critical);
+/* The statistic t(node) - min over the plane of `ntoys` fresh toys drawn at
+ * node k (stream salted apart from the belt's) compared with `critical`:
+ * the fraction accepted, the achieved coverage. */
+nuem_status nuem_fc2d_coverage(const nuem_fc2d_job *job, size_t node, double critical,
+                               size_t ntoys, double *coverage);
+
+/* ---- toys shared by the interval methods (Feldman-Cousins 1-D and 2-D,
+ * CLs): one generator per (seed, stream), the expectation of a fixed model
+ * and one draw from it. static inline so each user keeps its inner loop. */
+
+/* A profiled OFF background is kept above this (counts) so that the
+ * Poisson mean stays positive. */
+#define NUEM_TOY_BKG_FLOOR 1e-12
+
+/* A reproducible generator for (seed, stream): independent of threads. */
+static inline gsl_rng *nuem_stream_rng(unsigned long seed, unsigned long stream) {
+  gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+  unsigned long long z = (unsigned long long)seed * 0x9E3779B97F4A7C15ULL + stream + 1;
+  /* splitmix64 finaliser (Steele, Lea & Flood, OOPSLA 2014): decorrelates
+   * nearby (seed, stream) pairs */
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  z ^= z >> 31;
+  if (r) gsl_rng_set(r, (unsigned long)(z & 0xFFFFFFFFUL) ^ (unsigned long)(z >> 32));
+  return r;
+}
+
+/* Expected ON (and OFF) counts or residual means of the fixed model at theta,
+ * with per-bin OFF backgrounds at their profiled values for the data. */
+static inline void nuem_toy_expectation(const nuem_fixed *f, const nuem_data *d, double theta,
+                                        double *on, double *off) {
+  for (size_t j = 0; j < f->n; j++) {
+    double s = f->a[j] + theta * (f->b[j] + theta * f->c[j]);
+    if (f->mode == NUEM_DATA_RESIDUAL) {
+      on[j] = s;
+    } else if (f->has_off) {
+      double r = f->ratio, n_on = d->on[j], n_off = d->off[j];
+      double B = r * (n_on + n_off) - (r + 1) * s;
+      double disc = B * B + 4 * r * (r + 1) * n_off * s;
+      double b = disc > 0 ? (B + sqrt(disc)) / (2 * r * (r + 1)) : n_off;
+      if (!(b > 0)) b = fmax(n_off, NUEM_TOY_BKG_FLOOR);
+      on[j] = fmax(s + r * b, 0.0);
+      off[j] = b;
+    } else {
+      on[j] = fmax(s + f->bkg[j], 0.0);
+    }
+  }
+}
+
+/* One toy: Poisson ON (and OFF) counts, or Gaussian residuals. */
+static inline void nuem_toy_draw(gsl_rng *r, const nuem_fixed *f, const nuem_data *d,
+                                 const double *mean_on, const double *mean_off, double *on,
+                                 double *off) {
+  for (size_t j = 0; j < f->n; j++) {
+    if (f->mode == NUEM_DATA_RESIDUAL) {
+      on[j] = mean_on[j] + gsl_ran_gaussian_ziggurat(r, d->sigma[j]);
+    } else {
+      on[j] = gsl_ran_poisson(r, mean_on[j]);
+      if (f->has_off) off[j] = gsl_ran_poisson(r, mean_off[j]);
+    }
+  }
+}
 
 #endif

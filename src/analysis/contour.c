@@ -24,51 +24,38 @@ nuem_status nuem_contour_wilks(nuem_context *ctx, const nuem_model *m1, const nu
                       "for binned data only; set analysis.poi2 = none", d->origin);
   double theta, tmin, nu[NUEM_NNU];
   NUEM_TRY(nuem_model_fit(ctx, m1, d, &theta, &tmin, nu));
-  nuem_fixed f1, f2, row;
-  if (nuem_fixed_init(m1, d, nu, &f1)) return NUEM_ENOMEM;
-  if (nuem_fixed_init(m2, d, nu, &f2) || nuem_fixed_init(m1, d, nu, &row)) {
-    nuem_fixed_free(&f1);
+  nuem_plane plane;
+  nuem_fixed row;
+  if (nuem_plane_init(m1, m2, cross, d, nu, &plane)) return NUEM_ENOMEM;
+  if (nuem_plane_row_new(&plane, &row)) {
+    nuem_plane_free(&plane);
     return NUEM_ENOMEM;
   }
-  /* the normalisation nuisances scale the interference like the rest */
-  double norm = (1 + m1->sigma[NUEM_NU_FLUX] * nu[NUEM_NU_FLUX]) *
-                (1 + m1->sigma[NUEM_NU_EFFICIENCY] * nu[NUEM_NU_EFFICIENCY]);
   c->n1 = c->n2 = grid;
   c->theta1 = malloc(grid * sizeof(double));
   c->theta2 = malloc(grid * sizeof(double));
   c->t = malloc(grid * grid * sizeof(double));
   nuem_status s = c->theta1 && c->theta2 && c->t ? NUEM_OK : NUEM_ENOMEM;
-  double lo1, hi1, lo2, hi2;
-  nuem_model_range(m1, &lo1, &hi1);
-  nuem_model_range(m2, &lo2, &hi2);
   const double *obs = d->mode == NUEM_DATA_COUNTS ? d->on : d->residual;
-  double best = INFINITY;
   for (size_t i = 0; !s && i < grid; i++) {
-    c->theta1[i] = lo1 + (hi1 - lo1) * (double)i / (double)(grid - 1);
-    c->theta2[i] = lo2 + (hi2 - lo2) * (double)i / (double)(grid - 1);
+    c->theta1[i] = plane.lo1 + (plane.hi1 - plane.lo1) * (double)i / (double)(grid - 1);
+    c->theta2[i] = plane.lo2 + (plane.hi2 - plane.lo2) * (double)i / (double)(grid - 1);
   }
+  /* the best fit over the physical plane; a grid node can only be lower
+   * by rounding */
+  double best = s ? 0 : nuem_plane_min(&plane, &row, d, obs, d->off, &c->best1, &c->best2);
   for (size_t i2 = 0; !s && i2 < grid; i2++) {
-    /* at fixed theta2 the signal is quadratic in theta1 again */
-    double t2 = c->theta2[i2];
-    for (size_t j = 0; j < m1->n; j++) {
-      double scale = m1->mode == NUEM_DATA_COUNTS ? m1->exposure_on : 1.0 / m1->width[j];
-      row.a[j] = f1.a[j] + t2 * (f2.b[j] + t2 * f2.c[j]);
-      row.b[j] = f1.b[j] + (cross ? norm * cross[j] * scale * t2 : 0.0);
-      row.c[j] = f1.c[j];
-    }
+    nuem_plane_row(&plane, c->theta2[i2], &row);
     for (size_t i1 = 0; i1 < grid; i1++) {
       double t = nuem_fixed_t(&row, d, obs, d->off, c->theta1[i1]);
       c->t[i2 * grid + i1] = t;
-      if (t < best) best = t, c->best1 = c->theta1[i1], c->best2 = t2;
+      if (t < best) best = t, c->best1 = c->theta1[i1], c->best2 = c->theta2[i2];
     }
-    double th, t = nuem_fixed_min(&row, d, obs, d->off, lo1, hi1, &th);
-    if (t < best) best = t, c->best1 = th, c->best2 = t2;
     nuem_progress(ctx, (double)(i2 + 1) / (double)grid, "contour");
   }
   for (size_t k = 0; !s && k < grid * grid; k++) c->t[k] -= best;
   c->critical = gsl_cdf_chisq_Pinv(cl, 2.0); /* two parameters: 2 degrees of freedom */
-  nuem_fixed_free(&f1);
-  nuem_fixed_free(&f2);
+  nuem_plane_free(&plane);
   nuem_fixed_free(&row);
   if (s) {
     nuem_contour_free(c);

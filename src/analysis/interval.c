@@ -17,9 +17,6 @@
 
 /* One parameter of interest: Wilks' chi2 has one degree of freedom. */
 #define POI_DOF 1.0
-/* A profiled OFF background is kept above this (counts) so that the
- * Poisson mean stays positive. */
-#define BKG_FLOOR 1e-12
 /* Exact Feldman-Cousins enumeration of one Poisson bin stops at
  * mean + POISSON_TAIL_SIGMAS sqrt(mean) + POISSON_TAIL_PAD counts: the
  * probability left beyond is far below 1e-20, negligible against 1 - cl. */
@@ -180,53 +177,6 @@ nuem_status nuem_interval_wilks(nuem_context *ctx, const nuem_model *m, const nu
   return NUEM_OK;
 }
 
-/* A reproducible generator for (seed, stream): independent of threads. */
-static gsl_rng *stream_rng(unsigned long seed, unsigned long stream) {
-  gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-  unsigned long long z = (unsigned long long)seed * 0x9E3779B97F4A7C15ULL + stream + 1;
-  /* splitmix64 finaliser (Steele, Lea & Flood, OOPSLA 2014): decorrelates
-   * nearby (seed, stream) pairs */
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-  z ^= z >> 31;
-  if (r) gsl_rng_set(r, (unsigned long)(z & 0xFFFFFFFFUL) ^ (unsigned long)(z >> 32));
-  return r;
-}
-
-/* Expected ON (and OFF) counts or residual means of the fixed model at theta,
- * with per-bin OFF backgrounds at their profiled values for the data. */
-static void expectation(const nuem_fixed *f, const nuem_data *d, double theta, double *on,
-                        double *off) {
-  for (size_t j = 0; j < f->n; j++) {
-    double s = f->a[j] + theta * (f->b[j] + theta * f->c[j]);
-    if (f->mode == NUEM_DATA_RESIDUAL) {
-      on[j] = s;
-    } else if (f->has_off) {
-      double r = f->ratio, n_on = d->on[j], n_off = d->off[j];
-      double B = r * (n_on + n_off) - (r + 1) * s;
-      double disc = B * B + 4 * r * (r + 1) * n_off * s;
-      double b = disc > 0 ? (B + sqrt(disc)) / (2 * r * (r + 1)) : n_off;
-      if (!(b > 0)) b = fmax(n_off, BKG_FLOOR);
-      on[j] = fmax(s + r * b, 0.0);
-      off[j] = b;
-    } else {
-      on[j] = fmax(s + f->bkg[j], 0.0);
-    }
-  }
-}
-
-static void draw(gsl_rng *r, const nuem_fixed *f, const nuem_data *d, const double *mean_on,
-                 const double *mean_off, double *on, double *off) {
-  for (size_t j = 0; j < f->n; j++) {
-    if (f->mode == NUEM_DATA_RESIDUAL) {
-      on[j] = mean_on[j] + gsl_ran_gaussian_ziggurat(r, d->sigma[j]);
-    } else {
-      on[j] = gsl_ran_poisson(r, mean_on[j]);
-      if (f->has_off) off[j] = gsl_ran_poisson(r, mean_off[j]);
-    }
-  }
-}
-
 typedef struct {
   const nuem_model *m;
   const nuem_data *d;
@@ -275,7 +225,7 @@ static nuem_status toy_statistic(gsl_rng *r, const fc_job *job, nuem_fixed *f, t
     if (draw_events(r, job->m, ts, &n) || nuem_fixed_events(job->m, ts->events, n, f))
       return NUEM_ENOMEM;
   } else {
-    draw(r, f, d, ts->mean_on, ts->mean_off, ts->on, ts->off);
+    nuem_toy_draw(r, f, d, ts->mean_on, ts->mean_off, ts->on, ts->off);
   }
   *t = nuem_fixed_t(f, d, ts->on, ts->off, theta) -
        nuem_fixed_min(f, d, ts->on, ts->off, job->lo, job->hi, &dummy);
@@ -289,7 +239,7 @@ static nuem_status toy_state_init(const fc_job *job, const nuem_fixed *f, double
   size_t n = job->m->n;
   memset(ts, 0, sizeof *ts);
   ts->mean_on = buf, ts->mean_off = buf + n, ts->on = buf + 2 * n, ts->off = buf + 3 * n;
-  expectation(f, job->d, theta, ts->mean_on, ts->mean_off);
+  nuem_toy_expectation(f, job->d, theta, ts->mean_on, ts->mean_off);
   if (job->d->mode != NUEM_DATA_EVENTS) return NUEM_OK;
   double total = 0;
   for (size_t j = 0; j < n; j++) total += ts->mean_on[j];
@@ -355,7 +305,7 @@ static nuem_status fc_point(nuem_context *ctx, const fc_job *job, double theta, 
   nuem_fixed f = {0};
   size_t n = job->m->n;
   double *buf = malloc((4 * n + job->toys) * sizeof(double));
-  gsl_rng *rng = stream_rng(job->seed, index);
+  gsl_rng *rng = nuem_stream_rng(job->seed, index);
   nuem_status s = buf && rng ? NUEM_OK
                              : nuem_error(ctx, NUEM_ENOMEM, "out of memory for %zu toys", job->toys);
   /* Nuisances at their conditional fit; where the data cannot be described
@@ -423,7 +373,7 @@ static nuem_status fc_coverage(nuem_context *ctx, const fc_job *job, double thet
   nuem_fixed f = {0};
   size_t n = job->m->n, covered = 0;
   double *buf = malloc(4 * n * sizeof(double));
-  gsl_rng *rng = stream_rng(job->seed ^ COVERAGE_SEED_SALT, COVERAGE_STREAM);
+  gsl_rng *rng = nuem_stream_rng(job->seed ^ COVERAGE_SEED_SALT, COVERAGE_STREAM);
   nuem_status s = buf && rng ? nuem_model_profile(ctx, job->m, job->d, theta, &tt, nu)
                              : nuem_error(ctx, NUEM_ENOMEM, "out of memory for coverage toys");
   if (!s && nuem_fixed_init(job->m, job->d, nu, &f))
@@ -448,7 +398,7 @@ static nuem_status fc_coverage(nuem_context *ctx, const fc_job *job, double thet
 /* Enough toys that the critical value at cl does not rest on a handful of
  * them (one toy gave a 90 % limit with "coverage 1.0"), and no more threads
  * than OpenMP can start. */
-static nuem_status check_toys(nuem_context *ctx, double cl, size_t toys, int threads) {
+nuem_status nuem_check_toys(nuem_context *ctx, double cl, size_t toys, int threads) {
   size_t need = nuem_toys_min(cl);
   if (toys < need)
     return nuem_error(ctx, NUEM_ECONFIG, "analysis.toys = %zu is too few for a %g %% "
@@ -464,7 +414,7 @@ static nuem_status check_toys(nuem_context *ctx, double cl, size_t toys, int thr
 nuem_status nuem_interval_fc(nuem_context *ctx, const nuem_model *m, const nuem_data *d,
                              double cl, size_t grid, size_t toys, unsigned long seed,
                              int threads, size_t coverage_toys, nuem_interval *iv) {
-  NUEM_TRY(check_toys(ctx, cl, toys, threads));
+  NUEM_TRY(nuem_check_toys(ctx, cl, toys, threads));
   NUEM_TRY(interval_alloc(ctx, m, grid, iv));
   double t_min;
   nuem_status s = nuem_model_fit(ctx, m, d, &iv->theta_hat, &t_min, NULL);
@@ -567,7 +517,7 @@ nuem_status nuem_sensitivity_compute(nuem_context *ctx, const nuem_model *m,
                                      const nuem_data *like, double cl, size_t toys,
                                      unsigned long seed, int threads,
                                      nuem_sensitivity *out) {
-  NUEM_TRY(check_toys(ctx, cl, toys, threads));
+  NUEM_TRY(nuem_check_toys(ctx, cl, toys, threads));
   double lo, hi, crit = gsl_cdf_chisq_Pinv(cl, POI_DOF);
   nuem_model_range(m, &lo, &hi);
   int signed_poi = m->poi == NUEM_POI_Q || m->poi == NUEM_POI_R2;
@@ -592,7 +542,7 @@ nuem_status nuem_sensitivity_compute(nuem_context *ctx, const nuem_model *m,
 #pragma omp parallel for schedule(dynamic, 1) num_threads(nt)
 #endif
   for (size_t c = 0; c < nchunks; c++) { /* chunk c: its own stream, any thread */
-    gsl_rng *rng = stream_rng(seed, SENSITIVITY_STREAM_BASE | c);
+    gsl_rng *rng = nuem_stream_rng(seed, SENSITIVITY_STREAM_BASE | c);
     double *buf = malloc(4 * n * sizeof(double));
     if (!rng || !buf) {
 #ifdef _OPENMP
@@ -601,9 +551,9 @@ nuem_status nuem_sensitivity_compute(nuem_context *ctx, const nuem_model *m,
       failed = 1;
     } else {
       double *mean_on = buf, *mean_off = buf + n, *on = buf + 2 * n, *off = buf + 3 * n;
-      expectation(&f, &asimov, 0.0, mean_on, mean_off);
+      nuem_toy_expectation(&f, &asimov, 0.0, mean_on, mean_off);
       for (size_t k = c * chunk; k < toys && k < (c + 1) * chunk; k++) {
-        draw(rng, &f, &asimov, mean_on, mean_off, on, off);
+        nuem_toy_draw(rng, &f, &asimov, mean_on, mean_off, on, off);
         double l = toy_limit(&f, &asimov, on, off, lo, hi, crit, signed_poi);
         limits[k] = signed_poi ? l : nuem_model_report(m, l);
       }

@@ -146,6 +146,76 @@ static void limit_notes(nuem_context *ctx, const nuem_config *cfg, const nuem_an
                      (size_t)nuem_config_integer(cfg, NUEM_P_ANALYSIS_TOYS), cl);
 }
 
+/* The notes of a CLs or Bayesian upper limit. */
+static void upper_limit_notes(const nuem_config *cfg, const nuem_model *m,
+                              const nuem_upper_limit *u, int method, nuem_result *r) {
+  double cl = nuem_config_number(cfg, NUEM_P_ANALYSIS_CL);
+  const char *unit = nuem_model_unit(m);
+  int signed_poi = nuem_model_poi(m) == NUEM_POI_Q || nuem_model_poi(m) == NUEM_POI_R2;
+  if (method == NUEM_METHOD_BAYES)
+    nuem_result_note(r, "method", "Bayesian upper limit, %g %% credibility, prior flat in %s; "
+                     "nuisances profiled (docs/statistics.md)", 100 * cl,
+                     nuem_config_choice_is(cfg, NUEM_P_ANALYSIS_PRIOR, "flat-mu") ? "|mu|"
+                     : nuem_model_poi(m) == NUEM_POI_MU ? "mu^2" : "the parameter");
+  else
+    nuem_result_note(r, "method", "CLs upper limit, %g %% CL, q~ one-sided profile likelihood "
+                     "ratio, %s (docs/statistics.md)", 100 * cl,
+                     method == NUEM_METHOD_CLS ? "toys" : "asymptotic formulae");
+  nuem_result_note(r, "best_fit", "%.6g %s", u->best_report, unit);
+  const char *poi = nuem_config_choice_name(cfg, NUEM_P_ANALYSIS_POI);
+  nuem_result_note(r, "limit", "%s%s%s < %.6g %s", signed_poi ? "|" : "", poi,
+                   signed_poi ? "|" : "", u->limit, unit);
+  if (u->at_boundary)
+    nuem_result_note(r, "warning", "the limit reaches the end of the scanned range; raise "
+                     "analysis.poi_max");
+}
+
+nuem_status nuem_upper_limit_table(nuem_context *ctx, const nuem_config *cfg,
+                                   const nuem_analysis *a, nuem_upper_limit *u_out,
+                                   nuem_result *out) {
+  const nuem_model *m = a->model;
+  int method, prior;
+  nuem_upper_limit u;
+  memset(out, 0, sizeof *out);
+  NUEM_TRY(nuem_method_from_config(ctx, cfg, &method, &prior));
+  if (method < NUEM_METHOD_CLS)
+    return nuem_error(ctx, NUEM_ECONFIG, "analysis.method = %s gives an interval, not a CLs or "
+                      "Bayesian upper limit", nuem_config_choice_name(cfg, NUEM_P_ANALYSIS_METHOD));
+  NUEM_TRY(nuem_upper_limit_compute(ctx, cfg, m, &a->data, &u));
+  int bayes = method == NUEM_METHOD_BAYES;
+  static const char *cls_names[] = {"theta", "q", "clsb", "clb", "cls"};
+  static const char *bayes_names[] = {"theta", "t", "cdf"};
+  size_t ncols = bayes ? 3 : 5;
+  const char *units[] = {nuem_model_poi(m) == NUEM_POI_MU ? "muB2" : nuem_model_unit(m),
+                         "1", "1", "1", "1"};
+  nuem_status s = nuem_result_init(ctx, out, u.n, ncols, bayes ? bayes_names : cls_names, units);
+  for (size_t i = 0; !s && i < u.n; i++) {
+    double *row = &out->data[i * ncols];
+    row[0] = u.theta[i], row[1] = u.q[i];
+    if (bayes) row[2] = u.cdf[i];
+    else row[2] = u.clsb[i], row[3] = u.clb[i], row[4] = u.cls[i];
+  }
+  if (!s) upper_limit_notes(cfg, m, &u, method, out);
+  if (!s && u_out) *u_out = u;
+  else nuem_upper_limit_free(&u);
+  return s;
+}
+
+/* A CLs or Bayesian limit as the limit table of its method, its interval
+ * [0, limit] (an upper limit: lo at the boundary; no grid). */
+static nuem_status upper_limit_as_interval(nuem_context *ctx, const nuem_config *cfg,
+                                           const nuem_analysis *a, nuem_interval *iv_out,
+                                           nuem_result *out) {
+  nuem_upper_limit u;
+  NUEM_TRY(nuem_upper_limit_table(ctx, cfg, a, &u, out));
+  if (iv_out)
+    *iv_out = (nuem_interval){.lo = 0, .hi = u.limit, .theta_hat = u.theta_hat,
+                              .best_report = u.best_report, .lo_at_boundary = 1,
+                              .hi_at_boundary = u.at_boundary, .coverage = -1};
+  nuem_upper_limit_free(&u);
+  return NUEM_OK;
+}
+
 nuem_status nuem_limit_table(nuem_context *ctx, const nuem_config *cfg, const nuem_analysis *a,
                              nuem_interval *iv_out, nuem_result *out) {
   const nuem_data *d = &a->data;
@@ -153,9 +223,12 @@ nuem_status nuem_limit_table(nuem_context *ctx, const nuem_config *cfg, const nu
   double cl = nuem_config_number(cfg, NUEM_P_ANALYSIS_CL);
   size_t grid = (size_t)nuem_config_integer(cfg, NUEM_P_ANALYSIS_GRID);
   size_t toys = (size_t)nuem_config_integer(cfg, NUEM_P_ANALYSIS_TOYS);
-  int fc = nuem_config_choice_is(cfg, NUEM_P_ANALYSIS_METHOD, "feldman-cousins");
+  int method, prior;
   nuem_interval iv;
   memset(out, 0, sizeof *out);
+  NUEM_TRY(nuem_method_from_config(ctx, cfg, &method, &prior));
+  if (method >= NUEM_METHOD_CLS) return upper_limit_as_interval(ctx, cfg, a, iv_out, out);
+  int fc = method == NUEM_METHOD_FC;
   NUEM_TRY(fc ? nuem_interval_fc(ctx, m, d, cl, grid, toys,
                                  (unsigned long)nuem_config_integer(cfg, NUEM_P_ANALYSIS_SEED),
                                  (int)nuem_config_integer(cfg, NUEM_P_ANALYSIS_THREADS), toys, &iv)

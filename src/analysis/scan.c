@@ -255,8 +255,12 @@ static nuem_status limit_point(nuem_context *ctx, const nuem_config *c, const nu
   size_t grid = (size_t)nuem_config_integer(c, NUEM_P_ANALYSIS_GRID);
   size_t toys = (size_t)nuem_config_integer(c, NUEM_P_ANALYSIS_TOYS);
   NUEM_TRY(nuem_model_options_from_config(ctx, c, &opt));
-  nuem_status s = nuem_model_new(ctx, sp, &opt, d, &m);
-  if (!s && nuem_config_choice_is(c, NUEM_P_ANALYSIS_METHOD, "feldman-cousins"))
+  int method, prior;
+  nuem_status s = nuem_method_from_config(ctx, c, &method, &prior);
+  if (!s) s = nuem_model_new(ctx, sp, &opt, d, &m);
+  if (!s && method >= NUEM_METHOD_CLS) /* CLs, Bayes: upper limits */
+    s = nuem_upper_limit_interval(ctx, c, m, d, &iv);
+  else if (!s && method == NUEM_METHOD_FC)
     s = nuem_interval_fc(ctx, m, d, cl, grid, toys,
                          (unsigned long)nuem_config_integer(c, NUEM_P_ANALYSIS_SEED),
                          (int)nuem_config_integer(c, NUEM_P_ANALYSIS_THREADS), 0, &iv);
