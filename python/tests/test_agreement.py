@@ -124,6 +124,19 @@ def test_limit_feldman_cousins_with_a_fixed_seed(nuem):
     assert lim.upper_limit
 
 
+@pytest.mark.parametrize("method", ["bayes", "cls-asymptotic"])
+def test_upper_limit_methods(nuem, method):
+    """CLs and Bayesian limits: the same table and limit as the command."""
+    notes, names, rows = run_cli("limit", DATA / "texono_like.dat", EXAMPLES / "texono2007.ini",
+                                 "--set", f"analysis.method={method}")
+    lim = nuem.limit(DATA / "texono_like.dat",
+                     nuem.Config(EXAMPLES / "texono2007.ini", {"analysis.method": method}))
+    assert_same_table(lim, names, rows)
+    for key in ("limit", "best_fit", "method"):
+        assert lim.notes[key] == notes[key]
+    assert notes["limit"] == f"mu < {lim.hi:.6g} muB" and lim.upper_limit
+
+
 def test_sensitivity_scan(nuem):
     scan = "detector.exposure=300kg*day:1200kg*day:3"
     notes, names, rows = run_cli("sensitivity", EXAMPLES / "gemma.ini", "--set",
