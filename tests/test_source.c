@@ -1,5 +1,6 @@
 /* Source: reactor spectra, fission rate, capture, tables, normalisation. */
 #include <gsl/gsl_integration.h>
+#include <math.h>
 #include <string.h>
 
 #include "test_common.h"
@@ -225,6 +226,106 @@ static void bad_cores(void **state) {
   nuem_config_free(cfg);
 }
 
+/* Energy per fission of 235U, 238U, 239Pu, 241Pu [MeV]: Ma et al., PRC 88,
+ * 014605 (2013), the default source.energy_per_fission. */
+static const double ma2013[NUEM_NFISSION] = {202.36, 205.99, 211.12, 214.26};
+
+static void per_core_fuel(void **state) {
+  /* docs/physics.md, "Several cores": each core burns its own fuel and the
+   * site is the sum of its cores, whatever each core's fractions or cycle. */
+  nuem_source *site = make_source((const char *[]){
+      "source.cores=2.9 GW @ 28 m U235:0.6 U238:0.07 Pu239:0.27 Pu241:0.06, "
+      "2.9GW@102m cycle:" NUEM_TEST_DATA "/cycle_linear.dat", NULL});
+  nuem_source *one = make_source((const char *[]){"source.power=2.9GW", "source.distance=28m",
+      "source.fractions=U235:0.6 U238:0.07 Pu239:0.27 Pu241:0.06", NULL});
+  nuem_source *two = make_source((const char *[]){"source.power=2.9GW", "source.distance=102m",
+      "source.cycle=" NUEM_TEST_DATA "/cycle_linear.dat", NULL});
+  const double energies[] = {0.01, 0.3, 1.0, 1.9, 2.5, 4.0, 7.9};
+  for (size_t k = 0; k < sizeof energies / sizeof *energies; k++)
+    assert_rel(nuem_source_flux(site, energies[k]),
+               nuem_source_flux(one, energies[k]) + nuem_source_flux(two, energies[k]), 1e-12);
+  assert_rel(nuem_source_fission_rate(site),
+             nuem_source_fission_rate(one) + nuem_source_fission_rate(two), 1e-12);
+  nuem_source_free(site);
+  nuem_source_free(one);
+  nuem_source_free(two);
+}
+
+static void cycle_average(void **state) {
+  /* docs/physics.md, "Fuel evolution". Fractions linear in time u in [0, 1]
+   * from f0 to f1 (tests/data/cycle_linear.dat) at constant power: the
+   * fission rate is P/e(u) with e(u) = e0 + u D linear, so (independent
+   * closed form) <1/e> = L = ln(e1/e0)/D and the rate-weighted fraction is
+   * <f_i/e>/<1/e> = f0_i - d_i e0/D + d_i/(D L), d = f1 - f0. The cycle's flux
+   * is then L e(<f>) times that of a fixed core burning <f>. */
+  static const double f0[NUEM_NFISSION] = {0.65, 0.07, 0.23, 0.05};
+  static const double f1[NUEM_NFISSION] = {0.45, 0.07, 0.38, 0.10};
+  double e0 = 0, e1 = 0, mean[NUEM_NFISSION], e_mean = 0;
+  for (int i = 0; i < NUEM_NFISSION; i++) e0 += f0[i] * ma2013[i], e1 += f1[i] * ma2013[i];
+  double D = e1 - e0, L = log(e1 / e0) / D;
+  for (int i = 0; i < NUEM_NFISSION; i++) {
+    double d = f1[i] - f0[i];
+    mean[i] = f0[i] - d * e0 / D + d / (D * L);
+    e_mean += mean[i] * ma2013[i];
+  }
+  char fixed[256];
+  snprintf(fixed, sizeof fixed, "source.fractions=U235:%.17g U238:%.17g Pu239:%.17g Pu241:%.17g",
+           mean[0], mean[1], mean[2], mean[3]);
+  nuem_source *cycle = make_source((const char *[]){
+      "source.cycle=" NUEM_TEST_DATA "/cycle_linear.dat", NULL});
+  nuem_source *avg = make_source((const char *[]){fixed, NULL});
+  const double energies[] = {0.01, 0.3, 1.0, 1.9, 2.5, 4.0, 7.9};
+  for (size_t k = 0; k < sizeof energies / sizeof *energies; k++)
+    assert_rel(nuem_source_flux(cycle, energies[k]), L * e_mean * nuem_source_flux(avg, energies[k]),
+               1e-10);
+  nuem_source_free(cycle);
+  nuem_source_free(avg);
+  /* Reactor OFF: full power 60 days, a linear one-day ramp to 0, OFF to day
+   * 100 (tests/data/cycle_off.dat): mean power (60 + 0.5)/100 = 0.605 of the
+   * default core burning the same fractions. */
+  nuem_source *off = make_source((const char *[]){
+      "source.cycle=" NUEM_TEST_DATA "/cycle_off.dat", NULL});
+  nuem_source *on = make_source(NULL);
+  for (size_t k = 0; k < sizeof energies / sizeof *energies; k++)
+    assert_rel(nuem_source_flux(off, energies[k]), 0.605 * nuem_source_flux(on, energies[k]),
+               1e-12);
+  nuem_source_free(off);
+  nuem_source_free(on);
+}
+
+static void bad_fuel(void **state) {
+  static const struct { const char *set, *also; nuem_status want; const char *needle; } cases[] = {
+      {"source.cores=2.9 GW @ 28 m U235:0.6 U238:0.07 Pu239:0.27 Pu241:0.16", NULL,
+       NUEM_ERANGE, "source.cores, core 1: the fractions sum to 1.1"},
+      {"source.cores=1 GW @ 9 m, 2.9 GW @ 28 m U235:0.5 U238:0.07", NULL, NUEM_ERANGE,
+       "source.cores, core 2: the fractions sum"},
+      {"source.cores=2.9 GW @ 28 m U235:1.2", NULL, NUEM_ERANGE, "core 1"},
+      {"source.cores=2.9 GW @ U235:1", NULL, NUEM_ECONFIG, "source.cores distance"},
+      {"source.cores=-1 GW @ 28 m U235:1", NULL, NUEM_ERANGE, "positive power"},
+      {"source.cycle=" NUEM_TEST_DATA "/cycle_nonincreasing.dat", NULL, NUEM_EPARSE,
+       "must increase strictly"},
+      {"source.cycle=" NUEM_TEST_DATA "/cycle_bad_sum.dat", NULL, NUEM_ERANGE,
+       "cycle_bad_sum.dat, data row 2: the fractions sum to 1.1"},
+      {"source.cycle=" NUEM_TEST_DATA "/cycle_burnup_power.dat", NULL, NUEM_EPARSE, "burnup"},
+      {"source.cycle=" NUEM_TEST_DATA "/cycle_all_off.dat", NULL, NUEM_ERANGE, "OFF"},
+      {"source.cycle=" NUEM_TEST_DATA "/cycle_no_column.dat", NULL, NUEM_EPARSE, "no column Pu241"},
+      {"source.cycle=" NUEM_TEST_DATA "/flux_box.dat", NULL, NUEM_EPARSE, "day or burnup"},
+      {"source.cycle=" NUEM_TEST_DATA "/no_such_cycle.dat", NULL, NUEM_EFILE, "no_such_cycle"},
+      {"source.cycle=" NUEM_TEST_DATA "/cycle_linear.dat",
+       "source.fractions=U235:1", NUEM_ECONFIG, "leave out source.fractions"},
+      {"source.cores=2.9 GW @ 28 m cycle:" NUEM_TEST_DATA "/cycle_nonincreasing.dat", NULL,
+       NUEM_EPARSE, "must increase strictly"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    nuem_config *cfg = test_config(ctx, (const char *[]){cases[i].set, cases[i].also, NULL});
+    nuem_source *src = NULL;
+    nuem_status s = nuem_source_init(ctx, cfg, &src);
+    if (s != cases[i].want || !strstr(nuem_context_error(ctx), cases[i].needle))
+      fail_msg("%s: status %d, message '%s'", cases[i].set, s, nuem_context_error(ctx));
+    nuem_config_free(cfg);
+  }
+}
+
 static void total_flux_normalisation(void **state) {
   nuem_source *plain = make_source(NULL);
   nuem_source *norm = make_source((const char *[]){"source.total_flux=6.4e12/cm2/s", NULL});
@@ -282,6 +383,9 @@ int main(void) {
       cmocka_unit_test(perisse_2023_band),
       cmocka_unit_test(several_cores),
       cmocka_unit_test(bad_cores),
+      cmocka_unit_test(per_core_fuel),
+      cmocka_unit_test(cycle_average),
+      cmocka_unit_test(bad_fuel),
       cmocka_unit_test(total_flux_normalisation),
       cmocka_unit_test(table_source),
       cmocka_unit_test(bad_table_sources),
