@@ -8,6 +8,14 @@
 
 /* A best fit with a nuisance at the edge of its physical range is said so,
  * in the result and on stderr. */
+/* analysis.flux_model = spectrum: say which flux width the band gave. */
+static void note_flux_width(nuem_result *r, const nuem_config *cfg, const nuem_model *m) {
+  if (nuem_config_choice_is(cfg, NUEM_P_ANALYSIS_FLUX_MODEL, "spectrum"))
+    nuem_result_note(r, "flux_uncertainty", "%.4g (relative, from the published spectrum band; "
+                     "docs/statistics.md, \"Flux uncertainty from the spectrum\")",
+                     nuem_model_constraint(m, NUEM_NU_FLUX));
+}
+
 static void note_bound(nuem_result *r, const nuem_model *m, const double *nu) {
   const char *which = nuem_model_at_bound(m, nu);
   if (!which) return;
@@ -103,6 +111,7 @@ int cli_fit(nuem_context *ctx, nuem_config *cfg, const cli_options *opt) {
                                                   : "residuals");
     nuem_result_note(&r, "nuisances", "in units of their constraint (background: relative "
                      "shift when free)");
+    note_flux_width(&r, cfg, m);
     note_bound(&r, m, nu);
     rc = write_and_free(ctx, opt, cfg, &r);
   }
@@ -258,6 +267,7 @@ int cli_limit(nuem_context *ctx, nuem_config *cfg, const cli_options *opt) {
       }
       const char *unit = nuem_model_unit(m);
       nuem_result_note(&r, "method", "%s, %g %% CL", fc ? "Feldman-Cousins (toys)" : "Wilks", 100 * cl);
+      note_flux_width(&r, cfg, m);
       nuem_result_note(&r, "best_fit", "%.6g %s", iv.best_report, unit);
       if (isnan(iv.lo))
         nuem_result_note(&r, "interval", "empty: no parameter value is accepted");

@@ -141,7 +141,9 @@ static void perisse_2023_band(void **state) {
   assert_rel(sigma / nuem_source_flux(src, 0.2625), 3.387717e-01 / 3.448394, 1e-9);
   assert_int_equal(nuem_source_flux_sigma(src, 0.9875, &sigma), 1);
   assert_rel(sigma / nuem_source_flux(src, 0.9875), 7.062844e-02 / 2.425143, 1e-9);
-  /* above 2 MeV nuem carries no band (Huber/Mueller tables not transcribed) */
+  nuem_source_free(src);
+  /* above 2 MeV only with Huber's tables: none for high_energy = mueller */
+  src = make_source((const char *[]){"source.high_energy=mueller", NULL});
   assert_int_equal(nuem_source_flux_sigma(src, 3.0, &sigma), 0);
   assert_true(isnan(sigma));
   nuem_source_free(src);
@@ -153,6 +155,130 @@ static void perisse_2023_band(void **state) {
   /* vogel-engel publishes no per-bin uncertainty nuem carries */
   src = make_source((const char *[]){"source.low_energy=vogel-engel", NULL});
   assert_int_equal(nuem_source_flux_sigma(src, 1.0, &sigma), 0);
+  nuem_source_free(src);
+}
+
+static void huber_2011_band(void **state) {
+  /* Huber, PRC 84, 024617 (2011), supplementary 250 keV tables at 4.00 MeV
+   * (data/reactor/huber_2011_uncertainty.dat), larger side of each relative
+   * error: stat, bias, Z, WM, norm. Spectra at 4 MeV: Huber's fit (V10),
+   * 238U from Mueller without a band. stat adds in quadrature over isotopes,
+   * the other components linearly (correlated), then all in quadrature. */
+  static const double r[3][5] = {
+      {0.00768057, 0.000611747, 0.00197472, 0.0090822, 0.0178301},  /* 235U */
+      {0.0241882, 0.00204277, 0.00240853, 0.00993405, 0.0221144},   /* 239Pu */
+      {0.0150139, 0.00109486, 0.0039236, 0.00932037, 0.0184597}};   /* 241Pu */
+  static const double S[4] = {0.29227, 0.44171, 0.19808, 0.27679}; /* 235, 238, 239, 241 */
+  static const double f[4] = {0.55, 0.07, 0.32, 0.06};              /* default fractions */
+  static const int iso[3] = {0, 2, 3};
+  double var = 0, flux = 0;
+  for (int c = 0; c < 5; c++) {
+    double lin = 0;
+    for (int k = 0; k < 3; k++) {
+      double x = f[iso[k]] * S[iso[k]] * r[k][c];
+      if (c == 0) var += x * x; else lin += x;
+    }
+    var += lin * lin;
+  }
+  for (int i = 0; i < 4; i++) flux += f[i] * S[i];
+  nuem_source *src = make_source(NULL);
+  double sigma;
+  assert_int_equal(nuem_source_flux_sigma(src, 4.0, &sigma), 1);
+  assert_rel(sigma / nuem_source_flux(src, 4.0), sqrt(var) / flux, 2e-4);
+  nuem_source_free(src);
+}
+
+/* The data file's rows (E, relative or absolute columns) for a test's own
+ * bin sums: the published numbers, read independently of the source. */
+static nuem_table read_data(const char *name) {
+  char path[512];
+  snprintf(path, sizeof path, "%s/../../data/reactor/%s", NUEM_TEST_DATA, name);
+  nuem_table t;
+  assert_int_equal(nuem_table_read(ctx, path, &t), NUEM_OK);
+  return t;
+}
+
+typedef struct { nuem_source *src; int power; } moment_params;
+static double moment_gsl(double E, void *p) {
+  moment_params *m = p;
+  return pow(E, m->power) * nuem_source_flux(m->src, E);
+}
+static double flux_moment(nuem_source *src, int power) {
+  gsl_integration_workspace *ws = gsl_integration_workspace_alloc(1000);
+  moment_params m = {src, power};
+  gsl_function f = {moment_gsl, &m};
+  double r, e, total = 0;
+  const double *knots;
+  size_t n = nuem_source_knots(src, &knots);
+  for (size_t k = 0; k + 1 < n; k++) {
+    gsl_integration_qag(&f, knots[k], knots[k + 1], 0, 1e-9, 1000, GSL_INTEG_GAUSS21, ws, &r, &e);
+    total += r;
+  }
+  gsl_integration_workspace_free(ws);
+  return total;
+}
+
+static void band_normalisation(void **state) {
+  /* docs/statistics.md, "Flux uncertainty from the spectrum". Independent
+   * route: bin sums of the published tables instead of nuem's integrals of
+   * interpolated relative errors (agreeing to the midpoint rule, ~1 %).
+   * (a) 235U, no capture, Mueller above 2 MeV (no band there): the
+   * Perisse band alone, correlated, sum of sigma_b E_b^p x 25 keV. */
+  nuem_source *src = make_source((const char *[]){"source.high_energy=mueller",
+      "source.capture=off", "source.fractions=U235:1", NULL});
+  nuem_table t = read_data("low_energy_perisse_2023_uncertainty.dat");
+  for (int power = 0; power <= 2; power += 2) {
+    double shift = 0;
+    for (size_t b = 0; b < t.nrows; b++) {
+      double E = nuem_table_get(&t, b, 0);
+      if (E < 2.0) shift += nuem_table_get(&t, b, 1) * pow(E, power) * 0.025;
+    }
+    /* per fission -> at the detector: the fission flux, phi(E)/S(E) */
+    shift *= nuem_source_flux(src, 1.0) / nuem_source_per_fission_spectrum(src, 0, 1.0);
+    double rel;
+    assert_int_equal(nuem_source_flux_band_relative(ctx, src, power, &rel), NUEM_OK);
+    assert_rel(rel, shift / flux_moment(src, power), 1e-2);
+  }
+  nuem_table_free(&t);
+  nuem_source_free(src);
+  /* (b) 235U, no capture, Vogel-Engel below 2 MeV (no band there): Huber's
+   * correlated components add linearly over 250 keV bins (the end bins cut
+   * at 2 and 8 MeV), stat in quadrature over bins. */
+  src = make_source((const char *[]){"source.low_energy=vogel-engel", "source.capture=off",
+      "source.fractions=U235:1", NULL});
+  t = read_data("huber_2011_uncertainty.dat");
+  double var = 0, lin[5] = {0};
+  for (size_t b = 0; b < t.nrows; b++) {
+    if ((int)nuem_table_get(&t, b, 0) != 92235) continue;
+    double E = nuem_table_get(&t, b, 1);
+    double width = (E == 2.0 || E == 8.0) ? 0.125 : 0.25;
+    double centre = E == 2.0 ? 2.0625 : E == 8.0 ? 7.9375 : E;
+    double phi = nuem_source_flux(src, centre) * width;
+    for (int c = 0; c < 5; c++) {
+      double rc = fmax(fabs(nuem_table_get(&t, b, 3 + 2 * c)), nuem_table_get(&t, b, 4 + 2 * c));
+      if (c == 0) var += pow(phi * rc, 2); else lin[c] += phi * rc;
+    }
+  }
+  for (int c = 1; c < 5; c++) var += lin[c] * lin[c];
+  double rel;
+  assert_int_equal(nuem_source_flux_band_relative(ctx, src, 0, &rel), NUEM_OK);
+  assert_rel(rel, sqrt(var) / flux_moment(src, 0), 2e-2);
+  nuem_table_free(&t);
+  nuem_source_free(src);
+  /* (c) a site's relative band does not depend on its power or distance */
+  nuem_source *a = make_source(NULL);
+  nuem_source *b2 = make_source((const char *[]){"source.cores=1 GW @ 9 m, 3 GW @ 50 m", NULL});
+  double ra, rb;
+  assert_int_equal(nuem_source_flux_band_relative(ctx, a, 0, &ra), NUEM_OK);
+  assert_int_equal(nuem_source_flux_band_relative(ctx, b2, 0, &rb), NUEM_OK);
+  assert_rel(ra, rb, 1e-9);
+  nuem_source_free(a);
+  nuem_source_free(b2);
+  /* (d) no published band: an error naming the models */
+  src = make_source((const char *[]){"source.low_energy=vogel-engel",
+      "source.high_energy=mueller", NULL});
+  assert_int_equal(nuem_source_flux_band_relative(ctx, src, 0, &rel), NUEM_ECONFIG);
+  assert_non_null(strstr(nuem_context_error(ctx), "perisse-2023"));
   nuem_source_free(src);
 }
 
@@ -381,6 +507,8 @@ int main(void) {
       cmocka_unit_test(perisse_2023_per_fission),
       cmocka_unit_test(published_fluxes_perisse_2023),
       cmocka_unit_test(perisse_2023_band),
+      cmocka_unit_test(huber_2011_band),
+      cmocka_unit_test(band_normalisation),
       cmocka_unit_test(several_cores),
       cmocka_unit_test(bad_cores),
       cmocka_unit_test(per_core_fuel),

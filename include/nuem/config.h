@@ -348,7 +348,14 @@ typedef enum {
   X(ANALYSIS_THREADS, "analysis", "threads", INTEGER, "0", "", NONNEG,         \
     "OpenMP threads for toys (0: all cores; at most 1024)")                    \
   X(ANALYSIS_FLUX_UNCERTAINTY, "analysis", "flux_uncertainty", NUMBER, "0.05", \
-    "1", NONNEG, "Gaussian constraint on the flux normalisation (relative)")   \
+    "1", NONNEG, "Gaussian constraint on the flux normalisation (relative; "  \
+    "analysis.flux_model = flat)")                                            \
+  X(ANALYSIS_FLUX_MODEL, "analysis", "flux_model", CHOICE, "flat",             \
+    "flat|spectrum", ANY,                                                      \
+    "Where the flux normalisation's width comes from: flat "                  \
+    "(analysis.flux_uncertainty) or spectrum (the published reactor spectrum " \
+    "band in the detection channel; docs/statistics.md, \"Flux uncertainty "  \
+    "from the spectrum\")")                                                    \
   X(ANALYSIS_EFFICIENCY_UNCERTAINTY, "analysis", "efficiency_uncertainty",     \
     NUMBER, "0", "1", NONNEG, "Gaussian constraint on the signal efficiency")  \
   X(ANALYSIS_BACKGROUND_UNCERTAINTY, "analysis", "background_uncertainty",     \

@@ -168,18 +168,161 @@ static nuem_status load_low_energy_uncertainty(nuem_context *ctx, nuem_source *s
   return s;
 }
 
-int nuem_source_flux_sigma(const nuem_source *src, double E, double *sigma) {
-  *sigma = NAN;
-  if (!src || src->type != NUEM_SOURCE_REACTOR || !src->low_rel[0]) return 0;
-  if (E <= 0 || E > src->e_max) { *sigma = 0.0; return 1; }
-  if (E >= LOW_HIGH_BOUNDARY) return 0; /* Huber/Mueller band not carried */
-  double s = 0; /* isotopes fully correlated: the one-sigma shifts add */
-  for (int i = 0; i < NUEM_NFISSION; i++)
-    if (src->fractions[i] != 0)
+/* Huber's error budget above 2 MeV (data/reactor/huber_2011_uncertainty.dat):
+ * per isotope and component the larger side, relative, linear between the
+ * 250 keV bin centres and held outside (docs/physics.md, "Reactor spectrum
+ * uncertainties"). */
+static nuem_status load_high_energy_uncertainty(nuem_context *ctx, nuem_source *src) {
+  static const char *const comp_names[NUEM_HUBER_NCOMP] = {"stat", "bias", "Z", "WM", "norm"};
+  nuem_table t;
+  NUEM_TRY(load_data(ctx, "reactor/huber_2011_uncertainty.dat", &t));
+  nuem_status s = NUEM_OK;
+  double rel[32];
+  for (int i = 0; i < NUEM_NFISSION && !s; i++) {
+    size_t n = 0, first = 0;
+    for (size_t r = 0; r < t.nrows; r++)
+      if ((int)nuem_table_get(&t, r, 0) == fission_za[i]) { if (!n) first = r; n++; }
+    if (!n) continue; /* 238U: no published band */
+    if (n > sizeof src->high_bins / sizeof *src->high_bins) {
+      s = nuem_error(ctx, NUEM_EINTERNAL, "%s: too many rows for ZA %d", t.origin, fission_za[i]);
+      break;
+    }
+    src->nhigh = n;
+    for (size_t r = 0; r < n; r++) src->high_bins[r] = nuem_table_get(&t, first + r, 1);
+    for (int c = 0; c < NUEM_HUBER_NCOMP && !s; c++) {
+      char neg[16], pos[16];
+      snprintf(neg, sizeof neg, "%s_neg", comp_names[c]);
+      snprintf(pos, sizeof pos, "%s_pos", comp_names[c]);
+      long cn = nuem_table_column(&t, neg), cp = nuem_table_column(&t, pos);
+      if (cn < 0 || cp < 0) {
+        s = nuem_error(ctx, NUEM_EINTERNAL, "%s has no column %s or %s", t.origin, neg, pos);
+        break;
+      }
+      for (size_t r = 0; r < n; r++)
+        rel[r] = fmax(fabs(nuem_table_get(&t, first + r, (size_t)cn)),
+                      fabs(nuem_table_get(&t, first + r, (size_t)cp)));
+      s = nuem_interp_new(ctx, src->high_bins, rel, n, NUEM_INTERP_LINEAR, NUEM_OUTSIDE_CLAMP,
+                          t.origin, &src->high_rel[i][c]);
+    }
+  }
+  nuem_table_free(&t);
+  return s;
+}
+
+/* The one-sigma shift of dPhi/dE at E [1/(cm2 s MeV)] of one correlated
+ * component: below 2 MeV the perisse-2023 band (isotopes fully correlated),
+ * above it Huber component c (isotopes fully correlated). */
+static double band_shift(const nuem_source *src, int c, double E) {
+  double s = 0;
+  for (int i = 0; i < NUEM_NFISSION; i++) {
+    if (src->fractions[i] == 0) continue;
+    if (E < LOW_HIGH_BOUNDARY)
       s += src->fractions[i] * low_energy_spectrum(src, i, E) *
            nuem_interp_eval(src->low_rel[i], E);
-  *sigma = src->scale * src->fission_flux * s;
+    else if (src->high_rel[i][c])
+      s += src->fractions[i] * high_energy_spectrum(src, i, E) *
+           nuem_interp_eval(src->high_rel[i][c], E);
+  }
+  return src->scale * src->fission_flux * s;
+}
+
+/* Huber's statistical one-sigma of isotope i at E (uncorrelated). */
+static double stat_shift(const nuem_source *src, int i, double E) {
+  if (!src->high_rel[i][NUEM_HUBER_STAT] || src->fractions[i] == 0) return 0.0;
+  return src->scale * src->fission_flux * src->fractions[i] * high_energy_spectrum(src, i, E) *
+         nuem_interp_eval(src->high_rel[i][NUEM_HUBER_STAT], E);
+}
+
+static int band_known(const nuem_source *src, double E) {
+  if (!src || src->type != NUEM_SOURCE_REACTOR) return 0;
+  return E < LOW_HIGH_BOUNDARY ? src->low_rel[0] != NULL : src->high_rel[NUEM_U235][0] != NULL;
+}
+
+int nuem_source_flux_sigma(const nuem_source *src, double E, double *sigma) {
+  *sigma = NAN;
+  if (!src || src->type != NUEM_SOURCE_REACTOR) return 0;
+  if (E <= 0 || E > src->e_max) {
+    if (!src->low_rel[0] && !src->high_rel[NUEM_U235][0]) return 0;
+    *sigma = 0.0;
+    return 1;
+  }
+  if (!band_known(src, E)) return 0;
+  if (E < LOW_HIGH_BOUNDARY) { *sigma = band_shift(src, 0, E); return 1; }
+  double v = 0;
+  for (int c = NUEM_HUBER_BIAS; c < NUEM_HUBER_NCOMP; c++) v += pow(band_shift(src, c, E), 2);
+  for (int i = 0; i < NUEM_NFISSION; i++) v += pow(stat_shift(src, i, E), 2);
+  *sigma = sqrt(v);
   return 1;
+}
+
+/* ---- the normalisation uncertainty of a rate ------------------------------ */
+
+typedef struct {
+  const nuem_source *src;
+  int power, comp, isotope; /* comp < 0: the flux itself; isotope >= 0: stat */
+} band_integrand;
+
+static double band_gsl(double E, void *p) {
+  const band_integrand *b = p;
+  double w = pow(E, b->power), v;
+  if (b->comp < 0) v = nuem_source_flux(b->src, E);
+  else if (b->isotope >= 0) v = stat_shift(b->src, b->isotope, E);
+  else v = band_shift(b->src, b->comp, E);
+  return w * v;
+}
+
+static nuem_status band_integral(nuem_context *ctx, const nuem_source *src, band_integrand *b,
+                                 double lo, double hi, gsl_integration_workspace *ws,
+                                 double *out) {
+  gsl_function f = {band_gsl, b};
+  double err;
+  *out = 0;
+  if (!(hi > lo)) return NUEM_OK;
+  return nuem_integrate(ctx, &f, lo, hi, src->knots, src->nknots, 1e-8, ws, out, &err,
+                        "the spectrum band");
+}
+
+nuem_status nuem_source_flux_band_relative(nuem_context *ctx, const nuem_source *src,
+                                           int power, double *rel) {
+  *rel = NAN;
+  if (!band_known(src, 1.0) && !band_known(src, 3.0))
+    return nuem_error(ctx, NUEM_ECONFIG, "the spectrum uncertainty is published for reactor "
+                      "sources only, with source.low_energy = perisse-2023 below 2 MeV or "
+                      "source.high_energy = huber-mueller above (docs/physics.md, \"Reactor "
+                      "spectrum uncertainties\")");
+  gsl_integration_workspace *ws = gsl_integration_workspace_alloc(NUEM_QUAD_LIMIT);
+  if (!ws) return NUEM_ENOMEM;
+  double lo_end = fmin(LOW_HIGH_BOUNDARY, src->e_max), total, shift, var = 0;
+  band_integrand b = {src, power, -1, -1};
+  nuem_status s = band_integral(ctx, src, &b, 0.0, src->e_max, ws, &total);
+  /* below 2 MeV: one correlated shift; above: each correlated component */
+  b.comp = 0;
+  if (!s && band_known(src, 1.0)) s = band_integral(ctx, src, &b, 0.0, lo_end, ws, &shift);
+  if (!s && band_known(src, 1.0)) var += shift * shift;
+  for (int c = NUEM_HUBER_BIAS; !s && band_known(src, 3.0) && c < NUEM_HUBER_NCOMP; c++) {
+    b.comp = c;
+    s = band_integral(ctx, src, &b, LOW_HIGH_BOUNDARY, src->e_max, ws, &shift);
+    var += shift * shift;
+  }
+  /* Huber's statistical errors: independent per 250 keV bin and isotope */
+  for (int i = 0; !s && band_known(src, 3.0) && i < NUEM_NFISSION; i++) {
+    if (!src->high_rel[i][NUEM_HUBER_STAT]) continue;
+    b.comp = NUEM_HUBER_STAT;
+    b.isotope = i;
+    for (size_t k = 0; !s && k < src->nhigh; k++) {
+      double half = k + 1 < src->nhigh ? 0.5 * (src->high_bins[k + 1] - src->high_bins[k])
+                                       : 0.5 * (src->high_bins[k] - src->high_bins[k - 1]);
+      double lo = fmax(src->high_bins[k] - half, LOW_HIGH_BOUNDARY);
+      double hi = fmin(src->high_bins[k] + half, src->e_max);
+      s = band_integral(ctx, src, &b, lo, hi, ws, &shift);
+      var += shift * shift;
+    }
+  }
+  gsl_integration_workspace_free(ws);
+  if (!s && !(total > 0))
+    s = nuem_error(ctx, NUEM_ERANGE, "the spectrum band: the flux integral is %g", total);
+  if (!s) *rel = sqrt(var) / total;
+  return s;
 }
 
 /* ---- neutron capture: 238U(n,g)239U -> 239Np -> 239Pu ------------------- */
@@ -555,6 +698,7 @@ nuem_status nuem_reactor_init(nuem_context *ctx, const nuem_config *cfg,
                                   &src->low_model));
   if (src->low_model != NUEM_LOW_FLAT) NUEM_TRY(load_low_energy(ctx, src));
   if (src->low_model == NUEM_LOW_PERISSE_2023) NUEM_TRY(load_low_energy_uncertainty(ctx, src));
+  if (high_model == HIGH_HUBER_MUELLER) NUEM_TRY(load_high_energy_uncertainty(ctx, src));
   if (nuem_config_choice_is(cfg, NUEM_P_SOURCE_CAPTURE, "on"))
     NUEM_TRY(load_capture(ctx, cfg, src));
   else
