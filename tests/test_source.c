@@ -282,6 +282,58 @@ static void band_normalisation(void **state) {
   nuem_source_free(src);
 }
 
+static double flux_between(nuem_source *src, double lo, double hi) {
+  gsl_integration_workspace *ws = gsl_integration_workspace_alloc(1000);
+  moment_params m = {src, 0};
+  gsl_function f = {moment_gsl, &m};
+  double r, e, total = 0;
+  const double *knots;
+  size_t n = nuem_source_knots(src, &knots);
+  for (size_t k = 0; k + 1 < n; k++) {
+    double a = fmax(knots[k], lo), b = fmin(knots[k + 1], hi);
+    if (b <= a) continue;
+    gsl_integration_qag(&f, a, b, 0, 1e-10, 1000, GSL_INTEG_GAUSS21, ws, &r, &e);
+    total += r;
+  }
+  gsl_integration_workspace_free(ws);
+  return total;
+}
+
+static void band_covariance(void **state) {
+  /* source.band_covariance (tests/data/cov_ok.dat): relative covariance
+   * [[9e-4, 3e-4], [3e-4, 4e-4]] in bins 0-2 and 2-8 MeV, so the band is
+   * 3 % of the flux below 2 MeV and 2 % above, and the rate's width is
+   * sqrt(w' C w)/N with w the bins' fluxes (independent derivation). */
+  nuem_source *src = make_source((const char *[]){
+      "source.band_covariance=" NUEM_TEST_DATA "/cov_ok.dat", NULL});
+  double sigma, rel;
+  assert_int_equal(nuem_source_flux_sigma(src, 1.0, &sigma), 1);
+  assert_rel(sigma, 0.03 * nuem_source_flux(src, 1.0), 1e-12);
+  assert_int_equal(nuem_source_flux_sigma(src, 5.0, &sigma), 1);
+  assert_rel(sigma, 0.02 * nuem_source_flux(src, 5.0), 1e-12);
+  double w1 = flux_between(src, 0, 2), w2 = flux_between(src, 2, 8);
+  double want = sqrt(9e-4 * w1 * w1 + 2 * 3e-4 * w1 * w2 + 4e-4 * w2 * w2) / (w1 + w2);
+  assert_int_equal(nuem_source_flux_band_relative(ctx, src, 0, &rel), NUEM_OK);
+  assert_rel(rel, want, 1e-7);
+  nuem_source_free(src);
+  static const struct { const char *file; nuem_status want; const char *needle; } bad[] = {
+      {"cov_not_psd.dat", NUEM_ERANGE, "not positive semi-definite"},
+      {"cov_asymmetric.dat", NUEM_ERANGE, "not symmetric"},
+      {"cov_shape.dat", NUEM_EPARSE, "one per bin"},
+      {"flux_nonmonotonic.dat", NUEM_EPARSE, "one per bin"},
+  };
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    char set[512];
+    snprintf(set, sizeof set, "source.band_covariance=%s/%s", NUEM_TEST_DATA, bad[i].file);
+    nuem_config *cfg = test_config(ctx, (const char *[]){set, NULL});
+    nuem_source *s2 = NULL;
+    nuem_status s = nuem_source_init(ctx, cfg, &s2);
+    if (s != bad[i].want || !strstr(nuem_context_error(ctx), bad[i].needle))
+      fail_msg("%s: status %d, message '%s'", bad[i].file, s, nuem_context_error(ctx));
+    nuem_config_free(cfg);
+  }
+}
+
 /* The total flux of a reactor at power P and distance L with perisse-2023. */
 static double site_flux(const char *power, const char *distance, const char *fractions) {
   const char *sets[] = {"source.low_energy=perisse-2023", power, distance, fractions, NULL};
@@ -509,6 +561,7 @@ int main(void) {
       cmocka_unit_test(perisse_2023_band),
       cmocka_unit_test(huber_2011_band),
       cmocka_unit_test(band_normalisation),
+      cmocka_unit_test(band_covariance),
       cmocka_unit_test(several_cores),
       cmocka_unit_test(bad_cores),
       cmocka_unit_test(per_core_fuel),

@@ -68,6 +68,11 @@ typedef enum {
   X(SOURCE_FRACTIONS, "source", "fractions", FRACTIONS,                        \
     "U235:0.55 U238:0.07 Pu239:0.32 Pu241:0.06", "U235|U238|Pu239|Pu241", ANY, \
     "Fission fractions (must sum to 1; Kuo-Sheng values, arXiv:2402.06416)")  \
+  X(SOURCE_BAND_COVARIANCE, "source", "band_covariance", TEXT, "", "", ANY,    \
+    "A relative covariance matrix of the reactor spectrum in energy bins "    \
+    "(columns E_lo E_hi and one per bin; symmetric, positive semi-definite) " \
+    "replacing the published band in nuem flux and analysis.flux_model = "    \
+    "spectrum (docs/physics.md, \"Reactor spectrum uncertainties\")")          \
   X(SOURCE_ENERGY_PER_FISSION, "source", "energy_per_fission", CHOICE,         \
     "ma2013", "ma2013|kopeikin2004", ANY,                                       \
     "Energy released per fission: Ma et al. PRC 88 014605 (2013) or "          \

@@ -1,5 +1,6 @@
 /* Reactor antineutrino source: fission spectra, fission rate, neutron capture.
  * Formulas and sources: docs/physics.md, "Source: reactor antineutrino flux". */
+#include <gsl/gsl_eigen.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -209,6 +210,67 @@ static nuem_status load_high_energy_uncertainty(nuem_context *ctx, nuem_source *
   return s;
 }
 
+/* source.band_covariance: a user's relative covariance of the spectrum in
+ * energy bins. Checked: contiguous increasing bins, a square matrix,
+ * symmetric to 1e-9 of its largest element, and positive semi-definite
+ * (smallest eigenvalue >= -1e-12 of the largest: rounding), as a covariance
+ * must be (docs/physics.md, "Reactor spectrum uncertainties"). */
+static nuem_status load_band_covariance(nuem_context *ctx, const char *path, nuem_source *src) {
+  nuem_table t;
+  NUEM_TRY(nuem_table_read(ctx, path, &t));
+  size_t n = t.nrows;
+  nuem_status s = NUEM_OK;
+  if (n == 0 || t.ncols != n + 2)
+    s = nuem_error(ctx, NUEM_EPARSE, "%s: a covariance table needs columns E_lo E_hi and one "
+                   "per bin (%zu rows, so %zu columns; found %zu)", t.origin, n, n + 2, t.ncols);
+  src->cov_edges = malloc((n + 1) * sizeof *src->cov_edges);
+  src->cov = malloc((n ? n * n : 1) * sizeof *src->cov);
+  if (!s && (!src->cov_edges || !src->cov)) s = NUEM_ENOMEM;
+  double largest = 0;
+  for (size_t a = 0; !s && a < n; a++) {
+    double lo = nuem_table_get(&t, a, 0), hi = nuem_table_get(&t, a, 1);
+    if (!(hi > lo) || lo < 0 || (a > 0 && lo != src->cov_edges[a]))
+      s = nuem_error(ctx, NUEM_EPARSE, "%s, data row %zu: bins must be contiguous and increasing "
+                     "(E_lo %g, E_hi %g)", t.origin, a + 1, lo, hi);
+    src->cov_edges[a] = lo;
+    src->cov_edges[a + 1] = hi;
+    for (size_t b = 0; b < n; b++) {
+      src->cov[a * n + b] = nuem_table_get(&t, a, b + 2);
+      largest = fmax(largest, fabs(src->cov[a * n + b]));
+    }
+  }
+  for (size_t a = 0; !s && a < n; a++)
+    for (size_t b = 0; !s && b < a; b++)
+      if (fabs(src->cov[a * n + b] - src->cov[b * n + a]) > 1e-9 * largest)
+        s = nuem_error(ctx, NUEM_ERANGE, "%s: the covariance is not symmetric (element %zu,%zu "
+                       "= %g, %zu,%zu = %g)", t.origin, a + 1, b + 1, src->cov[a * n + b], b + 1,
+                       a + 1, src->cov[b * n + a]);
+  if (!s) {
+    gsl_matrix *m = gsl_matrix_alloc(n, n);
+    gsl_vector *eval = gsl_vector_alloc(n);
+    gsl_eigen_symm_workspace *w = gsl_eigen_symm_alloc(n);
+    if (!m || !eval || !w) s = NUEM_ENOMEM;
+    for (size_t k = 0; !s && k < n * n; k++) m->data[(k / n) * m->tda + k % n] = src->cov[k];
+    if (!s) gsl_eigen_symm(m, eval, w);
+    double min = s ? 0 : gsl_vector_min(eval), max = s ? 0 : gsl_vector_max(eval);
+    if (!s && min < -1e-12 * fmax(max, 0.0))
+      s = nuem_error(ctx, NUEM_ERANGE, "%s: the covariance is not positive semi-definite "
+                     "(eigenvalue %g; the largest %g)", t.origin, min, max);
+    gsl_matrix_free(m);
+    gsl_vector_free(eval);
+    gsl_eigen_symm_free(w);
+  }
+  if (!s) src->ncov = n;
+  nuem_table_free(&t);
+  return s;
+}
+
+/* The covariance bin holding E, or -1. */
+static long covariance_bin(const nuem_source *src, double E) {
+  if (!src->ncov || E < src->cov_edges[0] || E >= src->cov_edges[src->ncov]) return -1;
+  return (long)nuem_search(src->cov_edges, src->ncov + 1, E);
+}
+
 /* The one-sigma shift of dPhi/dE at E [1/(cm2 s MeV)] of one correlated
  * component: below 2 MeV the perisse-2023 band (isotopes fully correlated),
  * above it Huber component c (isotopes fully correlated). */
@@ -241,6 +303,12 @@ static int band_known(const nuem_source *src, double E) {
 int nuem_source_flux_sigma(const nuem_source *src, double E, double *sigma) {
   *sigma = NAN;
   if (!src || src->type != NUEM_SOURCE_REACTOR) return 0;
+  if (src->ncov) { /* the user's covariance replaces the published band */
+    long a = covariance_bin(src, E);
+    if (a < 0) return 0;
+    *sigma = nuem_source_flux(src, E) * sqrt(src->cov[a * (long)src->ncov + a]);
+    return 1;
+  }
   if (E <= 0 || E > src->e_max) {
     if (!src->low_rel[0] && !src->high_rel[NUEM_U235][0]) return 0;
     *sigma = 0.0;
@@ -282,9 +350,32 @@ static nuem_status band_integral(nuem_context *ctx, const nuem_source *src, band
                         "the spectrum band");
 }
 
+/* sigma_N/N of the user's covariance: w_a = the bin's share of N. */
+static nuem_status covariance_relative(nuem_context *ctx, const nuem_source *src, int power,
+                                       double *rel) {
+  gsl_integration_workspace *ws = gsl_integration_workspace_alloc(NUEM_QUAD_LIMIT);
+  double *w = malloc(src->ncov * sizeof *w), total = 0, var = 0;
+  nuem_status s = ws && w ? NUEM_OK : NUEM_ENOMEM;
+  band_integrand b = {src, power, -1, -1};
+  if (!s) s = band_integral(ctx, src, &b, 0.0, src->e_max, ws, &total);
+  for (size_t a = 0; !s && a < src->ncov; a++)
+    s = band_integral(ctx, src, &b, fmin(src->cov_edges[a], src->e_max),
+                      fmin(src->cov_edges[a + 1], src->e_max), ws, &w[a]);
+  for (size_t a = 0; !s && a < src->ncov; a++)
+    for (size_t c = 0; c < src->ncov; c++) var += w[a] * w[c] * src->cov[a * src->ncov + c];
+  if (!s && !(total > 0))
+    s = nuem_error(ctx, NUEM_ERANGE, "the spectrum band: the flux integral is %g", total);
+  if (!s) *rel = sqrt(fmax(var, 0.0)) / total;
+  free(w);
+  if (ws) gsl_integration_workspace_free(ws);
+  return s;
+}
+
 nuem_status nuem_source_flux_band_relative(nuem_context *ctx, const nuem_source *src,
                                            int power, double *rel) {
   *rel = NAN;
+  if (src && src->type == NUEM_SOURCE_REACTOR && src->ncov)
+    return covariance_relative(ctx, src, power, rel);
   if (!band_known(src, 1.0) && !band_known(src, 3.0))
     return nuem_error(ctx, NUEM_ECONFIG, "the spectrum uncertainty is published for reactor "
                       "sources only, with source.low_energy = perisse-2023 below 2 MeV or "
@@ -699,6 +790,8 @@ nuem_status nuem_reactor_init(nuem_context *ctx, const nuem_config *cfg,
   if (src->low_model != NUEM_LOW_FLAT) NUEM_TRY(load_low_energy(ctx, src));
   if (src->low_model == NUEM_LOW_PERISSE_2023) NUEM_TRY(load_low_energy_uncertainty(ctx, src));
   if (high_model == HIGH_HUBER_MUELLER) NUEM_TRY(load_high_energy_uncertainty(ctx, src));
+  const char *covariance = nuem_config_text(cfg, NUEM_P_SOURCE_BAND_COVARIANCE);
+  if (covariance && *covariance) NUEM_TRY(load_band_covariance(ctx, covariance, src));
   if (nuem_config_choice_is(cfg, NUEM_P_SOURCE_CAPTURE, "on"))
     NUEM_TRY(load_capture(ctx, cfg, src));
   else

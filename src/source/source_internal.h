@@ -59,6 +59,10 @@ struct nuem_source {
   nuem_interp *high_rel[NUEM_NFISSION][NUEM_HUBER_NCOMP];
   double high_bins[32];
   size_t nhigh;
+  /* source.band_covariance: ncov bins (ncov + 1 edges, MeV) and the
+   * relative covariance, row-major; replaces the published band */
+  size_t ncov;
+  double *cov_edges, *cov;
   double captures_per_fission;
   size_t nbranch;
   nuem_beta_branch *branch;
