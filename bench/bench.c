@@ -238,11 +238,84 @@ static int bench_abinitio(nuem_context *ctx, int with_direct) {
   return bench_abinitio_case(ctx, 0, NULL, "shipped Ge table, 11 shells, 81 x 337 grid");
 }
 
+/* Best of `repeat` builds of the chain (source, plan, interaction) of cfg. */
+static double time_build(nuem_context *ctx, const nuem_config *cfg, int repeat,
+                         nuem_spectrum **keep) {
+  double best = INFINITY;
+  for (int r = 0; r < repeat; r++) {
+    nuem_spectrum *sp;
+    double t0 = now();
+    if (nuem_spectrum_new(ctx, cfg, &sp)) return NAN;
+    best = fmin(best, now() - t0);
+    if (r + 1 < repeat) nuem_spectrum_free(sp); else *keep = sp;
+  }
+  return best;
+}
+
+/* A site of two cores, one with its own fractions and one burning a
+ * 13-row cycle with an OFF period, against today's one-core default
+ * (`--site`): planning and the spectrum after planning (docs/performance.md,
+ * "Several cores and fuel evolution"). */
+static int bench_site(nuem_context *ctx) {
+  enum { NPOINTS = 1000, REPEAT = 200, BUILDS = 15 };
+  char path[] = "/tmp/nuem_bench_cycle_XXXXXX";
+  int fd = mkstemp(path);
+  if (fd < 0) return 1;
+  FILE *f = fdopen(fd, "w");
+  fprintf(f, "# columns: day power U235 U238 Pu239 Pu241\n");
+  for (int d = 0; d <= 360; d += 30) { /* fractions drift over the cycle, OFF after day 330 */
+    double x = d / 360.0;
+    fprintf(f, "%d %g %.4f 0.07 %.4f %.4f\n", d, d > 330 ? 0.0 : 1.0, 0.64 - 0.2 * x,
+            0.24 + 0.15 * x, 0.05 + 0.05 * x);
+  }
+  fclose(f);
+  char cores[300];
+  snprintf(cores, sizeof cores, "source.cores=2.9 GW @ 28 m U235:0.6 U238:0.07 Pu239:0.27 "
+           "Pu241:0.06, 2.9 GW @ 102 m cycle:%s", path);
+  nuem_config *one, *site;
+  if (nuem_config_new(ctx, &one) || nuem_config_new(ctx, &site) ||
+      nuem_config_set_assignment(ctx, one, "output.points=1000") ||
+      nuem_config_set_assignment(ctx, site, "output.points=1000") ||
+      /* stepping: the build is then the flux plan, not the atomic table's load */
+      nuem_config_set_assignment(ctx, one, "atomic.model=stepping") ||
+      nuem_config_set_assignment(ctx, site, "atomic.model=stepping") ||
+      nuem_config_set_assignment(ctx, site, cores))
+    return die(ctx);
+  double *T;
+  size_t n;
+  if (nuem_spectrum_grid(ctx, one, &T, &n)) return die(ctx);
+  nuem_spectrum *sp1, *sp2;
+  double plan1 = time_build(ctx, one, BUILDS, &sp1), plan2 = time_build(ctx, site, BUILDS, &sp2);
+  if (isnan(plan1) || isnan(plan2)) return die(ctx);
+  static double rows[NPOINTS][NUEM_SPECTRUM_NCOLS];
+  nuem_properties p1 = nuem_spectrum_configured(sp1), p2 = nuem_spectrum_configured(sp2);
+  double spec1 = time_spectrum(sp1, &p1, T, n, REPEAT, rows);
+  double spec2 = time_spectrum(sp2, &p2, T, n, REPEAT, rows);
+  printf("\nseveral cores and fuel evolution (2 cores, one with a 13-row cycle; stepping)\n");
+  printf("  build with plan, one core:       %9.2f ms  (best of %d)\n", 1e3 * plan1, BUILDS);
+  printf("  build with plan, the site:       %9.2f ms  (ratio %.2f)\n", 1e3 * plan2, plan2 / plan1);
+  printf("  spectrum after planning, one:    %9.3f ms  (best of %d)\n", 1e3 * spec1, REPEAT);
+  printf("  spectrum after planning, site:   %9.3f ms  (ratio %.2f)\n", 1e3 * spec2, spec2 / spec1);
+  remove(path);
+  nuem_spectrum_free(sp1);
+  nuem_spectrum_free(sp2);
+  nuem_config_free(one);
+  nuem_config_free(site);
+  free(T);
+  return 0;
+}
+
 int main(int argc, char **argv) {
   enum { NPOINTS = 1000, REPEAT = 200 };
   nuem_context *ctx;
   nuem_config *cfg;
   if (nuem_context_new(&ctx) || nuem_config_new(ctx, &cfg)) return 1;
+  if (argc > 1 && strcmp(argv[1], "--site") == 0) { /* that section alone */
+    int rc = bench_site(ctx);
+    nuem_config_free(cfg);
+    nuem_context_free(ctx);
+    return rc;
+  }
   if (argc > 1 && strncmp(argv[1], "--abinitio", 10) == 0) { /* that section alone */
     int rc = bench_abinitio(ctx, strcmp(argv[1], "--abinitio-fast") != 0);
     nuem_config_free(cfg);

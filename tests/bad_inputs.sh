@@ -204,6 +204,19 @@ bad 2 "nue is given twice" spectrum --set source.type=solar --set "physics.mu_nu
 bad 2 "must be zero or positive" spectrum --set source.type=solar --set "physics.mu_nu=nue:-1e-11 muB"
 bad 2 "atomic.model = table holds ratios for one flavour" spectrum --set source.type=solar --set atomic.model=table --set "atomic.table=$DATA/ratios.dat"
 # radioactive and pidar sources (docs/physics.md, "Source: radioactive", "Source: pion decay at rest")
+# Per-core fuel and fuel evolution (docs/physics.md, "Several cores", "Fuel evolution")
+bad 2 "source.cores, core 2: the fractions sum to 1.1" flux --set "source.cores=2.9 GW @ 28 m, 2.9 GW @ 102 m U235:0.6 U238:0.07 Pu239:0.27 Pu241:0.16"
+good 0 "" flux --set "source.cores=2.9 GW @ 28 m, 2.9 GW @ 102 m U235:0.6 U238:0.07 Pu239:0.27 Pu241:0.06"
+bad 2 "needs a positive power" flux --set "source.cores=0 GW @ 28 m U235:1"
+bad 2 "needs a positive power and a positive distance" flux --set "source.cores=2.9 GW @ -28 m"
+bad 2 "(burnup) must increase strictly" flux --set "source.cycle=$DATA/cycle_nonincreasing.dat"
+bad 2 "data row 2: the fractions sum to 1.1" flux --set "source.cycle=$DATA/cycle_bad_sum.dat"
+bad 2 "the reactor is OFF (power 0) over the whole cycle" flux --set "source.cycle=$DATA/cycle_all_off.dat"
+good 0 "" flux --set "source.cycle=$DATA/cycle_linear.dat"
+bad 2 "leave out analysis.flux_uncertainty" limit "$DATA/texono_like.dat" "$EX/texono2007.ini" --set analysis.method=wilks --set analysis.flux_model=spectrum --set analysis.flux_uncertainty=0.03
+bad 2 "source.low_energy = perisse-2023" limit "$DATA/texono_like.dat" "$EX/texono2007.ini" --set analysis.method=wilks --set analysis.flux_model=spectrum --set source.low_energy=vogel-engel --set source.high_energy=mueller
+bad 2 "the covariance is not positive semi-definite" flux --set "source.band_covariance=$DATA/cov_not_psd.dat"
+good 0 "" flux --set "source.band_covariance=$DATA/cov_ok.dat"
 RA="--set source.type=radioactive --set source.duration=10day --set source.distance=1m"
 UL="--set source.nuclide=user --set source.half_life=10day --set source.activity=1Ci"
 bad 2 "a line energy of 0 MeV" flux $RA $UL --set "source.lines=0 keV:0.5"

@@ -217,6 +217,13 @@ expect 0 "an upper limit" -- limit "$DATA/texono_like.dat" "$EXAMPLES/texono2007
 lim=$(grep "^# interval" "$TMP/out" | sed 's/.*, \([0-9.e+-]*\)\].*/\1/')
 close "$lim" 1.4e-10 0.3 "TEXONO-like Wilks limit"
 expect 0 "coverage:" -- limit "$DATA/texono_like.dat" "$EXAMPLES/texono2007.ini" --set analysis.toys=400 --set analysis.grid=12
+# analysis.flux_model = spectrum: the header names the derived width. A
+# correlated band's relative width on the flux is the flux-weighted mean of
+# its per-bin relative errors: Perisse's 2.9-9.8 % (docs/physics.md) over
+# the 78 % of the flux below 2 MeV give 2.3-7.6 %; Huber's part adds little.
+expect 0 "flux_uncertainty: 0.0" -- limit "$DATA/texono_like.dat" "$EXAMPLES/texono2007.ini" --set analysis.method=wilks --set analysis.flux_model=spectrum
+w=$(grep "^# flux_uncertainty:" "$TMP/out" | sed 's/.*: \([0-9.e+-]*\) .*/\1/')
+awk -v w="$w" 'BEGIN { exit !(w > 0.022 && w < 0.08) }' && ok || bad "flux width from the spectrum $w outside (0.022, 0.08)"
 expect 0 '"name": "theta"' -- limit "$DATA/texono_like.dat" "$EXAMPLES/texono2007.ini" --set analysis.method=wilks --format json
 expect 0 "interval" -- limit "$DATA/residual.dat" "$EXAMPLES/texono2007.ini" --set analysis.method=wilks --set analysis.poi=q --set detector.bins=12keV:60keV:2
 expect 0 "# columns: scan asimov minus2sigma minus1sigma median plus1sigma plus2sigma" -- sensitivity "$EXAMPLES/gemma.ini" --set analysis.toys=200 --scan detector.exposure=300kg*day:1200kg*day:3

@@ -1,5 +1,6 @@
 /* Source: reactor spectra, fission rate, capture, tables, normalisation. */
 #include <gsl/gsl_integration.h>
+#include <math.h>
 #include <string.h>
 
 #include "test_common.h"
@@ -140,7 +141,9 @@ static void perisse_2023_band(void **state) {
   assert_rel(sigma / nuem_source_flux(src, 0.2625), 3.387717e-01 / 3.448394, 1e-9);
   assert_int_equal(nuem_source_flux_sigma(src, 0.9875, &sigma), 1);
   assert_rel(sigma / nuem_source_flux(src, 0.9875), 7.062844e-02 / 2.425143, 1e-9);
-  /* above 2 MeV nuem carries no band (Huber/Mueller tables not transcribed) */
+  nuem_source_free(src);
+  /* above 2 MeV only with Huber's tables: none for high_energy = mueller */
+  src = make_source((const char *[]){"source.high_energy=mueller", NULL});
   assert_int_equal(nuem_source_flux_sigma(src, 3.0, &sigma), 0);
   assert_true(isnan(sigma));
   nuem_source_free(src);
@@ -153,6 +156,182 @@ static void perisse_2023_band(void **state) {
   src = make_source((const char *[]){"source.low_energy=vogel-engel", NULL});
   assert_int_equal(nuem_source_flux_sigma(src, 1.0, &sigma), 0);
   nuem_source_free(src);
+}
+
+static void huber_2011_band(void **state) {
+  /* Huber, PRC 84, 024617 (2011), supplementary 250 keV tables at 4.00 MeV
+   * (data/reactor/huber_2011_uncertainty.dat), larger side of each relative
+   * error: stat, bias, Z, WM, norm. Spectra at 4 MeV: Huber's fit (V10),
+   * 238U from Mueller without a band. stat adds in quadrature over isotopes,
+   * the other components linearly (correlated), then all in quadrature. */
+  static const double r[3][5] = {
+      {0.00768057, 0.000611747, 0.00197472, 0.0090822, 0.0178301},  /* 235U */
+      {0.0241882, 0.00204277, 0.00240853, 0.00993405, 0.0221144},   /* 239Pu */
+      {0.0150139, 0.00109486, 0.0039236, 0.00932037, 0.0184597}};   /* 241Pu */
+  static const double S[4] = {0.29227, 0.44171, 0.19808, 0.27679}; /* 235, 238, 239, 241 */
+  static const double f[4] = {0.55, 0.07, 0.32, 0.06};              /* default fractions */
+  static const int iso[3] = {0, 2, 3};
+  double var = 0, flux = 0;
+  for (int c = 0; c < 5; c++) {
+    double lin = 0;
+    for (int k = 0; k < 3; k++) {
+      double x = f[iso[k]] * S[iso[k]] * r[k][c];
+      if (c == 0) var += x * x; else lin += x;
+    }
+    var += lin * lin;
+  }
+  for (int i = 0; i < 4; i++) flux += f[i] * S[i];
+  nuem_source *src = make_source(NULL);
+  double sigma;
+  assert_int_equal(nuem_source_flux_sigma(src, 4.0, &sigma), 1);
+  assert_rel(sigma / nuem_source_flux(src, 4.0), sqrt(var) / flux, 2e-4);
+  nuem_source_free(src);
+}
+
+/* The data file's rows (E, relative or absolute columns) for a test's own
+ * bin sums: the published numbers, read independently of the source. */
+static nuem_table read_data(const char *name) {
+  char path[512];
+  snprintf(path, sizeof path, "%s/../../data/reactor/%s", NUEM_TEST_DATA, name);
+  nuem_table t;
+  assert_int_equal(nuem_table_read(ctx, path, &t), NUEM_OK);
+  return t;
+}
+
+typedef struct { nuem_source *src; int power; } moment_params;
+static double moment_gsl(double E, void *p) {
+  moment_params *m = p;
+  return pow(E, m->power) * nuem_source_flux(m->src, E);
+}
+static double flux_moment(nuem_source *src, int power) {
+  gsl_integration_workspace *ws = gsl_integration_workspace_alloc(1000);
+  moment_params m = {src, power};
+  gsl_function f = {moment_gsl, &m};
+  double r, e, total = 0;
+  const double *knots;
+  size_t n = nuem_source_knots(src, &knots);
+  for (size_t k = 0; k + 1 < n; k++) {
+    gsl_integration_qag(&f, knots[k], knots[k + 1], 0, 1e-9, 1000, GSL_INTEG_GAUSS21, ws, &r, &e);
+    total += r;
+  }
+  gsl_integration_workspace_free(ws);
+  return total;
+}
+
+static void band_normalisation(void **state) {
+  /* docs/statistics.md, "Flux uncertainty from the spectrum". Independent
+   * route: bin sums of the published tables instead of nuem's integrals of
+   * interpolated relative errors (agreeing to the midpoint rule, ~1 %).
+   * (a) 235U, no capture, Mueller above 2 MeV (no band there): the
+   * Perisse band alone, correlated, sum of sigma_b E_b^p x 25 keV. */
+  nuem_source *src = make_source((const char *[]){"source.high_energy=mueller",
+      "source.capture=off", "source.fractions=U235:1", NULL});
+  nuem_table t = read_data("low_energy_perisse_2023_uncertainty.dat");
+  for (int power = 0; power <= 2; power += 2) {
+    double shift = 0;
+    for (size_t b = 0; b < t.nrows; b++) {
+      double E = nuem_table_get(&t, b, 0);
+      if (E < 2.0) shift += nuem_table_get(&t, b, 1) * pow(E, power) * 0.025;
+    }
+    /* per fission -> at the detector: the fission flux, phi(E)/S(E) */
+    shift *= nuem_source_flux(src, 1.0) / nuem_source_per_fission_spectrum(src, 0, 1.0);
+    double rel;
+    assert_int_equal(nuem_source_flux_band_relative(ctx, src, power, &rel), NUEM_OK);
+    assert_rel(rel, shift / flux_moment(src, power), 1e-2);
+  }
+  nuem_table_free(&t);
+  nuem_source_free(src);
+  /* (b) 235U, no capture, Vogel-Engel below 2 MeV (no band there): Huber's
+   * correlated components add linearly over 250 keV bins (the end bins cut
+   * at 2 and 8 MeV), stat in quadrature over bins. */
+  src = make_source((const char *[]){"source.low_energy=vogel-engel", "source.capture=off",
+      "source.fractions=U235:1", NULL});
+  t = read_data("huber_2011_uncertainty.dat");
+  double var = 0, lin[5] = {0};
+  for (size_t b = 0; b < t.nrows; b++) {
+    if ((int)nuem_table_get(&t, b, 0) != 92235) continue;
+    double E = nuem_table_get(&t, b, 1);
+    double width = (E == 2.0 || E == 8.0) ? 0.125 : 0.25;
+    double centre = E == 2.0 ? 2.0625 : E == 8.0 ? 7.9375 : E;
+    double phi = nuem_source_flux(src, centre) * width;
+    for (int c = 0; c < 5; c++) {
+      double rc = fmax(fabs(nuem_table_get(&t, b, 3 + 2 * c)), nuem_table_get(&t, b, 4 + 2 * c));
+      if (c == 0) var += pow(phi * rc, 2); else lin[c] += phi * rc;
+    }
+  }
+  for (int c = 1; c < 5; c++) var += lin[c] * lin[c];
+  double rel;
+  assert_int_equal(nuem_source_flux_band_relative(ctx, src, 0, &rel), NUEM_OK);
+  assert_rel(rel, sqrt(var) / flux_moment(src, 0), 2e-2);
+  nuem_table_free(&t);
+  nuem_source_free(src);
+  /* (c) a site's relative band does not depend on its power or distance */
+  nuem_source *a = make_source(NULL);
+  nuem_source *b2 = make_source((const char *[]){"source.cores=1 GW @ 9 m, 3 GW @ 50 m", NULL});
+  double ra, rb;
+  assert_int_equal(nuem_source_flux_band_relative(ctx, a, 0, &ra), NUEM_OK);
+  assert_int_equal(nuem_source_flux_band_relative(ctx, b2, 0, &rb), NUEM_OK);
+  assert_rel(ra, rb, 1e-9);
+  nuem_source_free(a);
+  nuem_source_free(b2);
+  /* (d) no published band: an error naming the models */
+  src = make_source((const char *[]){"source.low_energy=vogel-engel",
+      "source.high_energy=mueller", NULL});
+  assert_int_equal(nuem_source_flux_band_relative(ctx, src, 0, &rel), NUEM_ECONFIG);
+  assert_non_null(strstr(nuem_context_error(ctx), "perisse-2023"));
+  nuem_source_free(src);
+}
+
+static double flux_between(nuem_source *src, double lo, double hi) {
+  gsl_integration_workspace *ws = gsl_integration_workspace_alloc(1000);
+  moment_params m = {src, 0};
+  gsl_function f = {moment_gsl, &m};
+  double r, e, total = 0;
+  const double *knots;
+  size_t n = nuem_source_knots(src, &knots);
+  for (size_t k = 0; k + 1 < n; k++) {
+    double a = fmax(knots[k], lo), b = fmin(knots[k + 1], hi);
+    if (b <= a) continue;
+    gsl_integration_qag(&f, a, b, 0, 1e-10, 1000, GSL_INTEG_GAUSS21, ws, &r, &e);
+    total += r;
+  }
+  gsl_integration_workspace_free(ws);
+  return total;
+}
+
+static void band_covariance(void **state) {
+  /* source.band_covariance (tests/data/cov_ok.dat): relative covariance
+   * [[9e-4, 3e-4], [3e-4, 4e-4]] in bins 0-2 and 2-8 MeV, so the band is
+   * 3 % of the flux below 2 MeV and 2 % above, and the rate's width is
+   * sqrt(w' C w)/N with w the bins' fluxes (independent derivation). */
+  nuem_source *src = make_source((const char *[]){
+      "source.band_covariance=" NUEM_TEST_DATA "/cov_ok.dat", NULL});
+  double sigma, rel;
+  assert_int_equal(nuem_source_flux_sigma(src, 1.0, &sigma), 1);
+  assert_rel(sigma, 0.03 * nuem_source_flux(src, 1.0), 1e-12);
+  assert_int_equal(nuem_source_flux_sigma(src, 5.0, &sigma), 1);
+  assert_rel(sigma, 0.02 * nuem_source_flux(src, 5.0), 1e-12);
+  double w1 = flux_between(src, 0, 2), w2 = flux_between(src, 2, 8);
+  double want = sqrt(9e-4 * w1 * w1 + 2 * 3e-4 * w1 * w2 + 4e-4 * w2 * w2) / (w1 + w2);
+  assert_int_equal(nuem_source_flux_band_relative(ctx, src, 0, &rel), NUEM_OK);
+  assert_rel(rel, want, 1e-7);
+  nuem_source_free(src);
+  static const struct { const char *file; nuem_status want; const char *needle; } bad[] = {
+      {"cov_not_psd.dat", NUEM_ERANGE, "not positive semi-definite"},
+      {"cov_asymmetric.dat", NUEM_ERANGE, "not symmetric"},
+      {"cov_shape.dat", NUEM_EPARSE, "one per bin"},
+      {"flux_nonmonotonic.dat", NUEM_EPARSE, "one per bin"},
+  };
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    char set[512];
+    snprintf(set, sizeof set, "source.band_covariance=%s/%s", NUEM_TEST_DATA, bad[i].file);
+    nuem_config *cfg = test_config(ctx, (const char *[]){set, NULL});
+    nuem_source *s2 = NULL;
+    nuem_status s = nuem_source_init(ctx, cfg, &s2);
+    if (s != bad[i].want || !strstr(nuem_context_error(ctx), bad[i].needle))
+      fail_msg("%s: status %d, message '%s'", bad[i].file, s, nuem_context_error(ctx));
+    nuem_config_free(cfg);
+  }
 }
 
 /* The total flux of a reactor at power P and distance L with perisse-2023. */
@@ -225,6 +404,106 @@ static void bad_cores(void **state) {
   nuem_config_free(cfg);
 }
 
+/* Energy per fission of 235U, 238U, 239Pu, 241Pu [MeV]: Ma et al., PRC 88,
+ * 014605 (2013), the default source.energy_per_fission. */
+static const double ma2013[NUEM_NFISSION] = {202.36, 205.99, 211.12, 214.26};
+
+static void per_core_fuel(void **state) {
+  /* docs/physics.md, "Several cores": each core burns its own fuel and the
+   * site is the sum of its cores, whatever each core's fractions or cycle. */
+  nuem_source *site = make_source((const char *[]){
+      "source.cores=2.9 GW @ 28 m U235:0.6 U238:0.07 Pu239:0.27 Pu241:0.06, "
+      "2.9GW@102m cycle:" NUEM_TEST_DATA "/cycle_linear.dat", NULL});
+  nuem_source *one = make_source((const char *[]){"source.power=2.9GW", "source.distance=28m",
+      "source.fractions=U235:0.6 U238:0.07 Pu239:0.27 Pu241:0.06", NULL});
+  nuem_source *two = make_source((const char *[]){"source.power=2.9GW", "source.distance=102m",
+      "source.cycle=" NUEM_TEST_DATA "/cycle_linear.dat", NULL});
+  const double energies[] = {0.01, 0.3, 1.0, 1.9, 2.5, 4.0, 7.9};
+  for (size_t k = 0; k < sizeof energies / sizeof *energies; k++)
+    assert_rel(nuem_source_flux(site, energies[k]),
+               nuem_source_flux(one, energies[k]) + nuem_source_flux(two, energies[k]), 1e-12);
+  assert_rel(nuem_source_fission_rate(site),
+             nuem_source_fission_rate(one) + nuem_source_fission_rate(two), 1e-12);
+  nuem_source_free(site);
+  nuem_source_free(one);
+  nuem_source_free(two);
+}
+
+static void cycle_average(void **state) {
+  /* docs/physics.md, "Fuel evolution". Fractions linear in time u in [0, 1]
+   * from f0 to f1 (tests/data/cycle_linear.dat) at constant power: the
+   * fission rate is P/e(u) with e(u) = e0 + u D linear, so (independent
+   * closed form) <1/e> = L = ln(e1/e0)/D and the rate-weighted fraction is
+   * <f_i/e>/<1/e> = f0_i - d_i e0/D + d_i/(D L), d = f1 - f0. The cycle's flux
+   * is then L e(<f>) times that of a fixed core burning <f>. */
+  static const double f0[NUEM_NFISSION] = {0.65, 0.07, 0.23, 0.05};
+  static const double f1[NUEM_NFISSION] = {0.45, 0.07, 0.38, 0.10};
+  double e0 = 0, e1 = 0, mean[NUEM_NFISSION], e_mean = 0;
+  for (int i = 0; i < NUEM_NFISSION; i++) e0 += f0[i] * ma2013[i], e1 += f1[i] * ma2013[i];
+  double D = e1 - e0, L = log(e1 / e0) / D;
+  for (int i = 0; i < NUEM_NFISSION; i++) {
+    double d = f1[i] - f0[i];
+    mean[i] = f0[i] - d * e0 / D + d / (D * L);
+    e_mean += mean[i] * ma2013[i];
+  }
+  char fixed[256];
+  snprintf(fixed, sizeof fixed, "source.fractions=U235:%.17g U238:%.17g Pu239:%.17g Pu241:%.17g",
+           mean[0], mean[1], mean[2], mean[3]);
+  nuem_source *cycle = make_source((const char *[]){
+      "source.cycle=" NUEM_TEST_DATA "/cycle_linear.dat", NULL});
+  nuem_source *avg = make_source((const char *[]){fixed, NULL});
+  const double energies[] = {0.01, 0.3, 1.0, 1.9, 2.5, 4.0, 7.9};
+  for (size_t k = 0; k < sizeof energies / sizeof *energies; k++)
+    assert_rel(nuem_source_flux(cycle, energies[k]), L * e_mean * nuem_source_flux(avg, energies[k]),
+               1e-10);
+  nuem_source_free(cycle);
+  nuem_source_free(avg);
+  /* Reactor OFF: full power 60 days, a linear one-day ramp to 0, OFF to day
+   * 100 (tests/data/cycle_off.dat): mean power (60 + 0.5)/100 = 0.605 of the
+   * default core burning the same fractions. */
+  nuem_source *off = make_source((const char *[]){
+      "source.cycle=" NUEM_TEST_DATA "/cycle_off.dat", NULL});
+  nuem_source *on = make_source(NULL);
+  for (size_t k = 0; k < sizeof energies / sizeof *energies; k++)
+    assert_rel(nuem_source_flux(off, energies[k]), 0.605 * nuem_source_flux(on, energies[k]),
+               1e-12);
+  nuem_source_free(off);
+  nuem_source_free(on);
+}
+
+static void bad_fuel(void **state) {
+  static const struct { const char *set, *also; nuem_status want; const char *needle; } cases[] = {
+      {"source.cores=2.9 GW @ 28 m U235:0.6 U238:0.07 Pu239:0.27 Pu241:0.16", NULL,
+       NUEM_ERANGE, "source.cores, core 1: the fractions sum to 1.1"},
+      {"source.cores=1 GW @ 9 m, 2.9 GW @ 28 m U235:0.5 U238:0.07", NULL, NUEM_ERANGE,
+       "source.cores, core 2: the fractions sum"},
+      {"source.cores=2.9 GW @ 28 m U235:1.2", NULL, NUEM_ERANGE, "core 1"},
+      {"source.cores=2.9 GW @ U235:1", NULL, NUEM_ECONFIG, "source.cores distance"},
+      {"source.cores=-1 GW @ 28 m U235:1", NULL, NUEM_ERANGE, "positive power"},
+      {"source.cycle=" NUEM_TEST_DATA "/cycle_nonincreasing.dat", NULL, NUEM_EPARSE,
+       "must increase strictly"},
+      {"source.cycle=" NUEM_TEST_DATA "/cycle_bad_sum.dat", NULL, NUEM_ERANGE,
+       "cycle_bad_sum.dat, data row 2: the fractions sum to 1.1"},
+      {"source.cycle=" NUEM_TEST_DATA "/cycle_burnup_power.dat", NULL, NUEM_EPARSE, "burnup"},
+      {"source.cycle=" NUEM_TEST_DATA "/cycle_all_off.dat", NULL, NUEM_ERANGE, "OFF"},
+      {"source.cycle=" NUEM_TEST_DATA "/cycle_no_column.dat", NULL, NUEM_EPARSE, "no column Pu241"},
+      {"source.cycle=" NUEM_TEST_DATA "/flux_box.dat", NULL, NUEM_EPARSE, "day or burnup"},
+      {"source.cycle=" NUEM_TEST_DATA "/no_such_cycle.dat", NULL, NUEM_EFILE, "no_such_cycle"},
+      {"source.cycle=" NUEM_TEST_DATA "/cycle_linear.dat",
+       "source.fractions=U235:1", NUEM_ECONFIG, "leave out source.fractions"},
+      {"source.cores=2.9 GW @ 28 m cycle:" NUEM_TEST_DATA "/cycle_nonincreasing.dat", NULL,
+       NUEM_EPARSE, "must increase strictly"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    nuem_config *cfg = test_config(ctx, (const char *[]){cases[i].set, cases[i].also, NULL});
+    nuem_source *src = NULL;
+    nuem_status s = nuem_source_init(ctx, cfg, &src);
+    if (s != cases[i].want || !strstr(nuem_context_error(ctx), cases[i].needle))
+      fail_msg("%s: status %d, message '%s'", cases[i].set, s, nuem_context_error(ctx));
+    nuem_config_free(cfg);
+  }
+}
+
 static void total_flux_normalisation(void **state) {
   nuem_source *plain = make_source(NULL);
   nuem_source *norm = make_source((const char *[]){"source.total_flux=6.4e12/cm2/s", NULL});
@@ -280,8 +559,14 @@ int main(void) {
       cmocka_unit_test(perisse_2023_per_fission),
       cmocka_unit_test(published_fluxes_perisse_2023),
       cmocka_unit_test(perisse_2023_band),
+      cmocka_unit_test(huber_2011_band),
+      cmocka_unit_test(band_normalisation),
+      cmocka_unit_test(band_covariance),
       cmocka_unit_test(several_cores),
       cmocka_unit_test(bad_cores),
+      cmocka_unit_test(per_core_fuel),
+      cmocka_unit_test(cycle_average),
+      cmocka_unit_test(bad_fuel),
       cmocka_unit_test(total_flux_normalisation),
       cmocka_unit_test(table_source),
       cmocka_unit_test(bad_table_sources),

@@ -65,6 +65,8 @@ typedef struct {
   double poi_max;         /* end of the POI range in theta; 0: automatic */
   int sm_in_background;   /* the background model holds the SM rate: fit the
                              POI's excess only (analysis.standard_model) */
+  int flux_from_spectrum; /* analysis.flux_model = spectrum: nuem_model_new
+                             derives sigma[NUEM_NU_FLUX] from the source's band */
 } nuem_model_options;
 
 /* The options of the [analysis] and [detector] keys of a config. */
@@ -78,6 +80,9 @@ nuem_status nuem_model_new(nuem_context *ctx, const nuem_spectrum *sp,
                            nuem_model **out);
 void nuem_model_free(nuem_model *m);
 int nuem_model_poi(const nuem_model *m);
+/* The width of nuisance k's Gaussian constraint (NUEM_NU_x; relative for the
+ * flux), e.g. the flux width that analysis.flux_model = spectrum derived. */
+double nuem_model_constraint(const nuem_model *m, int k);
 /* Lower and upper end of the POI range scanned. */
 void nuem_model_range(const nuem_model *m, double *lo, double *hi);
 /* The POI value as reported (mu: sqrt(theta) in mu_B; others: theta), and its

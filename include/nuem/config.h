@@ -55,12 +55,24 @@ typedef enum {
     "source.mean_inverse_r2)")                                                 \
   X(SOURCE_CORES, "source", "cores", TEXT, "", "", ANY,                        \
     "Several reactor cores instead of source.power and source.distance: "     \
-    "'POWER @ DISTANCE' entries separated by commas, e.g. '2.9 GW @ 28 m, "   \
-    "2.9 GW @ 100 m'; every core burns source.fractions and the spectra add " \
-    "(docs/physics.md, \"Several cores\")")                                    \
+    "'POWER @ DISTANCE [FUEL]' entries separated by commas, e.g. '2.9 GW @ "  \
+    "28 m U235:0.6 U238:0.07 Pu239:0.27 Pu241:0.06, 2.9 GW @ 102 m cycle:"    \
+    "c2.dat'; FUEL is the core's own fission fractions or cycle table, "      \
+    "else source.cycle or source.fractions; the spectra add (docs/physics.md, " \
+    "\"Several cores\" and \"Fuel evolution\")")                                 \
+  X(SOURCE_CYCLE, "source", "cycle", TEXT, "", "", ANY,                        \
+    "Fuel evolution: a table of fission fractions over the run (columns day " \
+    "or burnup, optional power relative to nominal with 0 = reactor OFF, "    \
+    "U235 U238 Pu239 Pu241); the flux is its fission-rate weighted average "  \
+    "(docs/physics.md, \"Fuel evolution\"); replaces source.fractions")        \
   X(SOURCE_FRACTIONS, "source", "fractions", FRACTIONS,                        \
     "U235:0.55 U238:0.07 Pu239:0.32 Pu241:0.06", "U235|U238|Pu239|Pu241", ANY, \
     "Fission fractions (must sum to 1; Kuo-Sheng values, arXiv:2402.06416)")  \
+  X(SOURCE_BAND_COVARIANCE, "source", "band_covariance", TEXT, "", "", ANY,    \
+    "A relative covariance matrix of the reactor spectrum in energy bins "    \
+    "(columns E_lo E_hi and one per bin; symmetric, positive semi-definite) " \
+    "replacing the published band in nuem flux and analysis.flux_model = "    \
+    "spectrum (docs/physics.md, \"Reactor spectrum uncertainties\")")          \
   X(SOURCE_ENERGY_PER_FISSION, "source", "energy_per_fission", CHOICE,         \
     "ma2013", "ma2013|kopeikin2004", ANY,                                       \
     "Energy released per fission: Ma et al. PRC 88 014605 (2013) or "          \
@@ -348,7 +360,14 @@ typedef enum {
   X(ANALYSIS_THREADS, "analysis", "threads", INTEGER, "0", "", NONNEG,         \
     "OpenMP threads for toys (0: all cores; at most 1024)")                    \
   X(ANALYSIS_FLUX_UNCERTAINTY, "analysis", "flux_uncertainty", NUMBER, "0.05", \
-    "1", NONNEG, "Gaussian constraint on the flux normalisation (relative)")   \
+    "1", NONNEG, "Gaussian constraint on the flux normalisation (relative; "  \
+    "analysis.flux_model = flat)")                                            \
+  X(ANALYSIS_FLUX_MODEL, "analysis", "flux_model", CHOICE, "flat",             \
+    "flat|spectrum", ANY,                                                      \
+    "Where the flux normalisation's width comes from: flat "                  \
+    "(analysis.flux_uncertainty) or spectrum (the published reactor spectrum " \
+    "band in the detection channel; docs/statistics.md, \"Flux uncertainty "  \
+    "from the spectrum\")")                                                    \
   X(ANALYSIS_EFFICIENCY_UNCERTAINTY, "analysis", "efficiency_uncertainty",     \
     NUMBER, "0", "1", NONNEG, "Gaussian constraint on the signal efficiency")  \
   X(ANALYSIS_BACKGROUND_UNCERTAINTY, "analysis", "background_uncertainty",     \
@@ -470,6 +489,14 @@ const nuem_fractions *nuem_config_fractions(const nuem_config *cfg,
 /* The fraction given to `name` (0 if not given); NaN if `name` is not one of
  * the key's names, a programming error. */
 double nuem_config_fraction(const nuem_config *cfg, nuem_param id, const char *name);
+/* Parse `text` as a value of the fractions key `id` (the same names, range
+ * and sum rule), e.g. the per-core fractions of source.cores; `what` names
+ * it in messages. */
+nuem_status nuem_config_parse_fractions(nuem_context *ctx, nuem_param id, const char *text,
+                                        const char *what, nuem_fractions *out);
+/* Fission fractions must sum to 1 within 1e-3 (they are quoted to 2-3
+ * digits): an ERANGE error naming `what` otherwise. */
+nuem_status nuem_fractions_check_sum(nuem_context *ctx, const char *what, double sum);
 
 /* A FLAVOURED key: 1 if it was given per flavour, with values[NUEM_NUE/2 …]
  * (lepton flavours e, mu, tau; unlisted ones 0); otherwise 0 with every

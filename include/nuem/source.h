@@ -47,11 +47,23 @@ double nuem_source_flux_components(const nuem_source *src, double E,
                                    double comp[NUEM_NCOMPONENTS]);
 /* The one-standard-deviation band of dPhi/dE [1/(cm2 s MeV)] at E [MeV]:
  * returns 1 and sets *sigma where nuem carries a published uncertainty of the
- * spectrum, 0 (and *sigma = NAN) where it does not. Today: a reactor with
+ * spectrum, 0 (and *sigma = NAN) where it does not. A reactor with
  * source.low_energy = perisse-2023 below 2 MeV (Perisse et al., PRC 108,
- * 055501 (2023)); isotopes fully correlated, the capture antineutrinos
+ * 055501 (2023); isotopes fully correlated) and source.high_energy =
+ * huber-mueller above (Huber, PRC 84, 024617 (2011): 235U, 239Pu, 241Pu; its
+ * components in quadrature); 238U above 2 MeV and the capture antineutrinos
  * without uncertainty (docs/physics.md, "Reactor spectrum uncertainties"). */
 int nuem_source_flux_sigma(const nuem_source *src, double E, double *sigma);
+/* The relative one-sigma of the rate N = integral of E^power dPhi/dE over
+ * the spectrum, from the published band: below 2 MeV one shift correlated
+ * over energy and isotopes; above, Huber's bias, Z, WM and normalisation
+ * each correlated over energy and isotopes, his statistical errors
+ * independent per 250 keV bin and isotope. power 0 stands for nu-e
+ * scattering at T << E (a kernel flat in E), 2 for CEvNS well above its
+ * threshold (docs/statistics.md, "Flux uncertainty from the spectrum"). An
+ * error if the source has no published band. */
+nuem_status nuem_source_flux_band_relative(nuem_context *ctx, const nuem_source *src,
+                                           int power, double *rel);
 
 /* ---- flavours and lines ----
  * A source delivers one or more flavours (reactor and table: physics.flavour;

@@ -71,6 +71,14 @@ static void note_bound(nuem_result *r, const nuem_model *m, const double *nu) {
                      "(zero): the data ask for less than the model allows", which);
 }
 
+/* analysis.flux_model = spectrum: say which flux width the band gave. */
+static void note_flux_width(nuem_result *r, const nuem_config *cfg, const nuem_model *m) {
+  if (nuem_config_choice_is(cfg, NUEM_P_ANALYSIS_FLUX_MODEL, "spectrum"))
+    nuem_result_note(r, "flux_uncertainty", "%.4g (relative, from the published spectrum band; "
+                     "docs/statistics.md, \"Flux uncertainty from the spectrum\")",
+                     nuem_model_constraint(m, NUEM_NU_FLUX));
+}
+
 nuem_status nuem_fit_table(nuem_context *ctx, const nuem_config *cfg, const nuem_analysis *a,
                            nuem_result *out) {
   static const char *names[] = {"best", "lo_68", "hi_68", "minus2lnL", "ndf", "flux",
@@ -110,6 +118,7 @@ nuem_status nuem_fit_table(nuem_context *ctx, const nuem_config *cfg, const nuem
                                                  : "residuals");
   nuem_result_note(out, "nuisances", "in units of their constraint (background: relative "
                    "shift when free)");
+  note_flux_width(out, cfg, m);
   note_bound(out, m, nu);
   return NUEM_OK;
 }
@@ -121,6 +130,7 @@ static void limit_notes(nuem_context *ctx, const nuem_config *cfg, const nuem_an
   double cl = nuem_config_number(cfg, NUEM_P_ANALYSIS_CL);
   const char *unit = nuem_model_unit(m);
   nuem_result_note(r, "method", "%s, %g %% CL", fc ? "Feldman-Cousins (toys)" : "Wilks", 100 * cl);
+  note_flux_width(r, cfg, m);
   nuem_result_note(r, "best_fit", "%.6g %s", iv->best_report, unit);
   if (isnan(iv->lo))
     nuem_result_note(r, "interval", "empty: no parameter value is accepted");
@@ -161,6 +171,7 @@ static void upper_limit_notes(const nuem_config *cfg, const nuem_model *m,
     nuem_result_note(r, "method", "CLs upper limit, %g %% CL, q~ one-sided profile likelihood "
                      "ratio, %s (docs/statistics.md)", 100 * cl,
                      method == NUEM_METHOD_CLS ? "toys" : "asymptotic formulae");
+  note_flux_width(r, cfg, m);
   nuem_result_note(r, "best_fit", "%.6g %s", u->best_report, unit);
   const char *poi = nuem_config_choice_name(cfg, NUEM_P_ANALYSIS_POI);
   nuem_result_note(r, "limit", "%s%s%s < %.6g %s", signed_poi ? "|" : "", poi,

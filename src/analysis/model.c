@@ -39,6 +39,10 @@ const char *nuem_nuisance_name(int k) {
 
 int nuem_model_poi(const nuem_model *m) { return m->poi; }
 
+double nuem_model_constraint(const nuem_model *m, int k) {
+  return k >= 0 && k < NUEM_NNU ? m->sigma[k] : NAN;
+}
+
 void nuem_model_range(const nuem_model *m, double *lo, double *hi) {
   *lo = m->lo;
   *hi = m->hi;
@@ -77,6 +81,10 @@ nuem_status nuem_model_options_from_config(nuem_context *ctx, const nuem_config 
                                            nuem_model_options *o) {
   memset(o, 0, sizeof *o);
   NUEM_TRY(NUEM_CONFIG_CHOICE_MAP(ctx, cfg, NUEM_P_ANALYSIS_POI, nuem_poi_choices, &o->poi));
+  o->flux_from_spectrum = nuem_config_choice_is(cfg, NUEM_P_ANALYSIS_FLUX_MODEL, "spectrum");
+  if (o->flux_from_spectrum && nuem_config_given(cfg, NUEM_P_ANALYSIS_FLUX_UNCERTAINTY))
+    return nuem_error(ctx, NUEM_ECONFIG, "analysis.flux_model = spectrum derives the flux "
+                      "uncertainty: leave out analysis.flux_uncertainty");
   o->sigma[NUEM_NU_FLUX] = nuem_config_number(cfg, NUEM_P_ANALYSIS_FLUX_UNCERTAINTY);
   o->sigma[NUEM_NU_EFFICIENCY] = nuem_config_number(cfg, NUEM_P_ANALYSIS_EFFICIENCY_UNCERTAINTY);
   o->sigma[NUEM_NU_QUENCHING] = nuem_config_number(cfg, NUEM_P_ANALYSIS_QUENCHING_K_UNCERTAINTY);
@@ -266,6 +274,18 @@ static nuem_status model_build(nuem_context *ctx, const nuem_spectrum *sp,
   return nuem_model_set_range(ctx, m);
 }
 
+/* analysis.flux_model = spectrum: the flux nuisance's width is the relative
+ * one-sigma of the signal from the published spectrum band, with the kernel
+ * of the detection channel: flat in E for nu-e scattering at T << E, E^2 for
+ * CEvNS (docs/statistics.md, "Flux uncertainty from the spectrum"). */
+static nuem_status flux_sigma_from_spectrum(nuem_context *ctx, const nuem_spectrum *sp,
+                                            nuem_model_options *o) {
+  if (!o->flux_from_spectrum) return NUEM_OK;
+  int power = o->poi == NUEM_POI_CEVNS ? 2 : 0;
+  return nuem_source_flux_band_relative(ctx, nuem_spectrum_source(sp), power,
+                                        &o->sigma[NUEM_NU_FLUX]);
+}
+
 nuem_status nuem_model_new(nuem_context *ctx, const nuem_spectrum *sp,
                            const nuem_model_options *opt, const nuem_data *d,
                            nuem_model **out) {
@@ -278,8 +298,9 @@ nuem_status nuem_model_new(nuem_context *ctx, const nuem_spectrum *sp,
   m->poi = opt->poi;
   m->mode = d ? d->mode : NUEM_DATA_COUNTS;
   m->sp = sp;
-  constraints(opt, d, m); /* the detector nuisances, for the templates */
-  nuem_status s = model_build(ctx, sp, d, m);
+  nuem_status s = flux_sigma_from_spectrum(ctx, sp, &m->opt);
+  constraints(&m->opt, d, m); /* the detector nuisances, for the templates */
+  if (!s) s = model_build(ctx, sp, d, m);
   if (s) {
     nuem_model_free(m);
     return nuem_error_trace(ctx, s, "analysis model");

@@ -146,12 +146,25 @@ static nuem_status parse_fractions(nuem_context *ctx,
     sum += x;
     p = end;
   }
+  NUEM_TRY(nuem_fractions_check_sum(ctx, what, sum));
+  *out = f;
+  return NUEM_OK;
+}
+
+nuem_status nuem_fractions_check_sum(nuem_context *ctx, const char *what, double sum) {
   if (fabs(sum - 1.0) > FRACTION_SUM_TOL)
     return nuem_error(ctx, NUEM_ERANGE,
                       "%s: the fractions sum to %.6g, not 1 (within 1e-3); "
                       "fix them so they add up", what, sum);
-  *out = f;
   return NUEM_OK;
+}
+
+nuem_status nuem_config_parse_fractions(nuem_context *ctx, nuem_param id, const char *text,
+                                        const char *what, nuem_fractions *out) {
+  const nuem_param_info *info = nuem_param_info_get(id);
+  if (!info || info->kind != NUEM_KIND_FRACTIONS)
+    return nuem_error(ctx, NUEM_EINTERNAL, "internal error: %s is not a fractions key", what);
+  return parse_fractions(ctx, info, text, what, out);
 }
 
 /* The text without surrounding white space, as pointer and length. */

@@ -1,6 +1,8 @@
 /* Reactor antineutrino source: fission spectra, fission rate, neutron capture.
  * Formulas and sources: docs/physics.md, "Source: reactor antineutrino flux". */
+#include <gsl/gsl_eigen.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -167,18 +169,251 @@ static nuem_status load_low_energy_uncertainty(nuem_context *ctx, nuem_source *s
   return s;
 }
 
-int nuem_source_flux_sigma(const nuem_source *src, double E, double *sigma) {
-  *sigma = NAN;
-  if (!src || src->type != NUEM_SOURCE_REACTOR || !src->low_rel[0]) return 0;
-  if (E <= 0 || E > src->e_max) { *sigma = 0.0; return 1; }
-  if (E >= LOW_HIGH_BOUNDARY) return 0; /* Huber/Mueller band not carried */
-  double s = 0; /* isotopes fully correlated: the one-sigma shifts add */
-  for (int i = 0; i < NUEM_NFISSION; i++)
-    if (src->fractions[i] != 0)
+/* Huber's error budget above 2 MeV (data/reactor/huber_2011_uncertainty.dat):
+ * per isotope and component the larger side, relative, linear between the
+ * 250 keV bin centres and held outside (docs/physics.md, "Reactor spectrum
+ * uncertainties"). */
+static nuem_status load_high_energy_uncertainty(nuem_context *ctx, nuem_source *src) {
+  static const char *const comp_names[NUEM_HUBER_NCOMP] = {"stat", "bias", "Z", "WM", "norm"};
+  nuem_table t;
+  NUEM_TRY(load_data(ctx, "reactor/huber_2011_uncertainty.dat", &t));
+  nuem_status s = NUEM_OK;
+  double rel[32];
+  for (int i = 0; i < NUEM_NFISSION && !s; i++) {
+    size_t n = 0, first = 0;
+    for (size_t r = 0; r < t.nrows; r++)
+      if ((int)nuem_table_get(&t, r, 0) == fission_za[i]) { if (!n) first = r; n++; }
+    if (!n) continue; /* 238U: no published band */
+    if (n > sizeof src->high_bins / sizeof *src->high_bins) {
+      s = nuem_error(ctx, NUEM_EINTERNAL, "%s: too many rows for ZA %d", t.origin, fission_za[i]);
+      break;
+    }
+    src->nhigh = n;
+    for (size_t r = 0; r < n; r++) src->high_bins[r] = nuem_table_get(&t, first + r, 1);
+    for (int c = 0; c < NUEM_HUBER_NCOMP && !s; c++) {
+      char neg[16], pos[16];
+      snprintf(neg, sizeof neg, "%s_neg", comp_names[c]);
+      snprintf(pos, sizeof pos, "%s_pos", comp_names[c]);
+      long cn = nuem_table_column(&t, neg), cp = nuem_table_column(&t, pos);
+      if (cn < 0 || cp < 0) {
+        s = nuem_error(ctx, NUEM_EINTERNAL, "%s has no column %s or %s", t.origin, neg, pos);
+        break;
+      }
+      for (size_t r = 0; r < n; r++)
+        rel[r] = fmax(fabs(nuem_table_get(&t, first + r, (size_t)cn)),
+                      fabs(nuem_table_get(&t, first + r, (size_t)cp)));
+      s = nuem_interp_new(ctx, src->high_bins, rel, n, NUEM_INTERP_LINEAR, NUEM_OUTSIDE_CLAMP,
+                          t.origin, &src->high_rel[i][c]);
+    }
+  }
+  nuem_table_free(&t);
+  return s;
+}
+
+/* source.band_covariance: a user's relative covariance of the spectrum in
+ * energy bins. Checked: contiguous increasing bins, a square matrix,
+ * symmetric to 1e-9 of its largest element, and positive semi-definite
+ * (smallest eigenvalue >= -1e-12 of the largest: rounding), as a covariance
+ * must be (docs/physics.md, "Reactor spectrum uncertainties"). */
+static nuem_status load_band_covariance(nuem_context *ctx, const char *path, nuem_source *src) {
+  nuem_table t;
+  NUEM_TRY(nuem_table_read(ctx, path, &t));
+  size_t n = t.nrows;
+  nuem_status s = NUEM_OK;
+  if (n == 0 || t.ncols != n + 2)
+    s = nuem_error(ctx, NUEM_EPARSE, "%s: a covariance table needs columns E_lo E_hi and one "
+                   "per bin (%zu rows, so %zu columns; found %zu)", t.origin, n, n + 2, t.ncols);
+  src->cov_edges = malloc((n + 1) * sizeof *src->cov_edges);
+  src->cov = malloc((n ? n * n : 1) * sizeof *src->cov);
+  if (!s && (!src->cov_edges || !src->cov)) s = NUEM_ENOMEM;
+  double largest = 0;
+  for (size_t a = 0; !s && a < n; a++) {
+    double lo = nuem_table_get(&t, a, 0), hi = nuem_table_get(&t, a, 1);
+    if (!(hi > lo) || lo < 0 || (a > 0 && lo != src->cov_edges[a]))
+      s = nuem_error(ctx, NUEM_EPARSE, "%s, data row %zu: bins must be contiguous and increasing "
+                     "(E_lo %g, E_hi %g)", t.origin, a + 1, lo, hi);
+    src->cov_edges[a] = lo;
+    src->cov_edges[a + 1] = hi;
+    for (size_t b = 0; b < n; b++) {
+      src->cov[a * n + b] = nuem_table_get(&t, a, b + 2);
+      largest = fmax(largest, fabs(src->cov[a * n + b]));
+    }
+  }
+  for (size_t a = 0; !s && a < n; a++)
+    for (size_t b = 0; !s && b < a; b++)
+      if (fabs(src->cov[a * n + b] - src->cov[b * n + a]) > 1e-9 * largest)
+        s = nuem_error(ctx, NUEM_ERANGE, "%s: the covariance is not symmetric (element %zu,%zu "
+                       "= %g, %zu,%zu = %g)", t.origin, a + 1, b + 1, src->cov[a * n + b], b + 1,
+                       a + 1, src->cov[b * n + a]);
+  if (!s) {
+    gsl_matrix *m = gsl_matrix_alloc(n, n);
+    gsl_vector *eval = gsl_vector_alloc(n);
+    gsl_eigen_symm_workspace *w = gsl_eigen_symm_alloc(n);
+    if (!m || !eval || !w) s = NUEM_ENOMEM;
+    for (size_t k = 0; !s && k < n * n; k++) m->data[(k / n) * m->tda + k % n] = src->cov[k];
+    if (!s) gsl_eigen_symm(m, eval, w);
+    double min = s ? 0 : gsl_vector_min(eval), max = s ? 0 : gsl_vector_max(eval);
+    if (!s && min < -1e-12 * fmax(max, 0.0))
+      s = nuem_error(ctx, NUEM_ERANGE, "%s: the covariance is not positive semi-definite "
+                     "(eigenvalue %g; the largest %g)", t.origin, min, max);
+    gsl_matrix_free(m);
+    gsl_vector_free(eval);
+    gsl_eigen_symm_free(w);
+  }
+  if (!s) src->ncov = n;
+  nuem_table_free(&t);
+  return s;
+}
+
+/* The covariance bin holding E, or -1. */
+static long covariance_bin(const nuem_source *src, double E) {
+  if (!src->ncov || E < src->cov_edges[0] || E >= src->cov_edges[src->ncov]) return -1;
+  return (long)nuem_search(src->cov_edges, src->ncov + 1, E);
+}
+
+/* The one-sigma shift of dPhi/dE at E [1/(cm2 s MeV)] of one correlated
+ * component: below 2 MeV the perisse-2023 band (isotopes fully correlated),
+ * above it Huber component c (isotopes fully correlated). */
+static double band_shift(const nuem_source *src, int c, double E) {
+  double s = 0;
+  for (int i = 0; i < NUEM_NFISSION; i++) {
+    if (src->fractions[i] == 0) continue;
+    if (E < LOW_HIGH_BOUNDARY)
       s += src->fractions[i] * low_energy_spectrum(src, i, E) *
            nuem_interp_eval(src->low_rel[i], E);
-  *sigma = src->scale * src->fission_flux * s;
+    else if (src->high_rel[i][c])
+      s += src->fractions[i] * high_energy_spectrum(src, i, E) *
+           nuem_interp_eval(src->high_rel[i][c], E);
+  }
+  return src->scale * src->fission_flux * s;
+}
+
+/* Huber's statistical one-sigma of isotope i at E (uncorrelated). */
+static double stat_shift(const nuem_source *src, int i, double E) {
+  if (!src->high_rel[i][NUEM_HUBER_STAT] || src->fractions[i] == 0) return 0.0;
+  return src->scale * src->fission_flux * src->fractions[i] * high_energy_spectrum(src, i, E) *
+         nuem_interp_eval(src->high_rel[i][NUEM_HUBER_STAT], E);
+}
+
+static int band_known(const nuem_source *src, double E) {
+  if (!src || src->type != NUEM_SOURCE_REACTOR) return 0;
+  return E < LOW_HIGH_BOUNDARY ? src->low_rel[0] != NULL : src->high_rel[NUEM_U235][0] != NULL;
+}
+
+int nuem_source_flux_sigma(const nuem_source *src, double E, double *sigma) {
+  *sigma = NAN;
+  if (!src || src->type != NUEM_SOURCE_REACTOR) return 0;
+  if (src->ncov) { /* the user's covariance replaces the published band */
+    long a = covariance_bin(src, E);
+    if (a < 0) return 0;
+    *sigma = nuem_source_flux(src, E) * sqrt(src->cov[a * (long)src->ncov + a]);
+    return 1;
+  }
+  if (E <= 0 || E > src->e_max) {
+    if (!src->low_rel[0] && !src->high_rel[NUEM_U235][0]) return 0;
+    *sigma = 0.0;
+    return 1;
+  }
+  if (!band_known(src, E)) return 0;
+  if (E < LOW_HIGH_BOUNDARY) { *sigma = band_shift(src, 0, E); return 1; }
+  double v = 0;
+  for (int c = NUEM_HUBER_BIAS; c < NUEM_HUBER_NCOMP; c++) v += pow(band_shift(src, c, E), 2);
+  for (int i = 0; i < NUEM_NFISSION; i++) v += pow(stat_shift(src, i, E), 2);
+  *sigma = sqrt(v);
   return 1;
+}
+
+/* ---- the normalisation uncertainty of a rate ------------------------------ */
+
+typedef struct {
+  const nuem_source *src;
+  int power, comp, isotope; /* comp < 0: the flux itself; isotope >= 0: stat */
+} band_integrand;
+
+static double band_gsl(double E, void *p) {
+  const band_integrand *b = p;
+  double w = pow(E, b->power), v;
+  if (b->comp < 0) v = nuem_source_flux(b->src, E);
+  else if (b->isotope >= 0) v = stat_shift(b->src, b->isotope, E);
+  else v = band_shift(b->src, b->comp, E);
+  return w * v;
+}
+
+static nuem_status band_integral(nuem_context *ctx, const nuem_source *src, band_integrand *b,
+                                 double lo, double hi, gsl_integration_workspace *ws,
+                                 double *out) {
+  gsl_function f = {band_gsl, b};
+  double err;
+  *out = 0;
+  if (!(hi > lo)) return NUEM_OK;
+  return nuem_integrate(ctx, &f, lo, hi, src->knots, src->nknots, 1e-8, ws, out, &err,
+                        "the spectrum band");
+}
+
+/* sigma_N/N of the user's covariance: w_a = the bin's share of N. */
+static nuem_status covariance_relative(nuem_context *ctx, const nuem_source *src, int power,
+                                       double *rel) {
+  gsl_integration_workspace *ws = gsl_integration_workspace_alloc(NUEM_QUAD_LIMIT);
+  double *w = malloc(src->ncov * sizeof *w), total = 0, var = 0;
+  nuem_status s = ws && w ? NUEM_OK : NUEM_ENOMEM;
+  band_integrand b = {src, power, -1, -1};
+  if (!s) s = band_integral(ctx, src, &b, 0.0, src->e_max, ws, &total);
+  for (size_t a = 0; !s && a < src->ncov; a++)
+    s = band_integral(ctx, src, &b, fmin(src->cov_edges[a], src->e_max),
+                      fmin(src->cov_edges[a + 1], src->e_max), ws, &w[a]);
+  for (size_t a = 0; !s && a < src->ncov; a++)
+    for (size_t c = 0; c < src->ncov; c++) var += w[a] * w[c] * src->cov[a * src->ncov + c];
+  if (!s && !(total > 0))
+    s = nuem_error(ctx, NUEM_ERANGE, "the spectrum band: the flux integral is %g", total);
+  if (!s) *rel = sqrt(fmax(var, 0.0)) / total;
+  free(w);
+  if (ws) gsl_integration_workspace_free(ws);
+  return s;
+}
+
+nuem_status nuem_source_flux_band_relative(nuem_context *ctx, const nuem_source *src,
+                                           int power, double *rel) {
+  *rel = NAN;
+  if (src && src->type == NUEM_SOURCE_REACTOR && src->ncov)
+    return covariance_relative(ctx, src, power, rel);
+  if (!band_known(src, 1.0) && !band_known(src, 3.0))
+    return nuem_error(ctx, NUEM_ECONFIG, "the spectrum uncertainty is published for reactor "
+                      "sources only, with source.low_energy = perisse-2023 below 2 MeV or "
+                      "source.high_energy = huber-mueller above (docs/physics.md, \"Reactor "
+                      "spectrum uncertainties\")");
+  gsl_integration_workspace *ws = gsl_integration_workspace_alloc(NUEM_QUAD_LIMIT);
+  if (!ws) return NUEM_ENOMEM;
+  double lo_end = fmin(LOW_HIGH_BOUNDARY, src->e_max), total, shift, var = 0;
+  band_integrand b = {src, power, -1, -1};
+  nuem_status s = band_integral(ctx, src, &b, 0.0, src->e_max, ws, &total);
+  /* below 2 MeV: one correlated shift; above: each correlated component */
+  b.comp = 0;
+  if (!s && band_known(src, 1.0)) s = band_integral(ctx, src, &b, 0.0, lo_end, ws, &shift);
+  if (!s && band_known(src, 1.0)) var += shift * shift;
+  for (int c = NUEM_HUBER_BIAS; !s && band_known(src, 3.0) && c < NUEM_HUBER_NCOMP; c++) {
+    b.comp = c;
+    s = band_integral(ctx, src, &b, LOW_HIGH_BOUNDARY, src->e_max, ws, &shift);
+    var += shift * shift;
+  }
+  /* Huber's statistical errors: independent per 250 keV bin and isotope */
+  for (int i = 0; !s && band_known(src, 3.0) && i < NUEM_NFISSION; i++) {
+    if (!src->high_rel[i][NUEM_HUBER_STAT]) continue;
+    b.comp = NUEM_HUBER_STAT;
+    b.isotope = i;
+    for (size_t k = 0; !s && k < src->nhigh; k++) {
+      double half = k + 1 < src->nhigh ? 0.5 * (src->high_bins[k + 1] - src->high_bins[k])
+                                       : 0.5 * (src->high_bins[k] - src->high_bins[k - 1]);
+      double lo = fmax(src->high_bins[k] - half, LOW_HIGH_BOUNDARY);
+      double hi = fmin(src->high_bins[k] + half, src->e_max);
+      s = band_integral(ctx, src, &b, lo, hi, ws, &shift);
+      var += shift * shift;
+    }
+  }
+  gsl_integration_workspace_free(ws);
+  if (!s && !(total > 0))
+    s = nuem_error(ctx, NUEM_ERANGE, "the spectrum band: the flux integral is %g", total);
+  if (!s) *rel = sqrt(var) / total;
+  return s;
 }
 
 /* ---- neutron capture: 238U(n,g)239U -> 239Np -> 239Pu ------------------- */
@@ -280,89 +515,268 @@ static nuem_status build_knots(nuem_source *src) {
   return NUEM_OK;
 }
 
-/* One 'POWER @ DISTANCE' entry of source.cores (n characters of text). */
-static nuem_status parse_core(nuem_context *ctx, const char *text, size_t n, double *power,
-                              double *distance) {
+/* ---- the site: cores, their fuel and its evolution ------------------------
+ * The flux is linear in the fractions, so a site of cores, each with its own
+ * fuel (fixed fractions or a cycle table), is exactly one spectrum with the
+ * fission-flux weighted fractions (docs/physics.md, "Several cores" and
+ * "Fuel evolution"): nothing changes in evaluation or planning. */
+
+/* A core's fuel over the run: the fission-rate weighted fractions, and the
+ * mean fissions per unit of nominal thermal energy [1/MeV] (1/<energy per
+ * fission> at full power; lower when the reactor is OFF part of the time). */
+typedef struct {
+  double fractions[NUEM_NFISSION];
+  double fissions_per_energy;
+} core_fuel;
+
+static double energy_per_fission(const double efis[NUEM_NFISSION], const double f[NUEM_NFISSION]) {
+  double e = 0;
+  for (int i = 0; i < NUEM_NFISSION; i++) e += f[i] * efis[i];
+  return e;
+}
+
+static void fixed_fuel(const double efis[NUEM_NFISSION], const double f[NUEM_NFISSION],
+                       core_fuel *out) {
+  for (int i = 0; i < NUEM_NFISSION; i++) out->fractions[i] = f[i];
+  out->fissions_per_energy = 1.0 / energy_per_fission(efis, f);
+}
+
+/* The fractions and relative power of a cycle table at row r. */
+static void cycle_row(const nuem_table *t, size_t r, const long col[NUEM_NFISSION], long power_col,
+                      double f[NUEM_NFISSION], double *power) {
+  for (int i = 0; i < NUEM_NFISSION; i++) f[i] = nuem_table_get(t, r, (size_t)col[i]);
+  *power = power_col < 0 ? 1.0 : nuem_table_get(t, r, (size_t)power_col);
+}
+
+/* Check a cycle table: a first column day or burnup increasing strictly, the
+ * four fraction columns in [0, 1] summing to 1 in every row, power >= 0 (only
+ * with day: burn-up does not advance while the reactor is OFF). */
+static nuem_status check_cycle(nuem_context *ctx, const nuem_table *t, long col[NUEM_NFISSION],
+                               long *power_col) {
+  const char *x = t->ncols ? t->names[0] : "";
+  if (strcmp(x, "day") != 0 && strcmp(x, "burnup") != 0)
+    return nuem_error(ctx, NUEM_EPARSE, "%s: a cycle table's first column must be day or "
+                      "burnup (found '%s'); see docs/physics.md, \"Fuel evolution\"", t->origin, x);
+  if (t->nrows < 2)
+    return nuem_error(ctx, NUEM_EPARSE, "%s: a cycle table needs at least two rows", t->origin);
+  NUEM_TRY(nuem_table_check_column(ctx, t, 0, 1, 0));
+  for (int i = 0; i < NUEM_NFISSION; i++) {
+    col[i] = nuem_table_column(t, fission_names[i]);
+    if (col[i] < 0)
+      return nuem_error(ctx, NUEM_EPARSE, "%s: the cycle table has no column %s (it needs "
+                        "U235 U238 Pu239 Pu241)", t->origin, fission_names[i]);
+    NUEM_TRY(nuem_table_check_column(ctx, t, (size_t)col[i], 0, 1));
+  }
+  *power_col = nuem_table_column(t, "power");
+  if (*power_col >= 0 && strcmp(x, "burnup") == 0)
+    return nuem_error(ctx, NUEM_EPARSE, "%s: a power column needs time (day), not burnup: "
+                      "burn-up does not advance while the reactor is OFF", t->origin);
+  if (*power_col >= 0) NUEM_TRY(nuem_table_check_column(ctx, t, (size_t)*power_col, 0, 1));
+  for (size_t r = 0; r < t->nrows; r++) {
+    double f[NUEM_NFISSION], power, sum = 0;
+    cycle_row(t, r, col, *power_col, f, &power);
+    char what[160];
+    snprintf(what, sizeof what, "%s, data row %zu", t->origin, r + 1);
+    for (int i = 0; i < NUEM_NFISSION; i++) {
+      if (f[i] > 1)
+        return nuem_error(ctx, NUEM_ERANGE, "%s: the fraction of %s must lie in [0, 1], got %g",
+                          what, fission_names[i], f[i]);
+      sum += f[i];
+    }
+    NUEM_TRY(nuem_fractions_check_sum(ctx, what, sum));
+  }
+  return NUEM_OK;
+}
+
+/* The fuel of a cycle table: fractions and power linear between the rows,
+ * the fission rate P(t)/<e>(t) averaged over the table's span (OFF time
+ * included), the fractions weighted by it. 5-point Gauss-Legendre per
+ * segment: the integrands are ratios of linear functions whose denominator
+ * varies by ~1 %, so the rule is exact to ~1e-12. */
+static nuem_status cycle_fuel(nuem_context *ctx, const char *path,
+                              const double efis[NUEM_NFISSION], core_fuel *out) {
+  static const double gl_x[5] = {-0.9061798459386640, -0.5384693101056831, 0.0,
+                                 0.5384693101056831, 0.9061798459386640};
+  static const double gl_w[5] = {0.2369268850561891, 0.4786286704993665, 0.5688888888888889,
+                                 0.4786286704993665, 0.2369268850561891};
+  nuem_table t;
+  NUEM_TRY(nuem_table_read(ctx, path, &t));
+  long col[NUEM_NFISSION] = {0}, power_col = -1;
+  nuem_status s = check_cycle(ctx, &t, col, &power_col);
+  double rate = 0, weighted[NUEM_NFISSION] = {0};
+  for (size_t r = 0; !s && r + 1 < t.nrows; r++) {
+    double f0[NUEM_NFISSION], f1[NUEM_NFISSION], p0, p1;
+    cycle_row(&t, r, col, power_col, f0, &p0);
+    cycle_row(&t, r + 1, col, power_col, f1, &p1);
+    double half = 0.5 * (nuem_table_get(&t, r + 1, 0) - nuem_table_get(&t, r, 0));
+    for (int k = 0; k < 5; k++) {
+      double u = 0.5 * (1 + gl_x[k]), f[NUEM_NFISSION];
+      for (int i = 0; i < NUEM_NFISSION; i++) f[i] = f0[i] + u * (f1[i] - f0[i]);
+      double r_k = half * gl_w[k] * (p0 + u * (p1 - p0)) / energy_per_fission(efis, f);
+      rate += r_k;
+      for (int i = 0; i < NUEM_NFISSION; i++) weighted[i] += r_k * f[i];
+    }
+  }
+  double span = t.nrows ? nuem_table_get(&t, t.nrows - 1, 0) - nuem_table_get(&t, 0, 0) : 0;
+  if (!s && !(rate > 0))
+    s = nuem_error(ctx, NUEM_ERANGE, "%s: the reactor is OFF (power 0) over the whole cycle",
+                   t.origin);
+  for (int i = 0; !s && i < NUEM_NFISSION; i++) out->fractions[i] = weighted[i] / rate;
+  if (!s) out->fissions_per_energy = rate / span;
+  nuem_table_free(&t);
+  return s;
+}
+
+/* The fuel of a core without its own: source.cycle, else source.fractions.
+ * Both given is an error (the cycle replaces the fractions). */
+static nuem_status default_fuel(nuem_context *ctx, const nuem_config *cfg,
+                                const double efis[NUEM_NFISSION], core_fuel *out) {
+  const char *cycle = nuem_config_text(cfg, NUEM_P_SOURCE_CYCLE);
+  if (!cycle || !*cycle) {
+    double f[NUEM_NFISSION];
+    for (int i = 0; i < NUEM_NFISSION; i++) {
+      f[i] = nuem_config_fraction(cfg, NUEM_P_SOURCE_FRACTIONS, fission_names[i]);
+      if (isnan(f[i]))
+        return nuem_error(ctx, NUEM_EINTERNAL, "internal error: source.fractions has no "
+                          "name %s", fission_names[i]);
+    }
+    fixed_fuel(efis, f, out);
+    return NUEM_OK;
+  }
+  if (nuem_config_given(cfg, NUEM_P_SOURCE_FRACTIONS))
+    return nuem_error(ctx, NUEM_ECONFIG, "source.cycle is given: leave out source.fractions "
+                      "(the cycle table carries the fractions)");
+  return cycle_fuel(ctx, cycle, efis, out);
+}
+
+/* A core's own fuel in source.cores: 'cycle:FILE' or NAME:fraction pairs. */
+static nuem_status core_own_fuel(nuem_context *ctx, const char *text, size_t index,
+                                 const double efis[NUEM_NFISSION], core_fuel *out) {
+  text += strspn(text, " \t");
+  if (strncmp(text, "cycle:", 6) == 0) {
+    char path[NUEM_CONFIG_MAX_LINE + 1];
+    const char *p = text + 6 + strspn(text + 6, " \t");
+    size_t n = strlen(p);
+    while (n && (p[n - 1] == ' ' || p[n - 1] == '\t')) n--;
+    memcpy(path, p, n);
+    path[n] = '\0';
+    return cycle_fuel(ctx, path, efis, out);
+  }
+  char what[64];
+  snprintf(what, sizeof what, "source.cores, core %zu", index);
+  nuem_fractions f;
+  NUEM_TRY(nuem_config_parse_fractions(ctx, NUEM_P_SOURCE_FRACTIONS, text, what, &f));
+  double fr[NUEM_NFISSION];
+  for (int i = 0; i < NUEM_NFISSION; i++) fr[i] = f.values[i]; /* the key's name order */
+  fixed_fuel(efis, fr, out);
+  return NUEM_OK;
+}
+
+/* One 'POWER @ DISTANCE [FUEL]' entry of source.cores (n characters of
+ * text, the index-th core): FUEL begins at the first word with a ':'. */
+static nuem_status parse_core(nuem_context *ctx, const nuem_config *cfg, const char *text,
+                              size_t n, size_t index, const double efis[NUEM_NFISSION],
+                              double *power, double *distance, core_fuel *fuel) {
   char buf[NUEM_CONFIG_MAX_LINE + 1];
   if (n > NUEM_CONFIG_MAX_LINE) n = NUEM_CONFIG_MAX_LINE;
   memcpy(buf, text, n);
   buf[n] = '\0';
   char *at = strchr(buf, '@');
   if (!at || strchr(at + 1, '@'))
-    return nuem_error(ctx, NUEM_ECONFIG, "source.cores: '%s' is not 'POWER @ DISTANCE' "
-                      "(e.g. '2.9 GW @ 28 m')", buf);
+    return nuem_error(ctx, NUEM_ECONFIG, "source.cores: '%s' is not 'POWER @ DISTANCE "
+                      "[FUEL]' (e.g. '2.9 GW @ 28 m')", buf);
   *at = '\0';
+  char *own = strchr(at + 1, ':');
+  if (own) { /* back to the start of the word that holds the ':' */
+    while (own > at + 1 && own[-1] != ' ' && own[-1] != '\t') own--;
+    if (own == at + 1)
+      return nuem_error(ctx, NUEM_ECONFIG, "source.cores, core %zu: no distance before "
+                        "'%s'", index, own);
+    own[-1] = '\0';
+  }
   NUEM_TRY(nuem_quantity_parse(ctx, buf, "GW", "source.cores power", power));
   NUEM_TRY(nuem_quantity_parse(ctx, at + 1, "m", "source.cores distance", distance));
   if (!(*power > 0) || !(*distance > 0))
-    return nuem_error(ctx, NUEM_ERANGE, "source.cores: '%s@%s' needs a positive power "
-                      "and a positive distance", buf, at + 1);
+    return nuem_error(ctx, NUEM_ERANGE, "source.cores, core %zu: '%s@%s' needs a positive "
+                      "power and a positive distance", index, buf, at + 1);
+  return own ? core_own_fuel(ctx, own, index, efis, fuel) : default_fuel(ctx, cfg, efis, fuel);
+}
+
+/* Add a core to the site: its fissions per second, per cm2 at the detector,
+ * and its fractions weighted by the latter (normalised in site_fissions). */
+static void add_core(nuem_source *src, double power, double distance, const core_fuel *fuel) {
+  double rate = power * fuel->fissions_per_energy;
+  double flux = rate / (4.0 * NUEM_PI * distance * distance);
+  src->fission_rate += rate;
+  src->fission_flux += flux;
+  for (int i = 0; i < NUEM_NFISSION; i++) src->fractions[i] += flux * fuel->fractions[i];
+}
+
+/* Fissions per second and per cm2 at the detector, and the site's fractions,
+ * summed over the cores of source.cores, or the one core of source.power and
+ * source.distance (docs/physics.md, "Several cores"). efis in MeV. */
+static nuem_status site_fissions(nuem_context *ctx, const nuem_config *cfg,
+                                 const double efis[NUEM_NFISSION], nuem_source *src) {
+  const char *cores = nuem_config_text(cfg, NUEM_P_SOURCE_CORES);
+  src->fission_rate = src->fission_flux = 0;
+  for (int i = 0; i < NUEM_NFISSION; i++) src->fractions[i] = 0;
+  core_fuel fuel;
+  if (!cores || !*cores) {
+    NUEM_TRY(default_fuel(ctx, cfg, efis, &fuel));
+    add_core(src, nuem_config_number(cfg, NUEM_P_SOURCE_POWER),
+             nuem_config_number(cfg, NUEM_P_SOURCE_DISTANCE), &fuel);
+  } else {
+    if (nuem_config_given(cfg, NUEM_P_SOURCE_POWER) ||
+        nuem_config_given(cfg, NUEM_P_SOURCE_DISTANCE))
+      return nuem_error(ctx, NUEM_ECONFIG, "source.cores is given: leave out source.power "
+                        "and source.distance (each core carries its own)");
+    size_t index = 1;
+    for (const char *p = cores; *p; index++) {
+      size_t n = strcspn(p, ",");
+      double power, distance;
+      NUEM_TRY(parse_core(ctx, cfg, p, n, index, efis, &power, &distance, &fuel));
+      add_core(src, power, distance, &fuel);
+      p += n;
+      if (*p == ',' && !*(p + 1 + strspn(p + 1, " \t")))
+        return nuem_error(ctx, NUEM_ECONFIG, "source.cores: '%s' ends with a comma", cores);
+      if (*p == ',') p++;
+    }
+  }
+  for (int i = 0; i < NUEM_NFISSION; i++) src->fractions[i] /= src->fission_flux;
   return NUEM_OK;
 }
 
-/* Fissions per second and per cm2 at the detector, summed over the cores of
- * source.cores, or the one core of source.power and source.distance
- * (docs/physics.md, "Several cores"). mean_energy in MeV per fission. */
-static nuem_status site_fissions(nuem_context *ctx, const nuem_config *cfg, double mean_energy,
-                                 nuem_source *src) {
-  const char *cores = nuem_config_text(cfg, NUEM_P_SOURCE_CORES);
-  src->fission_rate = src->fission_flux = 0;
-  if (!cores || !*cores) {
-    double power = nuem_config_number(cfg, NUEM_P_SOURCE_POWER); /* MeV/s */
-    double distance = nuem_config_number(cfg, NUEM_P_SOURCE_DISTANCE);
-    src->fission_rate = power / mean_energy;
-    src->fission_flux = src->fission_rate / (4.0 * NUEM_PI * distance * distance);
-    return NUEM_OK;
+/* The energy released per fission of each isotope [MeV], by the
+ * source.energy_per_fission choice (a column of the data file). */
+static nuem_status load_energy_per_fission(nuem_context *ctx, const nuem_config *cfg,
+                                           double efis[NUEM_NFISSION]) {
+  nuem_table t;
+  NUEM_TRY(load_data(ctx, "reactor/energy_per_fission.dat", &t));
+  const char *name = nuem_config_choice_name(cfg, NUEM_P_SOURCE_ENERGY_PER_FISSION);
+  long c = nuem_table_column(&t, name);
+  nuem_status s = c < 1 ? nuem_error(ctx, NUEM_EINTERNAL, "reactor/energy_per_fission.dat "
+                                     "has no column %s", name) : NUEM_OK;
+  for (int i = 0; !s && i < NUEM_NFISSION; i++) {
+    long r = find_row(&t, fission_za[i]);
+    if (r < 0) s = nuem_error(ctx, NUEM_EINTERNAL, "reactor/energy_per_fission.dat has no "
+                              "ZA %d", fission_za[i]);
+    else efis[i] = nuem_table_get(&t, (size_t)r, (size_t)c);
   }
-  if (nuem_config_given(cfg, NUEM_P_SOURCE_POWER) || nuem_config_given(cfg, NUEM_P_SOURCE_DISTANCE))
-    return nuem_error(ctx, NUEM_ECONFIG, "source.cores is given: leave out source.power "
-                      "and source.distance (each core carries its own)");
-  for (const char *p = cores; *p;) {
-    size_t n = strcspn(p, ",");
-    double power, distance;
-    NUEM_TRY(parse_core(ctx, p, n, &power, &distance));
-    src->fission_rate += power / mean_energy;
-    src->fission_flux += power / mean_energy / (4.0 * NUEM_PI * distance * distance);
-    p += n;
-    if (*p == ',' && !*(p + 1 + strspn(p + 1, " \t")))
-      return nuem_error(ctx, NUEM_ECONFIG, "source.cores: '%s' ends with a comma", cores);
-    if (*p == ',') p++;
-  }
-  return NUEM_OK;
+  nuem_table_free(&t);
+  return s;
 }
 
 nuem_status nuem_reactor_init(nuem_context *ctx, const nuem_config *cfg,
                               nuem_source *src) {
   src->type = NUEM_SOURCE_REACTOR;
-  for (int i = 0; i < NUEM_NFISSION; i++) {
-    src->fractions[i] = nuem_config_fraction(cfg, NUEM_P_SOURCE_FRACTIONS, fission_names[i]);
-    if (isnan(src->fractions[i]))
-      return nuem_error(ctx, NUEM_EINTERNAL, "internal error: source.fractions has no "
-                        "name %s", fission_names[i]);
-  }
   src->e_max = nuem_config_number(cfg, NUEM_P_SOURCE_E_MAX);
   if (src->e_max <= LOW_HIGH_BOUNDARY || src->e_max > E_MAX_LIMIT)
     return nuem_error(ctx, NUEM_ERANGE,
                       "source.e_max = %g MeV: must lie in (2, 12] MeV (the "
                       "spectrum fits are valid to about 8 MeV)", src->e_max);
-
-  nuem_table efis;
-  NUEM_TRY(load_data(ctx, "reactor/energy_per_fission.dat", &efis));
-  /* the file has one column per source.energy_per_fission choice, by name */
-  const char *efis_name = nuem_config_choice_name(cfg, NUEM_P_SOURCE_ENERGY_PER_FISSION);
-  long efis_col = nuem_table_column(&efis, efis_name);
-  if (efis_col < 1) {
-    nuem_table_free(&efis);
-    return nuem_error(ctx, NUEM_EINTERNAL, "reactor/energy_per_fission.dat has no column %s",
-                      efis_name);
-  }
-  double mean_energy = 0;
-  for (int i = 0; i < NUEM_NFISSION; i++) {
-    long r = find_row(&efis, fission_za[i]);
-    mean_energy += src->fractions[i] * nuem_table_get(&efis, (size_t)r, (size_t)efis_col);
-  }
-  nuem_table_free(&efis);
-  NUEM_TRY(site_fissions(ctx, cfg, mean_energy, src));
+  double efis[NUEM_NFISSION];
+  NUEM_TRY(load_energy_per_fission(ctx, cfg, efis));
+  NUEM_TRY(site_fissions(ctx, cfg, efis, src));
 
   int high_model;
   NUEM_TRY(NUEM_CONFIG_CHOICE_MAP(ctx, cfg, NUEM_P_SOURCE_HIGH_ENERGY, high_energy_models,
@@ -375,6 +789,9 @@ nuem_status nuem_reactor_init(nuem_context *ctx, const nuem_config *cfg,
                                   &src->low_model));
   if (src->low_model != NUEM_LOW_FLAT) NUEM_TRY(load_low_energy(ctx, src));
   if (src->low_model == NUEM_LOW_PERISSE_2023) NUEM_TRY(load_low_energy_uncertainty(ctx, src));
+  if (high_model == HIGH_HUBER_MUELLER) NUEM_TRY(load_high_energy_uncertainty(ctx, src));
+  const char *covariance = nuem_config_text(cfg, NUEM_P_SOURCE_BAND_COVARIANCE);
+  if (covariance && *covariance) NUEM_TRY(load_band_covariance(ctx, covariance, src));
   if (nuem_config_choice_is(cfg, NUEM_P_SOURCE_CAPTURE, "on"))
     NUEM_TRY(load_capture(ctx, cfg, src));
   else

@@ -198,6 +198,10 @@ void nuem_source_free(nuem_source *src) {
   free(src->low_e);
   for (int i = 0; i < NUEM_NFISSION; i++) nuem_interp_free(src->low_s[i]);
   for (int i = 0; i < NUEM_NFISSION; i++) nuem_interp_free(src->low_rel[i]);
+  for (int i = 0; i < NUEM_NFISSION; i++)
+    for (int c = 0; c < NUEM_HUBER_NCOMP; c++) nuem_interp_free(src->high_rel[i][c]);
+  free(src->cov_edges);
+  free(src->cov);
   free(src->branch);
   nuem_interp_free(src->tab_phi);
   nuem_solar_free(src);

@@ -7,6 +7,10 @@
 enum { NUEM_POLY_TERMS = 6 };
 /* The source.low_energy models (mapped by name in nuem_reactor_init). */
 enum { NUEM_LOW_VOGEL_ENGEL, NUEM_LOW_PERISSE_2023, NUEM_LOW_FLAT };
+/* The components of Huber's error budget above 2 MeV (Huber, PRC 84,
+ * 024617 (2011)): stat uncorrelated between bins, the others correlated. */
+enum { NUEM_HUBER_STAT, NUEM_HUBER_BIAS, NUEM_HUBER_Z, NUEM_HUBER_WM, NUEM_HUBER_NORM,
+       NUEM_HUBER_NCOMP };
 
 typedef struct {
   int nuclide;    /* reactor: 0: 239U, 1: 239Np */
@@ -50,6 +54,15 @@ struct nuem_source {
   double *low_e;                      /* nlow energies, integration knots */
   nuem_interp *low_s[NUEM_NFISSION]; /* spectrum per fission below 2 MeV */
   nuem_interp *low_rel[NUEM_NFISSION]; /* its relative 1-sigma (perisse-2023), or NULL */
+  /* Huber's relative 1-sigma per component above 2 MeV (high_energy =
+   * huber-mueller; NULL for 238U, which has none), and its bin centres */
+  nuem_interp *high_rel[NUEM_NFISSION][NUEM_HUBER_NCOMP];
+  double high_bins[32];
+  size_t nhigh;
+  /* source.band_covariance: ncov bins (ncov + 1 edges, MeV) and the
+   * relative covariance, row-major; replaces the published band */
+  size_t ncov;
+  double *cov_edges, *cov;
   double captures_per_fission;
   size_t nbranch;
   nuem_beta_branch *branch;
