@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "hydrogen_response.h"
 #include "nuem/nuem.h"
 
@@ -250,8 +251,9 @@ int main(int argc, char **argv) {
   nuem_context *ctx;
   nuem_config *cfg;
   if (nuem_context_new(&ctx) || nuem_config_new(ctx, &cfg)) return 1;
-  if (argc > 1 && strcmp(argv[1], "--fc") == 0) { /* the Feldman-Cousins section alone */
-    int rc = bench_fc(ctx, argc > 2 ? atoi(argv[2]) : 0);
+  if (argc > 1 && strcmp(argv[1], "--fc") == 0) { /* the Feldman-Cousins section alone, */
+    int rc = cli_mpi_start(&argc, &argv, ctx);     /* on mpirun's ranks if started so */
+    if (!rc) rc = cli_mpi_finish(ctx, bench_fc(ctx, argc > 2 ? atoi(argv[2]) : 0));
     nuem_config_free(cfg);
     nuem_context_free(ctx);
     return rc;

@@ -2,7 +2,7 @@
 # Install the Debian packages nuem needs, if any are missing.
 # Usage: scripts/install-deps.sh [build|fuzz|plot]   (default: build)
 set -eu
-packages="cmake make gcc pkg-config libgsl-dev libinih-dev libcmocka-dev gnuplot-nox"
+packages="cmake make gcc pkg-config libgsl-dev libinih-dev libcmocka-dev gnuplot-nox libopenmpi-dev openmpi-bin"
 case "${1:-build}" in
   fuzz) packages="$packages clang libclang-rt-dev" ;;
 esac
