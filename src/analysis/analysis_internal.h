@@ -54,6 +54,8 @@ double nuem_fixed_t(const nuem_fixed *f, const nuem_data *d, const double *on,
  * there, -1 where a Poisson mean is not positive. */
 int nuem_fixed_slope(const nuem_fixed *f, const nuem_data *d, const double *on,
                      const double *off, double theta, double *g1, double *g2);
+/* Whether every c is 0: s linear in theta, -2 ln L convex in theta. */
+int nuem_fixed_linear(const nuem_fixed *f);
 /* min over theta in [lo, hi] of nuem_fixed_t. A model linear in theta (every c = 0)
  * has a convex -2 ln L: safeguarded Newton on its slope from `start` (a
  * warm start, e.g. the theta the toys were drawn at); otherwise, and where

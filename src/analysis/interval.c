@@ -537,25 +537,53 @@ nuem_status nuem_interval_fc(nuem_context *ctx, const nuem_model *m, const nuem_
 
 /* ---- sensitivity ----------------------------------------------------------- */
 
+/* Newton's crossing of t(theta) - t_min = crit between the best fit a and
+ * b, where t - t_min >= crit, for a model linear in theta: t is convex, so
+ * Newton from b approaches the crossing monotonically from b's side. -1
+ * where that fails (a slope that is not defined or points the wrong way):
+ * the caller bisects. */
+#define CROSSING_TOL 1e-14 /* of |b - a|: below what %.6g output can show */
+enum { CROSSING_STEPS = 100 };
+static int newton_crossing(const nuem_fixed *f, const nuem_data *d, const double *on,
+                           const double *off, double a, double b, double tmin, double crit,
+                           double *end) {
+  double x = b, h = nuem_fixed_t(f, d, on, off, b) - tmin - crit, g1, g2;
+  for (int it = 0; it < CROSSING_STEPS && h > 0; it++) {
+    if (nuem_fixed_slope(f, d, on, off, x, &g1, &g2)) return -1;
+    double next = x - h / g1;
+    if (!((next - a) * (x - next) >= 0)) return -1; /* must stay between a and x */
+    int converged = fabs(next - x) <= CROSSING_TOL * fabs(b - a);
+    x = next;
+    if (converged) break;
+    h = nuem_fixed_t(f, d, on, off, x) - tmin - crit;
+  }
+  *end = x;
+  return 0;
+}
+
 /* The upper end of the Wilks interval of one data set with the nuisances
- * fixed: bisection of t(theta) - t_min = critical above the best fit. For
- * signed parameters, the half-width of the interval. */
+ * fixed: t(theta) - t_min = critical above the best fit, by Newton for a
+ * model linear in theta, else by bisection. For signed parameters, the
+ * half-width of the interval. */
 static double toy_limit(const nuem_fixed *f, const nuem_data *d, const double *on,
                         const double *off, double lo, double hi, double crit, int signed_poi) {
   double best, tmin = nuem_fixed_min(f, d, on, off, lo, hi, &best);
   double ends[2];
+  int linear = nuem_fixed_linear(f);
   for (int side = 0; side < 2; side++) {
     double a = best, b = side ? lo : hi;
     if (nuem_fixed_t(f, d, on, off, b) - tmin < crit) {
       ends[side] = b;
       continue;
     }
-    for (int it = 0; it < BISECTION_STEPS; it++) {
-      double mid = 0.5 * (a + b);
-      if (nuem_fixed_t(f, d, on, off, mid) - tmin < crit) a = mid;
-      else b = mid;
+    if (!linear || newton_crossing(f, d, on, off, a, b, tmin, crit, &ends[side])) {
+      for (int it = 0; it < BISECTION_STEPS; it++) {
+        double mid = 0.5 * (a + b);
+        if (nuem_fixed_t(f, d, on, off, mid) - tmin < crit) a = mid;
+        else b = mid;
+      }
+      ends[side] = 0.5 * (a + b);
     }
-    ends[side] = 0.5 * (a + b);
     if (!signed_poi) break;
   }
   return signed_poi ? 0.5 * (ends[0] - ends[1]) : ends[0];

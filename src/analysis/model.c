@@ -616,7 +616,7 @@ enum { NEWTON_STEPS = 100 };
  * lo if the slope there is >= 0, else where the slope changes sign: Newton
  * inside the bracket the slope's sign keeps, bisecting where Newton would
  * leave it. */
-static int is_linear(const nuem_fixed *f) {
+int nuem_fixed_linear(const nuem_fixed *f) {
   for (size_t j = 0; j < f->n; j++)
     if (f->c[j] != 0) return 0;
   return 1;
@@ -626,7 +626,7 @@ double nuem_fixed_min_from(const nuem_fixed *f, const nuem_data *d, const double
                            const double *off, double lo, double hi, double start,
                            double *theta_min) {
   double g1, g2, a = lo, b = hi, x = lo;
-  if (!is_linear(f) || nuem_fixed_slope(f, d, on, off, lo, &g1, &g2))
+  if (!nuem_fixed_linear(f) || nuem_fixed_slope(f, d, on, off, lo, &g1, &g2))
     return nuem_fixed_min_scan(f, d, on, off, lo, hi, theta_min);
   if (g1 < 0) {
     x = start > lo && start < hi ? start : 0.5 * (lo + hi);
