@@ -21,6 +21,14 @@ static double now(void) {
   return ts.tv_sec + 1e-9 * ts.tv_nsec;
 }
 
+/* CPU time of this process, all threads: the cost of work on a machine
+ * shared with other jobs, where wall time is not. */
+static double cpu_now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return ts.tv_sec + 1e-9 * ts.tv_nsec;
+}
+
 static int die(nuem_context *ctx) {
   fprintf(stderr, "bench: %s\n", nuem_context_error(ctx));
   return 1;
@@ -92,18 +100,27 @@ static int bench_fc(nuem_context *ctx, int only_threads) {
     return die(ctx);
   int threads[2] = {1, 2}, runs = 2;
   if (only_threads > 0) threads[0] = only_threads, runs = 1;
-  double secs[2];
+  double secs[2], cpu[2];
   nuem_interval iv[2];
   for (int k = 0; k < runs; k++) {
-    double t0 = now();
+    double t0 = now(), c0 = cpu_now();
     if (nuem_interval_fc(ctx, m, &asimov, 0.9, 50, 10000, 12345, threads[k], 0, &iv[k]))
       return die(ctx);
     secs[k] = now() - t0;
+    cpu[k] = cpu_now() - c0;
   }
-  printf("\nFeldman-Cousins, 90 %% CL on mu^2: 100 bins, 50 grid points x 10^4 toys\n");
+  const nuem_distributor *ranks = nuem_context_distributor(ctx);
+  printf("\nFeldman-Cousins, 90 %% CL on mu^2: 100 bins, 50 grid points x 10^4 toys%s\n",
+         ranks ? "" : " (1 process)");
+  if (ranks) printf("  MPI ranks:                       %9d (threads per rank below)\n", ranks->size);
   for (int k = 0; k < runs; k++)
-    printf("  %d thread%s                        %9.2f s  (%.2f us per toy fit)\n", threads[k],
-           threads[k] > 1 ? "s:" : ": ", secs[k], 1e6 * secs[k] * threads[k] / (50 * 1e4));
+    printf("  %d thread%s                        %9.2f s  (%.2f us per toy, wall x threads x ranks)\n",
+           threads[k], threads[k] > 1 ? "s:" : ": ", secs[k],
+           1e6 * secs[k] * threads[k] * (ranks ? ranks->size : 1) / (50 * 1e4));
+  for (int k = 0; k < runs; k++)
+    printf("  CPU time, %d thread%s               %9.2f s  (%.2f us per toy%s)\n", threads[k],
+           threads[k] > 1 ? "s:" : ": ", cpu[k], 1e6 * cpu[k] / (50 * 1e4) * (ranks ? ranks->size : 1),
+           ranks ? ", this rank's x ranks" : "");
   if (runs == 2) printf("  speed-up on 2 threads:           %9.2f\n", secs[0] / secs[1]);
   printf("  limit (Asimov data, no signal):  mu < %.6g muB", iv[runs - 1].hi);
   if (runs == 2) printf(" (same on 1 and 2 threads: %s)", iv[0].hi == iv[1].hi ? "yes" : "NO");
