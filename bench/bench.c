@@ -11,12 +11,21 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "hydrogen_response.h"
 #include "nuem/nuem.h"
 
 static double now(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec + 1e-9 * ts.tv_nsec;
+}
+
+/* CPU time of this process, all threads: the cost of work on a machine
+ * shared with other jobs, where wall time is not. */
+static double cpu_now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
   return ts.tv_sec + 1e-9 * ts.tv_nsec;
 }
 
@@ -71,8 +80,9 @@ static double peak_memory_mb(const char *nuem) {
 }
 
 /* Feldman-Cousins on a 100-bin TEXONO-like spectrum: 50 grid points with
- * 10^4 toys each, on 1 thread and on 2, with Asimov data (no signal). */
-static int bench_fc(nuem_context *ctx) {
+ * 10^4 toys each, on 1 thread and on 2 (or on `only_threads` alone, if
+ * positive), with Asimov data (no signal). */
+static int bench_fc(nuem_context *ctx, int only_threads) {
   static const char *ini =
       "[source]\npower = 2.9 GW\ndistance = 28 m\n"
       "[physics]\nmu_nu = 0 muB\nq_nu = 0 e\nr2_nu = 0 cm2\n"
@@ -88,19 +98,34 @@ static int bench_fc(nuem_context *ctx) {
       nuem_spectrum_new(ctx, cfg, &sp) || nuem_model_options_from_config(ctx, cfg, &opt) ||
       nuem_model_new(ctx, sp, &opt, NULL, &m) || nuem_model_asimov(ctx, m, NULL, 0.0, &asimov))
     return die(ctx);
-  double secs[2];
+  int threads[2] = {1, 2}, runs = 2;
+  if (only_threads > 0) threads[0] = only_threads, runs = 1;
+  double secs[2], cpu[2];
   nuem_interval iv[2];
-  for (int k = 0; k < 2; k++) {
-    double t0 = now();
-    if (nuem_interval_fc(ctx, m, &asimov, 0.9, 50, 10000, 12345, k + 1, 0, &iv[k])) return die(ctx);
+  for (int k = 0; k < runs; k++) {
+    double t0 = now(), c0 = cpu_now();
+    if (nuem_interval_fc(ctx, m, &asimov, 0.9, 50, 10000, 12345, threads[k], 0, &iv[k]))
+      return die(ctx);
     secs[k] = now() - t0;
+    cpu[k] = cpu_now() - c0;
   }
-  printf("\nFeldman-Cousins, 90 %% CL on mu^2: 100 bins, 50 grid points x 10^4 toys\n");
-  printf("  1 thread:                        %9.1f s\n", secs[0]);
-  printf("  2 threads:                       %9.1f s   (speed-up %.2f)\n", secs[1], secs[0] / secs[1]);
-  printf("  limit (Asimov data, no signal):  mu < %.4g muB (same on 1 and 2 threads: %s)\n",
-         iv[1].hi, iv[0].hi == iv[1].hi ? "yes" : "NO");
-  for (int k = 0; k < 2; k++) nuem_interval_free(&iv[k]);
+  const nuem_distributor *ranks = nuem_context_distributor(ctx);
+  printf("\nFeldman-Cousins, 90 %% CL on mu^2: 100 bins, 50 grid points x 10^4 toys%s\n",
+         ranks ? "" : " (1 process)");
+  if (ranks) printf("  MPI ranks:                       %9d (threads per rank below)\n", ranks->size);
+  for (int k = 0; k < runs; k++)
+    printf("  %d thread%s                        %9.2f s  (%.2f us per toy, wall x threads x ranks)\n",
+           threads[k], threads[k] > 1 ? "s:" : ": ", secs[k],
+           1e6 * secs[k] * threads[k] * (ranks ? ranks->size : 1) / (50 * 1e4));
+  for (int k = 0; k < runs; k++)
+    printf("  CPU time, %d thread%s               %9.2f s  (%.2f us per toy%s)\n", threads[k],
+           threads[k] > 1 ? "s:" : ": ", cpu[k], 1e6 * cpu[k] / (50 * 1e4) * (ranks ? ranks->size : 1),
+           ranks ? ", this rank's x ranks" : "");
+  if (runs == 2) printf("  speed-up on 2 threads:           %9.2f\n", secs[0] / secs[1]);
+  printf("  limit (Asimov data, no signal):  mu < %.6g muB", iv[runs - 1].hi);
+  if (runs == 2) printf(" (same on 1 and 2 threads: %s)", iv[0].hi == iv[1].hi ? "yes" : "NO");
+  printf("\n");
+  for (int k = 0; k < runs; k++) nuem_interval_free(&iv[k]);
   nuem_data_free(&asimov);
   nuem_model_free(m);
   nuem_spectrum_free(sp);
@@ -316,6 +341,13 @@ int main(int argc, char **argv) {
     nuem_context_free(ctx);
     return rc;
   }
+  if (argc > 1 && strcmp(argv[1], "--fc") == 0) { /* the Feldman-Cousins section alone, */
+    int rc = cli_mpi_start(&argc, &argv, ctx);     /* on mpirun's ranks if started so */
+    if (!rc) rc = cli_mpi_finish(ctx, bench_fc(ctx, argc > 2 ? atoi(argv[2]) : 0));
+    nuem_config_free(cfg);
+    nuem_context_free(ctx);
+    return rc;
+  }
   if (argc > 1 && strncmp(argv[1], "--abinitio", 10) == 0) { /* that section alone */
     int rc = bench_abinitio(ctx, strcmp(argv[1], "--abinitio-fast") != 0);
     nuem_config_free(cfg);
@@ -373,7 +405,7 @@ int main(int argc, char **argv) {
   }
   if (argc > 1) printf("  peak memory of `%s`:   %9.1f MB\n", argv[1], peak_memory_mb(argv[1]));
   if (bench_abinitio(ctx, 1)) return 1;
-  if (bench_fc(ctx)) return 1;
+  if (bench_fc(ctx, 0)) return 1;
   nuem_rate_direct_free(&direct);
   nuem_spectrum_free(sp);
   free(T);

@@ -68,6 +68,13 @@ int cli_have_gnuplot(void);
 int cli_plot(nuem_context *ctx, const nuem_config *cfg, const char *picture,
              const nuem_result *true_spectrum, const nuem_result *measured);
 void cli_progress_setup(nuem_context *ctx);
+/* MPI (cli/mpi.c): start it if a launcher started nuem and install the
+ * ranks on ctx; 0 on success. */
+int cli_mpi_start(int *argc, char ***argv, nuem_context *ctx);
+/* Ranks other than 0 write no files. */
+void cli_mpi_quiet(cli_options *opt);
+/* End MPI after exit status rc (a failure ends the whole job); returns rc. */
+int cli_mpi_finish(nuem_context *ctx, int rc);
 
 int cli_spectrum(nuem_context *ctx, nuem_config *cfg, const cli_options *opt);
 int cli_flux(nuem_context *ctx, nuem_config *cfg, const cli_options *opt);

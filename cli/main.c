@@ -235,13 +235,16 @@ int main(int argc, char **argv) {
     return rc;
   }
   cli_options opt = {.command = cmd->name, .format = NUEM_FORMAT_TSV};
-  cli_progress_setup(ctx);
   struct timespec t0;
   clock_gettime(CLOCK_MONOTONIC, &t0);
-  int rc = parse_args(argc, argv, first, cmd, ctx, cfg, &opt);
+  int rc = cli_mpi_start(&argc, &argv, ctx);
+  if (rc == 0) cli_progress_setup(ctx); /* after MPI: other ranks draw none */
+  if (rc == 0) rc = parse_args(argc, argv, first, cmd, ctx, cfg, &opt);
+  cli_mpi_quiet(&opt);
   if (rc == 0) rc = cmd->run(ctx, cfg, &opt);
   const char *stats = getenv("NUEM_STATS");
   if (stats && *stats && strcmp(stats, "0") != 0) print_stats(ctx, &t0);
+  rc = cli_mpi_finish(ctx, rc);
   nuem_config_free(cfg);
   nuem_context_free(ctx);
   return rc;

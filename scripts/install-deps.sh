@@ -5,7 +5,7 @@ set -eu
 # python3-*: the Python binding (python/, docs/python.md) and its tests
 packages="cmake make gcc pkg-config libgsl-dev libinih-dev libcmocka-dev gnuplot-nox
   python3 python3-cffi python3-numpy python3-matplotlib python3-pytest python3-pip
-  python3-venv python3-setuptools python3-wheel"
+  python3-venv python3-setuptools python3-wheel libopenmpi-dev openmpi-bin"
 case "${1:-build}" in
   fuzz) packages="$packages clang libclang-rt-dev" ;;
 esac

@@ -82,6 +82,44 @@ void nuem_context_count(nuem_context *ctx, nuem_counter c);
 size_t nuem_context_counter(const nuem_context *ctx, nuem_counter c);
 const char *nuem_counter_name(nuem_counter c);
 
+/* ---- work spread over nodes ------------------------------------------------ */
+
+/* A computation split into n independent nodes (grid points, scan points,
+ * chunks of toys), node i writing `width` doubles to result. Its result
+ * must depend on i and the shared inputs only (random numbers from
+ * (seed, i)), so that it is the same whichever process or thread computes
+ * it. `worker` is the node's own context. */
+typedef nuem_status (*nuem_node_fn)(nuem_context *worker, void *user, size_t node,
+                                    double *result);
+
+/* How nodes are spread over processes (MPI ranks; docs/statistics.md, "MPI
+ * and the speed of the toys"). Rank r computes the nodes i with
+ * i % size == r. The library itself does not link MPI: a program installs a
+ * distributor on its context (the nuem command does under mpirun).
+ * gather: every rank's results (n x width) hold its own nodes; afterwards
+ * every rank holds all. first_failure: in, this rank's lowest failing node
+ * (n if none), its status and message; out, the lowest over all ranks with
+ * its owner's status and message. Both return 0 on success. */
+typedef struct {
+  int rank, size;
+  int (*gather)(void *self, double *results, size_t n, size_t width);
+  int (*first_failure)(void *self, size_t n, size_t *node, nuem_status *status,
+                       char *message, size_t cap);
+  void *self;
+} nuem_distributor;
+/* d NULL: one process (the default). Worker contexts have none, so a map
+ * inside a node runs in its process alone. */
+void nuem_context_set_distributor(nuem_context *ctx, const nuem_distributor *d);
+const nuem_distributor *nuem_context_distributor(const nuem_context *ctx);
+
+/* Run fn on nodes 0..n-1 into results (n x width): spread over the
+ * context's ranks, in OpenMP threads inside each (threads; 0: OpenMP's
+ * default, 1: in order). Every rank ends with every result. On failure
+ * every rank returns the failure of the lowest failing node, its message
+ * and the node's index in *failed (may be NULL); progress reports `what`. */
+nuem_status nuem_map(nuem_context *ctx, size_t n, size_t width, int threads, nuem_node_fn fn,
+                     void *user, double *results, size_t *failed, const char *what);
+
 /* ---- flavours ----------------------------------------------------------- */
 
 /* Neutrino flavours: sources say which they deliver, interactions couple

@@ -51,9 +51,42 @@ nuem_status nuem_fixed_events(const nuem_model *m, const double *events, size_t 
  * (per-bin OFF backgrounds profiled in closed form). */
 double nuem_fixed_t(const nuem_fixed *f, const nuem_data *d, const double *on,
                     const double *off, double theta);
-/* min over theta in [lo, hi] of nuem_fixed_t (grid + golden section). */
+/* d/dtheta (g1) and d2/dtheta2 (g2) of nuem_fixed_t, the per-bin OFF
+ * backgrounds profiled (envelope theorem); 0 where the likelihood is smooth
+ * there, -1 where a Poisson mean is not positive. */
+int nuem_fixed_slope(const nuem_fixed *f, const nuem_data *d, const double *on,
+                     const double *off, double theta, double *g1, double *g2);
+/* Whether every c is 0: s linear in theta, -2 ln L convex in theta. */
+int nuem_fixed_linear(const nuem_fixed *f);
+/* min over theta in [lo, hi] of nuem_fixed_t. A model linear in theta (every c = 0)
+ * has a convex -2 ln L: safeguarded Newton on its slope from `start` (a
+ * warm start, e.g. the theta the toys were drawn at); otherwise, and where
+ * the slope is not defined, nuem_fixed_min_scan. docs/statistics.md,
+ * "Speed of the toys". */
+double nuem_fixed_min_from(const nuem_fixed *f, const nuem_data *d, const double *on,
+                           const double *off, double lo, double hi, double start,
+                           double *theta_min);
 double nuem_fixed_min(const nuem_fixed *f, const nuem_data *d, const double *on,
                       const double *off, double lo, double hi, double *theta_min);
+/* The general minimiser: a 13-point scan, then Brent (golden section at
+ * an end of the range); any model. */
+double nuem_fixed_min_scan(const nuem_fixed *f, const nuem_data *d, const double *on,
+                           const double *off, double lo, double hi, double *theta_min);
+
+/* Poisson draws by table inversion for n bins of fixed means (toys of one
+ * grid point): build once, draw many times without allocation; the table
+ * keeps `mean` by pointer. src/analysis/poisson.c. */
+typedef struct {
+  size_t n;
+  const double *mean;
+  size_t *lo, *offset, *len; /* per bin: first count, position and length of its table */
+  double *cdf;               /* P(K <= lo + k), per bin */
+  unsigned *guide;           /* per bin: first k with cdf >= i/len */
+} nuem_poisson_table;
+nuem_status nuem_poisson_table_init(nuem_poisson_table *t, const double *mean, size_t n);
+void nuem_poisson_table_free(nuem_poisson_table *t);
+/* A Poisson variate of bin j's mean. */
+double nuem_poisson_draw(const nuem_poisson_table *t, gsl_rng *r, size_t j);
 
 /* Feldman-Cousins critical values at the given grid (no nuisances needed
  * from the data if none are active), and the accepted range of a filled

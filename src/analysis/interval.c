@@ -7,9 +7,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#ifdef _OPENMP
-#include <omp.h>
-#endif
 
 #include "analysis_internal.h"
 #include "core_internal.h"
@@ -177,6 +174,28 @@ nuem_status nuem_interval_wilks(nuem_context *ctx, const nuem_model *m, const nu
   return NUEM_OK;
 }
 
+/* A toy at the expectation: Gaussian residuals, or Poisson ON (and OFF)
+ * counts from the table of their means (ON bins 0..n-1, OFF n..2n-1). */
+static void draw_from_table(gsl_rng *r, const nuem_fixed *f, const nuem_data *d,
+                            const nuem_poisson_table *pt, const double *mean_on, double *on, double *off) {
+  size_t n = f->n;
+  if (f->mode == NUEM_DATA_RESIDUAL) {
+    for (size_t j = 0; j < n; j++) on[j] = mean_on[j] + gsl_ran_gaussian_ziggurat(r, d->sigma[j]);
+    return;
+  }
+  for (size_t j = 0; j < n; j++) on[j] = nuem_poisson_draw(pt, r, j);
+  if (f->has_off)
+    for (size_t j = 0; j < n; j++) off[j] = nuem_poisson_draw(pt, r, n + j);
+}
+
+/* The Poisson table of the expectation in `mean` (ON then OFF means, as
+ * laid out by the toy buffers); none for residuals. */
+static nuem_status toy_table(const nuem_fixed *f, const double *mean, nuem_poisson_table *pt) {
+  pt->lo = NULL, pt->cdf = NULL, pt->guide = NULL;
+  if (f->mode == NUEM_DATA_RESIDUAL) return NUEM_OK;
+  return nuem_poisson_table_init(pt, mean, f->has_off ? 2 * f->n : f->n);
+}
+
 typedef struct {
   const nuem_model *m;
   const nuem_data *d;
@@ -190,6 +209,7 @@ typedef struct {
  * the bin probabilities and a buffer for the toy's events. */
 typedef struct {
   double *mean_on, *mean_off, *on, *off;
+  nuem_poisson_table counts; /* binned counts: the draws' table */
   gsl_ran_discrete_t *bins; /* event lists: which bin an event falls in */
   double *events;
   size_t cap;
@@ -225,10 +245,11 @@ static nuem_status toy_statistic(gsl_rng *r, const fc_job *job, nuem_fixed *f, t
     if (draw_events(r, job->m, ts, &n) || nuem_fixed_events(job->m, ts->events, n, f))
       return NUEM_ENOMEM;
   } else {
-    nuem_toy_draw(r, f, d, ts->mean_on, ts->mean_off, ts->on, ts->off);
+    draw_from_table(r, f, d, &ts->counts, ts->mean_on, ts->on, ts->off);
   }
+  /* the toys scatter about theta: the fit starts there */
   *t = nuem_fixed_t(f, d, ts->on, ts->off, theta) -
-       nuem_fixed_min(f, d, ts->on, ts->off, job->lo, job->hi, &dummy);
+       nuem_fixed_min_from(f, d, ts->on, ts->off, job->lo, job->hi, theta, &dummy);
   return NUEM_OK;
 }
 
@@ -240,7 +261,7 @@ static nuem_status toy_state_init(const fc_job *job, const nuem_fixed *f, double
   memset(ts, 0, sizeof *ts);
   ts->mean_on = buf, ts->mean_off = buf + n, ts->on = buf + 2 * n, ts->off = buf + 3 * n;
   nuem_toy_expectation(f, job->d, theta, ts->mean_on, ts->mean_off);
-  if (job->d->mode != NUEM_DATA_EVENTS) return NUEM_OK;
+  if (job->d->mode != NUEM_DATA_EVENTS) return toy_table(f, ts->mean_on, &ts->counts);
   double total = 0;
   for (size_t j = 0; j < n; j++) total += ts->mean_on[j];
   if (total > 0 && !(ts->bins = gsl_ran_discrete_preproc(n, ts->mean_on))) return NUEM_ENOMEM;
@@ -248,6 +269,7 @@ static nuem_status toy_state_init(const fc_job *job, const nuem_fixed *f, double
 }
 
 static void toy_state_free(toy_state *ts) {
+  nuem_poisson_table_free(&ts->counts);
   if (ts->bins) gsl_ran_discrete_free(ts->bins);
   free(ts->events);
 }
@@ -357,6 +379,17 @@ done:
   return s;
 }
 
+/* Grid point i of a belt as a node of nuem_map: result = (t_obs, critical). */
+typedef struct {
+  const fc_job *job;
+  const double *theta;
+} fc_grid;
+
+static nuem_status fc_node(nuem_context *worker, void *user, size_t i, double *result) {
+  const fc_grid *g = user;
+  return fc_point(worker, g->job, g->theta[i], i, &result[0], &result[1]);
+}
+
 static nuem_status fc_excess(void *user, double theta, size_t stream, double *d) {
   const fc_edge *e = user;
   double t, critical;
@@ -424,39 +457,21 @@ nuem_status nuem_interval_fc(nuem_context *ctx, const nuem_model *m, const nuem_
   }
   fc_job job = {m, d, cl, 0, 0, toys, seed, t_min};
   nuem_model_range(m, &job.lo, &job.hi);
-  nuem_status first_error = NUEM_OK;
-  size_t done = 0, error_index = grid;
-#ifdef _OPENMP
-  int nt = threads > 0 ? threads : omp_get_max_threads();
-#pragma omp parallel for schedule(dynamic, 1) num_threads(nt)
-#endif
-  for (size_t i = 0; i < grid; i++) {
-    /* each grid point reports into its own context; the failure of the
-     * lowest grid point reaches the caller, whatever the thread count */
-    nuem_context *worker = NULL;
-    nuem_status si = nuem_context_new(&worker);
-    if (!si) si = fc_point(worker, &job, iv->theta[i], i, &iv->t[i], &iv->critical[i]);
-#ifdef _OPENMP
-#pragma omp critical
-#endif
-    {
-      if (si && i < error_index) {
-        error_index = i;
-        first_error = worker ? nuem_error_forward(ctx, worker)
-                             : nuem_error(ctx, si, "out of memory for a thread's context");
-      }
-      done++;
-      nuem_progress(ctx, (double)done / (double)grid, "toys");
-    }
-    nuem_context_free(worker);
-  }
-  (void)threads;
-  if (first_error) {
+  /* grid points over processes and threads (nuem_map): each point's toys
+   * come from (seed, index), so the belt is the same on any number */
+  fc_grid grid_job = {&job, iv->theta};
+  double *out = malloc(2 * grid * sizeof(double));
+  size_t failed = grid;
+  s = out ? nuem_map(ctx, grid, 2, threads, fc_node, &grid_job, out, &failed, "toys")
+          : nuem_error(ctx, NUEM_ENOMEM, "out of memory for the belt");
+  for (size_t i = 0; !s && i < grid; i++) iv->t[i] = out[2 * i], iv->critical[i] = out[2 * i + 1];
+  free(out);
+  if (s) {
     char where[96];
-    snprintf(where, sizeof where, "Feldman-Cousins grid point %zu (theta = %g)", error_index,
-             iv->theta[error_index]);
+    snprintf(where, sizeof where, "Feldman-Cousins grid point %zu (theta = %g)", failed,
+             failed < grid ? iv->theta[failed] : NAN);
     nuem_interval_free(iv);
-    return nuem_error_trace(ctx, first_error, where);
+    return failed < grid ? nuem_error_trace(ctx, s, where) : s;
   }
   iv->best_report = nuem_model_report(m, iv->theta_hat);
   fc_edge edge = {ctx, &job};
@@ -484,25 +499,53 @@ nuem_status nuem_interval_fc(nuem_context *ctx, const nuem_model *m, const nuem_
 
 /* ---- sensitivity ----------------------------------------------------------- */
 
+/* Newton's crossing of t(theta) - t_min = crit between the best fit a and
+ * b, where t - t_min >= crit, for a model linear in theta: t is convex, so
+ * Newton from b approaches the crossing monotonically from b's side. -1
+ * where that fails (a slope that is not defined or points the wrong way):
+ * the caller bisects. */
+#define CROSSING_TOL 1e-14 /* of |b - a|: below what %.6g output can show */
+enum { CROSSING_STEPS = 100 };
+static int newton_crossing(const nuem_fixed *f, const nuem_data *d, const double *on,
+                           const double *off, double a, double b, double tmin, double crit,
+                           double *end) {
+  double x = b, h = nuem_fixed_t(f, d, on, off, b) - tmin - crit, g1, g2;
+  for (int it = 0; it < CROSSING_STEPS && h > 0; it++) {
+    if (nuem_fixed_slope(f, d, on, off, x, &g1, &g2)) return -1;
+    double next = x - h / g1;
+    if (!((next - a) * (x - next) >= 0)) return -1; /* must stay between a and x */
+    int converged = fabs(next - x) <= CROSSING_TOL * fabs(b - a);
+    x = next;
+    if (converged) break;
+    h = nuem_fixed_t(f, d, on, off, x) - tmin - crit;
+  }
+  *end = x;
+  return 0;
+}
+
 /* The upper end of the Wilks interval of one data set with the nuisances
- * fixed: bisection of t(theta) - t_min = critical above the best fit. For
- * signed parameters, the half-width of the interval. */
+ * fixed: t(theta) - t_min = critical above the best fit, by Newton for a
+ * model linear in theta, else by bisection. For signed parameters, the
+ * half-width of the interval. */
 static double toy_limit(const nuem_fixed *f, const nuem_data *d, const double *on,
                         const double *off, double lo, double hi, double crit, int signed_poi) {
   double best, tmin = nuem_fixed_min(f, d, on, off, lo, hi, &best);
   double ends[2];
+  int linear = nuem_fixed_linear(f);
   for (int side = 0; side < 2; side++) {
     double a = best, b = side ? lo : hi;
     if (nuem_fixed_t(f, d, on, off, b) - tmin < crit) {
       ends[side] = b;
       continue;
     }
-    for (int it = 0; it < BISECTION_STEPS; it++) {
-      double mid = 0.5 * (a + b);
-      if (nuem_fixed_t(f, d, on, off, mid) - tmin < crit) a = mid;
-      else b = mid;
+    if (!linear || newton_crossing(f, d, on, off, a, b, tmin, crit, &ends[side])) {
+      for (int it = 0; it < BISECTION_STEPS; it++) {
+        double mid = 0.5 * (a + b);
+        if (nuem_fixed_t(f, d, on, off, mid) - tmin < crit) a = mid;
+        else b = mid;
+      }
+      ends[side] = 0.5 * (a + b);
     }
-    ends[side] = 0.5 * (a + b);
     if (!signed_poi) break;
   }
   return signed_poi ? 0.5 * (ends[0] - ends[1]) : ends[0];
@@ -513,70 +556,88 @@ static int compare_double(const void *a, const void *b) {
   return (x > y) - (x < y);
 }
 
+/* What the sensitivity toys share: the background-only model, its
+ * expectation and Poisson table. */
+typedef struct {
+  const nuem_model *m;
+  const nuem_fixed *f;
+  const nuem_data *asimov;
+  const nuem_poisson_table *pt;
+  const double *mean;
+  double lo, hi, crit;
+  int signed_poi;
+  size_t toys;
+  unsigned long seed;
+} sensitivity_job;
+
+/* Chunk c of the toys as a node of nuem_map: TOYS_PER_STREAM limits from
+ * stream c (NaN past the last toy). */
+static nuem_status sensitivity_node(nuem_context *worker, void *user, size_t c,
+                                    double *limits) {
+  const sensitivity_job *job = user;
+  size_t n = job->m->n;
+  gsl_rng *rng = nuem_stream_rng(job->seed, SENSITIVITY_STREAM_BASE | c);
+  double *buf = malloc(2 * n * sizeof(double));
+  nuem_status s = rng && buf ? NUEM_OK
+                             : nuem_error(worker, NUEM_ENOMEM, "out of memory for the "
+                                          "sensitivity toys; lower analysis.threads");
+  for (size_t k = 0; !s && k < TOYS_PER_STREAM; k++) {
+    limits[k] = NAN;
+    if (c * TOYS_PER_STREAM + k >= job->toys) continue;
+    draw_from_table(rng, job->f, job->asimov, job->pt, job->mean, buf, buf + n);
+    double l = toy_limit(job->f, job->asimov, buf, buf + n, job->lo, job->hi, job->crit,
+                         job->signed_poi);
+    limits[k] = job->signed_poi ? l : nuem_model_report(job->m, l);
+  }
+  free(buf);
+  if (rng) gsl_rng_free(rng);
+  return s;
+}
+
 nuem_status nuem_sensitivity_compute(nuem_context *ctx, const nuem_model *m,
                                      const nuem_data *like, double cl, size_t toys,
                                      unsigned long seed, int threads,
                                      nuem_sensitivity *out) {
   NUEM_TRY(nuem_check_toys(ctx, cl, toys, threads));
-  double lo, hi, crit = gsl_cdf_chisq_Pinv(cl, POI_DOF);
-  nuem_model_range(m, &lo, &hi);
-  int signed_poi = m->poi == NUEM_POI_Q || m->poi == NUEM_POI_R2;
+  sensitivity_job job = {.m = m, .crit = gsl_cdf_chisq_Pinv(cl, POI_DOF), .toys = toys,
+                         .seed = seed};
+  nuem_model_range(m, &job.lo, &job.hi);
+  job.signed_poi = m->poi == NUEM_POI_Q || m->poi == NUEM_POI_R2;
   nuem_data asimov;
   NUEM_TRY(nuem_model_asimov(ctx, m, like, 0.0, &asimov));
   double nu[NUEM_NNU] = {0};
-  nuem_fixed f;
-  double *limits = malloc((toys ? toys : 1) * sizeof(double));
-  nuem_status s = limits ? nuem_fixed_init(m, &asimov, nu, &f) : NUEM_ENOMEM;
-  if (s) {
-    free(limits);
-    nuem_data_free(&asimov);
-    return nuem_error(ctx, NUEM_ENOMEM, "out of memory");
+  nuem_fixed f = {0};
+  size_t n = m->n, nchunks = (toys + TOYS_PER_STREAM - 1) / TOYS_PER_STREAM;
+  double *limits = malloc((nchunks ? nchunks : 1) * TOYS_PER_STREAM * sizeof(double));
+  double *mean = malloc(2 * n * sizeof(double));
+  nuem_poisson_table pt = {0};
+  nuem_status s = limits && mean && !nuem_fixed_init(m, &asimov, nu, &f) ? NUEM_OK : NUEM_ENOMEM;
+  /* every toy is drawn at the same expectation: one table for all */
+  if (!s) nuem_toy_expectation(&f, &asimov, 0.0, mean, mean + n);
+  if (!s && toy_table(&f, mean, &pt)) s = NUEM_ENOMEM;
+  if (s) s = nuem_error(ctx, NUEM_ENOMEM, "out of memory for the sensitivity toys");
+  job.f = &f, job.asimov = &asimov, job.pt = &pt, job.mean = mean;
+  if (!s) {
+    const double *obs = asimov.mode == NUEM_DATA_COUNTS ? asimov.on : asimov.residual;
+    double a = toy_limit(&f, &asimov, obs, asimov.off, job.lo, job.hi, job.crit, job.signed_poi);
+    out->asimov = job.signed_poi ? a : nuem_model_report(m, a);
+    /* chunks of toys over processes and threads, each from its own stream */
+    s = nuem_map(ctx, nchunks, TOYS_PER_STREAM, threads, sensitivity_node, &job, limits, NULL,
+                 "sensitivity toys");
   }
-  const double *obs = asimov.mode == NUEM_DATA_COUNTS ? asimov.on : asimov.residual;
-  double a = toy_limit(&f, &asimov, obs, asimov.off, lo, hi, crit, signed_poi);
-  out->asimov = signed_poi ? a : nuem_model_report(m, a);
-  size_t n = m->n, chunk = TOYS_PER_STREAM, nchunks = (toys + chunk - 1) / chunk;
-  int failed = 0;
-#ifdef _OPENMP
-  int nt = threads > 0 ? threads : omp_get_max_threads();
-#pragma omp parallel for schedule(dynamic, 1) num_threads(nt)
-#endif
-  for (size_t c = 0; c < nchunks; c++) { /* chunk c: its own stream, any thread */
-    gsl_rng *rng = nuem_stream_rng(seed, SENSITIVITY_STREAM_BASE | c);
-    double *buf = malloc(4 * n * sizeof(double));
-    if (!rng || !buf) {
-#ifdef _OPENMP
-#pragma omp atomic write
-#endif
-      failed = 1;
-    } else {
-      double *mean_on = buf, *mean_off = buf + n, *on = buf + 2 * n, *off = buf + 3 * n;
-      nuem_toy_expectation(&f, &asimov, 0.0, mean_on, mean_off);
-      for (size_t k = c * chunk; k < toys && k < (c + 1) * chunk; k++) {
-        nuem_toy_draw(rng, &f, &asimov, mean_on, mean_off, on, off);
-        double l = toy_limit(&f, &asimov, on, off, lo, hi, crit, signed_poi);
-        limits[k] = signed_poi ? l : nuem_model_report(m, l);
-      }
-    }
-    free(buf);
-    if (rng) gsl_rng_free(rng);
+  if (!s) {
+    qsort(limits, toys, sizeof *limits, compare_double);
+    for (int i = 0; i < NBAND; i++)
+      out->band[i] = toys ? gsl_stats_quantile_from_sorted_data(limits, 1, toys,
+                                                                band_quantiles[i])
+                          : out->asimov;
   }
-  (void)threads;
-  if (failed) {
-    free(limits);
-    nuem_fixed_free(&f);
-    nuem_data_free(&asimov);
-    return nuem_error(ctx, NUEM_ENOMEM, "out of memory for the sensitivity toys (a thread "
-                      "could not allocate its generator); lower analysis.threads");
-  }
-  qsort(limits, toys, sizeof *limits, compare_double);
-  for (int i = 0; i < NBAND; i++)
-    out->band[i] = toys ? gsl_stats_quantile_from_sorted_data(limits, 1, toys, band_quantiles[i])
-                        : out->asimov;
+  nuem_poisson_table_free(&pt);
+  free(mean);
   free(limits);
   nuem_fixed_free(&f);
   nuem_data_free(&asimov);
-  return NUEM_OK;
+  return s;
 }
 
 nuem_status nuem_fc_critical(const nuem_model *m, const nuem_data *d, const double *theta,

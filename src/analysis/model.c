@@ -448,14 +448,19 @@ static double deviance(double n, double mu) {
   return 2 * (mu - n + (n > 0 ? n * log(n / mu) : 0.0));
 }
 
-/* ON/OFF bin with the OFF background b (expected OFF counts) profiled:
+/* The OFF background b (expected OFF counts) of an ON/OFF bin, profiled:
  * d/db of the log-likelihood vanishes at the positive root of
  * r(r+1) b^2 - [r (n_on + n_off) - (r+1) s] b - n_off s = 0, r = X_on/X_off. */
-static double on_off(double s, double n_on, double n_off, double r) {
+static double profiled_off(double s, double n_on, double n_off, double r) {
   double B = r * (n_on + n_off) - (r + 1) * s;
   double disc = B * B + 4 * r * (r + 1) * n_off * s;
   double b = disc > 0 ? (B + sqrt(disc)) / (2 * r * (r + 1)) : 0.0;
   if (!(b > 0)) b = n_off > 0 ? n_off : BKG_FLOOR; /* s < 0 or n = 0: keep the mean positive */
+  return b;
+}
+
+static double on_off(double s, double n_on, double n_off, double r) {
+  double b = profiled_off(s, n_on, n_off, r);
   return deviance(n_on, s + r * b) + deviance(n_off, b);
 }
 
@@ -474,22 +479,82 @@ static double unbinned(const nuem_fixed *f, double theta) {
   return t + 2 * total;
 }
 
+/* One loop per likelihood (no branch on the mode per bin): the toys'
+ * inner loop. */
 double nuem_fixed_t(const nuem_fixed *f, const nuem_data *d, const double *on,
                     const double *off, double theta) {
-  if (f->mode == NUEM_DATA_EVENTS) return f->penalty + unbinned(f, theta);
   double t = f->penalty;
-  for (size_t j = 0; j < f->n; j++) {
-    double s = f->a[j] + theta * (f->b[j] + theta * f->c[j]);
-    if (f->mode == NUEM_DATA_RESIDUAL) {
-      double z = (on[j] - s) / d->sigma[j];
+  const double *a = f->a, *b = f->b, *c = f->c;
+  if (f->mode == NUEM_DATA_EVENTS) return t + unbinned(f, theta);
+  if (f->mode == NUEM_DATA_RESIDUAL) {
+    for (size_t j = 0; j < f->n; j++) {
+      double z = (on[j] - (a[j] + theta * (b[j] + theta * c[j]))) / d->sigma[j];
       t += z * z;
-    } else if (f->has_off) {
-      t += on_off(s, on[j], off[j], f->ratio);
-    } else {
-      t += deviance(on[j], s + f->bkg[j]);
     }
+  } else if (f->has_off) {
+    for (size_t j = 0; j < f->n; j++)
+      t += on_off(a[j] + theta * (b[j] + theta * c[j]), on[j], off[j], f->ratio);
+  } else {
+    for (size_t j = 0; j < f->n; j++)
+      t += deviance(on[j], a[j] + theta * (b[j] + theta * c[j]) + f->bkg[j]);
   }
   return t;
+}
+
+/* ---- the slope of -2 ln L in theta ---------------------------------------- */
+
+/* d/ds and d2/ds2 of the -2 ln L of bin j (ts, tss), chained to theta with
+ * s' = b + 2 c theta, s'' = 2 c. */
+static void chain(double ts, double tss, double b, double c, double theta, double *g1,
+                  double *g2) {
+  double ds = b + 2 * c * theta;
+  *g1 += ts * ds;
+  *g2 += tss * ds * ds + ts * 2 * c;
+}
+
+/* The unbinned likelihood's slope: 2 [sum_j s_j' - sum_i dens_i'/dens_i]. */
+static int unbinned_slope(const nuem_fixed *f, double theta, double *g1, double *g2) {
+  for (size_t j = 0; j < f->n; j++) chain(2, 0, f->b[j], f->c[j], theta, g1, g2);
+  for (size_t i = 0; i < f->nev; i++) {
+    double dens = f->ea[i] + theta * (f->eb[i] + theta * f->ec[i]) + f->ebkg[i];
+    if (!(dens > 0)) return -1;
+    chain(-2 / dens, 2 / (dens * dens), f->eb[i], f->ec[i], theta, g1, g2);
+  }
+  return 0;
+}
+
+int nuem_fixed_slope(const nuem_fixed *f, const nuem_data *d, const double *on,
+                     const double *off, double theta, double *g1, double *g2) {
+  const double *a = f->a, *b = f->b, *c = f->c;
+  *g1 = *g2 = 0;
+  if (f->mode == NUEM_DATA_EVENTS) return unbinned_slope(f, theta, g1, g2);
+  if (f->mode == NUEM_DATA_RESIDUAL) { /* chi2: d/ds (y - s)^2/sigma^2 */
+    for (size_t j = 0; j < f->n; j++) {
+      double w = 1 / (d->sigma[j] * d->sigma[j]), s = a[j] + theta * (b[j] + theta * c[j]);
+      chain(-2 * (on[j] - s) * w, 2 * w, b[j], c[j], theta, g1, g2);
+    }
+  } else if (f->has_off) {
+    /* with b profiled, d/ds = 2 (1 - n_on/mu) at mu = s + r b (envelope
+     * theorem); the implicit derivative of b gives the curvature
+     * 2 / (mu^2/n_on + r^2 b^2/n_off) (0 if either count is 0, where it
+     * only steers Newton's step) */
+    const double r = f->ratio;
+    for (size_t j = 0; j < f->n; j++) {
+      double s = a[j] + theta * (b[j] + theta * c[j]);
+      double bo = profiled_off(s, on[j], off[j], r), mu = s + r * bo;
+      if (!(mu > 0)) return -1;
+      double curv = on[j] > 0 && off[j] > 0
+                        ? 2 / (mu * mu / on[j] + r * r * bo * bo / off[j]) : 0.0;
+      chain(2 * (1 - on[j] / mu), curv, b[j], c[j], theta, g1, g2);
+    }
+  } else {
+    for (size_t j = 0; j < f->n; j++) {
+      double mu = a[j] + theta * (b[j] + theta * c[j]) + f->bkg[j];
+      if (!(mu > 0)) return -1;
+      chain(2 * (1 - on[j] / mu), 2 * on[j] / (mu * mu), b[j], c[j], theta, g1, g2);
+    }
+  }
+  return 0;
 }
 
 typedef struct {
@@ -505,8 +570,8 @@ static double fixed_gsl(double theta, void *params) {
 
 /* A coarse scan, then Brent's method inside a bracket (or golden section
  * when the minimum sits at an end of the range, e.g. mu^2 = 0). */
-double nuem_fixed_min(const nuem_fixed *f, const nuem_data *d, const double *on,
-                      const double *off, double lo, double hi, double *theta_min) {
+double nuem_fixed_min_scan(const nuem_fixed *f, const nuem_data *d, const double *on,
+                           const double *off, double lo, double hi, double *theta_min) {
   /* 12 cells find the basin of a likelihood that is at most quadratic in
    * theta per bin; Brent or golden section refine to 1e-7 of the range */
   enum { COARSE = 12, REFINE_STEPS = 40 };
@@ -556,6 +621,58 @@ double nuem_fixed_min(const nuem_fixed *f, const nuem_data *d, const double *on,
   }
   if (theta_min) *theta_min = arg;
   return best;
+}
+
+/* Newton stops when its step is below NEWTON_TOL of the range (the
+ * -2 ln L minimum then known to ~1e-20 of its curvature); bisection
+ * guarantees progress, so NEWTON_STEPS (2^-100 of the range) is never
+ * reached by a converging fit. */
+#define NEWTON_TOL 1e-10
+enum { NEWTON_STEPS = 100 };
+
+/* A model linear in theta (s = a + b theta) has a convex -2 ln L in theta:
+ * the Poisson -ln L is jointly convex in (s, b_off), minimising over the
+ * OFF background keeps it convex, and so does an affine s(theta) (for chi2
+ * and the unbinned likelihood likewise). So the minimum over [lo, hi] is at
+ * lo if the slope there is >= 0, else where the slope changes sign: Newton
+ * inside the bracket the slope's sign keeps, bisecting where Newton would
+ * leave it. */
+int nuem_fixed_linear(const nuem_fixed *f) {
+  for (size_t j = 0; j < f->n; j++)
+    if (f->c[j] != 0) return 0;
+  return 1;
+}
+
+double nuem_fixed_min_from(const nuem_fixed *f, const nuem_data *d, const double *on,
+                           const double *off, double lo, double hi, double start,
+                           double *theta_min) {
+  double g1, g2, a = lo, b = hi, x = lo;
+  if (!nuem_fixed_linear(f) || nuem_fixed_slope(f, d, on, off, lo, &g1, &g2))
+    return nuem_fixed_min_scan(f, d, on, off, lo, hi, theta_min);
+  if (g1 < 0) {
+    x = start > lo && start < hi ? start : 0.5 * (lo + hi);
+    for (int it = 0; it < NEWTON_STEPS; it++) {
+      if (nuem_fixed_slope(f, d, on, off, x, &g1, &g2))
+        return nuem_fixed_min_scan(f, d, on, off, lo, hi, theta_min);
+      if (g1 == 0) break;
+      if (g1 < 0) a = x;
+      else b = x;
+      double next = g2 > 0 ? x - g1 / g2 : NAN;
+      if (!(next > a && next < b)) next = 0.5 * (a + b);
+      double step = fabs(next - x);
+      x = next;
+      if (step <= NEWTON_TOL * (hi - lo)) break;
+    }
+    /* still falling within the tolerance of the end: the minimum is there */
+    if (b == hi && hi - a <= 2 * NEWTON_TOL * (hi - lo)) x = hi;
+  }
+  if (theta_min) *theta_min = x;
+  return nuem_fixed_t(f, d, on, off, x);
+}
+
+double nuem_fixed_min(const nuem_fixed *f, const nuem_data *d, const double *on,
+                      const double *off, double lo, double hi, double *theta_min) {
+  return nuem_fixed_min_from(f, d, on, off, lo, hi, lo, theta_min);
 }
 
 /* ---- profiling over the nuisances ---------------------------------------- */

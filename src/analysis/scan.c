@@ -213,6 +213,25 @@ static nuem_status scan_point(nuem_context *ctx, const nuem_config *cfg, const n
   return s ? point_error(ctx, s, scan, i) : NUEM_OK;
 }
 
+/* A scan point as a node of nuem_map. */
+typedef struct {
+  const nuem_config *cfg;
+  const nuem_scan *scan;
+  const scan_base *base;
+  const nuem_data *data;
+} scan_job;
+
+enum { SENSITIVITY_WIDTH = 6 }; /* asimov, band[5] */
+
+static nuem_status sensitivity_node(nuem_context *worker, void *user, size_t i, double *res) {
+  const scan_job *job = user;
+  nuem_sensitivity p;
+  NUEM_TRY(scan_point(worker, job->cfg, job->scan, i, job->base, &p));
+  res[0] = p.asimov;
+  memcpy(res + 1, p.band, sizeof p.band);
+  return NUEM_OK;
+}
+
 nuem_status nuem_sensitivity_scan_compute(nuem_context *ctx, const nuem_config *cfg,
                                           const nuem_scan *scan, nuem_sensitivity_scan *out) {
   memset(out, 0, sizeof *out);
@@ -227,10 +246,20 @@ nuem_status nuem_sensitivity_scan_compute(nuem_context *ctx, const nuem_config *
   scan_base base;
   nuem_status s = scan_base_build(ctx, cfg, scan, &base);
   if (!s && !scan) s = sensitivity_point(ctx, cfg, base.base, &out->points[0]);
-  for (size_t i = 0; !s && scan && i < scan->n; i++) {
-    out->x[i] = nuem_scan_value(scan, i) / scan->unit_factor;
-    s = scan_point(ctx, cfg, scan, i, &base, &out->points[i]);
-    nuem_progress(ctx, (double)(i + 1) / (double)scan->n, "sensitivity");
+  if (!s && scan) {
+    /* the points over processes (nuem_map), in order inside each: the toys
+     * of a point run in threads */
+    scan_job job = {cfg, scan, &base, NULL};
+    double *res = malloc(scan->n * SENSITIVITY_WIDTH * sizeof(double));
+    s = res ? nuem_map(ctx, scan->n, SENSITIVITY_WIDTH, 1, sensitivity_node, &job, res, NULL,
+                       "sensitivity")
+            : nuem_error(ctx, NUEM_ENOMEM, "out of memory for the scan");
+    for (size_t i = 0; !s && i < scan->n; i++) {
+      out->x[i] = nuem_scan_value(scan, i) / scan->unit_factor;
+      out->points[i].asimov = res[i * SENSITIVITY_WIDTH];
+      memcpy(out->points[i].band, &res[i * SENSITIVITY_WIDTH + 1], sizeof out->points[i].band);
+    }
+    free(res);
   }
   scan_base_free(&base);
   if (s) nuem_sensitivity_scan_free(out);
@@ -293,6 +322,25 @@ static nuem_status limit_point(nuem_context *ctx, const nuem_config *c, const nu
   return s;
 }
 
+enum { LIMIT_WIDTH = 9 }; /* the fields of nuem_limit_point */
+
+static nuem_status limit_node(nuem_context *worker, void *user, size_t i, double *res) {
+  const scan_job *job = user;
+  nuem_config *c = NULL;
+  nuem_spectrum *sp = NULL;
+  nuem_limit_point p = {.x = nuem_scan_value(job->scan, i) / job->scan->unit_factor};
+  nuem_status s = nuem_scan_config(worker, job->cfg, job->scan, i, &c);
+  if (!s) s = point_spectrum(worker, c, job->base, &sp);
+  if (!s) s = limit_point(worker, c, sp, job->data, &p);
+  if (s) s = point_error(worker, s, job->scan, i);
+  nuem_spectrum_free(sp);
+  nuem_config_free(c);
+  const double packed[LIMIT_WIDTH] = {p.x, p.best, p.lo, p.hi, p.hi_at_boundary, p.z_local,
+                                      p.mass, p.line_energy, p.line_sigma};
+  memcpy(res, packed, sizeof packed);
+  return s;
+}
+
 nuem_status nuem_limit_scan_compute(nuem_context *ctx, const nuem_config *cfg,
                                     const nuem_scan *scan, const nuem_data *d,
                                     nuem_limit_scan *out) {
@@ -303,18 +351,19 @@ nuem_status nuem_limit_scan_compute(nuem_context *ctx, const nuem_config *cfg,
   out->n = scan->n;
   scan_base base;
   nuem_status s = scan_base_build(ctx, cfg, scan, &base);
+  scan_job job = {cfg, scan, &base, d};
+  double *res = malloc(scan->n * LIMIT_WIDTH * sizeof(double));
+  if (!s && !res) s = nuem_error(ctx, NUEM_ENOMEM, "out of memory for the scan");
+  /* the points over processes (nuem_map), in order inside each: a point's
+   * Feldman-Cousins grid runs in threads */
+  if (!s) s = nuem_map(ctx, scan->n, LIMIT_WIDTH, 1, limit_node, &job, res, NULL, "limit scan");
   for (size_t i = 0; !s && i < scan->n; i++) {
-    nuem_config *c = NULL;
-    nuem_spectrum *sp = NULL;
-    out->points[i].x = nuem_scan_value(scan, i) / scan->unit_factor;
-    s = nuem_scan_config(ctx, cfg, scan, i, &c);
-    if (!s) s = point_spectrum(ctx, c, &base, &sp);
-    if (!s) s = limit_point(ctx, c, sp, d, &out->points[i]);
-    if (s) s = point_error(ctx, s, scan, i);
-    nuem_spectrum_free(sp);
-    nuem_config_free(c);
-    nuem_progress(ctx, (double)(i + 1) / (double)scan->n, "limit scan");
+    const double *r = &res[i * LIMIT_WIDTH];
+    nuem_limit_point *p = &out->points[i];
+    p->x = r[0], p->best = r[1], p->lo = r[2], p->hi = r[3], p->hi_at_boundary = r[4] != 0;
+    p->z_local = r[5], p->mass = r[6], p->line_energy = r[7], p->line_sigma = r[8];
   }
+  free(res);
   scan_base_free(&base);
   if (s) nuem_limit_scan_free(out);
   return s;

@@ -17,7 +17,18 @@ struct nuem_context {
   nuem_progress_fn progress;
   void *progress_user;
   size_t counters[NUEM_NCOUNTERS];
+  nuem_distributor distributor;
+  int distributed;
 };
+
+void nuem_context_set_distributor(nuem_context *ctx, const nuem_distributor *d) {
+  ctx->distributed = d != NULL;
+  if (d) ctx->distributor = *d;
+}
+
+const nuem_distributor *nuem_context_distributor(const nuem_context *ctx) {
+  return ctx->distributed ? &ctx->distributor : NULL;
+}
 
 void nuem_context_set_progress(nuem_context *ctx, nuem_progress_fn fn, void *user) {
   ctx->progress = fn;
@@ -108,6 +119,10 @@ nuem_status nuem_error_forward(nuem_context *to, const nuem_context *from) {
 
 void nuem_context_count(nuem_context *ctx, nuem_counter c) {
   if (c < NUEM_NCOUNTERS) ctx->counters[c]++;
+}
+
+void nuem_context_add_counters(nuem_context *to, const nuem_context *from) {
+  for (int c = 0; c < NUEM_NCOUNTERS; c++) to->counters[c] += from->counters[c];
 }
 
 size_t nuem_context_counter(const nuem_context *ctx, nuem_counter c) {

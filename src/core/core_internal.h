@@ -26,4 +26,7 @@ size_t nuem_search(const double *x, size_t n, double v);
     if (nuem_call_s_ != NUEM_OK) return nuem_error_trace(ctx, nuem_call_s_, where); \
   } while (0)
 
+/* Add the build counters of `from` (a node's worker context) to `to`. */
+void nuem_context_add_counters(nuem_context *to, const nuem_context *from);
+
 #endif
