@@ -330,11 +330,66 @@ static int bench_site(nuem_context *ctx) {
   return 0;
 }
 
+/* The default reactor with the Sun added (source.add = solar), every
+ * property on, 1000 T (`--sources`): the spectrum after planning, evaluated
+ * directly and from a property basis (nuem_spectrum_basis: built once for
+ * the T grid, then any property values as a sum of arrays), per atomic
+ * model (docs/performance.md, "Several sources"). */
+static int bench_sources(nuem_context *ctx) {
+  enum { REPEAT = 5, BASIS_REPEAT = 200 };
+  static const char *const models[] = {"atomic.model=stepping", "atomic.model=ab-initio"};
+  printf("\nreactor + Sun (source.add = solar), all properties on, 1000 T\n");
+  for (int k = 0; k < 2; k++) {
+    nuem_config *cfg;
+    if (nuem_config_new(ctx, &cfg) || nuem_config_set_assignment(ctx, cfg, models[k]) ||
+        nuem_config_set_assignment(ctx, cfg, "source.add=solar") ||
+        nuem_config_set_assignment(ctx, cfg, "output.points=1000") ||
+        nuem_config_set_assignment(ctx, cfg, "physics.mu_nu=1e-11 muB") ||
+        nuem_config_set_assignment(ctx, cfg, "physics.q_nu=1e-13 e") ||
+        nuem_config_set_assignment(ctx, cfg, "physics.r2_nu=1e-32 cm2"))
+      return die(ctx);
+    double *T;
+    size_t n;
+    nuem_spectrum *sp;
+    if (nuem_spectrum_grid(ctx, cfg, &T, &n) || nuem_spectrum_new(ctx, cfg, &sp)) return die(ctx);
+    nuem_properties p = nuem_spectrum_configured(sp);
+    static double rows[1000][NUEM_SPECTRUM_NCOLS];
+    double direct = time_spectrum(sp, &p, T, n, REPEAT, rows);
+    nuem_spectrum_basis *b;
+    double t0 = now();
+    if (nuem_spectrum_basis_new(ctx, sp, &p, NUEM_VARY_MU | NUEM_VARY_Q | NUEM_VARY_R2, T, n, &b))
+      return die(ctx);
+    double build = now() - t0, best = INFINITY;
+    for (int r = 0; r < BASIS_REPEAT; r++) {
+      nuem_result res;
+      p.mu = 1e-11 * (1 + r % 7); /* a new value each time */
+      t0 = now();
+      if (nuem_spectrum_basis_table(ctx, b, &p, &res)) return die(ctx);
+      best = fmin(best, now() - t0);
+      nuem_result_free(&res);
+    }
+    printf("  %-22s direct %9.3f ms (best of %d); basis: built in %8.2f ms, then %7.4f ms "
+           "per property value (best of %d)\n", models[k] + 13, 1e3 * direct, REPEAT,
+           1e3 * build, 1e3 * best, BASIS_REPEAT);
+    nuem_spectrum_basis_free(b);
+    nuem_spectrum_free(sp);
+    nuem_config_free(cfg);
+    free(T);
+  }
+  return 0;
+}
+
 int main(int argc, char **argv) {
   enum { NPOINTS = 1000, REPEAT = 200 };
   nuem_context *ctx;
   nuem_config *cfg;
   if (nuem_context_new(&ctx) || nuem_config_new(ctx, &cfg)) return 1;
+  if (argc > 1 && strcmp(argv[1], "--sources") == 0) { /* that section alone */
+    int rc = bench_sources(ctx);
+    nuem_config_free(cfg);
+    nuem_context_free(ctx);
+    return rc;
+  }
   if (argc > 1 && strcmp(argv[1], "--site") == 0) { /* that section alone */
     int rc = bench_site(ctx);
     nuem_config_free(cfg);
@@ -405,6 +460,7 @@ int main(int argc, char **argv) {
   }
   if (argc > 1) printf("  peak memory of `%s`:   %9.1f MB\n", argv[1], peak_memory_mb(argv[1]));
   if (bench_abinitio(ctx, 1)) return 1;
+  if (bench_site(ctx) || bench_sources(ctx)) return 1;
   if (bench_fc(ctx, 0)) return 1;
   nuem_rate_direct_free(&direct);
   nuem_spectrum_free(sp);
