@@ -20,15 +20,18 @@
 /* -2 ln L differences below this are rounding, not evidence (as in 1-D). */
 #define ACCEPT_TOL 1e-9
 
-/* What one node's toys share: the expectation at the node and buffers. */
+/* What one node's toys share: the expectation at the node, buffers and
+ * the plane's minimiser (allocated once per node, not per toy). */
 typedef struct {
   nuem_fixed row;
   double *mean_on, *mean_off, *on, *off;
+  nuem_plane_simplex *sx;
 } node_state;
 
 static void node_state_free(node_state *ns) {
   nuem_fixed_free(&ns->row);
   free(ns->mean_on);
+  nuem_plane_simplex_free(ns->sx);
 }
 
 static nuem_status node_state_init(const nuem_fc2d_job *job, double t1, double t2,
@@ -36,7 +39,8 @@ static nuem_status node_state_init(const nuem_fc2d_job *job, double t1, double t
   memset(ns, 0, sizeof *ns);
   size_t n = job->plane->base.n;
   if (nuem_plane_row_new(job->plane, &ns->row)) return NUEM_ENOMEM;
-  if (!(ns->mean_on = malloc(4 * n * sizeof(double)))) {
+  ns->sx = nuem_plane_simplex_new();
+  if (!(ns->mean_on = malloc(4 * n * sizeof(double))) || !ns->sx) {
     node_state_free(ns);
     return NUEM_ENOMEM;
   }
@@ -53,7 +57,7 @@ static double toy_statistic(gsl_rng *r, const nuem_fc2d_job *job, node_state *ns
   nuem_plane_row(p, t2, &ns->row);
   nuem_toy_draw(r, &ns->row, job->d, ns->mean_on, ns->mean_off, ns->on, ns->off);
   double at = nuem_fixed_t(&ns->row, job->d, ns->on, ns->off, t1);
-  double best = nuem_plane_min(p, &ns->row, job->d, ns->on, ns->off, NULL, NULL);
+  double best = nuem_plane_min(p, &ns->row, job->d, ns->on, ns->off, ns->sx, NULL, NULL);
   return fmax(at - best, 0.0); /* the node itself bounds the minimum */
 }
 
