@@ -6,9 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#ifdef _OPENMP
-#include <omp.h>
-#endif
 
 #include "analysis_internal.h"
 #include "core_internal.h"
@@ -115,31 +112,22 @@ int nuem_contour_fc_accepted(const nuem_contour_fc *c, size_t k) {
   return c->wilks.t[k] <= c->critical[k] + ACCEPT_TOL;
 }
 
-/* Every node's critical value, OpenMP over nodes; the failure of the
- * lowest node reaches the caller, whatever the thread count. */
+/* Node k of the belt as a node of nuem_map: result = its critical value. */
+static nuem_status belt_node(nuem_context *worker, void *user, size_t k, double *critical) {
+  const nuem_fc2d_job *job = user;
+  if (nuem_fc2d_node(job, k, critical))
+    return nuem_error(worker, NUEM_ENOMEM, "out of memory for %zu toys at 2-D Feldman-Cousins "
+                      "node %zu", job->toys, k);
+  return NUEM_OK;
+}
+
+/* Every node's critical value, the nodes spread over processes and threads
+ * (nuem_map): each node's toys come from (seed, node), so the belt is the
+ * same on any number; the lowest failing node's error reaches the caller. */
 static nuem_status belt(nuem_context *ctx, const nuem_fc2d_job *job, int threads,
                         double *critical) {
-  size_t nodes = job->n1 * job->n2, done = 0, failed = nodes;
-#ifdef _OPENMP
-  int nt = threads > 0 ? threads : omp_get_max_threads();
-#pragma omp parallel for schedule(dynamic, 1) num_threads(nt)
-#endif
-  for (size_t k = 0; k < nodes; k++) {
-    nuem_status sk = nuem_fc2d_node(job, k, &critical[k]);
-#ifdef _OPENMP
-#pragma omp critical
-#endif
-    {
-      if (sk && k < failed) failed = k;
-      done++;
-      nuem_progress(ctx, (double)done / (double)nodes, "2-D toys");
-    }
-  }
-  (void)threads;
-  if (failed < nodes)
-    return nuem_error(ctx, NUEM_ENOMEM, "out of memory for %zu toys at 2-D Feldman-Cousins "
-                      "node %zu", job->toys, failed);
-  return NUEM_OK;
+  return nuem_map(ctx, job->n1 * job->n2, 1, threads, belt_node, (void *)job, critical, NULL,
+                  "2-D toys");
 }
 
 /* The node nearest the best fit, in units of each axis' grid step. */
