@@ -1,8 +1,9 @@
 #!/bin/sh
 # nuem under mpirun (docs/statistics.md, "MPI and the speed of the toys"):
 # the output of 1, 2 and (oversubscribed) 4 ranks is byte for byte that of
-# the plain run with the same seed, for a Feldman-Cousins limit, the
-# sensitivity toy bands, a sensitivity scan and a limit mass scan; more
+# the plain run with the same seed, for a Feldman-Cousins limit, a 2-D
+# Feldman-Cousins belt, a CLs limit from toys, the sensitivity toy bands, a
+# sensitivity scan and a limit mass scan; more
 # ranks than grid nodes work; a failing node fails the run with its
 # message, printed once.
 # Usage: mpi_test.sh NUEM MPIEXEC DATA_DIR [RANKS...] (default 1 2 4).
@@ -45,6 +46,15 @@ same sensitivity "$EXAMPLES/gemma.ini" --set analysis.toys=300
 same sensitivity "$EXAMPLES/gemma.ini" --set analysis.toys=100 --scan 'detector.exposure=300kg*day:1200kg*day:3'
 same limit "$DATA/sterile_background_only.dat" "$EXAMPLES/sterile_ge.ini" --scan source.mass=9keV:11keV:3 \
   --set analysis.method=feldman-cousins --set analysis.toys=100 --set analysis.grid=8
+
+# 2-D Feldman-Cousins (grid nodes over ranks) and CLs toys (grid points
+# over ranks); the 2-D belt also with two threads per rank
+FC2D="limit $DATA/texono_like.dat $EXAMPLES/texono2007.ini --set analysis.poi2=q --set analysis.grid=5 --set analysis.toys=100"
+same $FC2D
+OMP_NUM_THREADS=2 mpi 2 $FC2D >"$TMP/mpi" 2>"$TMP/mpi.err" && cmp -s "$TMP/plain" "$TMP/mpi" && ok ||
+  bad "mpirun -n 2 with 2 threads per rank, 2-D Feldman-Cousins: output differs from the plain run"
+same limit "$DATA/texono_like.dat" "$EXAMPLES/texono2007.ini" --set analysis.method=cls --set analysis.toys=100 \
+  --set analysis.grid=6
 
 # --out: rank 0 alone writes the file, the same as the plain run's
 "$NUEM" $LIMIT --set analysis.grid=4 --out "$TMP/plain.tsv"

@@ -128,10 +128,17 @@ void nuem_plane_row(const nuem_plane *p, double t2, nuem_fixed *row);
 /* -2 ln L at (t1, t2); `row` is scratch. */
 double nuem_plane_t(const nuem_plane *p, nuem_fixed *row, const nuem_data *d, const double *on,
                     const double *off, double t1, double t2);
+/* The simplex minimiser of nuem_plane_min, allocated once and reused by
+ * every toy of a node (NULL on out of memory). */
+typedef struct nuem_plane_simplex nuem_plane_simplex;
+nuem_plane_simplex *nuem_plane_simplex_new(void);
+void nuem_plane_simplex_free(nuem_plane_simplex *sx);
 /* The minimum of -2 ln L over the physical plane (a lattice, then a simplex
- * from its best point), and where it lies. */
+ * from its best point), and where it lies; `sx` is scratch (NULL: one of
+ * its own for this call). */
 double nuem_plane_min(const nuem_plane *p, nuem_fixed *row, const nuem_data *d,
-                      const double *on, const double *off, double *t1, double *t2);
+                      const double *on, const double *off, nuem_plane_simplex *sx, double *t1,
+                      double *t2);
 
 /* ---- 2-D Feldman-Cousins: the work of one grid node ------------------------
  * A function of (node, seed) only, whatever thread or process runs it, so

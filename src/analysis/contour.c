@@ -43,7 +43,8 @@ nuem_status nuem_contour_wilks(nuem_context *ctx, const nuem_model *m1, const nu
   }
   /* the best fit over the physical plane; a grid node can only be lower
    * by rounding */
-  double best = s ? 0 : nuem_plane_min(&plane, &row, d, obs, d->off, &c->best1, &c->best2);
+  double best = s ? 0 : nuem_plane_min(&plane, &row, d, obs, d->off, NULL, &c->best1,
+                                                &c->best2);
   for (size_t i2 = 0; !s && i2 < grid; i2++) {
     nuem_plane_row(&plane, c->theta2[i2], &row);
     for (size_t i1 = 0; i1 < grid; i1++) {

@@ -6,9 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#ifdef _OPENMP
-#include <omp.h>
-#endif
 
 #include "analysis_internal.h"
 #include "core_internal.h"
@@ -20,15 +17,18 @@
 /* -2 ln L differences below this are rounding, not evidence (as in 1-D). */
 #define ACCEPT_TOL 1e-9
 
-/* What one node's toys share: the expectation at the node and buffers. */
+/* What one node's toys share: the expectation at the node, buffers and
+ * the plane's minimiser (allocated once per node, not per toy). */
 typedef struct {
   nuem_fixed row;
   double *mean_on, *mean_off, *on, *off;
+  nuem_plane_simplex *sx;
 } node_state;
 
 static void node_state_free(node_state *ns) {
   nuem_fixed_free(&ns->row);
   free(ns->mean_on);
+  nuem_plane_simplex_free(ns->sx);
 }
 
 static nuem_status node_state_init(const nuem_fc2d_job *job, double t1, double t2,
@@ -36,7 +36,8 @@ static nuem_status node_state_init(const nuem_fc2d_job *job, double t1, double t
   memset(ns, 0, sizeof *ns);
   size_t n = job->plane->base.n;
   if (nuem_plane_row_new(job->plane, &ns->row)) return NUEM_ENOMEM;
-  if (!(ns->mean_on = malloc(4 * n * sizeof(double)))) {
+  ns->sx = nuem_plane_simplex_new();
+  if (!(ns->mean_on = malloc(4 * n * sizeof(double))) || !ns->sx) {
     node_state_free(ns);
     return NUEM_ENOMEM;
   }
@@ -53,7 +54,7 @@ static double toy_statistic(gsl_rng *r, const nuem_fc2d_job *job, node_state *ns
   nuem_plane_row(p, t2, &ns->row);
   nuem_toy_draw(r, &ns->row, job->d, ns->mean_on, ns->mean_off, ns->on, ns->off);
   double at = nuem_fixed_t(&ns->row, job->d, ns->on, ns->off, t1);
-  double best = nuem_plane_min(p, &ns->row, job->d, ns->on, ns->off, NULL, NULL);
+  double best = nuem_plane_min(p, &ns->row, job->d, ns->on, ns->off, ns->sx, NULL, NULL);
   return fmax(at - best, 0.0); /* the node itself bounds the minimum */
 }
 
@@ -111,31 +112,22 @@ int nuem_contour_fc_accepted(const nuem_contour_fc *c, size_t k) {
   return c->wilks.t[k] <= c->critical[k] + ACCEPT_TOL;
 }
 
-/* Every node's critical value, OpenMP over nodes; the failure of the
- * lowest node reaches the caller, whatever the thread count. */
+/* Node k of the belt as a node of nuem_map: result = its critical value. */
+static nuem_status belt_node(nuem_context *worker, void *user, size_t k, double *critical) {
+  const nuem_fc2d_job *job = user;
+  if (nuem_fc2d_node(job, k, critical))
+    return nuem_error(worker, NUEM_ENOMEM, "out of memory for %zu toys at 2-D Feldman-Cousins "
+                      "node %zu", job->toys, k);
+  return NUEM_OK;
+}
+
+/* Every node's critical value, the nodes spread over processes and threads
+ * (nuem_map): each node's toys come from (seed, node), so the belt is the
+ * same on any number; the lowest failing node's error reaches the caller. */
 static nuem_status belt(nuem_context *ctx, const nuem_fc2d_job *job, int threads,
                         double *critical) {
-  size_t nodes = job->n1 * job->n2, done = 0, failed = nodes;
-#ifdef _OPENMP
-  int nt = threads > 0 ? threads : omp_get_max_threads();
-#pragma omp parallel for schedule(dynamic, 1) num_threads(nt)
-#endif
-  for (size_t k = 0; k < nodes; k++) {
-    nuem_status sk = nuem_fc2d_node(job, k, &critical[k]);
-#ifdef _OPENMP
-#pragma omp critical
-#endif
-    {
-      if (sk && k < failed) failed = k;
-      done++;
-      nuem_progress(ctx, (double)done / (double)nodes, "2-D toys");
-    }
-  }
-  (void)threads;
-  if (failed < nodes)
-    return nuem_error(ctx, NUEM_ENOMEM, "out of memory for %zu toys at 2-D Feldman-Cousins "
-                      "node %zu", job->toys, failed);
-  return NUEM_OK;
+  return nuem_map(ctx, job->n1 * job->n2, 1, threads, belt_node, (void *)job, critical, NULL,
+                  "2-D toys");
 }
 
 /* The node nearest the best fit, in units of each axis' grid step. */

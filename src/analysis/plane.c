@@ -99,8 +99,55 @@ static double scaled_t(const gsl_vector *u, void *params) {
                       p->lo2 + c2 * (p->hi2 - p->lo2)) + OUTSIDE_WEIGHT * outside;
 }
 
+struct nuem_plane_simplex {
+  gsl_multimin_fminimizer *mz;
+  gsl_vector *x, *step;
+};
+
+void nuem_plane_simplex_free(nuem_plane_simplex *sx) {
+  if (!sx) return;
+  if (sx->mz) gsl_multimin_fminimizer_free(sx->mz);
+  gsl_vector_free(sx->x);
+  gsl_vector_free(sx->step);
+  free(sx);
+}
+
+nuem_plane_simplex *nuem_plane_simplex_new(void) {
+  nuem_plane_simplex *sx = calloc(1, sizeof *sx);
+  if (!sx) return NULL;
+  sx->mz = gsl_multimin_fminimizer_alloc(gsl_multimin_fminimizer_nmsimplex2, 2);
+  sx->x = gsl_vector_alloc(2);
+  sx->step = gsl_vector_alloc(2);
+  if (sx->mz && sx->x && sx->step) return sx;
+  nuem_plane_simplex_free(sx);
+  return NULL;
+}
+
+/* The simplex from u_best on the unit square; improves *best and u_best.
+ * gsl_multimin_fminimizer_set restarts the simplex from scratch, so a
+ * reused one gives the same steps as a fresh one. */
+static void refine(const nuem_plane *p, plane_params *pp, nuem_plane_simplex *sx,
+                   double *best, double u_best[2]) {
+  gsl_multimin_function fn = {scaled_t, 2, pp};
+  gsl_vector_set(sx->x, 0, u_best[0]);
+  gsl_vector_set(sx->x, 1, u_best[1]);
+  gsl_vector_set_all(sx->step, 0.5 / LATTICE);
+  if (gsl_multimin_fminimizer_set(sx->mz, &fn, sx->x, sx->step)) return;
+  for (int it = 0; it < SIMPLEX_ITERATIONS; it++) {
+    if (gsl_multimin_fminimizer_iterate(sx->mz)) break;
+    if (gsl_multimin_test_size(gsl_multimin_fminimizer_size(sx->mz), SIMPLEX_SIZE) == GSL_SUCCESS)
+      break;
+  }
+  const gsl_vector *u = gsl_multimin_fminimizer_x(sx->mz);
+  double c1 = clamp(gsl_vector_get(u, 0), 0, 1), c2 = clamp(gsl_vector_get(u, 1), 0, 1);
+  double v = nuem_plane_t(p, pp->row, pp->d, pp->on, pp->off, p->lo1 + c1 * (p->hi1 - p->lo1),
+                          p->lo2 + c2 * (p->hi2 - p->lo2)); /* on the plane itself */
+  if (v < *best) *best = v, u_best[0] = c1, u_best[1] = c2;
+}
+
 double nuem_plane_min(const nuem_plane *p, nuem_fixed *row, const nuem_data *d,
-                      const double *on, const double *off, double *t1, double *t2) {
+                      const double *on, const double *off, nuem_plane_simplex *sx, double *t1,
+                      double *t2) {
   double best = INFINITY, u_best[2] = {0, 0};
   for (int i2 = 0; i2 <= LATTICE; i2++) {
     double u2 = (double)i2 / LATTICE;
@@ -112,29 +159,9 @@ double nuem_plane_min(const nuem_plane *p, nuem_fixed *row, const nuem_data *d,
     }
   }
   plane_params pp = {p, row, d, on, off};
-  gsl_multimin_function fn = {scaled_t, 2, &pp};
-  gsl_multimin_fminimizer *mz = gsl_multimin_fminimizer_alloc(gsl_multimin_fminimizer_nmsimplex2, 2);
-  gsl_vector *x = gsl_vector_alloc(2), *step = gsl_vector_alloc(2);
-  if (mz && x && step) {
-    gsl_vector_set(x, 0, u_best[0]);
-    gsl_vector_set(x, 1, u_best[1]);
-    gsl_vector_set_all(step, 0.5 / LATTICE);
-    if (!gsl_multimin_fminimizer_set(mz, &fn, x, step)) {
-      for (int it = 0; it < SIMPLEX_ITERATIONS; it++) {
-        if (gsl_multimin_fminimizer_iterate(mz)) break;
-        if (gsl_multimin_test_size(gsl_multimin_fminimizer_size(mz), SIMPLEX_SIZE) == GSL_SUCCESS)
-          break;
-      }
-      const gsl_vector *u = gsl_multimin_fminimizer_x(mz);
-      double c1 = clamp(gsl_vector_get(u, 0), 0, 1), c2 = clamp(gsl_vector_get(u, 1), 0, 1);
-      double v = nuem_plane_t(p, row, d, on, off, p->lo1 + c1 * (p->hi1 - p->lo1),
-                              p->lo2 + c2 * (p->hi2 - p->lo2)); /* on the plane itself */
-      if (v < best) best = v, u_best[0] = c1, u_best[1] = c2;
-    }
-  }
-  if (mz) gsl_multimin_fminimizer_free(mz);
-  gsl_vector_free(x);
-  gsl_vector_free(step);
+  nuem_plane_simplex *own = sx ? NULL : nuem_plane_simplex_new();
+  if (sx || own) refine(p, &pp, sx ? sx : own, &best, u_best);
+  nuem_plane_simplex_free(own);
   if (t1) *t1 = p->lo1 + u_best[0] * (p->hi1 - p->lo1);
   if (t2) *t2 = p->lo2 + u_best[1] * (p->hi2 - p->lo2);
   return best;

@@ -6,9 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#ifdef _OPENMP
-#include <omp.h>
-#endif
 
 #include "analysis_internal.h"
 #include "core_internal.h"
@@ -165,37 +162,42 @@ static nuem_status limit_alloc(nuem_context *ctx, size_t n, int cls, nuem_upper_
   return nuem_error(ctx, NUEM_ENOMEM, "out of memory for the upper limit");
 }
 
-/* CLs at every grid point, OpenMP over points with a context each; the
- * lowest failing point's error reaches the caller. */
+/* Grid point i of the CLs scan as a node of nuem_map: result = (q~, CL_s+b,
+ * CL_b, CLs); its toys come from streams 2i and 2i + 1. */
+typedef struct {
+  const cls_job *job;
+  const double *theta;
+} cls_grid;
+
+enum { CLS_POINT_WIDTH = 4 };
+
+static nuem_status cls_node(nuem_context *worker, void *user, size_t i, double *r) {
+  const cls_grid *g = user;
+  return cls_point(worker, g->job, g->theta[i], i, &r[0], &r[1], &r[2], &r[3]);
+}
+
+/* CLs at every grid point, spread over processes and threads (nuem_map),
+ * so the scan is the same on any number; the lowest failing point's error
+ * reaches the caller. */
 static nuem_status cls_scan(nuem_context *ctx, const cls_job *job, int threads,
                             nuem_upper_limit *u) {
-  nuem_status first_error = NUEM_OK;
-  size_t done = 0, error_index = u->n;
-#ifdef _OPENMP
-  int nt = threads > 0 ? threads : omp_get_max_threads();
-#pragma omp parallel for schedule(dynamic, 1) num_threads(nt)
-#endif
-  for (size_t i = 0; i < u->n; i++) {
-    nuem_context *worker = NULL;
-    nuem_status si = nuem_context_new(&worker);
-    if (!si)
-      si = cls_point(worker, job, u->theta[i], i, &u->q[i], &u->clsb[i], &u->clb[i], &u->cls[i]);
-#ifdef _OPENMP
-#pragma omp critical
-#endif
-    {
-      if (si && i < error_index) {
-        error_index = i;
-        first_error = worker ? nuem_error_forward(ctx, worker)
-                             : nuem_error(ctx, si, "out of memory for a thread's context");
-      }
-      done++;
-      nuem_progress(ctx, (double)done / (double)u->n, "CLs");
-    }
-    nuem_context_free(worker);
+  cls_grid grid = {job, u->theta};
+  double *out = malloc(CLS_POINT_WIDTH * u->n * sizeof(double));
+  size_t failed = u->n;
+  nuem_status s = out ? nuem_map(ctx, u->n, CLS_POINT_WIDTH, threads, cls_node, &grid, out,
+                                 &failed, "CLs")
+                      : nuem_error(ctx, NUEM_ENOMEM, "out of memory for the CLs scan");
+  for (size_t i = 0; !s && i < u->n; i++) {
+    const double *r = out + CLS_POINT_WIDTH * i;
+    u->q[i] = r[0], u->clsb[i] = r[1], u->clb[i] = r[2], u->cls[i] = r[3];
   }
-  (void)threads;
-  return first_error;
+  free(out);
+  if (s && failed < u->n) {
+    char where[96];
+    snprintf(where, sizeof where, "CLs grid point %zu (theta = %g)", failed, u->theta[failed]);
+    return nuem_error_trace(ctx, s, where);
+  }
+  return s;
 }
 
 /* The limit: CLs = alpha between the first grid point above the best fit
