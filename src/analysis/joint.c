@@ -1,0 +1,396 @@
+/* Joint likelihood of several experiments: one parameter of interest,
+ * each experiment's nuisances its own, correlated nuisances shared
+ * (docs/statistics.md, "Joint fits"). */
+#include <ini.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis_internal.h"
+#include "core_internal.h"
+
+struct nuem_joint {
+  size_t n;
+  char name[NUEM_JOINT_MAX][NUEM_JOINT_NAME];
+  char *data_path[NUEM_JOINT_MAX], *config_path[NUEM_JOINT_MAX];
+  nuem_config *cfg[NUEM_JOINT_MAX];
+  nuem_analysis *exp[NUEM_JOINT_MAX];
+  int shared[NUEM_NNU]; /* correlated nuisances: one parameter for all */
+  int poi;
+  double lo, hi;        /* the POI range every experiment covers */
+};
+
+void nuem_joint_free(nuem_joint *j) {
+  if (!j) return;
+  for (size_t e = 0; e < j->n; e++) {
+    nuem_analysis_free(j->exp[e]);
+    nuem_config_free(j->cfg[e]);
+    free(j->data_path[e]);
+    free(j->config_path[e]);
+  }
+  free(j);
+}
+
+size_t nuem_joint_size(const nuem_joint *j) { return j->n; }
+const char *nuem_joint_name(const nuem_joint *j, size_t e) { return j->name[e]; }
+const nuem_analysis *nuem_joint_experiment(const nuem_joint *j, size_t e) { return j->exp[e]; }
+const nuem_config *nuem_joint_config(const nuem_joint *j, size_t e) { return j->cfg[e]; }
+int nuem_joint_shared(const nuem_joint *j, int k) { return k >= 0 && k < NUEM_NNU && j->shared[k]; }
+
+/* The nuisances a combination may correlate: normalisations and detector
+ * scales. Backgrounds belong to each detector (and OFF backgrounds are
+ * profiled per bin). */
+static nuem_status parse_correlated(nuem_context *ctx, const char *list, int *shared) {
+  memset(shared, 0, NUEM_NNU * sizeof *shared);
+  for (const char *p = list ? list : ""; *p;) {
+    p += strspn(p, " ,\t");
+    size_t len = strcspn(p, " ,\t");
+    if (!len) break;
+    int found = -1;
+    for (int k = 0; k < NUEM_NNU; k++)
+      if (strlen(nuem_nuisance_name(k)) == len && !strncmp(p, nuem_nuisance_name(k), len)) found = k;
+    if (found < 0 || found == NUEM_NU_BACKGROUND)
+      return nuem_error(ctx, NUEM_ECONFIG, "combination.correlated: '%.*s' cannot be "
+                        "correlated; give flux, efficiency, quenching_k or energy_scale "
+                        "(backgrounds belong to each experiment)", (int)len, p);
+    shared[found] = 1;
+    p += len;
+  }
+  return NUEM_OK;
+}
+
+/* One experiment: its config (file, then the --set assignments) and the
+ * analysis of its data; failures name the experiment and its pair. */
+static nuem_status add_experiment(nuem_context *ctx, nuem_joint *j, const nuem_joint_input *in,
+                                  const char *const *sets, size_t nsets) {
+  size_t e = j->n;
+  snprintf(j->name[e], sizeof j->name[e], "%s", in->name && *in->name ? in->name : "?");
+  if (!in->name || !*in->name) snprintf(j->name[e], sizeof j->name[e], "%zu", e + 1);
+  j->data_path[e] = strdup(in->data);
+  j->config_path[e] = strdup(in->config ? in->config : "");
+  if (!j->data_path[e] || !j->config_path[e]) return nuem_error(ctx, NUEM_ENOMEM, "out of memory");
+  j->n++;
+  NUEM_TRY(nuem_config_new(ctx, &j->cfg[e]));
+  char where[NUEM_JOINT_NAME + 4400];
+  snprintf(where, sizeof where, "experiment %s (%s with %s)", j->name[e], in->data,
+           *j->config_path[e] ? j->config_path[e] : "the default config");
+  nuem_status s = *j->config_path[e] ? nuem_config_load_file(ctx, j->cfg[e], j->config_path[e])
+                                     : NUEM_OK;
+  for (size_t i = 0; !s && i < nsets; i++) s = nuem_config_set_assignment(ctx, j->cfg[e], sets[i]);
+  if (!s) s = nuem_analysis_new(ctx, j->cfg[e], in->data, &j->exp[e]);
+  return s ? nuem_error_trace(ctx, s, where) : NUEM_OK;
+}
+
+/* One parameter of interest and confidence level for all; every
+ * correlated nuisance fitted in every experiment. */
+static nuem_status check_joint(nuem_context *ctx, nuem_joint *j) {
+  const nuem_model *m0 = nuem_analysis_model(j->exp[0]);
+  double cl0 = nuem_config_number(j->cfg[0], NUEM_P_ANALYSIS_CL);
+  j->poi = nuem_model_poi(m0);
+  nuem_model_range(m0, &j->lo, &j->hi);
+  for (size_t e = 1; e < j->n; e++) {
+    const nuem_model *m = nuem_analysis_model(j->exp[e]);
+    if (nuem_model_poi(m) != j->poi)
+      return nuem_error(ctx, NUEM_ECONFIG, "analysis.poi differs between experiments %s (%s) "
+                        "and %s (%s): a joint fit needs one parameter of interest",
+                        j->name[0], nuem_poi_choices[j->poi].name, j->name[e],
+                        nuem_poi_choices[nuem_model_poi(m)].name);
+    double cl = nuem_config_number(j->cfg[e], NUEM_P_ANALYSIS_CL);
+    if (cl != cl0)
+      return nuem_error(ctx, NUEM_ECONFIG, "analysis.cl differs between experiments %s (%g) "
+                        "and %s (%g): give one confidence level", j->name[0], cl0, j->name[e], cl);
+    double lo, hi;
+    nuem_model_range(m, &lo, &hi);
+    j->lo = fmax(j->lo, lo), j->hi = fmin(j->hi, hi);
+  }
+  for (int k = 0; k < NUEM_NNU; k++)
+    for (size_t e = 0; j->shared[k] && e < j->n; e++)
+      if (!nuem_model_active(nuem_analysis_model(j->exp[e]), k))
+        return nuem_error(ctx, NUEM_ECONFIG, "correlated nuisance %s: experiment %s does not "
+                          "fit it (its constraint width is 0: set analysis.%s_uncertainty) — "
+                          "a correlated nuisance must belong to every experiment",
+                          nuem_nuisance_name(k), j->name[e], nuem_nuisance_name(k));
+  return NUEM_OK;
+}
+
+nuem_status nuem_joint_new(nuem_context *ctx, const nuem_joint_input *in, size_t n,
+                           const char *correlated, const char *const *sets, size_t nsets,
+                           nuem_joint **out) {
+  *out = NULL;
+  if (n < 1 || n > NUEM_JOINT_MAX)
+    return nuem_error(ctx, NUEM_ECONFIG, "a combination needs 1 to %d experiments (%zu given)",
+                      NUEM_JOINT_MAX, n);
+  nuem_joint *j = calloc(1, sizeof *j);
+  if (!j) return nuem_error(ctx, NUEM_ENOMEM, "out of memory");
+  nuem_status s = parse_correlated(ctx, correlated, j->shared);
+  for (size_t e = 0; !s && e < n; e++)
+    for (size_t f = 0; !s && f < e; f++)
+      if (in[e].name && in[f].name && !strcmp(in[e].name, in[f].name))
+        s = nuem_error(ctx, NUEM_ECONFIG, "two experiments are named %s; name each once",
+                       in[e].name);
+  for (size_t e = 0; !s && e < n; e++) s = add_experiment(ctx, j, &in[e], sets, nsets);
+  if (!s) s = check_joint(ctx, j);
+  if (s) nuem_joint_free(j);
+  else *out = j;
+  return s;
+}
+
+/* ---- the combination file -------------------------------------------------- */
+
+typedef struct {
+  nuem_context *ctx;
+  const char *origin, *folder;
+  nuem_joint_input in[NUEM_JOINT_MAX];
+  char names[NUEM_JOINT_MAX][NUEM_JOINT_NAME];
+  char *paths[2 * NUEM_JOINT_MAX];
+  size_t n;
+  char correlated[256];
+  int have_correlated;
+  nuem_status status;
+} combination_state;
+
+/* A path relative to the combination file's folder. */
+static char *resolve(const char *folder, const char *path) {
+  size_t len = strlen(folder) + strlen(path) + 2;
+  char *out = malloc(len);
+  if (!out) return NULL;
+  if (path[0] == '/' || !*folder) snprintf(out, len, "%s", path);
+  else snprintf(out, len, "%s/%s", folder, path);
+  return out;
+}
+
+static int combination_handler(void *user, const char *section, const char *key,
+                               const char *value) {
+  combination_state *st = user;
+  nuem_context *ctx = st->ctx;
+  if (!strcmp(section, "combination")) {
+    if (strcmp(key, "correlated"))
+      return !(st->status = nuem_error(ctx, NUEM_ECONFIG, "%s: unknown key combination.%s "
+                                       "(known: correlated)", st->origin, key));
+    if (st->have_correlated++)
+      return !(st->status = nuem_error(ctx, NUEM_ECONFIG, "%s: combination.correlated is "
+                                       "given twice", st->origin));
+    snprintf(st->correlated, sizeof st->correlated, "%s", value);
+    return 1;
+  }
+  if (strncmp(section, "experiment.", 11) || !section[11] ||
+      strlen(section + 11) >= NUEM_JOINT_NAME)
+    return !(st->status = nuem_error(ctx, NUEM_ECONFIG, "%s: unknown section [%s]; give "
+                                     "[experiment.NAME] sections and [combination]",
+                                     st->origin, section));
+  const char *name = section + 11;
+  size_t e = 0;
+  while (e < st->n && strcmp(st->names[e], name)) e++;
+  if (e == st->n) {
+    if (st->n == NUEM_JOINT_MAX)
+      return !(st->status = nuem_error(ctx, NUEM_ECONFIG, "%s: more than %d experiments",
+                                       st->origin, NUEM_JOINT_MAX));
+    snprintf(st->names[e], NUEM_JOINT_NAME, "%s", name);
+    st->in[e].name = st->names[e];
+    st->n++;
+  }
+  int data = !strcmp(key, "data");
+  if (!data && strcmp(key, "config"))
+    return !(st->status = nuem_error(ctx, NUEM_ECONFIG, "%s: unknown key %s.%s (known: data, "
+                                     "config)", st->origin, section, key));
+  char **slot = &st->paths[2 * e + (size_t)!data];
+  if (*slot)
+    return !(st->status = nuem_error(ctx, NUEM_ECONFIG, "%s: %s.%s is given twice",
+                                     st->origin, section, key));
+  if (!(*slot = resolve(st->folder, value)))
+    return !(st->status = nuem_error(ctx, NUEM_ENOMEM, "out of memory"));
+  if (data) st->in[e].data = *slot;
+  else st->in[e].config = *slot;
+  return 1;
+}
+
+nuem_status nuem_joint_from_file(nuem_context *ctx, const char *path, const char *const *sets,
+                                 size_t nsets, nuem_joint **out) {
+  *out = NULL;
+  combination_state st = {.ctx = ctx, .origin = path};
+  char *folder = strdup(path);
+  if (!folder) return nuem_error(ctx, NUEM_ENOMEM, "out of memory");
+  char *slash = strrchr(folder, '/');
+  if (slash) *slash = '\0';
+  else folder[0] = '\0';
+  st.folder = folder;
+  FILE *f = fopen(path, "r");
+  nuem_status s = NUEM_OK;
+  if (!f) {
+    s = nuem_error(ctx, NUEM_EFILE, "cannot open the combination file %s", path);
+  } else {
+    int line = ini_parse_file(f, combination_handler, &st);
+    fclose(f);
+    if (st.status) s = nuem_error_trace(ctx, st.status, path);
+    else if (line)
+      s = nuem_error(ctx, NUEM_EPARSE, "%s:%d: not a '[section]' or 'key = value' line",
+                     path, line);
+    else if (!st.n)
+      s = nuem_error(ctx, NUEM_ECONFIG, "%s names no experiment: give [experiment.NAME] "
+                     "sections with data = and config =", path);
+  }
+  for (size_t e = 0; !s && e < st.n; e++)
+    if (!st.in[e].data)
+      s = nuem_error(ctx, NUEM_ECONFIG, "%s: [experiment.%s] needs data = FILE", path,
+                     st.names[e]);
+  if (!s) s = nuem_joint_new(ctx, st.in, st.n, st.correlated, sets, nsets, out);
+  for (size_t i = 0; i < 2 * NUEM_JOINT_MAX; i++) free(st.paths[i]);
+  free(folder);
+  return s;
+}
+
+/* ---- the joint likelihood -------------------------------------------------- */
+
+/* The fitted parameters: the correlated nuisances first (one each), then
+ * each experiment's own active ones. */
+typedef struct {
+  const nuem_joint *j;
+  double theta;
+  int shared_k[NUEM_NNU], nshared;
+  struct { size_t e; int k; } own[NUEM_JOINT_MAX * NUEM_NNU];
+  size_t nown;
+} joint_params;
+
+static void joint_layout(const nuem_joint *j, double theta, joint_params *p) {
+  memset(p, 0, sizeof *p);
+  p->j = j, p->theta = theta;
+  for (int k = 0; k < NUEM_NNU; k++)
+    if (j->shared[k]) p->shared_k[p->nshared++] = k;
+  for (size_t e = 0; e < j->n; e++)
+    for (int k = 0; k < NUEM_NNU; k++)
+      if (!j->shared[k] && nuem_model_active(nuem_analysis_model(j->exp[e]), k)) {
+        p->own[p->nown].e = e;
+        p->own[p->nown++].k = k;
+      }
+}
+
+/* -2 ln L_joint = sum_e [-2 ln L_e(theta, nu_shared, nu_e)], each
+ * experiment's term with all its constraints; a correlated nuisance's
+ * constraint then appears once per experiment and is taken back n - 1
+ * times, so that it counts once. */
+static double joint_t(const joint_params *p, const double *x) {
+  const nuem_joint *j = p->j;
+  double nu[NUEM_JOINT_MAX][NUEM_NNU] = {{0}}, t = 0;
+  for (int i = 0; i < p->nshared; i++) {
+    for (size_t e = 0; e < j->n; e++) nu[e][p->shared_k[i]] = x[i];
+    t -= (double)(j->n - 1) * x[i] * x[i];
+  }
+  for (size_t i = 0; i < p->nown; i++) nu[p->own[i].e][p->own[i].k] = x[(size_t)p->nshared + i];
+  for (size_t e = 0; e < j->n; e++)
+    t += nuem_model_t(nuem_analysis_model(j->exp[e]), nuem_analysis_data(j->exp[e]), p->theta,
+                      nu[e]);
+  return t;
+}
+
+static double joint_objective(const gsl_vector *x, void *params) {
+  return joint_t(params, x->data); /* x comes contiguous from the simplex */
+}
+
+nuem_status nuem_joint_profile(nuem_context *ctx, const nuem_joint *j, double theta,
+                               double *t) {
+  joint_params p;
+  joint_layout(j, theta, &p);
+  size_t dim = (size_t)p.nshared + p.nown;
+  double x[NUEM_NNU + NUEM_JOINT_MAX * NUEM_NNU] = {0};
+  if (dim) return nuem_simplex_min(ctx, joint_objective, &p, dim, theta, x, t);
+  *t = joint_t(&p, x);
+  if (!isfinite(*t) || *t >= 1e29)
+    return nuem_error(ctx, NUEM_ENUMERIC, "the joint likelihood is not finite at theta = %g; "
+                      "are the data compatible with the models at all?", theta);
+  return NUEM_OK;
+}
+
+static nuem_status joint_profile_fn(nuem_context *ctx, void *user, double theta, double *t) {
+  return nuem_joint_profile(ctx, user, theta, t);
+}
+
+void nuem_joint_range(const nuem_joint *j, double *lo, double *hi) {
+  *lo = j->lo;
+  *hi = j->hi;
+}
+
+nuem_status nuem_joint_wilks(nuem_context *ctx, const nuem_joint *j, double cl, size_t grid,
+                             nuem_interval *iv) {
+  for (size_t e = 0; e < j->n; e++)
+    NUEM_TRY(nuem_check_precision(ctx, nuem_analysis_data(j->exp[e])));
+  return nuem_interval_wilks_profile(ctx, joint_profile_fn, (void *)j, j->poi, j->lo, j->hi, cl,
+                                     grid, iv);
+}
+
+/* ---- the table: each experiment alone and the combination ------------------ */
+
+static void note_interval(nuem_result *r, const char *name, const nuem_interval *iv,
+                          const char *unit, int upper) {
+  char who[NUEM_JOINT_NAME + 8];
+  snprintf(who, sizeof who, "limit_%s", name);
+  if (isnan(iv->lo))
+    nuem_result_note(r, who, "best fit %.6g %s, interval empty", iv->best_report, unit);
+  else
+    nuem_result_note(r, who, "best fit %.6g %s, interval [%.6g, %.6g] %s%s%s", iv->best_report,
+                     unit, iv->lo, iv->hi, unit, upper ? " (an upper limit)" : "",
+                     iv->hi_at_boundary ? "; reaches the end of the scanned range" : "");
+}
+
+nuem_status nuem_joint_limit_table(nuem_context *ctx, const nuem_joint *j, nuem_result *out) {
+  memset(out, 0, sizeof *out);
+  const nuem_config *cfg = j->cfg[0];
+  double cl = nuem_config_number(cfg, NUEM_P_ANALYSIS_CL);
+  size_t grid = (size_t)nuem_config_integer(cfg, NUEM_P_ANALYSIS_GRID);
+  const char *unit = nuem_poi_unit(j->poi);
+  static const char *names[] = {"experiment", "best", "lo", "hi", "upper_limit"};
+  const char *units[] = {"1", unit, unit, unit, "1"};
+  nuem_interval iv[NUEM_JOINT_MAX + 1];
+  memset(iv, 0, sizeof iv);
+  /* Feldman-Cousins, CLs and Bayes of the joint likelihood are not
+   * implemented: a method asked for explicitly is refused, not replaced */
+  for (size_t e = 0; e < j->n; e++)
+    if (nuem_config_given(j->cfg[e], NUEM_P_ANALYSIS_METHOD) &&
+        !nuem_config_choice_is(j->cfg[e], NUEM_P_ANALYSIS_METHOD, "wilks"))
+      return nuem_error(ctx, NUEM_ECONFIG, "experiment %s sets analysis.method = %s: joint "
+                        "fits give Wilks intervals only (docs/statistics.md, \"Joint fits\"); "
+                        "set analysis.method = wilks or leave it out", j->name[e],
+                        nuem_config_choice_name(j->cfg[e], NUEM_P_ANALYSIS_METHOD));
+  nuem_status s = nuem_joint_wilks(ctx, j, cl, grid, &iv[0]);
+  if (s) s = nuem_error_trace(ctx, s, "the joint fit");
+  for (size_t e = 0; !s && e < j->n; e++) {
+    s = nuem_interval_wilks(ctx, nuem_analysis_model(j->exp[e]), nuem_analysis_data(j->exp[e]),
+                            cl, grid, &iv[e + 1]);
+    if (s) {
+      char where[NUEM_JOINT_NAME + 16];
+      snprintf(where, sizeof where, "experiment %s", j->name[e]);
+      s = nuem_error_trace(ctx, s, where);
+    }
+  }
+  if (!s) s = nuem_result_init(ctx, out, j->n + 1, 5, names, units);
+  for (size_t r = 0; !s && r <= j->n; r++) {
+    int upper = iv[r].lo_at_boundary && j->poi == NUEM_POI_MU;
+    double row[5] = {(double)r, iv[r].best_report, iv[r].lo, iv[r].hi, upper};
+    memcpy(&out->data[r * 5], row, sizeof row);
+  }
+  if (!s) {
+    nuem_result_note(out, "method", "Wilks, %g %% CL, joint profile likelihood "
+                     "(docs/statistics.md, \"Joint fits\")", 100 * cl);
+    nuem_result_note(out, "poi", "%s (mu is fitted as mu^2 >= 0)", nuem_poi_choices[j->poi].name);
+    char shared[128] = "";
+    for (int k = 0; k < NUEM_NNU; k++)
+      if (j->shared[k])
+        snprintf(shared + strlen(shared), sizeof shared - strlen(shared), "%s%s",
+                 *shared ? ", " : "", nuem_nuisance_name(k));
+    nuem_result_note(out, "correlated", "%s", *shared ? shared : "none (every nuisance "
+                     "belongs to its experiment)");
+    nuem_result_note(out, "experiment_0", "combined");
+    for (size_t e = 0; e < j->n; e++) {
+      char key[NUEM_JOINT_NAME + 16];
+      snprintf(key, sizeof key, "experiment_%zu", e + 1);
+      nuem_result_note(out, key, "%s: %s with %s", j->name[e], j->data_path[e],
+                       *j->config_path[e] ? j->config_path[e] : "the default config");
+    }
+    note_interval(out, "combined", &iv[0], unit, iv[0].lo_at_boundary && j->poi == NUEM_POI_MU);
+    for (size_t e = 0; e < j->n; e++)
+      note_interval(out, j->name[e], &iv[e + 1], unit,
+                    iv[e + 1].lo_at_boundary && j->poi == NUEM_POI_MU);
+  }
+  for (size_t r = 0; r <= j->n; r++) nuem_interval_free(&iv[r]);
+  return s;
+}
