@@ -301,6 +301,9 @@ int cli_limit_joint(nuem_context *ctx, nuem_config *cfg, const cli_options *opt)
   int rc = s ? cli_fail(ctx, s) : 0;
   if (!s) {
     for (size_t e = 1; e < nuem_joint_size(j); e++) cli_report_unused(ctx, nuem_joint_config(j, e));
+    nuem_result_note(&r, "configs", "each experiment's is its own file with the --set "
+                     "assignments; the config printed above is experiment 1's (%s)",
+                     nuem_joint_name(j, 0));
     rc = write_and_free(ctx, opt, nuem_joint_config(j, 0), &r);
   }
   (void)cfg; /* the --set assignments reach every experiment's config */

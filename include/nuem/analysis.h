@@ -407,11 +407,18 @@ nuem_status nuem_joint_profile(nuem_context *ctx, const nuem_joint *j, double th
 /* The Wilks interval of the joint profile likelihood. */
 nuem_status nuem_joint_wilks(nuem_context *ctx, const nuem_joint *j, double cl, size_t grid,
                              nuem_interval *iv);
+/* The expected limits: the Wilks intervals of no-signal Asimov data (each
+ * experiment's, nuisances nominal) in place of the data, combined
+ * (expected[0]) and of each experiment alone (expected[e + 1]); the upper
+ * end for mu and cevns, the half-width for q and r2. */
+nuem_status nuem_joint_expected(nuem_context *ctx, const nuem_joint *j, double cl, size_t grid,
+                                double *expected);
 /* The table of `nuem limit --combine`: row 0 the combination, row e each
  * experiment alone (Wilks, the first experiment's analysis.cl and grid):
  * columns experiment, best, lo, hi (the POI's reported unit), upper_limit
- * (1 if lo is the physical boundary of mu); notes method, poi,
- * correlated, experiment_E (name and files) and limit_NAME per row. */
+ * (1 if lo is the physical boundary of mu), expected (nuem_joint_expected);
+ * notes method, poi,
+ * expected, correlated, experiment_E (name and files) and limit_NAME per row. */
 nuem_status nuem_joint_limit_table(nuem_context *ctx, const nuem_joint *j, nuem_result *out);
 
 #ifdef __cplusplus

@@ -16,6 +16,7 @@ struct nuem_joint {
   char *data_path[NUEM_JOINT_MAX], *config_path[NUEM_JOINT_MAX];
   nuem_config *cfg[NUEM_JOINT_MAX];
   nuem_analysis *exp[NUEM_JOINT_MAX];
+  const nuem_data *data[NUEM_JOINT_MAX]; /* what is fitted: the data, or Asimov data */
   int shared[NUEM_NNU]; /* correlated nuisances: one parameter for all */
   int poi;
   double lo, hi;        /* the POI range every experiment covers */
@@ -79,6 +80,7 @@ static nuem_status add_experiment(nuem_context *ctx, nuem_joint *j, const nuem_j
                                      : NUEM_OK;
   for (size_t i = 0; !s && i < nsets; i++) s = nuem_config_set_assignment(ctx, j->cfg[e], sets[i]);
   if (!s) s = nuem_analysis_new(ctx, j->cfg[e], in->data, &j->exp[e]);
+  if (!s) j->data[e] = nuem_analysis_data(j->exp[e]);
   return s ? nuem_error_trace(ctx, s, where) : NUEM_OK;
 }
 
@@ -278,8 +280,7 @@ static double joint_t(const joint_params *p, const double *x) {
   }
   for (size_t i = 0; i < p->nown; i++) nu[p->own[i].e][p->own[i].k] = x[(size_t)p->nshared + i];
   for (size_t e = 0; e < j->n; e++)
-    t += nuem_model_t(nuem_analysis_model(j->exp[e]), nuem_analysis_data(j->exp[e]), p->theta,
-                      nu[e]);
+    t += nuem_model_t(nuem_analysis_model(j->exp[e]), j->data[e], p->theta, nu[e]);
   return t;
 }
 
@@ -313,9 +314,38 @@ void nuem_joint_range(const nuem_joint *j, double *lo, double *hi) {
 nuem_status nuem_joint_wilks(nuem_context *ctx, const nuem_joint *j, double cl, size_t grid,
                              nuem_interval *iv) {
   for (size_t e = 0; e < j->n; e++)
-    NUEM_TRY(nuem_check_precision(ctx, nuem_analysis_data(j->exp[e])));
+    NUEM_TRY(nuem_check_precision(ctx, j->data[e]));
   return nuem_interval_wilks_profile(ctx, joint_profile_fn, (void *)j, j->poi, j->lo, j->hi, cl,
                                      grid, iv);
+}
+
+/* The reported size of a Wilks interval: its upper end for mu and the
+ * CEvNS normalisation, the half-width for signed parameters. */
+static double interval_size(int poi, const nuem_interval *iv) {
+  return poi == NUEM_POI_Q || poi == NUEM_POI_R2 ? 0.5 * (iv->hi - iv->lo) : iv->hi;
+}
+
+nuem_status nuem_joint_expected(nuem_context *ctx, const nuem_joint *j, double cl, size_t grid,
+                                double *expected) {
+  nuem_data asimov[NUEM_JOINT_MAX];
+  memset(asimov, 0, sizeof asimov);
+  nuem_joint *aj = malloc(sizeof *aj); /* j with Asimov data in place of the data */
+  nuem_status s = aj ? NUEM_OK : nuem_error(ctx, NUEM_ENOMEM, "out of memory");
+  if (aj) *aj = *j;
+  for (size_t e = 0; !s && e < j->n; e++) {
+    const nuem_model *m = nuem_analysis_model(j->exp[e]);
+    s = nuem_model_asimov(ctx, m, nuem_analysis_data(j->exp[e]), 0.0, &asimov[e]);
+    aj->data[e] = &asimov[e];
+    nuem_interval iv;
+    if (!s) s = nuem_interval_wilks(ctx, m, &asimov[e], cl, grid, &iv);
+    if (!s) expected[e + 1] = interval_size(j->poi, &iv), nuem_interval_free(&iv);
+  }
+  nuem_interval iv;
+  if (!s) s = nuem_joint_wilks(ctx, aj, cl, grid, &iv);
+  if (!s) expected[0] = interval_size(j->poi, &iv), nuem_interval_free(&iv);
+  for (size_t e = 0; e < j->n; e++) nuem_data_free(&asimov[e]);
+  free(aj);
+  return s ? nuem_error_trace(ctx, s, "the expected limits (Asimov data)") : NUEM_OK;
 }
 
 /* ---- the table: each experiment alone and the combination ------------------ */
@@ -338,8 +368,9 @@ nuem_status nuem_joint_limit_table(nuem_context *ctx, const nuem_joint *j, nuem_
   double cl = nuem_config_number(cfg, NUEM_P_ANALYSIS_CL);
   size_t grid = (size_t)nuem_config_integer(cfg, NUEM_P_ANALYSIS_GRID);
   const char *unit = nuem_poi_unit(j->poi);
-  static const char *names[] = {"experiment", "best", "lo", "hi", "upper_limit"};
-  const char *units[] = {"1", unit, unit, unit, "1"};
+  static const char *names[] = {"experiment", "best", "lo", "hi", "upper_limit", "expected"};
+  const char *units[] = {"1", unit, unit, unit, "1", unit};
+  double expected[NUEM_JOINT_MAX + 1];
   nuem_interval iv[NUEM_JOINT_MAX + 1];
   memset(iv, 0, sizeof iv);
   /* Feldman-Cousins, CLs and Bayes of the joint likelihood are not
@@ -362,16 +393,20 @@ nuem_status nuem_joint_limit_table(nuem_context *ctx, const nuem_joint *j, nuem_
       s = nuem_error_trace(ctx, s, where);
     }
   }
-  if (!s) s = nuem_result_init(ctx, out, j->n + 1, 5, names, units);
+  if (!s) s = nuem_joint_expected(ctx, j, cl, grid, expected);
+  if (!s) s = nuem_result_init(ctx, out, j->n + 1, 6, names, units);
   for (size_t r = 0; !s && r <= j->n; r++) {
     int upper = iv[r].lo_at_boundary && j->poi == NUEM_POI_MU;
-    double row[5] = {(double)r, iv[r].best_report, iv[r].lo, iv[r].hi, upper};
-    memcpy(&out->data[r * 5], row, sizeof row);
+    double row[6] = {(double)r, iv[r].best_report, iv[r].lo, iv[r].hi, upper, expected[r]};
+    memcpy(&out->data[r * 6], row, sizeof row);
   }
   if (!s) {
     nuem_result_note(out, "method", "Wilks, %g %% CL, joint profile likelihood "
                      "(docs/statistics.md, \"Joint fits\")", 100 * cl);
     nuem_result_note(out, "poi", "%s (mu is fitted as mu^2 >= 0)", nuem_poi_choices[j->poi].name);
+    nuem_result_note(out, "expected", "the Wilks limit of no-signal Asimov data (made with "
+                     "the nuisances nominal, fitted with them profiled; signed parameters: the "
+                     "interval's half-width)");
     char shared[128] = "";
     for (int k = 0; k < NUEM_NNU; k++)
       if (j->shared[k])
