@@ -45,33 +45,50 @@ static const char *write_file(const char *name, const char *text) {
   return p;
 }
 
-/* tests/data/texono_like.dat with every count doubled and both exposures
- * doubled: the sum of two identical copies. */
-static const char *doubled_texono(void) {
+/* tests/data/texono_like.dat with every count multiplied by `factor` and
+ * both exposures too (factor 2: the sum of two identical copies), with or
+ * without its OFF column. */
+static const char *texono_variant(const char *name, double factor, int with_off) {
   FILE *in = fopen(TEXONO_DAT, "r");
   assert_non_null(in);
   char line[256], text[8192] = "";
   while (fgets(line, sizeof line, in)) {
     double lo, hi, on, off;
     char row[256];
-    if (!strncmp(line, "# exposure_on:", 14)) snprintf(row, sizeof row, "# exposure_on: 1209.8 kg*day\n");
-    else if (!strncmp(line, "# exposure_off:", 15)) snprintf(row, sizeof row, "# exposure_off: 271 kg*day\n");
+    if (!strncmp(line, "# exposure_off:", 15) && !with_off) continue;
+    if (!strncmp(line, "# exposure_on:", 14))
+      snprintf(row, sizeof row, "# exposure_on: %.10g kg*day\n", 604.9 * factor);
+    else if (!strncmp(line, "# exposure_off:", 15))
+      snprintf(row, sizeof row, "# exposure_off: %.10g kg*day\n", 135.5 * factor);
+    else if (!strncmp(line, "# columns:", 10) || !strncmp(line, "# units:", 8))
+      snprintf(row, sizeof row, "%s", line[2] == 'c' ? (with_off ? "# columns: E_lo E_hi on off\n"
+                                                                 : "# columns: E_lo E_hi on\n")
+                                                     : (with_off ? "# units: keV keV 1 1\n"
+                                                                 : "# units: keV keV 1\n"));
     else if (line[0] != '#' && sscanf(line, "%lf %lf %lf %lf", &lo, &hi, &on, &off) == 4)
-      snprintf(row, sizeof row, "%g %g %g %g\n", lo, hi, 2 * on, 2 * off);
+      snprintf(row, sizeof row, with_off ? "%g %g %g %g\n" : "%g %g %g\n", lo, hi, factor * on,
+               factor * off);
     else snprintf(row, sizeof row, "%s", line);
     strncat(text, row, sizeof text - strlen(text) - 1);
   }
   fclose(in);
-  return write_file("doubled.dat", text);
+  return write_file(name, text);
 }
 
-static nuem_joint *two_copies(const char *correlated, const char *const *sets, size_t nsets) {
-  nuem_joint_input in[2] = {{"a", TEXONO_DAT, TEXONO_CFG}, {"b", TEXONO_DAT, TEXONO_CFG}};
+static const char *doubled_texono(void) { return texono_variant("doubled.dat", 2, 1); }
+
+static nuem_joint *copies_of(const char *data, const char *correlated, const char *const *sets,
+                             size_t nsets) {
+  nuem_joint_input in[2] = {{"a", data, TEXONO_CFG}, {"b", data, TEXONO_CFG}};
   nuem_joint *j = NULL;
   nuem_status s = nuem_joint_new(ctx, in, 2, correlated, sets, nsets, &j);
   if (s) fprintf(stderr, "%s\n", nuem_context_error(ctx));
   assert_int_equal(s, NUEM_OK);
   return j;
+}
+
+static nuem_joint *two_copies(const char *correlated, const char *const *sets, size_t nsets) {
+  return copies_of(TEXONO_DAT, correlated, sets, nsets);
 }
 
 static nuem_analysis *single(const char *data, const char *const *sets, size_t nsets,
@@ -188,6 +205,54 @@ static void near_zero_exposure(void **state) {
   nuem_joint_free(j);
 }
 
+
+/* Feldman-Cousins of the joint likelihood.
+ * (1) Two copies of ON-only data (background fixed at the config's, the
+ * flux correlated) against the summed data with doubled exposure. The
+ * observed statistics are equal (the likelihoods are, see
+ * doubled_exposure). In the toys the nuisances are held, and the toy
+ * statistic t(theta_i) - min_theta t of the copies,
+ *   sum_j 2 [2 (mu_j(theta_i) - mu_j(theta^)) - N_j ln(mu_j(theta_i)/mu_j(theta^))],
+ * depends on the counts only through N_j = n_1j + n_2j (its slope in theta
+ * too, so theta^ does), exactly as the summed data's with means 2 mu_j; and
+ * N_j ~ Poisson(2 mu_j) in both (a sum of independent Poisson variates).
+ * So the belts have the same distribution; only the random numbers differ.
+ * With 3000 toys the 90 % quantile is known to ~ sqrt(0.9 0.1 / 3000) /
+ * f(q) ~ 2 % (f the density there), the limit (mu ~ t^(1/4) near the
+ * boundary, t^(1/2) above) to ~1 %: tested to 3 %.
+ * (ON/OFF data: each copy's OFF backgrounds are profiled separately in the
+ * toys, so the toy statistic is not a function of the summed counts and
+ * the identity is not exact in distribution; measured, not tested here:
+ * docs/statistics.md, "Joint fits".)
+ * (2) The belt does not depend on the thread count (grid point i draws
+ * from (seed, i) only). */
+static void joint_feldman_cousins(void **state) {
+  (void)state;
+  /* a range whose grid resolves the interval (the joint belt's ends are
+   * interpolated between grid points, not bisected with fresh toys) */
+  const char *sets[] = {"analysis.poi_max=1.5e-10muB", "analysis.background_uncertainty=0"};
+  const char *on_only = texono_variant("on_only.dat", 1, 0);
+  nuem_joint *j = copies_of(on_only, "flux", sets, 2);
+  nuem_config *cfg;
+  nuem_analysis *a = single(texono_variant("on_only_doubled.dat", 2, 0), sets, 2, &cfg);
+  nuem_interval i1, i2, is;
+  assert_int_equal(nuem_joint_fc(ctx, j, 0.9, 20, 3000, 7, 1, &i1), NUEM_OK);
+  assert_int_equal(nuem_joint_fc(ctx, j, 0.9, 20, 3000, 7, 2, &i2), NUEM_OK);
+  assert_int_equal(nuem_interval_fc(ctx, nuem_analysis_model(a), nuem_analysis_data(a), 0.9, 20,
+                                    3000, 7, 2, 0, &is), NUEM_OK);
+  fprintf(stderr, "joint FC: two copies %.6g (1 thread) %.6g (2 threads), summed %.6g muB\n",
+          i1.hi, i2.hi, is.hi);
+  assert_memory_equal(i1.critical, i2.critical, 20 * sizeof(double));
+  assert_true(i1.hi == i2.hi);
+  assert_rel(i1.hi, is.hi, 0.03);
+  nuem_interval_free(&i1);
+  nuem_interval_free(&i2);
+  nuem_interval_free(&is);
+  nuem_analysis_free(a);
+  nuem_config_free(cfg);
+  nuem_joint_free(j);
+}
+
 /* The error of a failed combination names the things at fault. */
 static void expect_error(nuem_status s, const char *const *needles) {
   assert_int_not_equal(s, NUEM_OK);
@@ -253,6 +318,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(doubled_exposure),
       cmocka_unit_test(near_zero_exposure),
+      cmocka_unit_test(joint_feldman_cousins),
       cmocka_unit_test(bad_combinations),
   };
   return cmocka_run_group_tests(tests, setup, teardown);

@@ -407,6 +407,15 @@ nuem_status nuem_joint_profile(nuem_context *ctx, const nuem_joint *j, double th
 /* The Wilks interval of the joint profile likelihood. */
 nuem_status nuem_joint_wilks(nuem_context *ctx, const nuem_joint *j, double cl, size_t grid,
                              nuem_interval *iv);
+/* Feldman-Cousins of the joint likelihood (the profile construction of
+ * nuem_interval_fc): at each grid point the nuisances at their joint
+ * conditional fit, `toys` toys each drawing every experiment's data from its
+ * own expectation, the statistic the joint -2 ln L ratio against its
+ * minimum over the range. Grid point i draws from (seed, i) only, through
+ * nuem_map: the same on any number of threads or MPI ranks. Interval ends
+ * interpolated between grid points; binned data only. */
+nuem_status nuem_joint_fc(nuem_context *ctx, const nuem_joint *j, double cl, size_t grid,
+                          size_t toys, unsigned long seed, int threads, nuem_interval *iv);
 /* The expected limits: the Wilks intervals of no-signal Asimov data (each
  * experiment's, nuisances nominal) in place of the data, combined
  * (expected[0]) and of each experiment alone (expected[e + 1]); the upper

@@ -1,6 +1,7 @@
 /* Joint likelihood of several experiments: one parameter of interest,
  * each experiment's nuisances its own, correlated nuisances shared
  * (docs/statistics.md, "Joint fits"). */
+#include <gsl/gsl_sort.h>
 #include <ini.h>
 #include <math.h>
 #include <stdio.h>
@@ -66,8 +67,10 @@ static nuem_status parse_correlated(nuem_context *ctx, const char *list, int *sh
 static nuem_status add_experiment(nuem_context *ctx, nuem_joint *j, const nuem_joint_input *in,
                                   const char *const *sets, size_t nsets) {
   size_t e = j->n;
-  snprintf(j->name[e], sizeof j->name[e], "%s", in->name && *in->name ? in->name : "?");
-  if (!in->name || !*in->name) snprintf(j->name[e], sizeof j->name[e], "%zu", e + 1);
+  if (in->name && *in->name) snprintf(j->name[e], sizeof j->name[e], "%s", in->name);
+  else snprintf(j->name[e], sizeof j->name[e], "%zu", e + 1);
+  if (!in->data || !*in->data)
+    return nuem_error(ctx, NUEM_ECONFIG, "experiment %s has no data file", j->name[e]);
   j->data_path[e] = strdup(in->data);
   j->config_path[e] = strdup(in->config ? in->config : "");
   if (!j->data_path[e] || !j->config_path[e]) return nuem_error(ctx, NUEM_ENOMEM, "out of memory");
@@ -288,18 +291,33 @@ static double joint_objective(const gsl_vector *x, void *params) {
   return joint_t(params, x->data); /* x comes contiguous from the simplex */
 }
 
-nuem_status nuem_joint_profile(nuem_context *ctx, const nuem_joint *j, double theta,
-                               double *t) {
+/* The joint profile at theta; nu (may be NULL) receives every
+ * experiment's nuisances, [e][k]. */
+static nuem_status joint_profile_nu(nuem_context *ctx, const nuem_joint *j, double theta,
+                                    double *t, double (*nu)[NUEM_NNU]) {
   joint_params p;
   joint_layout(j, theta, &p);
   size_t dim = (size_t)p.nshared + p.nown;
   double x[NUEM_NNU + NUEM_JOINT_MAX * NUEM_NNU] = {0};
-  if (dim) return nuem_simplex_min(ctx, joint_objective, &p, dim, theta, x, t);
-  *t = joint_t(&p, x);
-  if (!isfinite(*t) || *t >= 1e29)
-    return nuem_error(ctx, NUEM_ENUMERIC, "the joint likelihood is not finite at theta = %g; "
-                      "are the data compatible with the models at all?", theta);
+  if (dim) {
+    NUEM_TRY(nuem_simplex_min(ctx, joint_objective, &p, dim, theta, x, t));
+  } else {
+    *t = joint_t(&p, x);
+    if (!isfinite(*t) || *t >= 1e29)
+      return nuem_error(ctx, NUEM_ENUMERIC, "the joint likelihood is not finite at theta = "
+                        "%g; are the data compatible with the models at all?", theta);
+  }
+  if (!nu) return NUEM_OK;
+  memset(nu, 0, j->n * sizeof *nu);
+  for (int i = 0; i < p.nshared; i++)
+    for (size_t e = 0; e < j->n; e++) nu[e][p.shared_k[i]] = x[i];
+  for (size_t i = 0; i < p.nown; i++) nu[p.own[i].e][p.own[i].k] = x[(size_t)p.nshared + i];
   return NUEM_OK;
+}
+
+nuem_status nuem_joint_profile(nuem_context *ctx, const nuem_joint *j, double theta,
+                               double *t) {
+  return joint_profile_nu(ctx, j, theta, t, NULL);
 }
 
 static nuem_status joint_profile_fn(nuem_context *ctx, void *user, double theta, double *t) {
@@ -348,6 +366,219 @@ nuem_status nuem_joint_expected(nuem_context *ctx, const nuem_joint *j, double c
   return s ? nuem_error_trace(ctx, s, "the expected limits (Asimov data)") : NUEM_OK;
 }
 
+
+/* ---- Feldman-Cousins of the joint likelihood -------------------------------
+ * The profile construction of the one-experiment belt (interval.c): at grid
+ * point theta_i the nuisances are held at their joint conditional fit to
+ * the data; each toy draws every experiment's counts from its own
+ * expectation there (OFF backgrounds at their profiled values), and its
+ * statistic is the joint -2 ln L at theta_i minus its minimum over the
+ * range, nuisances held. Grid point i draws from (seed, i) only. */
+
+/* Fewer accepted grid points than this: the interpolated ends are coarse. */
+enum { JOINT_FC_RESOLVED = 3 };
+
+/* What one grid point's toys need: per experiment the fixed model, its
+ * expectation, the Poisson table of it and room for a toy. */
+typedef struct {
+  size_t n;
+  nuem_fixed f[NUEM_JOINT_MAX];
+  const nuem_data *d[NUEM_JOINT_MAX];
+  double *buf[NUEM_JOINT_MAX]; /* mean_on, mean_off, on, off: 4 x bins */
+  nuem_poisson_table table[NUEM_JOINT_MAX];
+} joint_toys;
+
+static void joint_toys_free(joint_toys *jt) {
+  for (size_t e = 0; e < jt->n; e++) {
+    nuem_fixed_free(&jt->f[e]);
+    nuem_poisson_table_free(&jt->table[e]);
+    free(jt->buf[e]);
+  }
+}
+
+static nuem_status joint_toys_init(const nuem_joint *j, const double (*nu)[NUEM_NNU],
+                                   double theta, joint_toys *jt) {
+  memset(jt, 0, sizeof *jt);
+  for (size_t e = 0; e < j->n; e++) {
+    jt->n = e + 1; /* freed up to here on failure */
+    const nuem_model *m = nuem_analysis_model(j->exp[e]);
+    const nuem_data *d = j->data[e];
+    size_t nb = m->n;
+    jt->d[e] = d;
+    if (nuem_fixed_init(m, d, nu[e], &jt->f[e]) ||
+        !(jt->buf[e] = malloc(4 * nb * sizeof(double))))
+      return NUEM_ENOMEM;
+    double *mean = jt->buf[e];
+    nuem_toy_expectation(&jt->f[e], d, theta, mean, mean + nb);
+    if (d->mode == NUEM_DATA_COUNTS) {
+      /* the table wants ON then OFF means contiguous: they are */
+      if (nuem_poisson_table_init(&jt->table[e], mean, jt->f[e].has_off ? 2 * nb : nb))
+        return NUEM_ENOMEM;
+    }
+  }
+  return NUEM_OK;
+}
+
+/* The joint -2 ln L of the toys held in jt at theta. */
+static double joint_toy_t(const joint_toys *jt, double theta) {
+  double t = 0;
+  for (size_t e = 0; e < jt->n; e++) {
+    size_t nb = jt->f[e].n;
+    t += nuem_fixed_t(&jt->f[e], jt->d[e], jt->buf[e] + 2 * nb, jt->buf[e] + 3 * nb, theta);
+  }
+  return t;
+}
+
+/* Its minimum over [lo, hi]: 24 cells, then golden section on the cells
+ * beside the best (the sum of the experiments' terms; at most quadratic in
+ * theta per bin, so the cells find the basin). */
+static double joint_toy_min(const joint_toys *jt, double lo, double hi) {
+  enum { CELLS = 24, REFINE_STEPS = 60 };
+  const double refine_tol = 1e-9, g = 0.6180339887498949;
+  double best = INFINITY, arg = lo, step = (hi - lo) / CELLS;
+  for (int i = 0; i <= CELLS; i++) {
+    double th = lo + step * i, t = joint_toy_t(jt, th);
+    if (t < best) best = t, arg = th;
+  }
+  double a = fmax(lo, arg - step), b = fmin(hi, arg + step);
+  double x1 = b - g * (b - a), x2 = a + g * (b - a);
+  double f1 = joint_toy_t(jt, x1), f2 = joint_toy_t(jt, x2);
+  for (int it = 0; it < REFINE_STEPS && b - a > refine_tol * (hi - lo); it++) {
+    if (f1 < f2) b = x2, x2 = x1, f2 = f1, x1 = b - g * (b - a), f1 = joint_toy_t(jt, x1);
+    else a = x1, x1 = x2, f1 = f2, x2 = a + g * (b - a), f2 = joint_toy_t(jt, x2);
+  }
+  return fmin(best, fmin(f1, f2));
+}
+
+/* The slope and curvature of the joint -2 ln L (the sum of the
+ * experiments'); -1 where one is not defined. */
+static int joint_toy_slope(const joint_toys *jt, double theta, double *g1, double *g2) {
+  *g1 = *g2 = 0;
+  for (size_t e = 0; e < jt->n; e++) {
+    size_t nb = jt->f[e].n;
+    double h1, h2;
+    if (nuem_fixed_slope(&jt->f[e], jt->d[e], jt->buf[e] + 2 * nb, jt->buf[e] + 3 * nb, theta,
+                         &h1, &h2))
+      return -1;
+    *g1 += h1, *g2 += h2;
+  }
+  return 0;
+}
+
+/* The minimum for models linear in theta: a sum of convex functions is
+ * convex, so as for one experiment (docs/statistics.md, "Speed of the
+ * toys") the minimum is at lo if the slope there is >= 0, else where the
+ * slope changes sign: Newton inside the bracket, bisecting where Newton
+ * would leave it, from the theta the toys were drawn at. */
+static double joint_toy_min_linear(const joint_toys *jt, double lo, double hi, double start,
+                                   int *ok) {
+  enum { STEPS = 100 };
+  const double tol = 1e-10;
+  double g1, g2, a = lo, b = hi, x = lo;
+  *ok = !joint_toy_slope(jt, lo, &g1, &g2);
+  if (*ok && g1 < 0) {
+    x = start > lo && start < hi ? start : 0.5 * (lo + hi);
+    for (int it = 0; it < STEPS; it++) {
+      if (joint_toy_slope(jt, x, &g1, &g2)) return *ok = 0, 0.0;
+      if (g1 == 0) break;
+      if (g1 < 0) a = x;
+      else b = x;
+      double next = g2 > 0 ? x - g1 / g2 : NAN;
+      if (!(next > a && next < b)) next = 0.5 * (a + b);
+      double step = fabs(next - x);
+      x = next;
+      if (step <= tol * (hi - lo)) break;
+    }
+    if (b == hi && hi - a <= 2 * tol * (hi - lo)) x = hi;
+  }
+  return *ok ? joint_toy_t(jt, x) : 0.0;
+}
+
+/* One toy: every experiment's counts (or residuals) drawn in turn. */
+static void joint_toy_draw(gsl_rng *r, joint_toys *jt) {
+  for (size_t e = 0; e < jt->n; e++) {
+    size_t nb = jt->f[e].n;
+    double *mean = jt->buf[e], *on = mean + 2 * nb, *off = mean + 3 * nb;
+    if (jt->d[e]->mode == NUEM_DATA_RESIDUAL) {
+      for (size_t k = 0; k < nb; k++)
+        on[k] = mean[k] + gsl_ran_gaussian_ziggurat(r, jt->d[e]->sigma[k]);
+      continue;
+    }
+    for (size_t k = 0; k < nb; k++) on[k] = nuem_poisson_draw(&jt->table[e], r, k);
+    if (jt->f[e].has_off)
+      for (size_t k = 0; k < nb; k++) off[k] = nuem_poisson_draw(&jt->table[e], r, nb + k);
+  }
+}
+
+typedef struct {
+  const nuem_joint *j;
+  const double *theta;
+  double cl, t_min;
+  size_t toys;
+  unsigned long seed;
+} joint_fc_job;
+
+/* Grid point i as a node of nuem_map: (t_obs, critical). */
+static nuem_status joint_fc_node(nuem_context *worker, void *user, size_t i, double *result) {
+  const joint_fc_job *job = user;
+  const nuem_joint *j = job->j;
+  double theta = job->theta[i], t, nu[NUEM_JOINT_MAX][NUEM_NNU];
+  NUEM_TRY(joint_profile_nu(worker, j, theta, &t, nu));
+  result[0] = fmax(t - job->t_min, 0.0);
+  joint_toys jt = {0};
+  double *stat = malloc(job->toys * sizeof(double));
+  gsl_rng *rng = nuem_stream_rng(job->seed, i);
+  nuem_status s = stat && rng && !joint_toys_init(j, (const double (*)[NUEM_NNU])nu, theta, &jt)
+                      ? NUEM_OK
+                      : nuem_error(worker, NUEM_ENOMEM, "out of memory for %zu toys", job->toys);
+  int linear = !s;
+  for (size_t e = 0; linear && e < jt.n; e++) linear = nuem_fixed_linear(&jt.f[e]);
+  for (size_t k = 0; !s && k < job->toys; k++) {
+    joint_toy_draw(rng, &jt);
+    int ok = 0;
+    double min = linear ? joint_toy_min_linear(&jt, j->lo, j->hi, theta, &ok) : 0.0;
+    if (!ok) min = joint_toy_min(&jt, j->lo, j->hi);
+    stat[k] = joint_toy_t(&jt, theta) - min;
+  }
+  if (!s) {
+    /* FC's rule: the smallest value with at least cl of the toys at or below it */
+    gsl_sort(stat, 1, job->toys);
+    size_t k = (size_t)ceil(job->cl * (double)job->toys);
+    result[1] = stat[k ? k - 1 : 0];
+  }
+  joint_toys_free(&jt);
+  free(stat);
+  if (rng) gsl_rng_free(rng);
+  return s;
+}
+
+nuem_status nuem_joint_fc(nuem_context *ctx, const nuem_joint *j, double cl, size_t grid,
+                          size_t toys, unsigned long seed, int threads, nuem_interval *iv) {
+  NUEM_TRY(nuem_check_toys(ctx, cl, toys, threads));
+  for (size_t e = 0; e < j->n; e++)
+    if (j->data[e]->mode == NUEM_DATA_EVENTS)
+      return nuem_error(ctx, NUEM_ECONFIG, "experiment %s has an event list: the joint "
+                        "Feldman-Cousins belt draws binned toys only; use analysis.method = "
+                        "wilks", j->name[e]);
+  /* the Wilks scan gives the grid, the best fit and the observed profile */
+  NUEM_TRY(nuem_joint_wilks(ctx, j, cl, grid, iv));
+  double t_min;
+  nuem_status s = nuem_joint_profile(ctx, j, iv->theta_hat, &t_min);
+  joint_fc_job job = {j, iv->theta, cl, t_min, toys, seed};
+  double *out = malloc(2 * grid * sizeof(double));
+  size_t failed = grid;
+  if (!s) s = out ? nuem_map(ctx, grid, 2, threads, joint_fc_node, &job, out, &failed, "toys")
+                  : nuem_error(ctx, NUEM_ENOMEM, "out of memory for the belt");
+  for (size_t i = 0; !s && i < grid; i++) iv->t[i] = out[2 * i], iv->critical[i] = out[2 * i + 1];
+  free(out);
+  if (s) {
+    nuem_interval_free(iv);
+    return failed < grid ? nuem_error_trace(ctx, s, "joint Feldman-Cousins grid point") : s;
+  }
+  nuem_interval_accept(nuem_analysis_model(j->exp[0]), iv);
+  return NUEM_OK;
+}
+
 /* ---- the table: each experiment alone and the combination ------------------ */
 
 static void note_interval(nuem_result *r, const char *name, const nuem_interval *iv,
@@ -373,20 +604,35 @@ nuem_status nuem_joint_limit_table(nuem_context *ctx, const nuem_joint *j, nuem_
   double expected[NUEM_JOINT_MAX + 1];
   nuem_interval iv[NUEM_JOINT_MAX + 1];
   memset(iv, 0, sizeof iv);
-  /* Feldman-Cousins, CLs and Bayes of the joint likelihood are not
-   * implemented: a method asked for explicitly is refused, not replaced */
+  /* analysis.method as given (the first experiment's): Feldman-Cousins
+   * explicitly asked for, else Wilks; CLs and Bayes of the joint
+   * likelihood are not implemented and refused, not replaced */
+  int fc = nuem_config_given(cfg, NUEM_P_ANALYSIS_METHOD) &&
+           nuem_config_choice_is(cfg, NUEM_P_ANALYSIS_METHOD, "feldman-cousins");
   for (size_t e = 0; e < j->n; e++)
     if (nuem_config_given(j->cfg[e], NUEM_P_ANALYSIS_METHOD) &&
-        !nuem_config_choice_is(j->cfg[e], NUEM_P_ANALYSIS_METHOD, "wilks"))
+        !nuem_config_choice_is(j->cfg[e], NUEM_P_ANALYSIS_METHOD, fc ? "feldman-cousins" : "wilks"))
       return nuem_error(ctx, NUEM_ECONFIG, "experiment %s sets analysis.method = %s: joint "
-                        "fits give Wilks intervals only (docs/statistics.md, \"Joint fits\"); "
-                        "set analysis.method = wilks or leave it out", j->name[e],
+                        "fits give Wilks or Feldman-Cousins intervals, one method for all "
+                        "(docs/statistics.md, \"Joint fits\")", j->name[e],
                         nuem_config_choice_name(j->cfg[e], NUEM_P_ANALYSIS_METHOD));
-  nuem_status s = nuem_joint_wilks(ctx, j, cl, grid, &iv[0]);
+  for (size_t e = 1; e < j->n; e++) { /* the first experiment's settings serve all */
+    nuem_config_integer(j->cfg[e], NUEM_P_ANALYSIS_GRID);
+    nuem_config_integer(j->cfg[e], NUEM_P_ANALYSIS_TOYS);
+    nuem_config_integer(j->cfg[e], NUEM_P_ANALYSIS_SEED);
+    nuem_config_integer(j->cfg[e], NUEM_P_ANALYSIS_THREADS);
+  }
+  size_t toys = (size_t)nuem_config_integer(cfg, NUEM_P_ANALYSIS_TOYS);
+  unsigned long seed = (unsigned long)nuem_config_integer(cfg, NUEM_P_ANALYSIS_SEED);
+  int threads = (int)nuem_config_integer(cfg, NUEM_P_ANALYSIS_THREADS);
+  nuem_status s = fc ? nuem_joint_fc(ctx, j, cl, grid, toys, seed, threads, &iv[0])
+                     : nuem_joint_wilks(ctx, j, cl, grid, &iv[0]);
   if (s) s = nuem_error_trace(ctx, s, "the joint fit");
   for (size_t e = 0; !s && e < j->n; e++) {
-    s = nuem_interval_wilks(ctx, nuem_analysis_model(j->exp[e]), nuem_analysis_data(j->exp[e]),
-                            cl, grid, &iv[e + 1]);
+    const nuem_model *m = nuem_analysis_model(j->exp[e]);
+    const nuem_data *d = nuem_analysis_data(j->exp[e]);
+    s = fc ? nuem_interval_fc(ctx, m, d, cl, grid, toys, seed, threads, 0, &iv[e + 1])
+           : nuem_interval_wilks(ctx, m, d, cl, grid, &iv[e + 1]);
     if (s) {
       char where[NUEM_JOINT_NAME + 16];
       snprintf(where, sizeof where, "experiment %s", j->name[e]);
@@ -401,8 +647,13 @@ nuem_status nuem_joint_limit_table(nuem_context *ctx, const nuem_joint *j, nuem_
     memcpy(&out->data[r * 6], row, sizeof row);
   }
   if (!s) {
-    nuem_result_note(out, "method", "Wilks, %g %% CL, joint profile likelihood "
-                     "(docs/statistics.md, \"Joint fits\")", 100 * cl);
+    if (fc)
+      nuem_result_note(out, "method", "Feldman-Cousins, %g %% CL, %zu toys per grid point, "
+                       "each drawing every experiment's data; joint profile likelihood "
+                       "(docs/statistics.md, \"Joint fits\")", 100 * cl, toys);
+    else
+      nuem_result_note(out, "method", "Wilks, %g %% CL, joint profile likelihood "
+                       "(docs/statistics.md, \"Joint fits\")", 100 * cl);
     nuem_result_note(out, "poi", "%s (mu is fitted as mu^2 >= 0)", nuem_poi_choices[j->poi].name);
     nuem_result_note(out, "expected", "the Wilks limit of no-signal Asimov data (made with "
                      "the nuisances nominal, fitted with them profiled; signed parameters: the "
@@ -422,6 +673,14 @@ nuem_status nuem_joint_limit_table(nuem_context *ctx, const nuem_joint *j, nuem_
                        *j->config_path[e] ? j->config_path[e] : "the default config");
     }
     note_interval(out, "combined", &iv[0], unit, iv[0].lo_at_boundary && j->poi == NUEM_POI_MU);
+    size_t inside = 0;
+    for (size_t i = 0; fc && i < iv[0].n; i++) inside += iv[0].t[i] <= iv[0].critical[i];
+    /* the joint belt's ends are interpolated between grid points (the
+     * one-experiment belt bisects with fresh toys where the grid is coarse) */
+    if (fc && inside < JOINT_FC_RESOLVED)
+      nuem_result_note(out, "warning", "the combined Feldman-Cousins region spans %zu grid "
+                       "point(s): its ends are interpolated inside a grid cell; raise "
+                       "analysis.grid or lower analysis.poi_max", inside);
     for (size_t e = 0; e < j->n; e++)
       note_interval(out, j->name[e], &iv[e + 1], unit,
                     iv[e + 1].lo_at_boundary && j->poi == NUEM_POI_MU);
