@@ -728,7 +728,7 @@ bad 2 "analysis.poi differs between experiments one (mu) and two (q)" limit --co
 comb comb_missing.ini flux "$DATA/texono_like.dat" "$EX/texono2007.ini" missing.dat "$EX/gemma.ini"
 bad 2 "$W/missing.dat" limit --combine "$W/comb_missing.ini"
 bad 2 "cannot open the combination file" limit --combine "$W/no_such_combination.ini"
-bad 2 "analysis.method = feldman-cousins" limit --combine "$EX/combination.ini" --set analysis.method=feldman-cousins
+bad 2 "analysis.method = cls" limit --combine "$EX/combination.ini" --set analysis.method=cls
 bad 2 "with --combine" limit --combine "$EX/combination.ini" "$DATA/texono_like.dat"
 bad 2 "--scan" limit --combine "$EX/combination.ini" --scan detector.threshold=1keV:2keV:2
 
