@@ -90,8 +90,9 @@ const cli_command cli_commands[] = {
      "--combine FILE fits several experiments jointly: FILE has one\n"
      "[experiment.NAME] section per experiment (data = DATA, config = FILE.ini,\n"
      "relative to FILE's folder) and [combination] correlated = flux,... (one\n"
-     "nuisance shared by all, its constraint counted once). Prints the Wilks\n"
-     "interval combined and of each experiment alone, with the expected limits;\n"
+     "nuisance shared by all, its constraint counted once). Prints the interval\n"
+     "combined and of each experiment alone (Wilks; Feldman-Cousins if\n"
+     "analysis.method = feldman-cousins is given), with the expected limits;\n"
      "--set applies to every experiment (docs/statistics.md, \"Joint fits\").\n"
      "\noptions:\n" COMMON_OPTIONS
      "  --combine FILE           a combination file (no DATA or FILE.ini then)\n",

@@ -423,7 +423,9 @@ nuem_status nuem_joint_fc(nuem_context *ctx, const nuem_joint *j, double cl, siz
 nuem_status nuem_joint_expected(nuem_context *ctx, const nuem_joint *j, double cl, size_t grid,
                                 double *expected);
 /* The table of `nuem limit --combine`: row 0 the combination, row e each
- * experiment alone (Wilks, the first experiment's analysis.cl and grid):
+ * experiment alone (Wilks, or Feldman-Cousins when analysis.method =
+ * feldman-cousins is given; CLs and Bayes an error; the first experiment's
+ * analysis.cl, grid, toys, seed and threads):
  * columns experiment, best, lo, hi (the POI's reported unit), upper_limit
  * (1 if lo is the physical boundary of mu), expected (nuem_joint_expected);
  * notes method, poi,

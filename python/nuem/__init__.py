@@ -703,8 +703,9 @@ def _assignments(set):
 
 
 def joint_limit(pairs, correlated=None, set=None):
-    """The joint Wilks interval of several experiments with one analysis.poi,
-    beside each experiment's alone, as `nuem limit --combine`.
+    """The joint interval of several experiments with one analysis.poi (Wilks,
+    or Feldman-Cousins with analysis.method = feldman-cousins set), beside
+    each experiment's alone, as `nuem limit --combine`.
 
     pairs: a combination file (path; its [combination] correlated applies),
     or a list of (data, config) or (name, data, config) paths (names default
