@@ -257,6 +257,7 @@ int cli_limit(nuem_context *ctx, nuem_config *cfg, const cli_options *opt) {
     return 1;
   }
   if (opt->scan) return cli_limit_scan(ctx, cfg, opt);
+  if (opt->combine) return cli_limit_joint(ctx, cfg, opt);
   nuem_analysis *in;
   nuem_status s = nuem_analysis_new(ctx, cfg, opt->data_file, &in);
   if (s) return cli_fail(ctx, s);
@@ -285,6 +286,28 @@ int cli_limit(nuem_context *ctx, nuem_config *cfg, const cli_options *opt) {
   else if (!s) nuem_result_free(&r);
   if (!s) nuem_interval_free(&iv);
   nuem_analysis_free(in);
+  return rc;
+}
+
+/* nuem limit --combine FILE: the joint fit of the experiments the
+ * combination file names, each with the --set assignments, beside each
+ * experiment alone. */
+int cli_limit_joint(nuem_context *ctx, nuem_config *cfg, const cli_options *opt) {
+  nuem_joint *j;
+  nuem_status s = nuem_joint_from_file(ctx, opt->combine, opt->sets, opt->nsets, &j);
+  if (s) return cli_fail(ctx, s);
+  nuem_result r;
+  s = nuem_joint_limit_table(ctx, j, &r);
+  int rc = s ? cli_fail(ctx, s) : 0;
+  if (!s) {
+    for (size_t e = 1; e < nuem_joint_size(j); e++) cli_report_unused(ctx, nuem_joint_config(j, e));
+    nuem_result_note(&r, "configs", "each experiment's is its own file with the --set "
+                     "assignments; the config printed above is experiment 1's (%s)",
+                     nuem_joint_name(j, 0));
+    rc = write_and_free(ctx, opt, nuem_joint_config(j, 0), &r);
+  }
+  (void)cfg; /* the --set assignments reach every experiment's config */
+  nuem_joint_free(j);
   return rc;
 }
 

@@ -20,6 +20,9 @@ typedef struct {
   const char *element, *edges; /* atomic: --element, --edges */
   const char *max_multipole;   /* atomic: --max-multipole L */
   const char *action;      /* atomic: "build", or NULL for one point */
+  const char *combine;     /* limit: a combination file (joint fit) */
+  const char *sets[64];    /* the --set assignments, for a combination's experiments */
+  size_t nsets;
 } cli_options;
 
 typedef struct {
@@ -83,6 +86,7 @@ int cli_config(nuem_context *ctx, nuem_config *cfg, const cli_options *opt);
 int cli_response(nuem_context *ctx, nuem_config *cfg, const cli_options *opt);
 int cli_fit(nuem_context *ctx, nuem_config *cfg, const cli_options *opt);
 int cli_limit(nuem_context *ctx, nuem_config *cfg, const cli_options *opt);
+int cli_limit_joint(nuem_context *ctx, nuem_config *cfg, const cli_options *opt);
 int cli_limit_scan(nuem_context *ctx, nuem_config *cfg, const cli_options *opt);
 int cli_sensitivity(nuem_context *ctx, nuem_config *cfg, const cli_options *opt);
 int cli_ratios(nuem_context *ctx, nuem_config *cfg, const cli_options *opt);

@@ -75,7 +75,7 @@ const cli_command cli_commands[] = {
      "'# exposure_off:') lines, or E_lo E_hi residual sigma (docs/statistics.md).\n"
      "\noptions:\n" COMMON_OPTIONS,
      cli_fit, 0, 1},
-    {"limit", "limit DATA [FILE.ini] [--scan SECTION.KEY=FROM:TO:N] [--set S.K=V]... [--format F] [--out FILE] [--plot F]",
+    {"limit", "limit DATA [FILE.ini] [--scan SECTION.KEY=FROM:TO:N] [--set S.K=V]... [--format F] [--out FILE] [--plot F] | limit --combine FILE [--set S.K=V]...",
      "The confidence interval (an upper limit for mu) at analysis.cl, by\n"
      "Feldman-Cousins with analysis.toys toys per grid point (OpenMP,\n"
      "reproducible with analysis.seed) or Wilks (analysis.method). Prints the\n"
@@ -86,7 +86,16 @@ const cli_command cli_commands[] = {
      "it). --scan repeats it over\n"
      "a key, e.g. --scan source.mass=2keV:60keV:59 for a sterile-dm source:\n"
      "limits on mu_sa and sin2_2theta per mass, the look-elsewhere effect, and\n"
-     "with --plot the exclusion versus mass.\n\noptions:\n" COMMON_OPTIONS,
+     "with --plot the exclusion versus mass.\n\n"
+     "--combine FILE fits several experiments jointly: FILE has one\n"
+     "[experiment.NAME] section per experiment (data = DATA, config = FILE.ini,\n"
+     "relative to FILE's folder) and [combination] correlated = flux,... (one\n"
+     "nuisance shared by all, its constraint counted once). Prints the interval\n"
+     "combined and of each experiment alone (Wilks; Feldman-Cousins if\n"
+     "analysis.method = feldman-cousins is given), with the expected limits;\n"
+     "--set applies to every experiment (docs/statistics.md, \"Joint fits\").\n"
+     "\noptions:\n" COMMON_OPTIONS
+     "  --combine FILE           a combination file (no DATA or FILE.ini then)\n",
      cli_limit, 0, 1},
     {"sensitivity", "sensitivity [FILE.ini] [--scan SECTION.KEY=FROM:TO:N] [--set S.K=V]... [--plot F]",
      "Expected upper limit without signal for the config's detector (bins,\n"

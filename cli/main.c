@@ -98,6 +98,7 @@ static int takes_value(const cli_command *cmd, const char *a) {
   if ((strcmp(cmd->name, "sensitivity") == 0 || strcmp(cmd->name, "limit") == 0) &&
       strcmp(a, "--scan") == 0)
     return 1;
+  if (strcmp(cmd->name, "limit") == 0 && strcmp(a, "--combine") == 0) return 1;
   if (strcmp(cmd->name, "atomic") == 0)
     return !strcmp(a, "--element") || !strcmp(a, "--edges") || !strcmp(a, "--t") ||
            !strcmp(a, "--q") || !strcmp(a, "--max-multipole");
@@ -174,6 +175,11 @@ static int parse_args(int argc, char **argv, int first, const cli_command *cmd,
     if (option_value(argc, argv, &i, "--set", &v)) {
       nuem_status s = nuem_config_set_assignment(ctx, cfg, v);
       if (s) return cli_fail(ctx, s);
+      if (opt->nsets == sizeof opt->sets / sizeof *opt->sets)
+        return usage_error("more than 64 --set options%s", "");
+      opt->sets[opt->nsets++] = v;
+    } else if (option_value(argc, argv, &i, "--combine", &v)) {
+      opt->combine = v;
     } else if (option_value(argc, argv, &i, "--format", &v)) {
       nuem_status s = nuem_format_parse(ctx, v, &opt->format);
       if (s) return cli_fail(ctx, s);
@@ -189,7 +195,14 @@ static int parse_args(int argc, char **argv, int first, const cli_command *cmd,
       xsec_option(argc, argv, &i, opt, &v);
     }
   }
-  if (cmd->takes_data && !opt->data_file)
+  if (opt->combine && (opt->data_file || opt->config_file))
+    return usage_error("unexpected argument '%s': with --combine the combination file names "
+                       "each experiment's data and config", opt->data_file ? opt->data_file
+                                                                            : opt->config_file);
+  if (opt->combine && (opt->scan || opt->plot))
+    return usage_error("%s: a joint fit (--combine) gives one table; --scan and --plot are "
+                       "not available with it", opt->scan ? "--scan" : "--plot");
+  if (cmd->takes_data && !opt->data_file && !opt->combine)
     return usage_error("nuem %s needs a measured spectrum: give DATA [CONFIG]", cmd->name);
   /* before anything is computed or printed */
   return cli_check_outputs(cfg, opt);

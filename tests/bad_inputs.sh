@@ -707,6 +707,31 @@ bad 2 "source.speed" spectrum $D --set source.mass=10keV --set source.velocity=f
 bad 2 "analysis.poi = mu" limit "$DATA/sterile_background_only.dat" "$EX/sterile_ge.ini" --set analysis.poi=q
 bad 2 "outside the modelled range" spectrum $D --set source.mass=300keV --set physics.mu_sa=1e-12muB --set atomic.model=ab-initio
 
+
+# joint fits (nuem limit --combine; docs/statistics.md, "Joint fits"): a data
+# file paired with a config whose bins differ, a correlated nuisance that one
+# experiment does not fit, parameters of interest that differ, a missing file
+comb() { # comb NAME CORRELATED DATA1 CONFIG1 DATA2 CONFIG2: a combination file in $W
+  printf '[experiment.one]\ndata = %s\nconfig = %s\n[experiment.two]\ndata = %s\nconfig = %s\n[combination]\ncorrelated = %s\n' \
+    "$3" "$4" "$5" "$6" "$2" > "$W/$1"
+}
+{ cat "$EX/texono2007.ini"; printf '[analysis]\nefficiency_uncertainty = 0.1\n'; } > "$W/texono_eff.ini"
+{ cat "$EX/texono2007.ini"; printf '[analysis]\npoi = q\n'; } > "$W/texono_q.ini"
+comb comb_bins.ini "" "$DATA/texono_like.dat" "$EX/texono2007.ini" "$DATA/texono_like.dat" "$EX/gemma.ini"
+bad 2 "experiment two ($DATA/texono_like.dat with $EX/gemma.ini)" limit --combine "$W/comb_bins.ini"
+comb comb_eff.ini efficiency "$DATA/texono_like.dat" "$W/texono_eff.ini" "$DATA/texono_like.dat" "$EX/texono2007.ini"
+bad 2 "correlated nuisance efficiency: experiment two does not fit it" limit --combine "$W/comb_eff.ini"
+comb comb_bkg.ini background "$DATA/texono_like.dat" "$EX/texono2007.ini" "$DATA/gemma_like.dat" "$EX/gemma.ini"
+bad 2 "'background' cannot be correlated" limit --combine "$W/comb_bkg.ini"
+comb comb_poi.ini "" "$DATA/texono_like.dat" "$EX/texono2007.ini" "$DATA/texono_like.dat" "$W/texono_q.ini"
+bad 2 "analysis.poi differs between experiments one (mu) and two (q)" limit --combine "$W/comb_poi.ini"
+comb comb_missing.ini flux "$DATA/texono_like.dat" "$EX/texono2007.ini" missing.dat "$EX/gemma.ini"
+bad 2 "$W/missing.dat" limit --combine "$W/comb_missing.ini"
+bad 2 "cannot open the combination file" limit --combine "$W/no_such_combination.ini"
+bad 2 "analysis.method = cls" limit --combine "$EX/combination.ini" --set analysis.method=cls
+bad 2 "with --combine" limit --combine "$EX/combination.ini" "$DATA/texono_like.dat"
+bad 2 "--scan" limit --combine "$EX/combination.ini" --scan detector.threshold=1keV:2keV:2
+
 # ---------------------------------------------------------------------------
 echo "$cases cases; $xfail known failures (fixes needed in files owned by others; see above)"
 echo "$pass passed, $fail failed"

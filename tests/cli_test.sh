@@ -217,6 +217,17 @@ expect 0 "an upper limit" -- limit "$DATA/texono_like.dat" "$EXAMPLES/texono2007
 lim=$(grep "^# interval" "$TMP/out" | sed 's/.*, \([0-9.e+-]*\)\].*/\1/')
 close "$lim" 1.4e-10 0.3 "TEXONO-like Wilks limit"
 expect 0 "coverage:" -- limit "$DATA/texono_like.dat" "$EXAMPLES/texono2007.ini" --set analysis.toys=400 --set analysis.grid=12
+# the joint fit of the example combination (docs/statistics.md, "Joint
+# fits"): relative paths from any directory; the combination's limit lies
+# below each experiment's alone, and each alone is the plain limit's
+expect 0 "# limit_combined:" -- limit --combine "$EXAMPLES/combination.ini"
+combined=$(grep -v '^#' "$TMP/out" | sed -n 1p | cut -f 4)
+texono_alone=$(grep -v '^#' "$TMP/out" | sed -n 2p | cut -f 4)
+gemma_alone=$(grep -v '^#' "$TMP/out" | sed -n 3p | cut -f 4)
+if awk -v c="$combined" -v t="$texono_alone" -v g="$gemma_alone" 'BEGIN { exit !(c < t && c < g) }'; then ok
+else bad "joint limit $combined is not below TEXONO's $texono_alone and GEMMA's $gemma_alone"; fi
+expect 0 "# interval:" -- limit "$DATA/texono_like.dat" "$EXAMPLES/texono2007.ini" --set analysis.method=wilks
+close "$texono_alone" "$(grep '^# interval:' "$TMP/out" | sed 's/.*, \([0-9.e+-]*\)\].*/\1/')" 1e-5 "TEXONO alone in the joint table (the header prints 6 digits)"
 # analysis.flux_model = spectrum: the header names the derived width. A
 # correlated band's relative width on the flux is the flux-weighted mean of
 # its per-bin relative errors: Perisse's 2.9-9.8 % (docs/physics.md) over

@@ -3,7 +3,7 @@
 # the output of 1, 2 and (oversubscribed) 4 ranks is byte for byte that of
 # the plain run with the same seed, for a Feldman-Cousins limit, a 2-D
 # Feldman-Cousins belt, a CLs limit from toys, the sensitivity toy bands, a
-# sensitivity scan and a limit mass scan; more
+# sensitivity scan, a limit mass scan and a joint Feldman-Cousins fit; more
 # ranks than grid nodes work; a failing node fails the run with its
 # message, printed once.
 # Usage: mpi_test.sh NUEM MPIEXEC DATA_DIR [RANKS...] (default 1 2 4).
@@ -43,6 +43,9 @@ same $LIMIT --set analysis.grid=12
 # more ranks than grid nodes: the extra ranks idle
 same $LIMIT --set analysis.grid=2
 same sensitivity "$EXAMPLES/gemma.ini" --set analysis.toys=300
+# a joint Feldman-Cousins fit: each grid point's toys draw every experiment's data
+same limit --combine "$EXAMPLES/combination.ini" --set analysis.method=feldman-cousins \
+  --set analysis.toys=400 --set analysis.grid=12
 same sensitivity "$EXAMPLES/gemma.ini" --set analysis.toys=100 --scan 'detector.exposure=300kg*day:1200kg*day:3'
 same limit "$DATA/sterile_background_only.dat" "$EXAMPLES/sterile_ge.ini" --scan source.mass=9keV:11keV:3 \
   --set analysis.method=feldman-cousins --set analysis.toys=100 --set analysis.grid=8

@@ -366,6 +366,72 @@ nuem_status nuem_upper_limit_table(nuem_context *ctx, const nuem_config *cfg,
                                    const nuem_analysis *a, nuem_upper_limit *u,
                                    nuem_result *out);
 
+
+/* ---- joint fits of several experiments -------------------------------------
+ * docs/statistics.md, "Joint fits": -2 ln L_joint(theta, nu_shared, nu_1..n)
+ * = sum_e [-2 ln L_e(theta, nu_shared, nu_e)] with each correlated
+ * nuisance's Gaussian constraint counted once; theta (analysis.poi) shared,
+ * each experiment's other nuisances its own. All nuisances are profiled
+ * together (one simplex). */
+enum { NUEM_JOINT_MAX = 16, NUEM_JOINT_NAME = 64 };
+typedef struct nuem_joint nuem_joint;
+/* One experiment: a name, its data file and its config file (NULL or "":
+ * the defaults). */
+typedef struct {
+  const char *name, *data, *config;
+} nuem_joint_input;
+/* The experiments' configs are their files with the assignments `sets`
+ * ("section.key=value", as --set) applied to each. correlated: nuisance
+ * names separated by commas (flux, efficiency, quenching_k, energy_scale),
+ * or NULL. Errors: analysis.poi or analysis.cl that differ between
+ * experiments, a correlated nuisance an experiment does not fit (width 0),
+ * a data file whose bins differ from its config's (naming the pair). */
+nuem_status nuem_joint_new(nuem_context *ctx, const nuem_joint_input *in, size_t n,
+                           const char *correlated, const char *const *sets, size_t nsets,
+                           nuem_joint **out);
+/* A combination file: [experiment.NAME] sections with data = FILE and
+ * config = FILE (relative paths from the combination file's folder), and
+ * [combination] correlated = NAMES. */
+nuem_status nuem_joint_from_file(nuem_context *ctx, const char *path, const char *const *sets,
+                                 size_t nsets, nuem_joint **out);
+void nuem_joint_free(nuem_joint *j);
+size_t nuem_joint_size(const nuem_joint *j);
+const char *nuem_joint_name(const nuem_joint *j, size_t e);
+const nuem_analysis *nuem_joint_experiment(const nuem_joint *j, size_t e);
+const nuem_config *nuem_joint_config(const nuem_joint *j, size_t e);
+int nuem_joint_shared(const nuem_joint *j, int k);
+/* The POI range every experiment's model covers (the joint scan's). */
+void nuem_joint_range(const nuem_joint *j, double *lo, double *hi);
+/* The joint -2 ln L at theta, every nuisance profiled. */
+nuem_status nuem_joint_profile(nuem_context *ctx, const nuem_joint *j, double theta, double *t);
+/* The Wilks interval of the joint profile likelihood. */
+nuem_status nuem_joint_wilks(nuem_context *ctx, const nuem_joint *j, double cl, size_t grid,
+                             nuem_interval *iv);
+/* Feldman-Cousins of the joint likelihood (the profile construction of
+ * nuem_interval_fc): at each grid point the nuisances at their joint
+ * conditional fit, `toys` toys each drawing every experiment's data from its
+ * own expectation, the statistic the joint -2 ln L ratio against its
+ * minimum over the range. Grid point i draws from (seed, i) only, through
+ * nuem_map: the same on any number of threads or MPI ranks. Interval ends
+ * interpolated between grid points; binned data only. */
+nuem_status nuem_joint_fc(nuem_context *ctx, const nuem_joint *j, double cl, size_t grid,
+                          size_t toys, unsigned long seed, int threads, nuem_interval *iv);
+/* The expected limits: the Wilks intervals of no-signal Asimov data (each
+ * experiment's, nuisances nominal) in place of the data, combined
+ * (expected[0]) and of each experiment alone (expected[e + 1]); the upper
+ * end for mu and cevns, the half-width for q and r2. */
+nuem_status nuem_joint_expected(nuem_context *ctx, const nuem_joint *j, double cl, size_t grid,
+                                double *expected);
+/* The table of `nuem limit --combine`: row 0 the combination, row e each
+ * experiment alone (Wilks, or Feldman-Cousins when analysis.method =
+ * feldman-cousins is given; CLs and Bayes an error; the first experiment's
+ * analysis.cl, grid, toys, seed and threads):
+ * columns experiment, best, lo, hi (the POI's reported unit), upper_limit
+ * (1 if lo is the physical boundary of mu), expected (nuem_joint_expected);
+ * notes method, poi,
+ * expected, correlated, experiment_E (name and files) and limit_NAME per row. */
+nuem_status nuem_joint_limit_table(nuem_context *ctx, const nuem_joint *j, nuem_result *out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -15,8 +15,8 @@ import numpy as np
 from ._lib import ffi, lib, library_path
 
 __all__ = ["Config", "Table", "Spectrum", "Plan", "FitResult", "LimitResult",
-           "SensitivityResult", "NuemError", "NuemWarning", "spectrum", "flux", "xsec", "fit", "limit",
-           "sensitivity", "library_path", "__version__"]
+           "SensitivityResult", "JointResult", "NuemError", "NuemWarning", "spectrum", "flux",
+           "xsec", "fit", "limit", "joint_limit", "sensitivity", "library_path", "__version__"]
 
 __version__ = ffi.string(lib.nuem_version()).decode()
 
@@ -681,4 +681,82 @@ def sensitivity(cfg=None, scan=None):
     t.unit = t.units["asimov"]
     t.scan_unit = t.units["scan"]
     t.scan_key = t.notes.get("scan", "")
+    return t
+
+
+class JointResult(Table):
+    """A joint fit (`nuem limit --combine`): rows experiment 0 (the
+    combination) and 1..n (each alone), columns experiment, best, lo, hi,
+    upper_limit, expected in `unit`; `combined` and `experiments` (a dict
+    by name, in order) hold each row as a dict of best, lo, hi, upper_limit,
+    expected; `correlated` the shared nuisances (docs/statistics.md, "Joint
+    fits")."""
+
+
+def _assignments(set):
+    """--set assignments "section.key=value" from a dict or a list of them."""
+    if set is None:
+        return []
+    if isinstance(set, dict):
+        return [f"{k}={v}" for k, v in set.items()]
+    return [str(a) for a in set]
+
+
+def joint_limit(pairs, correlated=None, set=None):
+    """The joint interval of several experiments with one analysis.poi (Wilks,
+    or Feldman-Cousins with analysis.method = feldman-cousins set), beside
+    each experiment's alone, as `nuem limit --combine`.
+
+    pairs: a combination file (path; its [combination] correlated applies),
+    or a list of (data, config) or (name, data, config) paths (names default
+    to 1, 2, ...). correlated: nuisances shared by all experiments, e.g.
+    "flux" or ["flux", "quenching_k"] (pairs only). set: assignments applied
+    to every experiment's config, {"analysis.poi": "q"} or ["analysis.poi=q"].
+    Returns a JointResult."""
+    sets = [_text(a) for a in _assignments(set)]
+    c_sets = [ffi.new("char[]", a) for a in sets]
+    c_set_array = ffi.new("const char *[]", c_sets) if c_sets else ffi.NULL
+    j = ffi.new("nuem_joint **")
+    r = ffi.new("nuem_result *")
+    keep = []
+    with _Context() as ctx:
+        if isinstance(pairs, (str, os.PathLike)):
+            if correlated is not None:
+                raise ValueError("nuem: a combination file declares its own correlated "
+                                 "nuisances ([combination] correlated)")
+            ctx.check(lib.nuem_joint_from_file(ctx.ptr, _data_path(pairs), c_set_array,
+                                               len(sets), j))
+        else:
+            pairs = list(pairs)
+            inputs = ffi.new("nuem_joint_input[]", len(pairs))
+            for i, p in enumerate(pairs):
+                if len(p) not in (2, 3):
+                    raise ValueError(f"nuem: experiment {i + 1}: give (data, config) or "
+                                     "(name, data, config)")
+                name, data, config = p if len(p) == 3 else (str(i + 1), *p)
+                fields = [ffi.new("char[]", _text(name)), ffi.new("char[]", _data_path(data)),
+                          ffi.new("char[]", _data_path(config))]
+                keep += fields
+                inputs[i].name, inputs[i].data, inputs[i].config = fields
+            if correlated is not None and not isinstance(correlated, str):
+                correlated = ",".join(correlated)
+            ctx.check(lib.nuem_joint_new(ctx.ptr, inputs, len(pairs),
+                                         ffi.NULL if correlated is None else _text(correlated),
+                                         c_set_array, len(sets), j))
+        try:
+            ctx.check(lib.nuem_joint_limit_table(ctx.ptr, j[0], r))
+            names = [ffi.string(lib.nuem_joint_name(j[0], e)).decode()
+                     for e in range(lib.nuem_joint_size(j[0]))]
+            for e in range(len(names)):
+                _warn_unused(ctx, lib.nuem_joint_config(j[0], e))
+        finally:
+            lib.nuem_joint_free(j[0])
+    t = JointResult._take(r)
+    rows = [dict(zip(t.names[1:], row[1:])) for row in t.data]
+    for row in rows:
+        row["upper_limit"] = bool(row["upper_limit"])
+    t.combined = rows[0]
+    t.experiments = dict(zip(names, rows[1:]))
+    t.unit = t.units["best"]
+    t.correlated = t.notes.get("correlated", "")
     return t

@@ -101,6 +101,21 @@ nuem_status nuem_limit_table(nuem_context *ctx, const nuem_config *cfg, const nu
                              nuem_interval *iv, nuem_result *out);
 nuem_status nuem_sensitivity_table(nuem_context *ctx, const nuem_config *cfg,
                                    const char *scan_text, nuem_result *out);
+
+typedef struct nuem_joint nuem_joint;
+typedef struct {
+  const char *name, *data, *config;
+} nuem_joint_input;
+nuem_status nuem_joint_new(nuem_context *ctx, const nuem_joint_input *in, size_t n,
+                           const char *correlated, const char *const *sets, size_t nsets,
+                           nuem_joint **out);
+nuem_status nuem_joint_from_file(nuem_context *ctx, const char *path, const char *const *sets,
+                                 size_t nsets, nuem_joint **out);
+void nuem_joint_free(nuem_joint *j);
+size_t nuem_joint_size(const nuem_joint *j);
+const char *nuem_joint_name(const nuem_joint *j, size_t e);
+const nuem_config *nuem_joint_config(const nuem_joint *j, size_t e);
+nuem_status nuem_joint_limit_table(nuem_context *ctx, const nuem_joint *j, nuem_result *out);
 """
 
 ffi = cffi.FFI()

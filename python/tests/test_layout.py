@@ -16,6 +16,7 @@ FIELDS = {
     "nuem_interval": ["n", "theta", "t", "critical", "lo", "hi", "theta_hat", "best_report",
                       "lo_at_boundary", "hi_at_boundary", "coverage"],
     "nuem_properties": ["mu", "q", "r2"],
+    "nuem_joint_input": ["name", "data", "config"],
 }
 
 

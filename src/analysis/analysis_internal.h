@@ -2,6 +2,7 @@
 #ifndef NUEM_ANALYSIS_INTERNAL_H
 #define NUEM_ANALYSIS_INTERNAL_H
 
+#include <gsl/gsl_multimin.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 #include <math.h>
@@ -72,6 +73,31 @@ double nuem_fixed_min(const nuem_fixed *f, const nuem_data *d, const double *on,
  * an end of the range); any model. */
 double nuem_fixed_min_scan(const nuem_fixed *f, const nuem_data *d, const double *on,
                            const double *off, double lo, double hi, double *theta_min);
+
+/* -2 ln L of model m for data d at theta with the nuisances at nu (their
+ * constraints included); a huge value outside the physical region. The
+ * joint likelihood (src/analysis/joint.c) sums these. */
+double nuem_model_t(const nuem_model *m, const nuem_data *d, double theta, const double *nu);
+/* Whether nuisance k is fitted in m. */
+int nuem_model_active(const nuem_model *m, int k);
+/* Nelder-Mead (nmsimplex2) of fn over dim parameters from 0 with the
+ * profile's step, tolerance and restarts; a fit that does not converge or
+ * ends at an impossible value is an error (theta names the point). */
+nuem_status nuem_simplex_min(nuem_context *ctx, double (*fn)(const gsl_vector *, void *),
+                             void *params, size_t dim, double theta, double *x, double *t);
+/* Data whose Poisson -2 ln L double precision cannot resolve: an error. */
+nuem_status nuem_check_precision(nuem_context *ctx, const nuem_data *d);
+
+/* A profile likelihood as a function of theta alone (one model's, or a
+ * joint one's): the best fit and the Wilks interval work on any. */
+typedef nuem_status (*nuem_profile_fn)(nuem_context *ctx, void *user, double theta, double *t);
+/* The minimum over [lo, hi]: 40 cells, then golden section. */
+nuem_status nuem_profile_min(nuem_context *ctx, nuem_profile_fn profile, void *user,
+                             double lo, double hi, double *theta_hat, double *t_min);
+/* The Wilks interval of a profile likelihood of parameter poi on [lo, hi]. */
+nuem_status nuem_interval_wilks_profile(nuem_context *ctx, nuem_profile_fn profile, void *user,
+                                        int poi, double lo, double hi, double cl, size_t grid,
+                                        nuem_interval *iv);
 
 /* Poisson draws by table inversion for n bins of fixed means (toys of one
  * grid point): build once, draw many times without allocation; the table

@@ -43,7 +43,7 @@ void nuem_interval_free(nuem_interval *iv) {
   memset(iv, 0, sizeof *iv);
 }
 
-static nuem_status interval_alloc(nuem_context *ctx, const nuem_model *m, size_t grid,
+static nuem_status interval_alloc(nuem_context *ctx, double lo, double hi, size_t grid,
                                   nuem_interval *iv) {
   memset(iv, 0, sizeof *iv);
   if (grid < 2) return nuem_error(ctx, NUEM_ERANGE, "analysis.grid must be at least 2");
@@ -55,11 +55,14 @@ static nuem_status interval_alloc(nuem_context *ctx, const nuem_model *m, size_t
     nuem_interval_free(iv);
     return nuem_error(ctx, NUEM_ENOMEM, "out of memory");
   }
-  double lo, hi;
-  nuem_model_range(m, &lo, &hi);
   for (size_t i = 0; i < grid; i++) iv->theta[i] = lo + (hi - lo) * (double)i / (double)(grid - 1);
   iv->coverage = -1;
   return NUEM_OK;
+}
+
+/* The POI value as reported (nuem_model_report). */
+static double report(int poi, double theta) {
+  return poi == NUEM_POI_MU ? sqrt(fmax(theta, 0.0)) : theta;
 }
 
 /* t - critical at a point off the grid (accepted where <= 0); `stream`
@@ -98,7 +101,7 @@ static nuem_status refine_edge(const edge_test *e, double in, double d_in, doubl
  * bisection with `e` (or, if e is NULL or the region spans more than
  * `refine_below` grid points, by linear interpolation of t - critical
  * between neighbouring grid points). */
-static nuem_status accepted_range(const nuem_model *m, nuem_interval *iv, const edge_test *e,
+static nuem_status accepted_range(int poi, nuem_interval *iv, const edge_test *e,
                                   size_t refine_below) {
   size_t first = iv->n, last = 0;
   for (size_t i = 0; i < iv->n; i++)
@@ -131,15 +134,15 @@ static nuem_status accepted_range(const nuem_model *m, nuem_interval *iv, const 
     double d0 = iv->t[last] - iv->critical[last], d1 = iv->t[last + 1] - iv->critical[last + 1];
     hi = iv->theta[last] + (iv->theta[last + 1] - iv->theta[last]) * d0 / (d0 - d1);
   }
-  iv->lo = nuem_model_report(m, lo);
-  iv->hi = nuem_model_report(m, hi);
+  iv->lo = report(poi, lo);
+  iv->hi = report(poi, hi);
   return NUEM_OK;
 }
 
 typedef struct {
   nuem_context *ctx;
-  const nuem_model *m;
-  const nuem_data *d;
+  nuem_profile_fn profile;
+  void *user;
   double t_min, critical;
 } wilks_job;
 
@@ -147,31 +150,49 @@ static nuem_status wilks_excess(void *user, double theta, size_t stream, double 
   (void)stream;
   const wilks_job *w = user;
   double t;
-  NUEM_TRY(nuem_model_profile(w->ctx, w->m, w->d, theta, &t, NULL));
+  NUEM_TRY(w->profile(w->ctx, w->user, theta, &t));
   *d = t - w->t_min - w->critical - ACCEPT_TOL;
   return NUEM_OK;
 }
 
-nuem_status nuem_interval_wilks(nuem_context *ctx, const nuem_model *m, const nuem_data *d,
-                                double cl, size_t grid, nuem_interval *iv) {
-  NUEM_TRY(interval_alloc(ctx, m, grid, iv));
+nuem_status nuem_interval_wilks_profile(nuem_context *ctx, nuem_profile_fn profile, void *user,
+                                        int poi, double lo, double hi, double cl, size_t grid,
+                                        nuem_interval *iv) {
+  NUEM_TRY(interval_alloc(ctx, lo, hi, grid, iv));
   double t_min, crit = gsl_cdf_chisq_Pinv(cl, POI_DOF);
-  nuem_status s = nuem_model_fit(ctx, m, d, &iv->theta_hat, &t_min, NULL);
+  nuem_status s = nuem_profile_min(ctx, profile, user, lo, hi, &iv->theta_hat, &t_min);
   for (size_t i = 0; !s && i < grid; i++) {
-    s = nuem_model_profile(ctx, m, d, iv->theta[i], &iv->t[i], NULL);
+    s = profile(ctx, user, iv->theta[i], &iv->t[i]);
     iv->t[i] -= t_min;
     iv->critical[i] = crit;
     nuem_progress(ctx, (double)(i + 1) / (double)grid, "profile scan");
   }
-  wilks_job w = {ctx, m, d, t_min, crit};
+  wilks_job w = {ctx, profile, user, t_min, crit};
   edge_test e = {wilks_excess, &w};
-  if (!s) s = accepted_range(m, iv, &e, iv->n); /* profiles are cheap: always bisect */
+  if (!s) s = accepted_range(poi, iv, &e, iv->n); /* profiles are cheap: always bisect */
   if (s) {
     nuem_interval_free(iv);
     return s;
   }
-  iv->best_report = nuem_model_report(m, iv->theta_hat);
+  iv->best_report = report(poi, iv->theta_hat);
   return NUEM_OK;
+}
+
+typedef struct {
+  const nuem_model *m;
+  const nuem_data *d;
+} model_job;
+
+static nuem_status model_profile(nuem_context *ctx, void *user, double theta, double *t) {
+  const model_job *j = user;
+  return nuem_model_profile(ctx, j->m, j->d, theta, t, NULL);
+}
+
+nuem_status nuem_interval_wilks(nuem_context *ctx, const nuem_model *m, const nuem_data *d,
+                                double cl, size_t grid, nuem_interval *iv) {
+  NUEM_TRY(nuem_check_precision(ctx, d));
+  model_job j = {m, d};
+  return nuem_interval_wilks_profile(ctx, model_profile, &j, m->poi, m->lo, m->hi, cl, grid, iv);
 }
 
 /* A toy at the expectation: Gaussian residuals, or Poisson ON (and OFF)
@@ -448,7 +469,7 @@ nuem_status nuem_interval_fc(nuem_context *ctx, const nuem_model *m, const nuem_
                              double cl, size_t grid, size_t toys, unsigned long seed,
                              int threads, size_t coverage_toys, nuem_interval *iv) {
   NUEM_TRY(nuem_check_toys(ctx, cl, toys, threads));
-  NUEM_TRY(interval_alloc(ctx, m, grid, iv));
+  NUEM_TRY(interval_alloc(ctx, m->lo, m->hi, grid, iv));
   double t_min;
   nuem_status s = nuem_model_fit(ctx, m, d, &iv->theta_hat, &t_min, NULL);
   if (s) {
@@ -478,7 +499,7 @@ nuem_status nuem_interval_fc(nuem_context *ctx, const nuem_model *m, const nuem_
   edge_test e = {fc_excess, &edge};
   /* each bisection step costs a grid point of toys: only where the grid
    * cannot resolve the interval (data far below the expected sensitivity) */
-  s = accepted_range(m, iv, &e, FC_REFINE_BELOW);
+  s = accepted_range(m->poi, iv, &e, FC_REFINE_BELOW);
   if (s) {
     nuem_interval_free(iv);
     return nuem_error_trace(ctx, s, "Feldman-Cousins interval edge");
@@ -654,5 +675,5 @@ nuem_status nuem_fc_critical(const nuem_model *m, const nuem_data *d, const doub
 }
 
 void nuem_interval_accept(const nuem_model *m, nuem_interval *iv) {
-  accepted_range(m, iv, NULL, 0);
+  accepted_range(m->poi, iv, NULL, 0);
 }

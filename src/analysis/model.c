@@ -691,21 +691,70 @@ typedef struct {
   int index[NUEM_NNU], nactive;
 } profile_params;
 
+double nuem_model_t(const nuem_model *m, const nuem_data *d, double theta, const double *nu) {
+  if (m->background_free && nu[NUEM_NU_BACKGROUND] < -1) return T_IMPOSSIBLE;
+  /* normalisations are physical only while positive */
+  if (1 + m->sigma[NUEM_NU_FLUX] * nu[NUEM_NU_FLUX] <= 0 ||
+      1 + m->sigma[NUEM_NU_EFFICIENCY] * nu[NUEM_NU_EFFICIENCY] <= 0)
+    return T_IMPOSSIBLE;
+  nuem_fixed f;
+  if (nuem_fixed_init(m, d, nu, &f)) return T_IMPOSSIBLE;
+  const double *on = d->mode == NUEM_DATA_COUNTS ? d->on : d->residual;
+  double t = nuem_fixed_t(&f, d, on, d->off, theta);
+  nuem_fixed_free(&f);
+  return t;
+}
+
+int nuem_model_active(const nuem_model *m, int k) {
+  return k >= 0 && k < NUEM_NNU && m->active[k];
+}
+
 static double objective(const gsl_vector *x, void *params) {
   profile_params *pp = params;
   double nu[NUEM_NNU] = {0};
   for (int i = 0; i < pp->nactive; i++) nu[pp->index[i]] = gsl_vector_get(x, (size_t)i);
-  if (pp->m->background_free && nu[NUEM_NU_BACKGROUND] < -1) return T_IMPOSSIBLE;
-  /* normalisations are physical only while positive */
-  if (1 + pp->m->sigma[NUEM_NU_FLUX] * nu[NUEM_NU_FLUX] <= 0 ||
-      1 + pp->m->sigma[NUEM_NU_EFFICIENCY] * nu[NUEM_NU_EFFICIENCY] <= 0)
-    return T_IMPOSSIBLE;
-  nuem_fixed f;
-  if (nuem_fixed_init(pp->m, pp->d, nu, &f)) return T_IMPOSSIBLE;
-  const double *on = pp->d->mode == NUEM_DATA_COUNTS ? pp->d->on : pp->d->residual;
-  double t = nuem_fixed_t(&f, pp->d, on, pp->d->off, pp->theta);
-  nuem_fixed_free(&f);
-  return t;
+  return nuem_model_t(pp->m, pp->d, pp->theta, nu);
+}
+
+nuem_status nuem_simplex_min(nuem_context *ctx, double (*fn)(const gsl_vector *, void *),
+                             void *params, size_t dim, double theta, double *x_out,
+                             double *t) {
+  gsl_multimin_fminimizer *mz = gsl_multimin_fminimizer_alloc(gsl_multimin_fminimizer_nmsimplex2, dim);
+  gsl_vector *x = gsl_vector_calloc(dim), *step = gsl_vector_alloc(dim);
+  if (!mz || !x || !step) {
+    if (mz) gsl_multimin_fminimizer_free(mz);
+    if (x) gsl_vector_free(x);
+    if (step) gsl_vector_free(step);
+    return nuem_error(ctx, NUEM_ENOMEM, "out of memory");
+  }
+  gsl_vector_set_all(step, SIMPLEX_STEP);
+  gsl_multimin_function f = {fn, dim, params};
+  int status = GSL_CONTINUE;
+  /* a simplex that stalls (no progress, a few times the tolerance in
+   * size) is restarted from its best point with the initial step */
+  for (int start = 0; start <= SIMPLEX_RESTARTS && status == GSL_CONTINUE; start++) {
+    if (start) gsl_vector_memcpy(x, mz->x);
+    gsl_multimin_fminimizer_set(mz, &f, x, step);
+    for (int it = 0; it < SIMPLEX_ITERATIONS && status == GSL_CONTINUE; it++) {
+      if (gsl_multimin_fminimizer_iterate(mz)) break;
+      status = gsl_multimin_test_size(gsl_multimin_fminimizer_size(mz), SIMPLEX_SIZE);
+    }
+  }
+  *t = gsl_multimin_fminimizer_minimum(mz);
+  for (size_t i = 0; i < dim; i++) x_out[i] = gsl_vector_get(mz->x, i);
+  gsl_multimin_fminimizer_free(mz);
+  gsl_vector_free(x);
+  gsl_vector_free(step);
+  if (status != GSL_SUCCESS)
+    return nuem_error(ctx, NUEM_ENUMERIC, "the fit of the nuisance parameters did not "
+                      "converge at theta = %g (simplex size above %g after %d starts of up to "
+                      "%d iterations); the model cannot describe these data with its "
+                      "nuisances", theta, SIMPLEX_SIZE, SIMPLEX_RESTARTS + 1,
+                      SIMPLEX_ITERATIONS);
+  if (!isfinite(*t) || *t >= 0.1 * T_IMPOSSIBLE)
+    return nuem_error(ctx, NUEM_ENUMERIC, "the likelihood is not finite at theta = %g; "
+                      "are the data compatible with the model at all?", theta);
+  return NUEM_OK;
 }
 
 nuem_status nuem_model_profile(nuem_context *ctx, const nuem_model *m, const nuem_data *d,
@@ -713,43 +762,16 @@ nuem_status nuem_model_profile(nuem_context *ctx, const nuem_model *m, const nue
   profile_params pp = {m, d, theta, {0}, 0};
   for (int k = 0; k < NUEM_NNU; k++)
     if (m->active[k]) pp.index[pp.nactive++] = k;
-  double nu[NUEM_NNU] = {0};
+  double nu[NUEM_NNU] = {0}, x[NUEM_NNU] = {0};
   if (!pp.nactive) {
-    gsl_vector *x = NULL;
-    *t = objective(x, &pp);
+    *t = nuem_model_t(m, d, theta, nu);
+    if (!isfinite(*t) || *t >= 0.1 * T_IMPOSSIBLE)
+      return nuem_error(ctx, NUEM_ENUMERIC, "the likelihood is not finite at theta = %g; "
+                        "are the data compatible with the model at all?", theta);
   } else {
-    gsl_multimin_fminimizer *mz =
-        gsl_multimin_fminimizer_alloc(gsl_multimin_fminimizer_nmsimplex2, (size_t)pp.nactive);
-    gsl_vector *x = gsl_vector_calloc((size_t)pp.nactive), *step = gsl_vector_alloc((size_t)pp.nactive);
-    if (!mz || !x || !step) return nuem_error(ctx, NUEM_ENOMEM, "out of memory");
-    gsl_vector_set_all(step, SIMPLEX_STEP);
-    gsl_multimin_function fn = {objective, (size_t)pp.nactive, &pp};
-    int status = GSL_CONTINUE;
-    /* a simplex that stalls (no progress, a few times the tolerance in
-     * size) is restarted from its best point with the initial step */
-    for (int start = 0; start <= SIMPLEX_RESTARTS && status == GSL_CONTINUE; start++) {
-      if (start) gsl_vector_memcpy(x, mz->x);
-      gsl_multimin_fminimizer_set(mz, &fn, x, step);
-      for (int it = 0; it < SIMPLEX_ITERATIONS && status == GSL_CONTINUE; it++) {
-        if (gsl_multimin_fminimizer_iterate(mz)) break;
-        status = gsl_multimin_test_size(gsl_multimin_fminimizer_size(mz), SIMPLEX_SIZE);
-      }
-    }
-    *t = gsl_multimin_fminimizer_minimum(mz);
-    for (int i = 0; i < pp.nactive; i++) nu[pp.index[i]] = gsl_vector_get(mz->x, (size_t)i);
-    gsl_multimin_fminimizer_free(mz);
-    gsl_vector_free(x);
-    gsl_vector_free(step);
-    if (status != GSL_SUCCESS)
-      return nuem_error(ctx, NUEM_ENUMERIC, "the fit of the nuisance parameters did not "
-                        "converge at theta = %g (simplex size above %g after %d starts of up to "
-                        "%d iterations); the model cannot describe these data with its "
-                        "nuisances", theta, SIMPLEX_SIZE, SIMPLEX_RESTARTS + 1,
-                        SIMPLEX_ITERATIONS);
+    NUEM_TRY(nuem_simplex_min(ctx, objective, &pp, (size_t)pp.nactive, theta, x, t));
+    for (int i = 0; i < pp.nactive; i++) nu[pp.index[i]] = x[i];
   }
-  if (!isfinite(*t) || *t >= 0.1 * T_IMPOSSIBLE)
-    return nuem_error(ctx, NUEM_ENUMERIC, "the likelihood is not finite at theta = %g; "
-                      "are the data compatible with the model at all?", theta);
   if (nu_out) memcpy(nu_out, nu, sizeof nu);
   return NUEM_OK;
 }
@@ -758,7 +780,7 @@ nuem_status nuem_model_profile(nuem_context *ctx, const nuem_model *m, const nue
  * precision knows it to about N * 1e-16 * ln-size. Intervals need changes
  * of order 1 resolved; demand 1e-2. */
 #define LIKELIHOOD_NOISE_MAX 1e-2
-static nuem_status check_precision(nuem_context *ctx, const nuem_data *d) {
+nuem_status nuem_check_precision(nuem_context *ctx, const nuem_data *d) {
   if (d->mode != NUEM_DATA_COUNTS) return NUEM_OK;
   double total = 0;
   for (size_t j = 0; j < d->nbins; j++) total += d->on[j] + (d->off ? d->off[j] : 0);
@@ -778,36 +800,54 @@ const char *nuem_model_at_bound(const nuem_model *m, const double *nu) {
   return NULL;
 }
 
-nuem_status nuem_model_fit(nuem_context *ctx, const nuem_model *m, const nuem_data *d,
-                           double *theta_hat, double *t_min, double *nu) {
+nuem_status nuem_profile_min(nuem_context *ctx, nuem_profile_fn profile, void *user,
+                             double lo, double hi, double *theta_hat, double *t_min) {
   /* 40 cells of the POI range, then golden section to 1e-9 of it */
   enum { GRID = 40, REFINE_STEPS = 50 };
   const double refine_tol = 1e-9;
-  NUEM_TRY(check_precision(ctx, d));
-  double best = INFINITY, arg = m->lo;
+  double best = INFINITY, arg = lo;
   for (int i = 0; i <= GRID; i++) {
-    double th = m->lo + (m->hi - m->lo) * i / GRID, t;
-    NUEM_TRY(nuem_model_profile(ctx, m, d, th, &t, NULL));
+    double th = lo + (hi - lo) * i / GRID, t;
+    NUEM_TRY(profile(ctx, user, th, &t));
     if (t < best) best = t, arg = th;
   }
-  double a = fmax(m->lo, arg - (m->hi - m->lo) / GRID), b = fmin(m->hi, arg + (m->hi - m->lo) / GRID);
+  double a = fmax(lo, arg - (hi - lo) / GRID), b = fmin(hi, arg + (hi - lo) / GRID);
   const double g = GOLDEN;
   double x1 = b - g * (b - a), x2 = a + g * (b - a), f1, f2;
-  NUEM_TRY(nuem_model_profile(ctx, m, d, x1, &f1, NULL));
-  NUEM_TRY(nuem_model_profile(ctx, m, d, x2, &f2, NULL));
-  for (int it = 0; it < REFINE_STEPS && b - a > refine_tol * (m->hi - m->lo); it++) {
+  NUEM_TRY(profile(ctx, user, x1, &f1));
+  NUEM_TRY(profile(ctx, user, x2, &f2));
+  for (int it = 0; it < REFINE_STEPS && b - a > refine_tol * (hi - lo); it++) {
     if (f1 < f2) {
       b = x2, x2 = x1, f2 = f1, x1 = b - g * (b - a);
-      NUEM_TRY(nuem_model_profile(ctx, m, d, x1, &f1, NULL));
+      NUEM_TRY(profile(ctx, user, x1, &f1));
     } else {
       a = x1, x1 = x2, f1 = f2, x2 = a + g * (b - a);
-      NUEM_TRY(nuem_model_profile(ctx, m, d, x2, &f2, NULL));
+      NUEM_TRY(profile(ctx, user, x2, &f2));
     }
   }
   if (fmin(f1, f2) < best) best = fmin(f1, f2), arg = f1 < f2 ? x1 : x2;
   *theta_hat = arg;
   *t_min = best;
-  return nu ? nuem_model_profile(ctx, m, d, arg, &best, nu) : NUEM_OK;
+  return NUEM_OK;
+}
+
+typedef struct {
+  const nuem_model *m;
+  const nuem_data *d;
+} model_profile;
+
+static nuem_status model_profile_fn(nuem_context *ctx, void *user, double theta, double *t) {
+  const model_profile *p = user;
+  return nuem_model_profile(ctx, p->m, p->d, theta, t, NULL);
+}
+
+nuem_status nuem_model_fit(nuem_context *ctx, const nuem_model *m, const nuem_data *d,
+                           double *theta_hat, double *t_min, double *nu) {
+  NUEM_TRY(nuem_check_precision(ctx, d));
+  model_profile p = {m, d};
+  NUEM_TRY(nuem_profile_min(ctx, model_profile_fn, &p, m->lo, m->hi, theta_hat, t_min));
+  double best;
+  return nu ? nuem_model_profile(ctx, m, d, *theta_hat, &best, nu) : NUEM_OK;
 }
 
 /* ---- Asimov data and the scanned range ------------------------------------ */
