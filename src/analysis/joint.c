@@ -611,7 +611,8 @@ nuem_status nuem_joint_limit_table(nuem_context *ctx, const nuem_joint *j, nuem_
            nuem_config_choice_is(cfg, NUEM_P_ANALYSIS_METHOD, "feldman-cousins");
   for (size_t e = 0; e < j->n; e++)
     if (nuem_config_given(j->cfg[e], NUEM_P_ANALYSIS_METHOD) &&
-        !nuem_config_choice_is(j->cfg[e], NUEM_P_ANALYSIS_METHOD, fc ? "feldman-cousins" : "wilks"))
+        !(fc ? nuem_config_choice_is(j->cfg[e], NUEM_P_ANALYSIS_METHOD, "feldman-cousins")
+             : nuem_config_choice_is(j->cfg[e], NUEM_P_ANALYSIS_METHOD, "wilks")))
       return nuem_error(ctx, NUEM_ECONFIG, "experiment %s sets analysis.method = %s: joint "
                         "fits give Wilks or Feldman-Cousins intervals, one method for all "
                         "(docs/statistics.md, \"Joint fits\")", j->name[e],
