@@ -91,6 +91,13 @@ nuem_status nuem_check_precision(nuem_context *ctx, const nuem_data *d);
 /* A profile likelihood as a function of theta alone (one model's, or a
  * joint one's): the best fit and the Wilks interval work on any. */
 typedef nuem_status (*nuem_profile_fn)(nuem_context *ctx, void *user, double theta, double *t);
+/* The profile of one model on its data as a nuem_profile_fn (user: a
+ * nuem_model_data). */
+typedef struct {
+  const nuem_model *m;
+  const nuem_data *d;
+} nuem_model_data;
+nuem_status nuem_model_profile_fn(nuem_context *ctx, void *user, double theta, double *t);
 /* The minimum over [lo, hi]: 40 cells, then golden section. */
 nuem_status nuem_profile_min(nuem_context *ctx, nuem_profile_fn profile, void *user,
                              double lo, double hi, double *theta_hat, double *t_min);
@@ -125,6 +132,15 @@ void nuem_interval_accept(const nuem_model *m, nuem_interval *iv);
 /* Enough toys for cl (nuem_toys_min) and a thread count OpenMP can start:
  * the same errors for every toy-based method. */
 nuem_status nuem_check_toys(nuem_context *ctx, double cl, size_t toys, int threads);
+/* The minimum over [lo, hi] of a convex function of theta given its slope
+ * and curvature (slope returns nonzero if it cannot evaluate them): at lo if
+ * the slope there is >= 0, else where the slope changes sign, by Newton
+ * from `start` inside the bracket the slope's sign keeps, bisecting where
+ * Newton would leave it. Nonzero if the slope failed. */
+typedef int (*nuem_slope_fn)(const void *user, double theta, double *g1, double *g2);
+int nuem_convex_min(nuem_slope_fn slope, const void *user, double lo, double hi, double start,
+                    double *x_min);
+
 
 /* A CLs or Bayesian upper limit as an interval [lower end of the range
  * (signed parameters: -limit), limit], no grid: for limits along a scan. */

@@ -178,21 +178,12 @@ nuem_status nuem_interval_wilks_profile(nuem_context *ctx, nuem_profile_fn profi
   return NUEM_OK;
 }
 
-typedef struct {
-  const nuem_model *m;
-  const nuem_data *d;
-} model_job;
-
-static nuem_status model_profile(nuem_context *ctx, void *user, double theta, double *t) {
-  const model_job *j = user;
-  return nuem_model_profile(ctx, j->m, j->d, theta, t, NULL);
-}
 
 nuem_status nuem_interval_wilks(nuem_context *ctx, const nuem_model *m, const nuem_data *d,
                                 double cl, size_t grid, nuem_interval *iv) {
   NUEM_TRY(nuem_check_precision(ctx, d));
-  model_job j = {m, d};
-  return nuem_interval_wilks_profile(ctx, model_profile, &j, m->poi, m->lo, m->hi, cl, grid, iv);
+  nuem_model_data j = {m, d};
+  return nuem_interval_wilks_profile(ctx, nuem_model_profile_fn, &j, m->poi, m->lo, m->hi, cl, grid, iv);
 }
 
 /* A toy at the expectation: Gaussian residuals, or Poisson ON (and OFF)

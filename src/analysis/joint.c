@@ -452,7 +452,8 @@ static double joint_toy_min(const joint_toys *jt, double lo, double hi) {
 
 /* The slope and curvature of the joint -2 ln L (the sum of the
  * experiments'); -1 where one is not defined. */
-static int joint_toy_slope(const joint_toys *jt, double theta, double *g1, double *g2) {
+static int joint_toy_slope(const void *user, double theta, double *g1, double *g2) {
+  const joint_toys *jt = user;
   *g1 = *g2 = 0;
   for (size_t e = 0; e < jt->n; e++) {
     size_t nb = jt->f[e].n;
@@ -467,30 +468,11 @@ static int joint_toy_slope(const joint_toys *jt, double theta, double *g1, doubl
 
 /* The minimum for models linear in theta: a sum of convex functions is
  * convex, so as for one experiment (docs/statistics.md, "Speed of the
- * toys") the minimum is at lo if the slope there is >= 0, else where the
- * slope changes sign: Newton inside the bracket, bisecting where Newton
- * would leave it, from the theta the toys were drawn at. */
+ * toys") nuem_convex_min finds it from the theta the toys were drawn at. */
 static double joint_toy_min_linear(const joint_toys *jt, double lo, double hi, double start,
                                    int *ok) {
-  enum { STEPS = 100 };
-  const double tol = 1e-10;
-  double g1, g2, a = lo, b = hi, x = lo;
-  *ok = !joint_toy_slope(jt, lo, &g1, &g2);
-  if (*ok && g1 < 0) {
-    x = start > lo && start < hi ? start : 0.5 * (lo + hi);
-    for (int it = 0; it < STEPS; it++) {
-      if (joint_toy_slope(jt, x, &g1, &g2)) return *ok = 0, 0.0;
-      if (g1 == 0) break;
-      if (g1 < 0) a = x;
-      else b = x;
-      double next = g2 > 0 ? x - g1 / g2 : NAN;
-      if (!(next > a && next < b)) next = 0.5 * (a + b);
-      double step = fabs(next - x);
-      x = next;
-      if (step <= tol * (hi - lo)) break;
-    }
-    if (b == hi && hi - a <= 2 * tol * (hi - lo)) x = hi;
-  }
+  double x;
+  *ok = !nuem_convex_min(joint_toy_slope, jt, lo, hi, start, &x);
   return *ok ? joint_toy_t(jt, x) : 0.0;
 }
 

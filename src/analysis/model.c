@@ -643,17 +643,14 @@ int nuem_fixed_linear(const nuem_fixed *f) {
   return 1;
 }
 
-double nuem_fixed_min_from(const nuem_fixed *f, const nuem_data *d, const double *on,
-                           const double *off, double lo, double hi, double start,
-                           double *theta_min) {
+int nuem_convex_min(nuem_slope_fn slope, const void *user, double lo, double hi, double start,
+                    double *x_min) {
   double g1, g2, a = lo, b = hi, x = lo;
-  if (!nuem_fixed_linear(f) || nuem_fixed_slope(f, d, on, off, lo, &g1, &g2))
-    return nuem_fixed_min_scan(f, d, on, off, lo, hi, theta_min);
+  if (slope(user, lo, &g1, &g2)) return -1;
   if (g1 < 0) {
     x = start > lo && start < hi ? start : 0.5 * (lo + hi);
     for (int it = 0; it < NEWTON_STEPS; it++) {
-      if (nuem_fixed_slope(f, d, on, off, x, &g1, &g2))
-        return nuem_fixed_min_scan(f, d, on, off, lo, hi, theta_min);
+      if (slope(user, x, &g1, &g2)) return -1;
       if (g1 == 0) break;
       if (g1 < 0) a = x;
       else b = x;
@@ -666,6 +663,28 @@ double nuem_fixed_min_from(const nuem_fixed *f, const nuem_data *d, const double
     /* still falling within the tolerance of the end: the minimum is there */
     if (b == hi && hi - a <= 2 * NEWTON_TOL * (hi - lo)) x = hi;
   }
+  *x_min = x;
+  return 0;
+}
+
+typedef struct {
+  const nuem_fixed *f;
+  const nuem_data *d;
+  const double *on, *off;
+} fixed_counts;
+
+static int fixed_slope_fn(const void *user, double theta, double *g1, double *g2) {
+  const fixed_counts *c = user;
+  return nuem_fixed_slope(c->f, c->d, c->on, c->off, theta, g1, g2);
+}
+
+double nuem_fixed_min_from(const nuem_fixed *f, const nuem_data *d, const double *on,
+                           const double *off, double lo, double hi, double start,
+                           double *theta_min) {
+  fixed_counts c = {f, d, on, off};
+  double x;
+  if (!nuem_fixed_linear(f) || nuem_convex_min(fixed_slope_fn, &c, lo, hi, start, &x))
+    return nuem_fixed_min_scan(f, d, on, off, lo, hi, theta_min);
   if (theta_min) *theta_min = x;
   return nuem_fixed_t(f, d, on, off, x);
 }
@@ -831,21 +850,16 @@ nuem_status nuem_profile_min(nuem_context *ctx, nuem_profile_fn profile, void *u
   return NUEM_OK;
 }
 
-typedef struct {
-  const nuem_model *m;
-  const nuem_data *d;
-} model_profile;
-
-static nuem_status model_profile_fn(nuem_context *ctx, void *user, double theta, double *t) {
-  const model_profile *p = user;
+nuem_status nuem_model_profile_fn(nuem_context *ctx, void *user, double theta, double *t) {
+  const nuem_model_data *p = user;
   return nuem_model_profile(ctx, p->m, p->d, theta, t, NULL);
 }
 
 nuem_status nuem_model_fit(nuem_context *ctx, const nuem_model *m, const nuem_data *d,
                            double *theta_hat, double *t_min, double *nu) {
   NUEM_TRY(nuem_check_precision(ctx, d));
-  model_profile p = {m, d};
-  NUEM_TRY(nuem_profile_min(ctx, model_profile_fn, &p, m->lo, m->hi, theta_hat, t_min));
+  nuem_model_data p = {m, d};
+  NUEM_TRY(nuem_profile_min(ctx, nuem_model_profile_fn, &p, m->lo, m->hi, theta_hat, t_min));
   double best;
   return nu ? nuem_model_profile(ctx, m, d, *theta_hat, &best, nu) : NUEM_OK;
 }
