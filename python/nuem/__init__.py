@@ -610,9 +610,9 @@ def _analysis(ctx, c, data):
     return a[0]
 
 
-def fit(data, cfg=None):
-    """Fit analysis.poi to a measured spectrum (file name; format
-    docs/statistics.md) under the config. Returns a FitResult."""
+def _analysis_table(cfg, data, table):
+    """The result of table(ctx, c_config, analysis, result) for a fit or
+    limit job on data under cfg, with the C objects freed either way."""
     cfg = _config(cfg)
     r = ffi.new("nuem_result *")
     with _Context() as ctx:
@@ -620,11 +620,18 @@ def fit(data, cfg=None):
         a = ffi.NULL
         try:
             a = _analysis(ctx, c, data)
-            ctx.check(lib.nuem_fit_table(ctx.ptr, c, a, r))
+            ctx.check(table(ctx.ptr, c, a, r))
             _warn_unused(ctx, c)
         finally:
             lib.nuem_analysis_free(a)
             lib.nuem_config_free(c)
+    return r
+
+
+def fit(data, cfg=None):
+    """Fit analysis.poi to a measured spectrum (file name; format
+    docs/statistics.md) under the config. Returns a FitResult."""
+    r = _analysis_table(cfg, data, lambda ctx, c, a, r: lib.nuem_fit_table(ctx, c, a, r))
     t = FitResult._take(r)
     row = t.data[0]
     t.best, t.lo, t.hi, t.minus2lnL, t.ndf = row[:5]
@@ -638,19 +645,9 @@ def limit(data, cfg=None):
     (feldman-cousins: analysis.toys toys per point from analysis.seed, so a
     fixed seed gives the same limit every time) for a measured spectrum.
     Returns a LimitResult."""
-    cfg = _config(cfg)
-    r = ffi.new("nuem_result *")
     iv = ffi.new("nuem_interval *")
-    with _Context() as ctx:
-        c = cfg._build(ctx)
-        a = ffi.NULL
-        try:
-            a = _analysis(ctx, c, data)
-            ctx.check(lib.nuem_limit_table(ctx.ptr, c, a, iv, r))
-            _warn_unused(ctx, c)
-        finally:
-            lib.nuem_analysis_free(a)
-            lib.nuem_config_free(c)
+    r = _analysis_table(cfg, data,
+                        lambda ctx, c, a, r: lib.nuem_limit_table(ctx, c, a, iv, r))
     t = LimitResult._take(r)
     t.lo, t.hi, t.best = iv.lo, iv.hi, iv.best_report
     t.upper_limit = bool(iv.lo_at_boundary)

@@ -117,6 +117,11 @@ typedef struct {
   unsigned *guide;           /* per bin: first k with cdf >= i/len */
 } nuem_poisson_table;
 nuem_status nuem_poisson_table_init(nuem_poisson_table *t, const double *mean, size_t n);
+/* The last count worth tabulating or enumerating for a Poisson mean:
+ * mean + 12 sqrt(mean) + 30, beyond which the probability left is far below
+ * 1e-20, negligible against 1 - cl (the toy tables, exact Feldman-Cousins
+ * and CLs of one bin). */
+static inline double nuem_poisson_tail(double mean) { return mean + 12 * sqrt(mean) + 30; }
 void nuem_poisson_table_free(nuem_poisson_table *t);
 /* A Poisson variate of bin j's mean. */
 double nuem_poisson_draw(const nuem_poisson_table *t, gsl_rng *r, size_t j);

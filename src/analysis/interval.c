@@ -14,11 +14,6 @@
 
 /* One parameter of interest: Wilks' chi2 has one degree of freedom. */
 #define POI_DOF 1.0
-/* Exact Feldman-Cousins enumeration of one Poisson bin stops at
- * mean + POISSON_TAIL_SIGMAS sqrt(mean) + POISSON_TAIL_PAD counts: the
- * probability left beyond is far below 1e-20, negligible against 1 - cl. */
-#define POISSON_TAIL_SIGMAS 12
-#define POISSON_TAIL_PAD 30
 /* Summed probabilities may fall short of cl by rounding. */
 #define CL_ROUNDING 1e-12
 /* Random-number streams: FC toys use stream = grid index; the coverage check
@@ -306,7 +301,7 @@ static int by_statistic(const void *a, const void *b) {
  * statistic until their probability reaches cl. */
 static double exact_critical(const fc_job *job, const nuem_fixed *f, double theta,
                              double mean) {
-  size_t nmax = (size_t)(mean + POISSON_TAIL_SIGMAS * sqrt(mean) + POISSON_TAIL_PAD);
+  size_t nmax = (size_t)nuem_poisson_tail(mean);
   outcome *o = malloc((nmax + 1) * sizeof *o);
   if (!o) return NAN;
   double logp = -mean, dummy;

@@ -2,7 +2,7 @@
  *
  * Every toy of one grid point draws each bin from the same mean, so the
  * distribution is tabulated once per grid point: the cumulative
- * probabilities over mean +- POISSON_SPAN_SIGMAS sqrt(mean) (+ a pad), and
+ * probabilities over mean -+ (nuem_poisson_tail(mean) - mean), and
  * a guide table that maps a uniform u to the first candidate (Chen & Asau,
  * "On generating random variates from an empirical distribution", AIIE
  * Trans. 6 (1974) 163; Devroye, "Non-Uniform Random Variate Generation"
@@ -18,8 +18,6 @@
 
 #include "analysis_internal.h"
 
-#define POISSON_SPAN_SIGMAS 12
-#define POISSON_SPAN_PAD 30
 /* Longer tables (means above ~1e7) fall back to gsl_ran_poisson. */
 #define POISSON_TABLE_MAX 100000
 
@@ -32,7 +30,7 @@ void nuem_poisson_table_free(nuem_poisson_table *t) {
 
 /* The first and one-past-last counts tabulated for `mean`. */
 static void span(double mean, size_t *lo, size_t *hi) {
-  double w = POISSON_SPAN_SIGMAS * sqrt(mean) + POISSON_SPAN_PAD;
+  double w = nuem_poisson_tail(mean) - mean;
   *lo = mean > w ? (size_t)(mean - w) : 0;
   *hi = (size_t)(mean + w) + 1;
 }

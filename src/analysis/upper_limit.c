@@ -20,10 +20,6 @@ enum { CLS_STEPS_TOYS = 14, CLS_STEPS_ASYMPTOTIC = 24 };
 /* The posterior's quadrature points (trapezoid on a uniform grid of the
  * prior's variable): at least this many, error ~ (range/points)^2. */
 enum { BAYES_POINTS_MIN = 501 };
-/* Exact enumeration of one Poisson bin stops this far above the mean (as
- * for Feldman-Cousins: the probability beyond is far below 1e-20). */
-#define POISSON_TAIL_SIGMAS 12
-#define POISSON_TAIL_PAD 30
 
 void nuem_upper_limit_free(nuem_upper_limit *u) {
   free(u->theta);
@@ -62,7 +58,7 @@ static int at_least(double q, double q_obs) { return q >= q_obs - TIE_TOL * (1 +
 static void tails_exact(const cls_job *job, const nuem_fixed *fs, double theta, double q_obs,
                         double mean_sb, double mean_b, double *clsb, double *clb) {
   double top = fmax(mean_sb, mean_b);
-  size_t nmax = (size_t)(top + POISSON_TAIL_SIGMAS * sqrt(top) + POISSON_TAIL_PAD);
+  size_t nmax = (size_t)nuem_poisson_tail(top);
   *clsb = *clb = 0;
   for (size_t n = 0; n <= nmax; n++) {
     double x = (double)n;
