@@ -282,9 +282,10 @@ static void band_normalisation(void **state) {
   nuem_source_free(src);
 }
 
-static double flux_between(nuem_source *src, double lo, double hi) {
+/* integral of E^power dPhi/dE over [lo, hi], broken at the source's knots */
+static double moment_between(nuem_source *src, int power, double lo, double hi) {
   gsl_integration_workspace *ws = gsl_integration_workspace_alloc(1000);
-  moment_params m = {src, 0};
+  moment_params m = {src, power};
   gsl_function f = {moment_gsl, &m};
   double r, e, total = 0;
   const double *knots;
@@ -311,7 +312,7 @@ static void band_covariance(void **state) {
   assert_rel(sigma, 0.03 * nuem_source_flux(src, 1.0), 1e-12);
   assert_int_equal(nuem_source_flux_sigma(src, 5.0, &sigma), 1);
   assert_rel(sigma, 0.02 * nuem_source_flux(src, 5.0), 1e-12);
-  double w1 = flux_between(src, 0, 2), w2 = flux_between(src, 2, 8);
+  double w1 = moment_between(src, 0, 0, 2), w2 = moment_between(src, 0, 2, 8);
   double want = sqrt(9e-4 * w1 * w1 + 2 * 3e-4 * w1 * w2 + 4e-4 * w2 * w2) / (w1 + w2);
   assert_int_equal(nuem_source_flux_band_relative(ctx, src, 0, &rel), NUEM_OK);
   assert_rel(rel, want, 1e-7);
@@ -332,6 +333,83 @@ static void band_covariance(void **state) {
       fail_msg("%s: status %d, message '%s'", bad[i].file, s, nuem_context_error(ctx));
     nuem_config_free(cfg);
   }
+}
+
+static double power_kernel(double E, const void *user) { return pow(E, *(const int *)user); }
+
+static void flux_shape_of_two_bins(void **state) {
+  /* docs/statistics.md, "Flux shape". With two covariance bins (the
+   * covariance C of tests/data/cov_ok.dat) the variations that keep a rate
+   * N = W1 + W2 fixed (W_a = integral of E^p dPhi/dE over bin a) form one
+   * direction, (d1, d2) = a (-W2, W1); a is the residual of d1 after the
+   * regression on W.d, so var(a) W2^2 = C11 - (C W)_1^2 / (W' C W)
+   * (independent derivation), the sign makes the top bin rise. */
+  const double C[2][2] = {{9e-4, 3e-4}, {3e-4, 4e-4}};
+  nuem_source *src = make_source((const char *[]){
+      "source.band_covariance=" NUEM_TEST_DATA "/cov_ok.dat", NULL});
+  for (int power = 0; power <= 2; power += 2) {
+    double W[2] = {moment_between(src, power, 0, 2), moment_between(src, power, 2, 8)};
+    double CW1 = C[0][0] * W[0] + C[0][1] * W[1], CW2 = C[1][0] * W[0] + C[1][1] * W[1];
+    double sa = sqrt(C[0][0] - CW1 * CW1 / (W[0] * CW1 + W[1] * CW2)) / W[1];
+    nuem_interp *shape;
+    double share, norm;
+    nuem_flux_kernel kernel = {power_kernel, &power};
+    assert_int_equal(nuem_source_flux_shape(ctx, src, &kernel, &norm, &shape, &share), NUEM_OK);
+    assert_rel(norm, sqrt(W[0] * CW1 + W[1] * CW2) / (W[0] + W[1]), 1e-6);
+    assert_rel(share, 1.0, 1e-9);
+    assert_rel(nuem_interp_eval(shape, 1.0), -sa * W[1], 1e-6);
+    assert_rel(nuem_interp_eval(shape, 5.0), sa * W[0], 1e-6);
+    nuem_interp_free(shape);
+  }
+  nuem_source_free(src);
+}
+
+static void flux_shape_of_the_published_band(void **state) {
+  /* The shape mode of the default band (Perisse below 2 MeV, Huber above):
+   * (a) it keeps the channel's rate: the reshaped source's integral of
+   * E^p dPhi/dE equals the source's (the normalisation is the other
+   * nuisance); (b) a unit projection of the band never exceeds its one
+   * sigma (Cauchy-Schwarz: |sum_k u_k f_k(E)| <= |u| |f(E)| = sigma(E)),
+   * checked away from Huber's bin edges; (c) it is not trivial. */
+  nuem_source *src = make_source(NULL);
+  for (int power = 0; power <= 2; power += 2) {
+    nuem_interp *shape;
+    double share, largest = 0, norm, rel;
+    nuem_flux_kernel kernel = {power_kernel, &power};
+    assert_int_equal(nuem_source_flux_shape(ctx, src, &kernel, &norm, &shape, &share), NUEM_OK);
+    assert_true(share > 0 && share <= 1);
+    /* (e) the normalisation on the shape's node grid equals the adaptive
+     * integrals of nuem_source_flux_band_relative */
+    assert_int_equal(nuem_source_flux_band_relative(ctx, src, power, &rel), NUEM_OK);
+    assert_rel(norm, rel, 1e-5);
+    nuem_source *up;
+    assert_int_equal(nuem_source_reshaped(ctx, src, shape, 1.0, &up), NUEM_OK);
+    double e_max = nuem_source_e_max(src);
+    assert_rel(moment_between(up, power, 0, e_max), moment_between(src, power, 0, e_max), 1e-5);
+    static const double E[] = {0.3, 0.7, 1.0, 1.5, 1.9, 2.5, 3.0, 4.0, 5.0, 6.0, 7.0};
+    for (size_t i = 0; i < sizeof E / sizeof *E; i++) {
+      double sigma, phi = nuem_source_flux(src, E[i]);
+      assert_int_equal(nuem_source_flux_sigma(src, E[i], &sigma), 1);
+      double dphi = nuem_source_flux(up, E[i]) - phi;
+      assert_rel(dphi, nuem_interp_eval(shape, E[i]) * phi, 1e-12);
+      if (fabs(dphi) > sigma * (1 + 1e-3)) fail_msg("E = %g: shift %g above sigma %g", E[i], dphi, sigma);
+      largest = fmax(largest, fabs(dphi) / sigma);
+    }
+    assert_true(largest > 0.1);
+    nuem_source_free(up);
+    nuem_interp_free(shape);
+  }
+  /* (d) no band: an error */
+  nuem_source *none = make_source((const char *[]){"source.low_energy=vogel-engel",
+      "source.high_energy=mueller", NULL});
+  nuem_interp *shape;
+  double share, norm;
+  int zero = 0;
+  nuem_flux_kernel flat = {power_kernel, &zero};
+  assert_int_equal(nuem_source_flux_shape(ctx, none, &flat, &norm, &shape, &share), NUEM_ECONFIG);
+  assert_null(shape);
+  nuem_source_free(none);
+  nuem_source_free(src);
 }
 
 /* The total flux of a reactor at power P and distance L with perisse-2023. */
@@ -562,6 +640,8 @@ int main(void) {
       cmocka_unit_test(huber_2011_band),
       cmocka_unit_test(band_normalisation),
       cmocka_unit_test(band_covariance),
+      cmocka_unit_test(flux_shape_of_two_bins),
+      cmocka_unit_test(flux_shape_of_the_published_band),
       cmocka_unit_test(several_cores),
       cmocka_unit_test(bad_cores),
       cmocka_unit_test(per_core_fuel),

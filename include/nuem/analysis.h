@@ -50,7 +50,7 @@ enum { NUEM_POI_MU, NUEM_POI_Q, NUEM_POI_R2, NUEM_POI_CEVNS, NUEM_NPOI };
 /* analysis.poi (and poi2) by name. */
 extern const nuem_choice nuem_poi_choices[NUEM_NPOI];
 enum { NUEM_NU_FLUX, NUEM_NU_EFFICIENCY, NUEM_NU_BACKGROUND, NUEM_NU_QUENCHING,
-       NUEM_NU_SCALE, NUEM_NNU };
+       NUEM_NU_SCALE, NUEM_NU_SHAPE, NUEM_NNU };
 
 typedef struct nuem_model nuem_model;
 
@@ -59,14 +59,16 @@ typedef struct {
   int poi;                /* NUEM_POI_x */
   /* Constraint widths (0: not fitted): flux and efficiency relative,
    * background relative (< 0: free when there is no OFF data), quenching k
-   * absolute, energy scale relative. */
+   * absolute, energy scale relative; flux shape 1 (on: the band's leading
+   * shape mode is one sigma) or 0. */
   double sigma[NUEM_NNU];
   double quenching_k, energy_scale; /* nominal values the nuisances vary */
   double poi_max;         /* end of the POI range in theta; 0: automatic */
   int sm_in_background;   /* the background model holds the SM rate: fit the
                              POI's excess only (analysis.standard_model) */
   int flux_from_spectrum; /* analysis.flux_model = spectrum: nuem_model_new
-                             derives sigma[NUEM_NU_FLUX] from the source's band */
+                             derives sigma[NUEM_NU_FLUX] from the source's band
+                             and turns the flux-shape nuisance on */
 } nuem_model_options;
 
 /* The options of the [analysis] and [detector] keys of a config. */
@@ -90,6 +92,9 @@ void nuem_model_range(const nuem_model *m, double *lo, double *hi);
 double nuem_model_report(const nuem_model *m, double theta);
 const char *nuem_model_unit(const nuem_model *m);
 const char *nuem_nuisance_name(int k);
+/* The flux-shape nuisance's share of the band's shape variance (NaN if the
+ * model has no flux-shape nuisance; docs/statistics.md, "Flux shape"). */
+double nuem_model_shape_share(const nuem_model *m);
 
 /* Asimov data of the model at theta (nuisances nominal), in the data's mode
  * (a model of an event list: binned counts in its bins). */

@@ -65,6 +65,27 @@ int nuem_source_flux_sigma(const nuem_source *src, double E, double *sigma);
 nuem_status nuem_source_flux_band_relative(nuem_context *ctx, const nuem_source *src,
                                            int power, double *rel);
 
+/* A detection channel's kernel K(E): its rate is N = integral K(E) dPhi/dE. */
+typedef struct {
+  double (*fn)(double E, const void *user);
+  const void *user;
+} nuem_flux_kernel;
+/* The band above split for a channel with kernel K: *norm receives the
+ * relative one-sigma of N (as nuem_source_flux_band_relative for K = E^p),
+ * *shape the relative change dphi/phi(E) of the one-sigma variation that
+ * leaves N unchanged and carries the largest share of the band's remaining
+ * variance, measured by integral K dphi^2/phi dE / N (the caller frees it),
+ * *share that share, in (0, 1]. The sign makes the spectrum harder (shape
+ * larger at the top than at the bottom). docs/statistics.md, "Flux shape". */
+nuem_status nuem_source_flux_shape(nuem_context *ctx, const nuem_source *src,
+                                   const nuem_flux_kernel *kernel, double *norm,
+                                   nuem_interp **shape, double *share);
+/* A reactor source like src (which must outlive it) whose flux is
+ * multiplied by 1 + amplitude shape(E); shape must outlive it too. Its
+ * total is src's (it is a variation for fits, not a source to report). */
+nuem_status nuem_source_reshaped(nuem_context *ctx, const nuem_source *src,
+                                 const nuem_interp *shape, double amplitude, nuem_source **out);
+
 /* ---- flavours and lines ----
  * A source delivers one or more flavours (reactor and table: physics.flavour;
  * solar: nue, and numu and nutau when the flavours convert), each with its

@@ -69,6 +69,14 @@ nuem_status nuem_spectrum_vary(nuem_context *ctx, const nuem_spectrum *base,
                                const nuem_config *cfg,
                                const nuem_detector_change *change,
                                nuem_spectrum **out);
+/* A spectrum like `base` whose reactor flux is multiplied by
+ * 1 + amplitude shape(E) (a shape from nuem_source_flux_shape), with the
+ * detector change applied (NULL: none): source.type's rate plans are built
+ * anew, the target, atomic model and detector keys are base's. `base` and
+ * `shape` must outlive it. */
+nuem_status nuem_spectrum_vary_flux(nuem_context *ctx, const nuem_spectrum *base,
+                                    const nuem_interp *shape, double amplitude,
+                                    const nuem_detector_change *change, nuem_spectrum **out);
 void nuem_spectrum_free(nuem_spectrum *sp);
 
 const nuem_source *nuem_spectrum_source(const nuem_spectrum *sp);

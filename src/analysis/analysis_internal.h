@@ -9,7 +9,7 @@
 
 #include "nuem/analysis.h"
 
-enum { NSETTING = 5 }; /* nominal, quenching k -/+, energy scale -/+ */
+enum { NSETTING = 7 }; /* nominal, quenching k -/+, energy scale -/+, flux shape -/+ */
 
 struct nuem_model {
   nuem_model_options opt;
@@ -26,6 +26,8 @@ struct nuem_model {
   double lo, hi;                  /* POI range (theta) */
   double exposure_on, exposure_off;
   double *data_sigma;             /* residual mode: the data's errors */
+  nuem_interp *shape;             /* the flux-shape mode (NUEM_NU_SHAPE), or NULL */
+  double shape_share;             /* its share of the band's shape variance */
 };
 
 /* The model with the nuisances fixed: per-bin signal coefficients in counts

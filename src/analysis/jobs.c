@@ -77,12 +77,16 @@ static void note_flux_width(nuem_result *r, const nuem_config *cfg, const nuem_m
     nuem_result_note(r, "flux_uncertainty", "%.4g (relative, from the published spectrum band; "
                      "docs/statistics.md, \"Flux uncertainty from the spectrum\")",
                      nuem_model_constraint(m, NUEM_NU_FLUX));
+  double share = nuem_model_shape_share(m);
+  if (!isnan(share))
+    nuem_result_note(r, "flux_shape", "the band's leading shape mode, %.3g of its shape "
+                     "variance (docs/statistics.md, \"Flux shape\")", share);
 }
 
 nuem_status nuem_fit_table(nuem_context *ctx, const nuem_config *cfg, const nuem_analysis *a,
                            nuem_result *out) {
-  static const char *names[] = {"best", "lo_68", "hi_68", "minus2lnL", "ndf", "flux",
-                                "efficiency", "background", "quenching_k", "energy_scale"};
+  enum { NCOL = 5 + NUEM_NNU };
+  const char *names[NCOL] = {"best", "lo_68", "hi_68", "minus2lnL", "ndf"};
   /* the 68.3 % profile-likelihood interval: the 1-sigma content erf(1/sqrt 2) */
   const double cl_1sigma = 0.682689492137086;
   const nuem_data *d = &a->data;
@@ -93,17 +97,19 @@ nuem_status nuem_fit_table(nuem_context *ctx, const nuem_config *cfg, const nuem
   nuem_status s = nuem_model_fit(ctx, m, d, &theta, &t_min, nu);
   if (!s) s = nuem_interval_wilks(ctx, m, d, cl_1sigma,
                                   (size_t)nuem_config_integer(cfg, NUEM_P_ANALYSIS_GRID), &iv);
-  const char *units[10];
+  const char *units[NCOL];
   units[0] = units[1] = units[2] = nuem_model_unit(m);
-  for (int i = 3; i < 10; i++) units[i] = i < 5 ? "1" : "sigma";
-  if (!s) s = nuem_result_init(ctx, out, 1, 10, names, units);
+  for (int i = 3; i < NCOL; i++) units[i] = i < 5 ? "1" : "sigma";
+  for (int k = 0; k < NUEM_NNU; k++) names[5 + k] = nuem_nuisance_name(k);
+  if (!s) s = nuem_result_init(ctx, out, 1, NCOL, names, units);
   if (s) {
     nuem_interval_free(&iv);
     return s;
   }
   int events = d->mode == NUEM_DATA_EVENTS; /* unbinned: no goodness-of-fit ndf */
-  double row[10] = {nuem_model_report(m, theta), iv.lo, iv.hi, t_min,
-                    events ? 0.0 : (double)d->nbins - 1, nu[0], nu[1], nu[2], nu[3], nu[4]};
+  double row[NCOL] = {nuem_model_report(m, theta), iv.lo, iv.hi, t_min,
+                      events ? 0.0 : (double)d->nbins - 1};
+  memcpy(row + 5, nu, sizeof nu);
   memcpy(out->data, row, sizeof row);
   nuem_interval_free(&iv);
   nuem_result_note(out, "poi", "%s (mu is fitted as mu^2 >= 0)",

@@ -33,11 +33,13 @@
 
 const char *nuem_nuisance_name(int k) {
   static const char *const names[NUEM_NNU] = {"flux", "efficiency", "background",
-                                              "quenching_k", "energy_scale"};
+                                              "quenching_k", "energy_scale", "flux_shape"};
   return k >= 0 && k < NUEM_NNU ? names[k] : "?";
 }
 
 int nuem_model_poi(const nuem_model *m) { return m->poi; }
+
+double nuem_model_shape_share(const nuem_model *m) { return m->shape ? m->shape_share : NAN; }
 
 double nuem_model_constraint(const nuem_model *m, int k) {
   return k >= 0 && k < NUEM_NNU ? m->sigma[k] : NAN;
@@ -70,6 +72,7 @@ void nuem_model_free(nuem_model *m) {
     free(m->C[k]);
     nuem_spectrum_free(m->varied[k]);
   }
+  nuem_interp_free(m->shape);
   free(m->bkg);
   free(m->data_sigma);
   free(m->edges);
@@ -86,6 +89,7 @@ nuem_status nuem_model_options_from_config(nuem_context *ctx, const nuem_config 
     return nuem_error(ctx, NUEM_ECONFIG, "analysis.flux_model = spectrum derives the flux "
                       "uncertainty: leave out analysis.flux_uncertainty");
   o->sigma[NUEM_NU_FLUX] = nuem_config_number(cfg, NUEM_P_ANALYSIS_FLUX_UNCERTAINTY);
+  o->sigma[NUEM_NU_SHAPE] = o->flux_from_spectrum; /* the mode is one sigma */
   o->sigma[NUEM_NU_EFFICIENCY] = nuem_config_number(cfg, NUEM_P_ANALYSIS_EFFICIENCY_UNCERTAINTY);
   o->sigma[NUEM_NU_QUENCHING] = nuem_config_number(cfg, NUEM_P_ANALYSIS_QUENCHING_K_UNCERTAINTY);
   o->sigma[NUEM_NU_SCALE] = nuem_config_number(cfg, NUEM_P_ANALYSIS_ENERGY_SCALE_UNCERTAINTY);
@@ -194,9 +198,9 @@ static nuem_status check_bins(nuem_context *ctx, const nuem_spectrum *sp, const 
                     r->meas_edges[r->nmeas] * 1e3);
 }
 
-/* Nuisance setting k (0 nominal, 1/2 quenching k -/+, 3/4 energy scale -/+)
- * as a variation of the spectrum; the nominal one with the config's bins
- * is the spectrum itself. */
+/* Nuisance setting k (0 nominal, 1/2 quenching k -/+, 3/4 energy scale -/+,
+ * 5/6 flux shape -/+) as a variation of the spectrum; the nominal one with
+ * the config's bins is the spectrum itself. */
 static nuem_status setting_spectrum(nuem_context *ctx, const nuem_spectrum *sp,
                                     const nuem_data *d, nuem_model *m, int k,
                                     const nuem_spectrum **out) {
@@ -212,7 +216,10 @@ static nuem_status setting_spectrum(nuem_context *ctx, const nuem_spectrum *sp,
     *out = sp;
     return NUEM_OK;
   }
-  NUEM_TRY(nuem_spectrum_vary(ctx, sp, NULL, &change, &m->varied[k]));
+  if (k == 5 || k == 6)
+    NUEM_TRY(nuem_spectrum_vary_flux(ctx, sp, m->shape, sign, &change, &m->varied[k]));
+  else
+    NUEM_TRY(nuem_spectrum_vary(ctx, sp, NULL, &change, &m->varied[k]));
   *out = m->varied[k];
   return NUEM_OK;
 }
@@ -247,6 +254,113 @@ static nuem_status bins_of(nuem_context *ctx, const nuem_spectrum *sp, const nue
   return NUEM_OK;
 }
 
+/* The detection channel's kernel K(E) (its rate is integral K dPhi/dE) for
+ * the split of the spectrum band (docs/statistics.md, "Flux shape"). nu-e
+ * scattering at T << E: flat. CEvNS: the cross section folded with the
+ * window's efficiency per true (electron-equivalent) bin of the response,
+ * eps_i = sum_j m_ij, with dsigma/dT ~ M Q_w^2 (1 - T/T_max) (form factor 1,
+ * Q_w = Z g_V^p + N g_V^n, T_max = 2 E^2/(M + 2E)): true bin i holds the
+ * recoils between T(a_i) and T(b_i) of the quenching, so
+ * K = sum_iso M Q_w^2 sum_i eps_i [F(T(b_i)) - F(T(a_i))],
+ * F(T) = t - t^2/(2 T_max), t = min(T, T_max). */
+typedef struct {
+  const nuem_target *tgt;
+  const nuem_response *r;
+  double gv_p, gv_n;
+  double *eps;    /* ntrue */
+  double *recoil; /* element el: recoil[el * (ntrue + 1) + i] at true edge i, MeV */
+} cevns_kernel;
+
+static double flat_kernel(double E, const void *user) {
+  (void)E, (void)user;
+  return 1.0;
+}
+
+static double recoil_integral(double T, double tmax) {
+  double t = fmin(T, tmax);
+  return t - t * t / (2 * tmax);
+}
+
+static double cevns_window_kernel(double E, const void *user) {
+  const cevns_kernel *k = user;
+  size_t nt = k->r->ntrue;
+  double K = 0;
+  for (size_t el = 0; el < k->tgt->nelements; el++) {
+    const nuem_element *e = &k->tgt->elements[el];
+    const double *rec = k->recoil + el * (nt + 1);
+    for (size_t i = 0; i < e->nisotopes; i++) {
+      const nuem_isotope *iso = &e->isotopes[i];
+      double tmax = 2 * E * E / (iso->mass + 2 * E), qw = iso->Z * k->gv_p + iso->N * k->gv_n;
+      double sum = 0;
+      for (size_t t = 0; t < nt && rec[t] < tmax; t++)
+        sum += k->eps[t] * (recoil_integral(rec[t + 1], tmax) - recoil_integral(rec[t], tmax));
+      K += e->count * iso->abundance * iso->mass * qw * qw * sum;
+    }
+  }
+  return K;
+}
+
+static void cevns_kernel_free(cevns_kernel *k) {
+  free(k->eps);
+  free(k->recoil);
+}
+
+static nuem_status cevns_kernel_init(nuem_context *ctx, const nuem_spectrum *sp,
+                                     cevns_kernel *k) {
+  const nuem_properties none = {0, 0, 0};
+  nuem_interaction in = nuem_spectrum_interaction(sp, &none);
+  const nuem_quenching *q = nuem_spectrum_quenching(sp);
+  k->tgt = nuem_spectrum_target(sp);
+  k->r = nuem_spectrum_response(sp);
+  k->gv_p = in.gv_p;
+  k->gv_n = in.gv_n;
+  size_t nt = k->r->ntrue, nm = k->r->nmeas;
+  k->eps = calloc(nt, sizeof *k->eps);
+  k->recoil = malloc(k->tgt->nelements * (nt + 1) * sizeof *k->recoil);
+  if (!k->eps || !k->recoil) return nuem_error(ctx, NUEM_ENOMEM, "out of memory");
+  for (size_t i = 0; i < nt; i++)
+    for (size_t j = 0; j < nm; j++) k->eps[i] += k->r->m[i * nm + j];
+  for (size_t el = 0; el < k->tgt->nelements; el++)
+    for (size_t i = 0; i <= nt; i++) {
+      double jac, *T = &k->recoil[el * (nt + 1) + i];
+      if (!nuem_quenching_invert(q, el, k->r->true_edges[i], T, &jac)) *T = 0; /* below a cutoff */
+    }
+  return NUEM_OK;
+}
+
+/* analysis.flux_model = spectrum: the flux nuisance's width is the relative
+ * one-sigma of the signal from the published spectrum band with the
+ * channel's kernel, and the flux-shape nuisance varies the spectrum along
+ * the band's leading shape mode for it (docs/statistics.md, "Flux
+ * uncertainty from the spectrum", "Flux shape"); sp has the model's bins. */
+static nuem_status flux_from_spectrum(nuem_context *ctx, const nuem_spectrum *sp,
+                                      nuem_model *m) {
+  if (!m->opt.flux_from_spectrum && !(m->opt.sigma[NUEM_NU_SHAPE] > 0)) return NUEM_OK;
+  const nuem_source *src = nuem_spectrum_source(sp);
+  if (!src)
+    return nuem_error(ctx, NUEM_ECONFIG, "analysis.flux_model = spectrum needs a neutrino "
+                      "source with a published spectrum band");
+  cevns_kernel ck = {0};
+  nuem_flux_kernel kernel = {flat_kernel, NULL};
+  nuem_status s = NUEM_OK;
+  if (m->poi == NUEM_POI_CEVNS) {
+    if (!nuem_spectrum_response(sp))
+      return nuem_error(ctx, NUEM_EINTERNAL, "the CEvNS flux kernel needs a response");
+    s = cevns_kernel_init(ctx, sp, &ck);
+    kernel = (nuem_flux_kernel){cevns_window_kernel, &ck};
+  }
+  double norm;
+  if (!s) s = nuem_source_flux_shape(ctx, src, &kernel, &norm, &m->shape, &m->shape_share);
+  cevns_kernel_free(&ck);
+  NUEM_TRY(s);
+  if (m->opt.flux_from_spectrum) m->opt.sigma[NUEM_NU_FLUX] = norm;
+  if (!(m->opt.sigma[NUEM_NU_SHAPE] > 0)) {
+    nuem_interp_free(m->shape);
+    m->shape = NULL;
+  }
+  return NUEM_OK;
+}
+
 static nuem_status nuem_model_set_range(nuem_context *ctx, nuem_model *m);
 
 static nuem_status model_build(nuem_context *ctx, const nuem_spectrum *sp,
@@ -260,10 +374,12 @@ static nuem_status model_build(nuem_context *ctx, const nuem_spectrum *sp,
   }
   for (int k = 0; k < NSETTING; k++) {
     int wanted = k == 0 || (k <= 2 && m->active[NUEM_NU_QUENCHING]) ||
-                 (k > 2 && m->active[NUEM_NU_SCALE]);
+                 ((k == 3 || k == 4) && m->active[NUEM_NU_SCALE]) ||
+                 (k >= 5 && m->active[NUEM_NU_SHAPE]);
     if (!wanted) continue;
     const nuem_spectrum *spk;
     NUEM_TRY(setting_spectrum(ctx, sp, d, m, k, &spk));
+    if (k == 0) NUEM_TRY(flux_from_spectrum(ctx, spk, m)); /* with the model's bins */
     NUEM_TRY(templates(ctx, spk, m, k));
   }
   if (d && d->mode != NUEM_DATA_RESIDUAL) { /* the data's exposure counts */
@@ -272,18 +388,6 @@ static nuem_status model_build(nuem_context *ctx, const nuem_spectrum *sp,
   }
   constraints(&m->opt, d, m); /* again, now that the exposures are known */
   return nuem_model_set_range(ctx, m);
-}
-
-/* analysis.flux_model = spectrum: the flux nuisance's width is the relative
- * one-sigma of the signal from the published spectrum band, with the kernel
- * of the detection channel: flat in E for nu-e scattering at T << E, E^2 for
- * CEvNS (docs/statistics.md, "Flux uncertainty from the spectrum"). */
-static nuem_status flux_sigma_from_spectrum(nuem_context *ctx, const nuem_spectrum *sp,
-                                            nuem_model_options *o) {
-  if (!o->flux_from_spectrum) return NUEM_OK;
-  int power = o->poi == NUEM_POI_CEVNS ? 2 : 0;
-  return nuem_source_flux_band_relative(ctx, nuem_spectrum_source(sp), power,
-                                        &o->sigma[NUEM_NU_FLUX]);
 }
 
 nuem_status nuem_model_new(nuem_context *ctx, const nuem_spectrum *sp,
@@ -298,9 +402,8 @@ nuem_status nuem_model_new(nuem_context *ctx, const nuem_spectrum *sp,
   m->poi = opt->poi;
   m->mode = d ? d->mode : NUEM_DATA_COUNTS;
   m->sp = sp;
-  nuem_status s = flux_sigma_from_spectrum(ctx, sp, &m->opt);
   constraints(&m->opt, d, m); /* the detector nuisances, for the templates */
-  if (!s) s = model_build(ctx, sp, d, m);
+  nuem_status s = model_build(ctx, sp, d, m);
   if (s) {
     nuem_model_free(m);
     return nuem_error_trace(ctx, s, "analysis model");
@@ -348,6 +451,7 @@ static void coefficients(const nuem_model *m, const double *nu, size_t j, double
     double x = X[0][j];
     x += morph(X[0][j], X[1], X[2], j, m->active[NUEM_NU_QUENCHING] ? nu[NUEM_NU_QUENCHING] : 0);
     x += morph(X[0][j], X[3], X[4], j, m->active[NUEM_NU_SCALE] ? nu[NUEM_NU_SCALE] : 0);
+    x += morph(X[0][j], X[5], X[6], j, m->active[NUEM_NU_SHAPE] ? nu[NUEM_NU_SHAPE] : 0);
     out[q] = x;
   }
   double norm = (1 + m->sigma[NUEM_NU_FLUX] * nu[NUEM_NU_FLUX]) *

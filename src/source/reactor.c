@@ -248,17 +248,24 @@ static nuem_status load_band_covariance(nuem_context *ctx, const char *path, nue
   if (!s) {
     gsl_matrix *m = gsl_matrix_alloc(n, n);
     gsl_vector *eval = gsl_vector_alloc(n);
-    gsl_eigen_symm_workspace *w = gsl_eigen_symm_alloc(n);
-    if (!m || !eval || !w) s = NUEM_ENOMEM;
+    gsl_matrix *vec = gsl_matrix_alloc(n, n);
+    gsl_eigen_symmv_workspace *w = gsl_eigen_symmv_alloc(n);
+    src->cov_factor = malloc(n * n * sizeof *src->cov_factor);
+    if (!m || !eval || !vec || !w || !src->cov_factor) s = NUEM_ENOMEM;
     for (size_t k = 0; !s && k < n * n; k++) m->data[(k / n) * m->tda + k % n] = src->cov[k];
-    if (!s) gsl_eigen_symm(m, eval, w);
+    if (!s) gsl_eigen_symmv(m, eval, vec, w);
     double min = s ? 0 : gsl_vector_min(eval), max = s ? 0 : gsl_vector_max(eval);
     if (!s && min < -1e-12 * fmax(max, 0.0))
       s = nuem_error(ctx, NUEM_ERANGE, "%s: the covariance is not positive semi-definite "
                      "(eigenvalue %g; the largest %g)", t.origin, min, max);
+    /* C = sum_k sqrt(l_k) v_k (sqrt(l_k) v_k)^T: independent factors */
+    for (size_t k = 0; !s && k < n * n; k++)
+      src->cov_factor[k] = gsl_matrix_get(vec, k / n, k % n) *
+                           sqrt(fmax(gsl_vector_get(eval, k % n), 0.0));
     gsl_matrix_free(m);
+    gsl_matrix_free(vec);
     gsl_vector_free(eval);
-    gsl_eigen_symm_free(w);
+    gsl_eigen_symmv_free(w);
   }
   if (!s) src->ncov = n;
   nuem_table_free(&t);
@@ -293,6 +300,14 @@ static double stat_shift(const nuem_source *src, int i, double E) {
   if (!src->high_rel[i][NUEM_HUBER_STAT] || src->fractions[i] == 0) return 0.0;
   return src->scale * src->fission_flux * src->fractions[i] * high_energy_spectrum(src, i, E) *
          nuem_interp_eval(src->high_rel[i][NUEM_HUBER_STAT], E);
+}
+
+/* Huber's statistical bin k (250 keV about its centre) within [2 MeV, e_max]. */
+static void stat_bin(const nuem_source *src, size_t k, double *lo, double *hi) {
+  double half = k + 1 < src->nhigh ? 0.5 * (src->high_bins[k + 1] - src->high_bins[k])
+                                   : 0.5 * (src->high_bins[k] - src->high_bins[k - 1]);
+  *lo = fmax(src->high_bins[k] - half, LOW_HIGH_BOUNDARY);
+  *hi = fmin(src->high_bins[k] + half, src->e_max);
 }
 
 static int band_known(const nuem_source *src, double E) {
@@ -401,10 +416,8 @@ nuem_status nuem_source_flux_band_relative(nuem_context *ctx, const nuem_source 
     b.comp = NUEM_HUBER_STAT;
     b.isotope = i;
     for (size_t k = 0; !s && k < src->nhigh; k++) {
-      double half = k + 1 < src->nhigh ? 0.5 * (src->high_bins[k + 1] - src->high_bins[k])
-                                       : 0.5 * (src->high_bins[k] - src->high_bins[k - 1]);
-      double lo = fmax(src->high_bins[k] - half, LOW_HIGH_BOUNDARY);
-      double hi = fmin(src->high_bins[k] + half, src->e_max);
+      double lo, hi;
+      stat_bin(src, k, &lo, &hi);
       s = band_integral(ctx, src, &b, lo, hi, ws, &shift);
       var += shift * shift;
     }
@@ -414,6 +427,56 @@ nuem_status nuem_source_flux_band_relative(nuem_context *ctx, const nuem_source 
     s = nuem_error(ctx, NUEM_ERANGE, "the spectrum band: the flux integral is %g", total);
   if (!s) *rel = sqrt(var) / total;
   return s;
+}
+
+/* ---- the band as independent factors ------------------------------------- */
+
+/* Isotopes with a statistical error, and the factors before theirs. */
+static size_t stat_isotopes(const nuem_source *src, int *isotope) {
+  size_t n = 0;
+  for (int i = 0; i < NUEM_NFISSION; i++)
+    if (src->high_rel[i][NUEM_HUBER_STAT]) isotope[n++] = i;
+  return n;
+}
+
+static size_t correlated_factors(const nuem_source *src) {
+  return (size_t)band_known(src, 1.0) +
+         (band_known(src, 3.0) ? NUEM_HUBER_NCOMP - NUEM_HUBER_BIAS : 0);
+}
+
+size_t nuem_band_nfactors(const nuem_source *src) {
+  if (!src || src->type != NUEM_SOURCE_REACTOR) return 0;
+  if (src->ncov) return src->ncov;
+  int iso[NUEM_NFISSION];
+  size_t nstat = band_known(src, 3.0) ? stat_isotopes(src, iso) * src->nhigh : 0;
+  return correlated_factors(src) + nstat;
+}
+
+double nuem_band_factor(const nuem_source *src, size_t k, double E) {
+  if (E <= 0 || E > src->e_max) return 0.0;
+  if (src->ncov) {
+    long a = covariance_bin(src, E);
+    return a < 0 ? 0.0 : nuem_source_flux(src, E) * src->cov_factor[a * (long)src->ncov + (long)k];
+  }
+  int low = band_known(src, 1.0), high = E >= LOW_HIGH_BOUNDARY;
+  if (low && k == 0) return high ? 0.0 : band_shift(src, 0, E);
+  size_t ncorr = correlated_factors(src);
+  if (k < ncorr) return high ? band_shift(src, NUEM_HUBER_BIAS + (int)(k - (size_t)low), E) : 0.0;
+  int iso[NUEM_NFISSION];
+  stat_isotopes(src, iso);
+  size_t j = k - ncorr, bin = j % src->nhigh;
+  double lo, hi;
+  stat_bin(src, bin, &lo, &hi);
+  return E >= lo && E < hi ? stat_shift(src, iso[j / src->nhigh], E) : 0.0;
+}
+
+size_t nuem_band_breaks(const nuem_source *src, double *out, size_t cap) {
+  size_t n = 0;
+  if (n < cap) out[n++] = LOW_HIGH_BOUNDARY;
+  for (size_t a = 0; src->ncov && a <= src->ncov && n < cap; a++) out[n++] = src->cov_edges[a];
+  for (size_t k = 0; !src->ncov && src->nhigh > 1 && k < src->nhigh && n + 2 <= cap; k++)
+    stat_bin(src, k, &out[n], &out[n + 1]), n += 2;
+  return n;
 }
 
 /* ---- neutron capture: 238U(n,g)239U -> 239Np -> 239Pu ------------------- */
@@ -456,6 +519,11 @@ static nuem_status load_capture(nuem_context *ctx, const nuem_config *cfg,
 
 /* ---- assembly ------------------------------------------------------------ */
 
+/* A reshaped source's 1 + amplitude shape(E) (nuem_source_reshaped), else 1. */
+static double shape_weight(const nuem_source *src, double E) {
+  return src->shape ? 1 + src->shape_amplitude * nuem_interp_eval(src->shape, E) : 1.0;
+}
+
 double nuem_reactor_flux_components(const nuem_source *src, double E,
                                     double comp[NUEM_NCOMPONENTS]) {
   double total = 0;
@@ -471,7 +539,9 @@ double nuem_reactor_flux_components(const nuem_source *src, double E,
     comp[NUEM_COMPONENT_CAPTURE] = src->scale * src->fission_flux * capture_spectrum(src, E);
     total += comp[NUEM_COMPONENT_CAPTURE];
   }
-  return total;
+  double w = shape_weight(src, E);
+  for (int i = 0; w != 1 && i < NUEM_NCOMPONENTS; i++) comp[i] *= w;
+  return w * total;
 }
 
 double nuem_reactor_flux(const nuem_source *src, double E) {
@@ -487,7 +557,7 @@ double nuem_reactor_flux(const nuem_source *src, double E) {
       if (src->fractions[i] != 0)
         phi += src->fractions[i] * high_energy_spectrum(src, i, E);
   }
-  return src->scale * src->fission_flux * phi;
+  return shape_weight(src, E) * src->scale * src->fission_flux * phi;
 }
 
 static int compare_double(const void *a, const void *b) {

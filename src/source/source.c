@@ -194,6 +194,10 @@ nuem_status nuem_source_init_added(nuem_context *ctx, const nuem_config *cfg,
 
 void nuem_source_free(nuem_source *src) {
   if (!src) return;
+  if (src->shape) { /* reshaped: the arrays are the original's */
+    free(src);
+    return;
+  }
   free(src->knots);
   free(src->low_e);
   for (int i = 0; i < NUEM_NFISSION; i++) nuem_interp_free(src->low_s[i]);
@@ -202,6 +206,7 @@ void nuem_source_free(nuem_source *src) {
     for (int c = 0; c < NUEM_HUBER_NCOMP; c++) nuem_interp_free(src->high_rel[i][c]);
   free(src->cov_edges);
   free(src->cov);
+  free(src->cov_factor);
   free(src->branch);
   nuem_interp_free(src->tab_phi);
   nuem_solar_free(src);

@@ -63,6 +63,11 @@ struct nuem_source {
    * relative covariance, row-major; replaces the published band */
   size_t ncov;
   double *cov_edges, *cov;
+  double *cov_factor; /* row a, column k: sqrt(lambda_k) v_ak of cov */
+  /* nuem_source_reshaped: the flux is multiplied by 1 + amplitude shape(E);
+   * every array above belongs to the source it was made from */
+  const nuem_interp *shape;
+  double shape_amplitude;
   double captures_per_fission;
   size_t nbranch;
   nuem_beta_branch *branch;
@@ -87,6 +92,16 @@ nuem_status nuem_reactor_init(nuem_context *ctx, const nuem_config *cfg,
 double nuem_reactor_flux(const nuem_source *src, double E);
 double nuem_reactor_flux_components(const nuem_source *src, double E,
                                     double comp[NUEM_NCOMPONENTS]);
+
+/* The published band (or source.band_covariance) as independent factors:
+ * cov(dPhi/dE(E), dPhi/dE(E')) = sum_k f_k(E) f_k(E'), f_k the one-sigma
+ * shift [1/(cm2 s MeV)] of factor k (a correlated component, one
+ * statistical bin of one isotope, or an eigenvector of the user's matrix;
+ * docs/physics.md, "Reactor spectrum uncertainties"). 0 factors without a
+ * band. nuem_band_breaks lists energies where factors may jump. */
+size_t nuem_band_nfactors(const nuem_source *src);
+double nuem_band_factor(const nuem_source *src, size_t k, double E);
+size_t nuem_band_breaks(const nuem_source *src, double *out, size_t cap);
 
 /* Parse the compiled-in table data/<name>. */
 nuem_status nuem_source_data(nuem_context *ctx, const char *name, nuem_table *t);

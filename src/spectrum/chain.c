@@ -23,6 +23,9 @@ const char *const nuem_spectrum_units[NUEM_SPECTRUM_NCOLS] = {
 static void chain_free(nuem_chain *c) {
   if (!c) return;
   if (c->borrowed) {
+    for (size_t i = 0; c->owns_flux && i < c->nchannels; i++)
+      if (!c->channel[i].added) nuem_rate_plan_free(c->channel[i].plan);
+    if (c->owns_flux) nuem_source_free(c->src);
     free(c);
     return;
   }
@@ -173,6 +176,48 @@ nuem_status nuem_spectrum_vary_halo(nuem_context *ctx, const nuem_spectrum *base
   }
   if (s) {
     free(c);
+    return s;
+  }
+  (*out)->owns_chain = 1;
+  return NUEM_OK;
+}
+
+/* source.type's channels planned anew for the reshaped source. */
+static nuem_status replan(nuem_context *ctx, const nuem_config *cfg, nuem_chain *c) {
+  size_t own = 0;
+  for (size_t i = 0; i < c->nchannels; i++) own += !c->channel[i].added;
+  double rel_tol = nuem_config_number(cfg, NUEM_P_NUMERICS_REL_TOL);
+  for (size_t i = 0; i < c->nchannels; i++) {
+    nuem_channel *ch = &c->channel[i];
+    if (ch->added) continue;
+    ch->plan = NULL;
+    NUEM_CALL(ctx, "rate plan", nuem_rate_plan_flavour(ctx, c->src, own > 1 ? ch->in.flavour : -1,
+                                                       c->tgt, rel_tol, &ch->plan));
+  }
+  return NUEM_OK;
+}
+
+nuem_status nuem_spectrum_vary_flux(nuem_context *ctx, const nuem_spectrum *base,
+                                    const nuem_interp *shape, double amplitude,
+                                    const nuem_detector_change *change, nuem_spectrum **out) {
+  if (base->chain->sterile)
+    return nuem_error(ctx, NUEM_EINTERNAL, "a flux variation needs a neutrino source");
+  nuem_chain *c = malloc(sizeof *c);
+  if (!c) return nuem_error(ctx, NUEM_ENOMEM, "out of memory for the spectrum");
+  *c = *base->chain;
+  c->borrowed = 1;
+  c->owns_flux = 1;
+  for (size_t i = 0; i < c->nchannels; i++)
+    if (!c->channel[i].added) c->channel[i].plan = NULL;
+  nuem_status s = nuem_source_reshaped(ctx, base->chain->src, shape, amplitude, &c->src);
+  if (s) c->src = NULL;
+  if (!s) s = replan(ctx, base->cfg, c);
+  if (!s) {
+    nuem_spectrum tmp = {.chain = c, .cfg = base->cfg};
+    s = nuem_spectrum_vary(ctx, &tmp, NULL, change, out);
+  }
+  if (s) {
+    chain_free(c);
     return s;
   }
   (*out)->owns_chain = 1;

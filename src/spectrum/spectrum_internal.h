@@ -30,6 +30,8 @@ typedef struct {
   /* source.type = sterile-dm: no flux, no plan; the halo and its line */
   int sterile;
   int borrowed;             /* target and atomic model belong to another chain */
+  int owns_flux;            /* borrowed, but its source and the plans of source.type's
+                               channels are its own (nuem_spectrum_vary_flux) */
   int coupling_given;       /* physics.mu_sa or sin2_2theta was given */
   nuem_halo halo;
   nuem_line_shape line;
