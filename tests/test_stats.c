@@ -308,9 +308,9 @@ static void unbinned_model_sensitivity(void **state) {
   assert_rel(asimov.on[3], 2.0, 1e-15); /* the background alone at theta = 0 */
   nuem_data_free(&asimov);
   nuem_sensitivity ev, binned;
-  assert_int_equal(nuem_sensitivity_compute(ctx, m, NULL, 0.9, 200, 5, 1, &ev), NUEM_OK);
+  assert_int_equal(nuem_sensitivity_compute(ctx, m, NULL, 0.9, 200, 5, 1, 0, &ev), NUEM_OK);
   m->mode = NUEM_DATA_COUNTS;
-  assert_int_equal(nuem_sensitivity_compute(ctx, m, NULL, 0.9, 200, 5, 1, &binned), NUEM_OK);
+  assert_int_equal(nuem_sensitivity_compute(ctx, m, NULL, 0.9, 200, 5, 1, 0, &binned), NUEM_OK);
   assert_rel(ev.asimov, binned.asimov, 1e-12);
   assert_rel(ev.band[2], binned.band[2], 1e-12);
   nuem_model_free(m);

@@ -170,10 +170,12 @@ typedef struct {
   double band[5];
 } nuem_sensitivity;
 
-/* Same toy and thread rules as nuem_interval_fc. */
+/* Same toy and thread rules as nuem_interval_fc. The Asimov limit has the
+ * nuisances profiled; each toy's limit too if `profiled`, else (fast) the
+ * toys' limits hold them at nominal (analysis.sensitivity_toys). */
 nuem_status nuem_sensitivity_compute(nuem_context *ctx, const nuem_model *m,
                                      const nuem_data *like, double cl, size_t toys,
-                                     unsigned long seed, int threads,
+                                     unsigned long seed, int threads, int profiled,
                                      nuem_sensitivity *out);
 
 /* ---- scans ------------------------------------------------------------------ */

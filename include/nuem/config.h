@@ -346,6 +346,11 @@ typedef enum {
     ANY, "Prior of analysis.method = bayes: flat in the fitted parameter "     \
     "(mu^2, q, <r2>, CEvNS normalisation; a limit on |q| for signed ones) or " \
     "flat in |mu| (flat-mu); auto: flat. Only with bayes")                     \
+  X(ANALYSIS_SENSITIVITY_TOYS, "analysis", "sensitivity_toys", CHOICE, "nominal",   \
+    "nominal|profiled", ANY, "Limits of the sensitivity bands' toys: with the "  \
+    "nuisances at their nominal values (statistical only, fast) or profiled "   \
+    "per toy (the Wilks limit each toy would report; ~100x slower). The "      \
+    "Asimov value is always profiled (docs/statistics.md, \"Sensitivity\")")   \
   X(ANALYSIS_GRID, "analysis", "grid", INTEGER, "50", "", POSITIVE,            \
     "Grid points of the parameter of interest (at most 100000)")               \
   X(ANALYSIS_POI_MAX, "analysis", "poi_max", TEXT, "", "", ANY,                \

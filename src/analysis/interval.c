@@ -571,11 +571,42 @@ typedef struct {
   const nuem_data *asimov;
   const nuem_poisson_table *pt;
   const double *mean;
-  double lo, hi, crit;
-  int signed_poi;
+  double lo, hi, crit, cl;
+  int signed_poi, profiled;
   size_t toys;
   unsigned long seed;
 } sensitivity_job;
+
+/* The Wilks limit of data d (for signed parameters the interval's
+ * half-width), the nuisances profiled. */
+enum { PROFILED_GRID = 40 }; /* brackets the crossing; bisection refines it */
+static nuem_status profiled_limit(nuem_context *ctx, const sensitivity_job *job,
+                                  const nuem_data *d, double *limit) {
+  nuem_interval iv;
+  NUEM_TRY(nuem_interval_wilks(ctx, job->m, d, job->cl, PROFILED_GRID, &iv));
+  *limit = job->signed_poi ? 0.5 * (iv.hi - iv.lo) : iv.hi;
+  nuem_interval_free(&iv);
+  return NUEM_OK;
+}
+
+/* One toy's limit: nuisances nominal (the fast fixed model) or profiled. */
+static nuem_status sensitivity_toy(nuem_context *worker, const sensitivity_job *job,
+                                   double *on, double *off, double *limit) {
+  if (!job->profiled) {
+    double l = toy_limit(job->f, job->asimov, on, off, job->lo, job->hi, job->crit,
+                         job->signed_poi);
+    *limit = job->signed_poi ? l : nuem_model_report(job->m, l);
+    return NUEM_OK;
+  }
+  nuem_data toy = *job->asimov;
+  if (toy.mode == NUEM_DATA_COUNTS) {
+    toy.on = on;
+    toy.off = toy.off ? off : NULL;
+  } else {
+    toy.residual = on;
+  }
+  return profiled_limit(worker, job, &toy, limit);
+}
 
 /* Chunk c of the toys as a node of nuem_map: TOYS_PER_STREAM limits from
  * stream c (NaN past the last toy). */
@@ -592,22 +623,33 @@ static nuem_status sensitivity_node(nuem_context *worker, void *user, size_t c,
     limits[k] = NAN;
     if (c * TOYS_PER_STREAM + k >= job->toys) continue;
     draw_from_table(rng, job->f, job->asimov, job->pt, job->mean, buf, buf + n);
-    double l = toy_limit(job->f, job->asimov, buf, buf + n, job->lo, job->hi, job->crit,
-                         job->signed_poi);
-    limits[k] = job->signed_poi ? l : nuem_model_report(job->m, l);
+    s = sensitivity_toy(worker, job, buf, buf + n, &limits[k]);
   }
   free(buf);
   if (rng) gsl_rng_free(rng);
   return s;
 }
 
+/* The limit of the Asimov data: always with the nuisances profiled (with
+ * none active the fast fixed evaluation is the same). */
+static nuem_status asimov_limit(nuem_context *ctx, const sensitivity_job *job,
+                                const nuem_data *asimov, double *limit) {
+  int any = 0;
+  for (int k = 0; k < NUEM_NNU; k++) any |= nuem_model_active(job->m, k);
+  if (any) return profiled_limit(ctx, job, asimov, limit);
+  const double *obs = asimov->mode == NUEM_DATA_COUNTS ? asimov->on : asimov->residual;
+  sensitivity_job fixed = *job;
+  fixed.profiled = 0;
+  return sensitivity_toy(ctx, &fixed, (double *)obs, asimov->off, limit);
+}
+
 nuem_status nuem_sensitivity_compute(nuem_context *ctx, const nuem_model *m,
                                      const nuem_data *like, double cl, size_t toys,
-                                     unsigned long seed, int threads,
+                                     unsigned long seed, int threads, int profiled,
                                      nuem_sensitivity *out) {
   NUEM_TRY(nuem_check_toys(ctx, cl, toys, threads));
-  sensitivity_job job = {.m = m, .crit = gsl_cdf_chisq_Pinv(cl, POI_DOF), .toys = toys,
-                         .seed = seed};
+  sensitivity_job job = {.m = m, .crit = gsl_cdf_chisq_Pinv(cl, POI_DOF), .cl = cl,
+                         .toys = toys, .seed = seed, .profiled = profiled};
   nuem_model_range(m, &job.lo, &job.hi);
   job.signed_poi = m->poi == NUEM_POI_Q || m->poi == NUEM_POI_R2;
   nuem_data asimov;
@@ -624,10 +666,8 @@ nuem_status nuem_sensitivity_compute(nuem_context *ctx, const nuem_model *m,
   if (!s && toy_table(&f, mean, &pt)) s = NUEM_ENOMEM;
   if (s) s = nuem_error(ctx, NUEM_ENOMEM, "out of memory for the sensitivity toys");
   job.f = &f, job.asimov = &asimov, job.pt = &pt, job.mean = mean;
+  if (!s) s = asimov_limit(ctx, &job, &asimov, &out->asimov);
   if (!s) {
-    const double *obs = asimov.mode == NUEM_DATA_COUNTS ? asimov.on : asimov.residual;
-    double a = toy_limit(&f, &asimov, obs, asimov.off, job.lo, job.hi, job.crit, job.signed_poi);
-    out->asimov = job.signed_poi ? a : nuem_model_report(m, a);
     /* chunks of toys over processes and threads, each from its own stream */
     s = nuem_map(ctx, nchunks, TOYS_PER_STREAM, threads, sensitivity_node, &job, limits, NULL,
                  "sensitivity toys");

@@ -289,6 +289,10 @@ nuem_status nuem_sensitivity_table(nuem_context *ctx, const nuem_config *cfg,
   nuem_result_note(out, "expected", "%g %% CL upper limits without signal (signed parameters: "
                    "half-width of the interval): Asimov, and quantiles of toys",
                    100 * nuem_config_number(cfg, NUEM_P_ANALYSIS_CL));
+  nuem_result_note(out, "nuisances", "profiled in the Asimov limit; in the toys' limits %s "
+                   "(analysis.sensitivity_toys)",
+                   nuem_config_choice_is(cfg, NUEM_P_ANALYSIS_SENSITIVITY_TOYS, "profiled")
+                       ? "profiled" : "held at nominal (statistical bands)");
   if (scan_text) nuem_result_note(out, "scan", "%s", scan.label);
   return NUEM_OK;
 }

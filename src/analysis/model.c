@@ -805,6 +805,11 @@ double nuem_fixed_min(const nuem_fixed *f, const nuem_data *d, const double *on,
  * fit of <= 5 parameters needs. */
 #define SIMPLEX_STEP 0.5
 #define SIMPLEX_SIZE 1e-6
+/* A restart that lowers -2 ln L by less than this has converged although
+ * the simplex is still large: a flat valley (nuisances the data hardly
+ * constrain, e.g. a free background beside a flux of the same shape);
+ * intervals resolve 1e-2 of -2 ln L. */
+#define SIMPLEX_FLAT 1e-9
 enum { SIMPLEX_ITERATIONS = 2000, SIMPLEX_RESTARTS = 2 };
 
 typedef struct {
@@ -853,6 +858,7 @@ nuem_status nuem_simplex_min(nuem_context *ctx, double (*fn)(const gsl_vector *,
   gsl_vector_set_all(step, SIMPLEX_STEP);
   gsl_multimin_function f = {fn, dim, params};
   int status = GSL_CONTINUE;
+  double previous = INFINITY;
   /* a simplex that stalls (no progress, a few times the tolerance in
    * size) is restarted from its best point with the initial step */
   for (int start = 0; start <= SIMPLEX_RESTARTS && status == GSL_CONTINUE; start++) {
@@ -862,6 +868,9 @@ nuem_status nuem_simplex_min(nuem_context *ctx, double (*fn)(const gsl_vector *,
       if (gsl_multimin_fminimizer_iterate(mz)) break;
       status = gsl_multimin_test_size(gsl_multimin_fminimizer_size(mz), SIMPLEX_SIZE);
     }
+    double now = gsl_multimin_fminimizer_minimum(mz);
+    if (status == GSL_CONTINUE && previous - now <= SIMPLEX_FLAT) status = GSL_SUCCESS;
+    previous = now;
   }
   *t = gsl_multimin_fminimizer_minimum(mz);
   for (size_t i = 0; i < dim; i++) x_out[i] = gsl_vector_get(mz->x, i);

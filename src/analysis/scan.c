@@ -142,7 +142,9 @@ static nuem_status sensitivity_point(nuem_context *ctx, const nuem_config *cfg,
   if (!s) s = nuem_sensitivity_compute(ctx, m, NULL, nuem_config_number(cfg, NUEM_P_ANALYSIS_CL),
                                        (size_t)nuem_config_integer(cfg, NUEM_P_ANALYSIS_TOYS),
                                        (unsigned long)nuem_config_integer(cfg, NUEM_P_ANALYSIS_SEED),
-                                       (int)nuem_config_integer(cfg, NUEM_P_ANALYSIS_THREADS), out);
+                                       (int)nuem_config_integer(cfg, NUEM_P_ANALYSIS_THREADS),
+                                       nuem_config_choice_is(cfg, NUEM_P_ANALYSIS_SENSITIVITY_TOYS,
+                                                             "profiled"), out);
   nuem_model_free(m);
   return s;
 }
