@@ -253,6 +253,32 @@ static nuem_table read_data(const char *name) {
   return t;
 }
 
+static void daya_bay_fractions(void **state) {
+  /* Daya Bay effective fission fractions in eight 239Pu groups, arXiv:
+   * 1704.01082 (data/reactor/fission_fractions_daya_bay_2017.dat): the
+   * first and last groups are U235/U238/Pu239/Pu241 = 0.5113/0.0767/0.3445/
+   * 0.0675 and 0.6304/0.0754/0.2525/0.0417. Every group is a fuel nuem
+   * accepts (sum 1 within 1e-3), and 239Pu falls as 235U rises. */
+  nuem_table t = read_data("fission_fractions_daya_bay_2017.dat");
+  assert_int_equal(t.nrows, 8);
+  assert_rel(nuem_table_get(&t, 0, 3), 0.3445, 1e-12);
+  assert_rel(nuem_table_get(&t, 7, 1), 0.6304, 1e-12);
+  for (size_t r = 0; r < t.nrows; r++) {
+    char set[128];
+    snprintf(set, sizeof set, "source.fractions=U235:%g,U238:%g,Pu239:%g,Pu241:%g",
+             nuem_table_get(&t, r, 1), nuem_table_get(&t, r, 2), nuem_table_get(&t, r, 3),
+             nuem_table_get(&t, r, 4));
+    nuem_source *src = make_source((const char *[]){set, NULL});
+    assert_non_null(src);
+    nuem_source_free(src);
+    if (r > 0) {
+      assert_true(nuem_table_get(&t, r, 3) < nuem_table_get(&t, r - 1, 3));
+      assert_true(nuem_table_get(&t, r, 1) > nuem_table_get(&t, r - 1, 1));
+    }
+  }
+  nuem_table_free(&t);
+}
+
 typedef struct { nuem_source *src; int power; } moment_params;
 static double moment_gsl(double E, void *p) {
   moment_params *m = p;
@@ -616,6 +642,7 @@ int main(void) {
       cmocka_unit_test(perisse_2023_band),
       cmocka_unit_test(huber_2011_band),
       cmocka_unit_test(mueller_2011_band),
+      cmocka_unit_test(daya_bay_fractions),
       cmocka_unit_test(band_normalisation),
       cmocka_unit_test(band_covariance),
       cmocka_unit_test(several_cores),
