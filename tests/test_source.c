@@ -142,8 +142,8 @@ static void perisse_2023_band(void **state) {
   assert_int_equal(nuem_source_flux_sigma(src, 0.9875, &sigma), 1);
   assert_rel(sigma / nuem_source_flux(src, 0.9875), 7.062844e-02 / 2.425143, 1e-9);
   nuem_source_free(src);
-  /* above 2 MeV only with Huber's tables: none for high_energy = mueller */
-  src = make_source((const char *[]){"source.high_energy=mueller", NULL});
+  /* above 2 MeV only with Huber's or Mueller's tables: none for vogel-engel */
+  src = make_source((const char *[]){"source.high_energy=vogel-engel", NULL});
   assert_int_equal(nuem_source_flux_sigma(src, 3.0, &sigma), 0);
   assert_true(isnan(sigma));
   nuem_source_free(src);
@@ -162,8 +162,13 @@ static void huber_2011_band(void **state) {
   /* Huber, PRC 84, 024617 (2011), supplementary 250 keV tables at 4.00 MeV
    * (data/reactor/huber_2011_uncertainty.dat), larger side of each relative
    * error: stat, bias, Z, WM, norm. Spectra at 4 MeV: Huber's fit (V10),
-   * 238U from Mueller without a band. stat adds in quadrature over isotopes,
-   * the other components linearly (correlated), then all in quadrature. */
+   * 238U from Mueller with Mueller's ab-initio errors at 4.00 MeV (PRC 83,
+   * 054615 (2011), the 238U table: nuclear databases 2.2 %, forbidden
+   * transitions 1.6 %, corrections 0.6 %, missing information 10 %;
+   * data/reactor/mueller_2011_uncertainty.dat), each its own correlated
+   * source. stat adds in quadrature over isotopes, the other components
+   * linearly (correlated), then all in quadrature. */
+  static const double r238[4] = {0.022, 0.016, 0.006, 0.10};
   static const double r[3][5] = {
       {0.00768057, 0.000611747, 0.00197472, 0.0090822, 0.0178301},  /* 235U */
       {0.0241882, 0.00204277, 0.00240853, 0.00993405, 0.0221144},   /* 239Pu */
@@ -180,11 +185,61 @@ static void huber_2011_band(void **state) {
     }
     var += lin * lin;
   }
+  for (int c = 0; c < 4; c++) var += pow(f[1] * S[1] * r238[c], 2);
   for (int i = 0; i < 4; i++) flux += f[i] * S[i];
   nuem_source *src = make_source(NULL);
   double sigma;
   assert_int_equal(nuem_source_flux_sigma(src, 4.0, &sigma), 1);
   assert_rel(sigma / nuem_source_flux(src, 4.0), sqrt(var) / flux, 2e-4);
+  nuem_source_free(src);
+}
+
+static void mueller_2011_band(void **state) {
+  /* source.high_energy = mueller: Mueller et al., PRC 83, 054615 (2011), at
+   * 4.00 MeV (data/reactor/mueller_2011_uncertainty.dat, in %): 235U stat
+   * 0.3, conversion 1.0, corrections 1.0, normalisation 1.8; 239Pu 0.792939,
+   * 1.0, 1.0, 2.21799; 241Pu 1.02032, 1.0, 1.0, 1.76829; 238U nuclear
+   * databases 2.2, forbidden 1.6, corrections 0.6, missing information 10.
+   * Spectra: Mueller's fits (Table VI, data/reactor/mueller_2011.dat),
+   * evaluated here from the coefficients. stat in quadrature over
+   * isotopes; conversion, corrections and normalisation linear over the
+   * isotopes that carry them; then all in quadrature. */
+  static const double a[4][6] = {
+      {3.217, -3.111, 1.395, -0.3690, 0.04445, -0.002053},         /* 235U */
+      {0.4833, 0.1927, -0.1283, -0.006762, 0.002233, -0.0001536},  /* 238U */
+      {6.413, -7.432, 3.535, -0.8820, 0.1025, -0.004550},          /* 239Pu */
+      {3.251, -3.204, 1.428, -0.3675, 0.04254, -0.001896}};        /* 241Pu */
+  /* columns: stat conv corr norm databases forbidden missing */
+  static const double r[4][7] = {{0.3, 1.0, 1.0, 1.8, 0, 0, 0},
+                                 {0, 0, 0.6, 0, 2.2, 1.6, 10},
+                                 {0.792939, 1.0, 1.0, 2.21799, 0, 0, 0},
+                                 {1.02032, 1.0, 1.0, 1.76829, 0, 0, 0}};
+  static const double f[4] = {0.55, 0.07, 0.32, 0.06}; /* default fractions */
+  double S[4], var = 0, flux = 0;
+  for (int i = 0; i < 4; i++) {
+    double p = 0;
+    for (int k = 5; k >= 0; k--) p = p * 4.0 + a[i][k];
+    S[i] = exp(p);
+    flux += f[i] * S[i];
+  }
+  for (int c = 0; c < 7; c++) {
+    double lin = 0;
+    for (int i = 0; i < 4; i++) {
+      double x = f[i] * S[i] * r[i][c] / 100;
+      if (c == 0) var += x * x; else lin += x;
+    }
+    var += lin * lin;
+  }
+  nuem_source *src = make_source((const char *[]){"source.high_energy=mueller", NULL});
+  double sigma;
+  assert_int_equal(nuem_source_flux_sigma(src, 4.0, &sigma), 1);
+  assert_rel(sigma / nuem_source_flux(src, 4.0), sqrt(var) / flux, 2e-4);
+  /* 238U alone at 2.00 MeV: sqrt(1.2^2 + 0.2^2 + 0.1^2 + 10^2) % = 10.0742 % */
+  nuem_source_free(src);
+  src = make_source((const char *[]){"source.high_energy=mueller", "source.capture=off",
+      "source.fractions=U235:0,U238:1,Pu239:0,Pu241:0", NULL});
+  assert_int_equal(nuem_source_flux_sigma(src, 2.0, &sigma), 1);
+  assert_rel(sigma / nuem_source_flux(src, 2.0), 0.100742, 1e-4);
   nuem_source_free(src);
 }
 
@@ -196,6 +251,32 @@ static nuem_table read_data(const char *name) {
   nuem_table t;
   assert_int_equal(nuem_table_read(ctx, path, &t), NUEM_OK);
   return t;
+}
+
+static void daya_bay_fractions(void **state) {
+  /* Daya Bay effective fission fractions in eight 239Pu groups, arXiv:
+   * 1704.01082 (data/reactor/fission_fractions_daya_bay_2017.dat): the
+   * first and last groups are U235/U238/Pu239/Pu241 = 0.5113/0.0767/0.3445/
+   * 0.0675 and 0.6304/0.0754/0.2525/0.0417. Every group is a fuel nuem
+   * accepts (sum 1 within 1e-3), and 239Pu falls as 235U rises. */
+  nuem_table t = read_data("fission_fractions_daya_bay_2017.dat");
+  assert_int_equal(t.nrows, 8);
+  assert_rel(nuem_table_get(&t, 0, 3), 0.3445, 1e-12);
+  assert_rel(nuem_table_get(&t, 7, 1), 0.6304, 1e-12);
+  for (size_t r = 0; r < t.nrows; r++) {
+    char set[128];
+    snprintf(set, sizeof set, "source.fractions=U235:%g,U238:%g,Pu239:%g,Pu241:%g",
+             nuem_table_get(&t, r, 1), nuem_table_get(&t, r, 2), nuem_table_get(&t, r, 3),
+             nuem_table_get(&t, r, 4));
+    nuem_source *src = make_source((const char *[]){set, NULL});
+    assert_non_null(src);
+    nuem_source_free(src);
+    if (r > 0) {
+      assert_true(nuem_table_get(&t, r, 3) < nuem_table_get(&t, r - 1, 3));
+      assert_true(nuem_table_get(&t, r, 1) > nuem_table_get(&t, r - 1, 1));
+    }
+  }
+  nuem_table_free(&t);
 }
 
 typedef struct { nuem_source *src; int power; } moment_params;
@@ -222,9 +303,9 @@ static void band_normalisation(void **state) {
   /* docs/statistics.md, "Flux uncertainty from the spectrum". Independent
    * route: bin sums of the published tables instead of nuem's integrals of
    * interpolated relative errors (agreeing to the midpoint rule, ~1 %).
-   * (a) 235U, no capture, Mueller above 2 MeV (no band there): the
+   * (a) 235U, no capture, Vogel-Engel above 2 MeV (no band there): the
    * Perisse band alone, correlated, sum of sigma_b E_b^p x 25 keV. */
-  nuem_source *src = make_source((const char *[]){"source.high_energy=mueller",
+  nuem_source *src = make_source((const char *[]){"source.high_energy=vogel-engel",
       "source.capture=off", "source.fractions=U235:1", NULL});
   nuem_table t = read_data("low_energy_perisse_2023_uncertainty.dat");
   for (int power = 0; power <= 2; power += 2) {
@@ -276,7 +357,7 @@ static void band_normalisation(void **state) {
   nuem_source_free(b2);
   /* (d) no published band: an error naming the models */
   src = make_source((const char *[]){"source.low_energy=vogel-engel",
-      "source.high_energy=mueller", NULL});
+      "source.high_energy=vogel-engel", NULL});
   assert_int_equal(nuem_source_flux_band_relative(ctx, src, 0, &rel), NUEM_ECONFIG);
   assert_non_null(strstr(nuem_context_error(ctx), "perisse-2023"));
   nuem_source_free(src);
@@ -401,7 +482,7 @@ static void flux_shape_of_the_published_band(void **state) {
   }
   /* (d) no band: an error */
   nuem_source *none = make_source((const char *[]){"source.low_energy=vogel-engel",
-      "source.high_energy=mueller", NULL});
+      "source.high_energy=vogel-engel", NULL});
   nuem_interp *shape;
   double share, norm;
   int zero = 0;
@@ -638,6 +719,8 @@ int main(void) {
       cmocka_unit_test(published_fluxes_perisse_2023),
       cmocka_unit_test(perisse_2023_band),
       cmocka_unit_test(huber_2011_band),
+      cmocka_unit_test(mueller_2011_band),
+      cmocka_unit_test(daya_bay_fractions),
       cmocka_unit_test(band_normalisation),
       cmocka_unit_test(band_covariance),
       cmocka_unit_test(flux_shape_of_two_bins),

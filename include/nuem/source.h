@@ -50,15 +50,17 @@ double nuem_source_flux_components(const nuem_source *src, double E,
  * spectrum, 0 (and *sigma = NAN) where it does not. A reactor with
  * source.low_energy = perisse-2023 below 2 MeV (Perisse et al., PRC 108,
  * 055501 (2023); isotopes fully correlated) and source.high_energy =
- * huber-mueller above (Huber, PRC 84, 024617 (2011): 235U, 239Pu, 241Pu; its
- * components in quadrature); 238U above 2 MeV and the capture antineutrinos
+ * huber-mueller above (Huber, PRC 84, 024617 (2011): 235U, 239Pu, 241Pu;
+ * Mueller et al., PRC 83, 054615 (2011): 238U) or mueller (Mueller's for
+ * all four); the sources of error in quadrature; the capture antineutrinos
  * without uncertainty (docs/physics.md, "Reactor spectrum uncertainties"). */
 int nuem_source_flux_sigma(const nuem_source *src, double E, double *sigma);
 /* The relative one-sigma of the rate N = integral of E^power dPhi/dE over
  * the spectrum, from the published band: below 2 MeV one shift correlated
- * over energy and isotopes; above, Huber's bias, Z, WM and normalisation
- * each correlated over energy and isotopes, his statistical errors
- * independent per 250 keV bin and isotope. power 0 stands for nu-e
+ * over energy and isotopes; above, each source of error of Huber's and
+ * Mueller's tables (other than statistics) correlated over energy and the
+ * isotopes that carry it, the statistical errors independent per 250 keV
+ * bin and isotope. power 0 stands for nu-e
  * scattering at T << E (a kernel flat in E), 2 for CEvNS well above its
  * threshold (docs/statistics.md, "Flux uncertainty from the spectrum"). An
  * error if the source has no published band. */

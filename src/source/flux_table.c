@@ -72,10 +72,11 @@ static void reactor_flux_table(const nuem_source *src, nuem_result *r) {
     row[4 + NUEM_NCOMPONENTS] = known;
   }
   nuem_result_note(r, "flux_band", "flux_lo, flux_hi: flux -+ 1 sigma of the published "
-                   "spectrum uncertainty, isotopes fully correlated; carried for "
-                   "source.low_energy = perisse-2023 below 2 MeV (Perisse et al., PRC 108, "
-                   "055501 (2023)); elsewhere band = 0 and flux_lo = flux_hi = flux (no band known) (docs/physics.md, \"Reactor spectrum "
-                   "uncertainties\")");
+                   "spectrum uncertainty; carried for source.low_energy = perisse-2023 below "
+                   "2 MeV (Perisse et al., PRC 108, 055501 (2023)) and source.high_energy = "
+                   "huber-mueller or mueller above (Huber, PRC 84, 024617 (2011); Mueller et "
+                   "al., PRC 83, 054615 (2011)); elsewhere band = 0 and flux_lo = flux_hi = "
+                   "flux (no band known) (docs/physics.md, \"Reactor spectrum uncertainties\")");
 }
 
 /* The energies: the caller's, or output.points log-spaced values from

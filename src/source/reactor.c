@@ -169,45 +169,85 @@ static nuem_status load_low_energy_uncertainty(nuem_context *ctx, nuem_source *s
   return s;
 }
 
-/* Huber's error budget above 2 MeV (data/reactor/huber_2011_uncertainty.dat):
- * per isotope and component the larger side, relative, linear between the
+/* One isotope's relative error of column `name` of a band table: the
+ * column itself (symmetric) or the larger of name_neg and name_pos; into
+ * rel[] scaled to a fraction. 0 if the table has no such column or only
+ * zeros (no such source of error for this isotope). */
+static int band_column(const nuem_table *t, const char *name, size_t first, size_t n,
+                       double scale, double *rel) {
+  char neg[24], pos[24];
+  snprintf(neg, sizeof neg, "%s_neg", name);
+  snprintf(pos, sizeof pos, "%s_pos", name);
+  long c = nuem_table_column(t, name), cn = nuem_table_column(t, neg),
+       cp = nuem_table_column(t, pos);
+  if (c < 0 && (cn < 0 || cp < 0)) return 0;
+  int any = 0;
+  for (size_t r = 0; r < n; r++) {
+    double v = c >= 0 ? fabs(nuem_table_get(t, first + r, (size_t)c))
+                      : fmax(fabs(nuem_table_get(t, first + r, (size_t)cn)),
+                             fabs(nuem_table_get(t, first + r, (size_t)cp)));
+    rel[r] = scale * v;
+    any |= v != 0;
+  }
+  return any;
+}
+
+/* The error budget above 2 MeV of the isotopes in `use` from one table
+ * (data/reactor/huber_2011_uncertainty.dat, fractions; mueller_2011_uncertainty.dat,
+ * percent): per isotope and source of error, relative, linear between the
  * 250 keV bin centres and held outside (docs/physics.md, "Reactor spectrum
- * uncertainties"). */
-static nuem_status load_high_energy_uncertainty(nuem_context *ctx, nuem_source *src) {
-  static const char *const comp_names[NUEM_HUBER_NCOMP] = {"stat", "bias", "Z", "WM", "norm"};
+ * uncertainties"). Every table shares the bin centres. */
+static nuem_status load_band_table(nuem_context *ctx, nuem_source *src, const char *name,
+                                   double scale, const int use[NUEM_NFISSION]) {
+  static const char *const comp_names[NUEM_BAND_NCOMP] = {
+      [NUEM_BAND_STAT] = "stat", [NUEM_BAND_BIAS] = "bias", [NUEM_BAND_Z] = "Z",
+      [NUEM_BAND_WM] = "WM", [NUEM_BAND_NORM] = "norm", [NUEM_BAND_CONV] = "conv",
+      [NUEM_BAND_CORR] = "corr", [NUEM_BAND_DATABASES] = "databases",
+      [NUEM_BAND_FORBIDDEN] = "forbidden", [NUEM_BAND_MISSING] = "missing"};
+  enum { MAX_BINS = sizeof src->high_bins / sizeof *src->high_bins };
   nuem_table t;
-  NUEM_TRY(load_data(ctx, "reactor/huber_2011_uncertainty.dat", &t));
+  NUEM_TRY(load_data(ctx, name, &t));
   nuem_status s = NUEM_OK;
-  double rel[32];
+  double rel[MAX_BINS];
   for (int i = 0; i < NUEM_NFISSION && !s; i++) {
+    if (!use[i]) continue;
     size_t n = 0, first = 0;
     for (size_t r = 0; r < t.nrows; r++)
       if ((int)nuem_table_get(&t, r, 0) == fission_za[i]) { if (!n) first = r; n++; }
-    if (!n) continue; /* 238U: no published band */
-    if (n > sizeof src->high_bins / sizeof *src->high_bins) {
-      s = nuem_error(ctx, NUEM_EINTERNAL, "%s: too many rows for ZA %d", t.origin, fission_za[i]);
+    if (!n) continue;
+    int same = n <= MAX_BINS && (!src->nhigh || n == src->nhigh);
+    for (size_t r = 0; same && src->nhigh && r < n; r++)
+      same = src->high_bins[r] == nuem_table_get(&t, first + r, 1);
+    if (!same) {
+      s = nuem_error(ctx, NUEM_EINTERNAL, "%s: the bins of ZA %d differ from the other "
+                     "band tables'", t.origin, fission_za[i]);
       break;
     }
     src->nhigh = n;
     for (size_t r = 0; r < n; r++) src->high_bins[r] = nuem_table_get(&t, first + r, 1);
-    for (int c = 0; c < NUEM_HUBER_NCOMP && !s; c++) {
-      char neg[16], pos[16];
-      snprintf(neg, sizeof neg, "%s_neg", comp_names[c]);
-      snprintf(pos, sizeof pos, "%s_pos", comp_names[c]);
-      long cn = nuem_table_column(&t, neg), cp = nuem_table_column(&t, pos);
-      if (cn < 0 || cp < 0) {
-        s = nuem_error(ctx, NUEM_EINTERNAL, "%s has no column %s or %s", t.origin, neg, pos);
-        break;
-      }
-      for (size_t r = 0; r < n; r++)
-        rel[r] = fmax(fabs(nuem_table_get(&t, first + r, (size_t)cn)),
-                      fabs(nuem_table_get(&t, first + r, (size_t)cp)));
-      s = nuem_interp_new(ctx, src->high_bins, rel, n, NUEM_INTERP_LINEAR, NUEM_OUTSIDE_CLAMP,
-                          t.origin, &src->high_rel[i][c]);
-    }
+    for (int c = 0; c < NUEM_BAND_NCOMP && !s; c++)
+      if (band_column(&t, comp_names[c], first, n, scale, rel))
+        s = nuem_interp_new(ctx, src->high_bins, rel, n, NUEM_INTERP_LINEAR, NUEM_OUTSIDE_CLAMP,
+                            t.origin, &src->high_rel[i][c]);
   }
   nuem_table_free(&t);
   return s;
+}
+
+/* The published band above 2 MeV of each high-energy model: Huber's
+ * tables for 235U, 239Pu, 241Pu and Mueller's for 238U (huber-mueller),
+ * Mueller's for all four (mueller); none for vogel-engel. */
+static nuem_status load_high_energy_uncertainty(nuem_context *ctx, int model, nuem_source *src) {
+  static const int huber[NUEM_NFISSION] = {[NUEM_U235] = 1, [NUEM_PU239] = 1, [NUEM_PU241] = 1};
+  static const int mueller_238[NUEM_NFISSION] = {[NUEM_U238] = 1};
+  static const int all[NUEM_NFISSION] = {1, 1, 1, 1};
+  if (model == HIGH_HUBER_MUELLER) {
+    NUEM_TRY(load_band_table(ctx, src, "reactor/huber_2011_uncertainty.dat", 1.0, huber));
+    return load_band_table(ctx, src, "reactor/mueller_2011_uncertainty.dat", 0.01, mueller_238);
+  }
+  if (model == HIGH_MUELLER)
+    return load_band_table(ctx, src, "reactor/mueller_2011_uncertainty.dat", 0.01, all);
+  return NUEM_OK;
 }
 
 /* source.band_covariance: a user's relative covariance of the spectrum in
@@ -280,7 +320,7 @@ static long covariance_bin(const nuem_source *src, double E) {
 
 /* The one-sigma shift of dPhi/dE at E [1/(cm2 s MeV)] of one correlated
  * component: below 2 MeV the perisse-2023 band (isotopes fully correlated),
- * above it Huber component c (isotopes fully correlated). */
+ * above it source of error c of the isotopes that carry it (correlated). */
 static double band_shift(const nuem_source *src, int c, double E) {
   double s = 0;
   for (int i = 0; i < NUEM_NFISSION; i++) {
@@ -295,11 +335,18 @@ static double band_shift(const nuem_source *src, int c, double E) {
   return src->scale * src->fission_flux * s;
 }
 
-/* Huber's statistical one-sigma of isotope i at E (uncorrelated). */
+/* The statistical one-sigma of isotope i at E (uncorrelated). */
 static double stat_shift(const nuem_source *src, int i, double E) {
-  if (!src->high_rel[i][NUEM_HUBER_STAT] || src->fractions[i] == 0) return 0.0;
+  if (!src->high_rel[i][NUEM_BAND_STAT] || src->fractions[i] == 0) return 0.0;
   return src->scale * src->fission_flux * src->fractions[i] * high_energy_spectrum(src, i, E) *
-         nuem_interp_eval(src->high_rel[i][NUEM_HUBER_STAT], E);
+         nuem_interp_eval(src->high_rel[i][NUEM_BAND_STAT], E);
+}
+
+/* Whether any isotope carries source of error c above 2 MeV. */
+static int component_known(const nuem_source *src, int c) {
+  for (int i = 0; i < NUEM_NFISSION; i++)
+    if (src->high_rel[i][c]) return 1;
+  return 0;
 }
 
 /* Huber's statistical bin k (250 keV about its centre) within [2 MeV, e_max]. */
@@ -312,7 +359,10 @@ static void stat_bin(const nuem_source *src, size_t k, double *lo, double *hi) {
 
 static int band_known(const nuem_source *src, double E) {
   if (!src || src->type != NUEM_SOURCE_REACTOR) return 0;
-  return E < LOW_HIGH_BOUNDARY ? src->low_rel[0] != NULL : src->high_rel[NUEM_U235][0] != NULL;
+  if (E < LOW_HIGH_BOUNDARY) return src->low_rel[0] != NULL;
+  for (int c = 0; c < NUEM_BAND_NCOMP; c++)
+    if (component_known(src, c)) return 1;
+  return 0;
 }
 
 int nuem_source_flux_sigma(const nuem_source *src, double E, double *sigma) {
@@ -325,14 +375,15 @@ int nuem_source_flux_sigma(const nuem_source *src, double E, double *sigma) {
     return 1;
   }
   if (E <= 0 || E > src->e_max) {
-    if (!src->low_rel[0] && !src->high_rel[NUEM_U235][0]) return 0;
+    if (!band_known(src, 1.0) && !band_known(src, 3.0)) return 0;
     *sigma = 0.0;
     return 1;
   }
   if (!band_known(src, E)) return 0;
   if (E < LOW_HIGH_BOUNDARY) { *sigma = band_shift(src, 0, E); return 1; }
   double v = 0;
-  for (int c = NUEM_HUBER_BIAS; c < NUEM_HUBER_NCOMP; c++) v += pow(band_shift(src, c, E), 2);
+  for (int c = NUEM_BAND_BIAS; c < NUEM_BAND_NCOMP; c++)
+    if (component_known(src, c)) v += pow(band_shift(src, c, E), 2);
   for (int i = 0; i < NUEM_NFISSION; i++) v += pow(stat_shift(src, i, E), 2);
   *sigma = sqrt(v);
   return 1;
@@ -394,8 +445,8 @@ nuem_status nuem_source_flux_band_relative(nuem_context *ctx, const nuem_source 
   if (!band_known(src, 1.0) && !band_known(src, 3.0))
     return nuem_error(ctx, NUEM_ECONFIG, "the spectrum uncertainty is published for reactor "
                       "sources only, with source.low_energy = perisse-2023 below 2 MeV or "
-                      "source.high_energy = huber-mueller above (docs/physics.md, \"Reactor "
-                      "spectrum uncertainties\")");
+                      "source.high_energy = huber-mueller or mueller above (docs/physics.md, "
+                      "\"Reactor spectrum uncertainties\")");
   gsl_integration_workspace *ws = gsl_integration_workspace_alloc(NUEM_QUAD_LIMIT);
   if (!ws) return NUEM_ENOMEM;
   double lo_end = fmin(LOW_HIGH_BOUNDARY, src->e_max), total, shift, var = 0;
@@ -405,15 +456,16 @@ nuem_status nuem_source_flux_band_relative(nuem_context *ctx, const nuem_source 
   b.comp = 0;
   if (!s && band_known(src, 1.0)) s = band_integral(ctx, src, &b, 0.0, lo_end, ws, &shift);
   if (!s && band_known(src, 1.0)) var += shift * shift;
-  for (int c = NUEM_HUBER_BIAS; !s && band_known(src, 3.0) && c < NUEM_HUBER_NCOMP; c++) {
+  for (int c = NUEM_BAND_BIAS; !s && c < NUEM_BAND_NCOMP; c++) {
+    if (!component_known(src, c)) continue;
     b.comp = c;
     s = band_integral(ctx, src, &b, LOW_HIGH_BOUNDARY, src->e_max, ws, &shift);
     var += shift * shift;
   }
-  /* Huber's statistical errors: independent per 250 keV bin and isotope */
+  /* statistical errors: independent per 250 keV bin and isotope */
   for (int i = 0; !s && band_known(src, 3.0) && i < NUEM_NFISSION; i++) {
-    if (!src->high_rel[i][NUEM_HUBER_STAT]) continue;
-    b.comp = NUEM_HUBER_STAT;
+    if (!src->high_rel[i][NUEM_BAND_STAT]) continue;
+    b.comp = NUEM_BAND_STAT;
     b.isotope = i;
     for (size_t k = 0; !s && k < src->nhigh; k++) {
       double lo, hi;
@@ -431,27 +483,32 @@ nuem_status nuem_source_flux_band_relative(nuem_context *ctx, const nuem_source 
 
 /* ---- the band as independent factors ------------------------------------- */
 
-/* Isotopes with a statistical error, and the factors before theirs. */
+/* Isotopes with a statistical error. */
 static size_t stat_isotopes(const nuem_source *src, int *isotope) {
   size_t n = 0;
   for (int i = 0; i < NUEM_NFISSION; i++)
-    if (src->high_rel[i][NUEM_HUBER_STAT]) isotope[n++] = i;
+    if (src->high_rel[i][NUEM_BAND_STAT]) isotope[n++] = i;
   return n;
 }
 
-static size_t correlated_factors(const nuem_source *src) {
-  return (size_t)band_known(src, 1.0) +
-         (band_known(src, 3.0) ? NUEM_HUBER_NCOMP - NUEM_HUBER_BIAS : 0);
+/* The correlated sources of error above 2 MeV that some isotope carries. */
+static size_t correlated_components(const nuem_source *src, int *comp) {
+  size_t n = 0;
+  for (int c = NUEM_BAND_BIAS; c < NUEM_BAND_NCOMP; c++)
+    if (component_known(src, c)) comp[n++] = c;
+  return n;
 }
 
 size_t nuem_band_nfactors(const nuem_source *src) {
   if (!src || src->type != NUEM_SOURCE_REACTOR) return 0;
   if (src->ncov) return src->ncov;
-  int iso[NUEM_NFISSION];
-  size_t nstat = band_known(src, 3.0) ? stat_isotopes(src, iso) * src->nhigh : 0;
-  return correlated_factors(src) + nstat;
+  int iso[NUEM_NFISSION], comp[NUEM_BAND_NCOMP];
+  return (size_t)band_known(src, 1.0) + correlated_components(src, comp) +
+         stat_isotopes(src, iso) * src->nhigh;
 }
 
+/* Factors: the low-energy shift (if any), the correlated components, then
+ * the statistical bins isotope by isotope. */
 double nuem_band_factor(const nuem_source *src, size_t k, double E) {
   if (E <= 0 || E > src->e_max) return 0.0;
   if (src->ncov) {
@@ -460,13 +517,13 @@ double nuem_band_factor(const nuem_source *src, size_t k, double E) {
   }
   int low = band_known(src, 1.0), high = E >= LOW_HIGH_BOUNDARY;
   if (low && k == 0) return high ? 0.0 : band_shift(src, 0, E);
-  size_t ncorr = correlated_factors(src);
-  if (k < ncorr) return high ? band_shift(src, NUEM_HUBER_BIAS + (int)(k - (size_t)low), E) : 0.0;
-  int iso[NUEM_NFISSION];
+  int comp[NUEM_BAND_NCOMP], iso[NUEM_NFISSION];
+  size_t ncorr = correlated_components(src, comp), j = k - (size_t)low;
+  if (j < ncorr) return high ? band_shift(src, comp[j], E) : 0.0;
   stat_isotopes(src, iso);
-  size_t j = k - ncorr, bin = j % src->nhigh;
+  j -= ncorr;
   double lo, hi;
-  stat_bin(src, bin, &lo, &hi);
+  stat_bin(src, j % src->nhigh, &lo, &hi);
   return E >= lo && E < hi ? stat_shift(src, iso[j / src->nhigh], E) : 0.0;
 }
 
@@ -859,7 +916,7 @@ nuem_status nuem_reactor_init(nuem_context *ctx, const nuem_config *cfg,
                                   &src->low_model));
   if (src->low_model != NUEM_LOW_FLAT) NUEM_TRY(load_low_energy(ctx, src));
   if (src->low_model == NUEM_LOW_PERISSE_2023) NUEM_TRY(load_low_energy_uncertainty(ctx, src));
-  if (high_model == HIGH_HUBER_MUELLER) NUEM_TRY(load_high_energy_uncertainty(ctx, src));
+  NUEM_TRY(load_high_energy_uncertainty(ctx, high_model, src));
   const char *covariance = nuem_config_text(cfg, NUEM_P_SOURCE_BAND_COVARIANCE);
   if (covariance && *covariance) NUEM_TRY(load_band_covariance(ctx, covariance, src));
   if (nuem_config_choice_is(cfg, NUEM_P_SOURCE_CAPTURE, "on"))

@@ -203,7 +203,7 @@ void nuem_source_free(nuem_source *src) {
   for (int i = 0; i < NUEM_NFISSION; i++) nuem_interp_free(src->low_s[i]);
   for (int i = 0; i < NUEM_NFISSION; i++) nuem_interp_free(src->low_rel[i]);
   for (int i = 0; i < NUEM_NFISSION; i++)
-    for (int c = 0; c < NUEM_HUBER_NCOMP; c++) nuem_interp_free(src->high_rel[i][c]);
+    for (int c = 0; c < NUEM_BAND_NCOMP; c++) nuem_interp_free(src->high_rel[i][c]);
   free(src->cov_edges);
   free(src->cov);
   free(src->cov_factor);

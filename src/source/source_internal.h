@@ -7,10 +7,14 @@
 enum { NUEM_POLY_TERMS = 6 };
 /* The source.low_energy models (mapped by name in nuem_reactor_init). */
 enum { NUEM_LOW_VOGEL_ENGEL, NUEM_LOW_PERISSE_2023, NUEM_LOW_FLAT };
-/* The components of Huber's error budget above 2 MeV (Huber, PRC 84,
- * 024617 (2011)): stat uncorrelated between bins, the others correlated. */
-enum { NUEM_HUBER_STAT, NUEM_HUBER_BIAS, NUEM_HUBER_Z, NUEM_HUBER_WM, NUEM_HUBER_NORM,
-       NUEM_HUBER_NCOMP };
+/* The sources of error of the spectra above 2 MeV, named as the columns of
+ * the tables (Huber, PRC 84, 024617 (2011); Mueller et al., PRC 83, 054615
+ * (2011)): stat uncorrelated between bins and isotopes, each other one
+ * correlated in energy and between the isotopes that carry it
+ * (docs/physics.md, "Reactor spectrum uncertainties"). */
+enum { NUEM_BAND_STAT, NUEM_BAND_BIAS, NUEM_BAND_Z, NUEM_BAND_WM, NUEM_BAND_NORM,
+       NUEM_BAND_CONV, NUEM_BAND_CORR, NUEM_BAND_DATABASES, NUEM_BAND_FORBIDDEN,
+       NUEM_BAND_MISSING, NUEM_BAND_NCOMP };
 
 typedef struct {
   int nuclide;    /* reactor: 0: 239U, 1: 239Np */
@@ -54,9 +58,9 @@ struct nuem_source {
   double *low_e;                      /* nlow energies, integration knots */
   nuem_interp *low_s[NUEM_NFISSION]; /* spectrum per fission below 2 MeV */
   nuem_interp *low_rel[NUEM_NFISSION]; /* its relative 1-sigma (perisse-2023), or NULL */
-  /* Huber's relative 1-sigma per component above 2 MeV (high_energy =
-   * huber-mueller; NULL for 238U, which has none), and its bin centres */
-  nuem_interp *high_rel[NUEM_NFISSION][NUEM_HUBER_NCOMP];
+  /* the relative 1-sigma per isotope and source of error above 2 MeV
+   * (NULL where the model's table has none), and the tables' bin centres */
+  nuem_interp *high_rel[NUEM_NFISSION][NUEM_BAND_NCOMP];
   double high_bins[32];
   size_t nhigh;
   /* source.band_covariance: ncov bins (ncov + 1 edges, MeV) and the
