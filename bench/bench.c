@@ -379,6 +379,39 @@ static int bench_sources(nuem_context *ctx) {
   return 0;
 }
 
+/* The analysis model of a TEXONO-like window with the flat flux width and
+ * with analysis.flux_model = spectrum, whose flux-shape nuisance plans the
+ * reshaped flux twice (`--flux-shape`; docs/performance.md, "Flux shape"). */
+static int bench_flux_shape(nuem_context *ctx) {
+  enum { BUILDS = 5 };
+  static const char *const models[] = {"analysis.flux_model=flat", "analysis.flux_model=spectrum"};
+  double best[2] = {INFINITY, INFINITY};
+  printf("\nanalysis model, 48 bins 12-60 keV, stepping (best of %d builds)\n", BUILDS);
+  for (int k = 0; k < 2; k++) {
+    nuem_config *cfg;
+    if (nuem_config_new(ctx, &cfg) || nuem_config_set_assignment(ctx, cfg, models[k]) ||
+        nuem_config_set_assignment(ctx, cfg, "atomic.model=stepping") ||
+        nuem_config_set_assignment(ctx, cfg, "detector.bins=12keV:60keV:48"))
+      return die(ctx);
+    nuem_spectrum *sp;
+    nuem_model_options opt;
+    if (nuem_spectrum_new(ctx, cfg, &sp) || nuem_model_options_from_config(ctx, cfg, &opt))
+      return die(ctx);
+    for (int b = 0; b < BUILDS; b++) {
+      nuem_model *m;
+      double t0 = now();
+      if (nuem_model_new(ctx, sp, &opt, NULL, &m)) return die(ctx);
+      best[k] = fmin(best[k], now() - t0);
+      nuem_model_free(m);
+    }
+    printf("  %-30s %9.2f ms%s\n", models[k] + 9, 1e3 * best[k], k ? "" : "  (baseline)");
+    nuem_spectrum_free(sp);
+    nuem_config_free(cfg);
+  }
+  printf("  ratio %.2f\n", best[1] / best[0]);
+  return 0;
+}
+
 int main(int argc, char **argv) {
   enum { NPOINTS = 1000, REPEAT = 200 };
   nuem_context *ctx;
@@ -386,6 +419,12 @@ int main(int argc, char **argv) {
   if (nuem_context_new(&ctx) || nuem_config_new(ctx, &cfg)) return 1;
   if (argc > 1 && strcmp(argv[1], "--sources") == 0) { /* that section alone */
     int rc = bench_sources(ctx);
+    nuem_config_free(cfg);
+    nuem_context_free(ctx);
+    return rc;
+  }
+  if (argc > 1 && strcmp(argv[1], "--flux-shape") == 0) { /* that section alone */
+    int rc = bench_flux_shape(ctx);
     nuem_config_free(cfg);
     nuem_context_free(ctx);
     return rc;
@@ -460,7 +499,7 @@ int main(int argc, char **argv) {
   }
   if (argc > 1) printf("  peak memory of `%s`:   %9.1f MB\n", argv[1], peak_memory_mb(argv[1]));
   if (bench_abinitio(ctx, 1)) return 1;
-  if (bench_site(ctx) || bench_sources(ctx)) return 1;
+  if (bench_site(ctx) || bench_sources(ctx) || bench_flux_shape(ctx)) return 1;
   if (bench_fc(ctx, 0)) return 1;
   nuem_rate_direct_free(&direct);
   nuem_spectrum_free(sp);

@@ -4,6 +4,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "source_internal.h"
 #include "test_common.h"
 
 static nuem_context *ctx;
@@ -13,6 +14,30 @@ static int teardown(void **state) { nuem_context_free(ctx); return 0; }
 #define PI 3.14159265358979323846
 
 static nuem_source *make_source(const char *const *sets) { return test_source(ctx, sets); }
+
+static void beta_table_matches_direct(void **state) {
+  /* The tabulated p F(Z, W) (src/source/beta.c) against the direct Fermi
+   * function with the complex Gamma function, for the daughters nuem uses:
+   * 239Np -> 239Pu (capture), 3H -> 3He, 144Ce -> 144Pr, 144Pr -> 144Nd
+   * (end points from docs/physics.md, "Source: radioactive"). */
+  static const nuem_beta_branch cases[] = {
+      {.z_daughter = 94, .mass_number = 239, .endpoint = 0.7224},
+      {.z_daughter = 2, .mass_number = 3, .endpoint = 0.018591},
+      {.z_daughter = 59, .mass_number = 144, .endpoint = 0.3187},
+      {.z_daughter = 60, .mass_number = 144, .endpoint = 2.9975}};
+  for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+    nuem_beta_branch b = cases[c];
+    assert_int_equal(nuem_beta_normalise(ctx, &b), NUEM_OK);
+    assert_non_null(b.pf);
+    double worst = 0;
+    for (int i = 1; i < 1000; i++) {
+      double E = b.endpoint * i / 1000.0, direct = nuem_beta_shape_direct(&b, E);
+      worst = fmax(worst, fabs(nuem_beta_shape(&b, E) / direct - 1));
+    }
+    if (worst > 1e-7) fail_msg("Z = %d: table off by %g", b.z_daughter, worst);
+    nuem_beta_free(&b);
+  }
+}
 
 static void chromium_decays_over_one_half_life(void **state) {
   /* 1 MCi = 3.7e16 Bq; over one half-life (27.704 d, ENSDF) the mean
@@ -135,6 +160,7 @@ static void pion_decay_at_rest(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(beta_table_matches_direct),
       cmocka_unit_test(chromium_decays_over_one_half_life),
       cmocka_unit_test(tritium_spectrum_and_total),
       cmocka_unit_test(cerium_chain_gives_two_antineutrinos),

@@ -199,8 +199,9 @@ static nuem_status check_bins(nuem_context *ctx, const nuem_spectrum *sp, const 
 }
 
 /* Nuisance setting k (0 nominal, 1/2 quenching k -/+, 3/4 energy scale -/+,
- * 5/6 flux shape -/+) as a variation of the spectrum; the nominal one with
- * the config's bins is the spectrum itself. */
+ * 6 flux shape +; 5, its mirror, is not a spectrum: mirror_templates) as a
+ * variation of the spectrum; the nominal one with the config's bins is the
+ * spectrum itself. */
 static nuem_status setting_spectrum(nuem_context *ctx, const nuem_spectrum *sp,
                                     const nuem_data *d, nuem_model *m, int k,
                                     const nuem_spectrum **out) {
@@ -216,7 +217,7 @@ static nuem_status setting_spectrum(nuem_context *ctx, const nuem_spectrum *sp,
     *out = sp;
     return NUEM_OK;
   }
-  if (k == 5 || k == 6)
+  if (k == 6)
     NUEM_TRY(nuem_spectrum_vary_flux(ctx, sp, m->shape, sign, &change, &m->varied[k]));
   else
     NUEM_TRY(nuem_spectrum_vary(ctx, sp, NULL, &change, &m->varied[k]));
@@ -363,6 +364,20 @@ static nuem_status flux_from_spectrum(nuem_context *ctx, const nuem_spectrum *sp
 
 static nuem_status nuem_model_set_range(nuem_context *ctx, nuem_model *m);
 
+/* The templates of setting `to` as the mirror of setting `from` about the
+ * nominal, X_to = 2 X_0 - X_from: exact where the prediction is linear in
+ * the nuisance (the flux shape: the rate is linear in the flux), and one
+ * rebuilt chain instead of two. */
+static nuem_status mirror_templates(nuem_context *ctx, nuem_model *m, int from, int to) {
+  double **T[3] = {m->A, m->B, m->C};
+  for (int q = 0; q < 3; q++) {
+    if (!(T[q][to] = malloc(m->n * sizeof(double))))
+      return nuem_error(ctx, NUEM_ENOMEM, "out of memory for templates");
+    for (size_t j = 0; j < m->n; j++) T[q][to][j] = 2 * T[q][0][j] - T[q][from][j];
+  }
+  return NUEM_OK;
+}
+
 static nuem_status model_build(nuem_context *ctx, const nuem_spectrum *sp,
                                const nuem_data *d, nuem_model *m) {
   NUEM_TRY(check_bins(ctx, sp, d));
@@ -375,13 +390,14 @@ static nuem_status model_build(nuem_context *ctx, const nuem_spectrum *sp,
   for (int k = 0; k < NSETTING; k++) {
     int wanted = k == 0 || (k <= 2 && m->active[NUEM_NU_QUENCHING]) ||
                  ((k == 3 || k == 4) && m->active[NUEM_NU_SCALE]) ||
-                 (k >= 5 && m->active[NUEM_NU_SHAPE]);
+                 (k == 6 && m->active[NUEM_NU_SHAPE]);
     if (!wanted) continue;
     const nuem_spectrum *spk;
     NUEM_TRY(setting_spectrum(ctx, sp, d, m, k, &spk));
     if (k == 0) NUEM_TRY(flux_from_spectrum(ctx, spk, m)); /* with the model's bins */
     NUEM_TRY(templates(ctx, spk, m, k));
   }
+  if (m->active[NUEM_NU_SHAPE]) NUEM_TRY(mirror_templates(ctx, m, 6, 5));
   if (d && d->mode != NUEM_DATA_RESIDUAL) { /* the data's exposure counts */
     m->exposure_on = d->exposure_on;
     m->exposure_off = d->off ? d->exposure_off : 0;

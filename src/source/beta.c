@@ -34,20 +34,55 @@ static double fermi_function(int z, double W, double p, double radius) {
   return exp(lnf);
 }
 
-double nuem_beta_shape(const nuem_beta_branch *b, double Enu) {
-  if (Enu <= 0 || Enu >= b->endpoint) return 0.0;
-  /* p F(Z, W) has a finite limit as the electron momentum p -> 0, but the
-   * Fermi function alone diverges: keep p away from 0 (1 meV of kinetic
-   * energy changes p F by < 1e-4 relative). */
-  double W = NUEM_ME + fmax(b->endpoint - Enu, BETA_T_FLOOR_MEV); /* electron total energy */
+/* p F(Z, W) at electron kinetic energy Te [MeV]. It has a finite limit as
+ * the electron momentum p -> 0, but the Fermi function alone diverges:
+ * keep p away from 0 (1 meV of kinetic energy changes p F by < 1e-4
+ * relative). */
+static double momentum_fermi(const nuem_beta_branch *b, double Te) {
+  double W = NUEM_ME + fmax(Te, BETA_T_FLOOR_MEV); /* electron total energy */
   double p = sqrt(W * W - NUEM_ME * NUEM_ME);
   double radius = NUCLEAR_R0_FM * cbrt(b->mass_number) * CM_PER_FM / NUEM_HBARC_MEV_CM;
-  return p * W * Enu * Enu * fermi_function(b->z_daughter, W, p, radius);
+  return p * fermi_function(b->z_daughter, W, p, radius);
+}
+
+double nuem_beta_shape_direct(const nuem_beta_branch *b, double Enu) {
+  if (Enu <= 0 || Enu >= b->endpoint) return 0.0;
+  double Te = b->endpoint - Enu;
+  return (NUEM_ME + fmax(Te, BETA_T_FLOOR_MEV)) * Enu * Enu * momentum_fermi(b, Te);
+}
+
+double nuem_beta_shape(const nuem_beta_branch *b, double Enu) {
+  if (!b->pf) return nuem_beta_shape_direct(b, Enu);
+  if (Enu <= 0 || Enu >= b->endpoint) return 0.0;
+  double Te = b->endpoint - Enu;
+  return (NUEM_ME + fmax(Te, BETA_T_FLOOR_MEV)) * Enu * Enu * nuem_interp_eval(b->pf, sqrt(Te));
+}
+
+/* p F(Z, W) is smooth in p ~ sqrt(Te) down to Te = 0 (its limit there is
+ * finite), so a monotone cubic in sqrt(Te) with FERMI_NODES points holds it
+ * to ~1e-8 (tests/test_sources.c `beta_table_matches_direct`); the complex
+ * Gamma function of every flux evaluation was most of a reactor plan's
+ * cost (docs/performance.md, "Flux shape"). */
+enum { FERMI_NODES = 1000 };
+static nuem_status tabulate(nuem_context *ctx, nuem_beta_branch *b) {
+  double x[FERMI_NODES], y[FERMI_NODES], top = sqrt(b->endpoint);
+  for (int i = 0; i < FERMI_NODES; i++) {
+    x[i] = top * i / (FERMI_NODES - 1);
+    y[i] = momentum_fermi(b, x[i] * x[i]);
+  }
+  return nuem_interp_new(ctx, x, y, FERMI_NODES, NUEM_INTERP_STEFFEN, NUEM_OUTSIDE_CLAMP,
+                         "the Fermi function", &b->pf);
+}
+
+void nuem_beta_free(nuem_beta_branch *b) {
+  nuem_interp_free(b->pf);
+  b->pf = NULL;
 }
 
 static double shape_gsl(double E, void *params) { return nuem_beta_shape(params, E); }
 
 nuem_status nuem_beta_normalise(nuem_context *ctx, nuem_beta_branch *b) {
+  if (!b->pf) NUEM_TRY(tabulate(ctx, b));
   gsl_integration_workspace *ws = gsl_integration_workspace_alloc(NUEM_QUAD_LIMIT);
   if (!ws) return nuem_error(ctx, NUEM_ENOMEM, "out of memory for a beta spectrum");
   gsl_function f = {shape_gsl, b};

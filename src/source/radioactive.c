@@ -181,8 +181,12 @@ static nuem_status emit(nuem_context *ctx, const nuclide_data *nd, double rate,
                         .flux = rate * b->intensity, .e_max = b->endpoint,
                         .beta = {.z_daughter = b->z, .mass_number = b->a,
                                  .endpoint = b->endpoint, .intensity = b->intensity}};
-    NUEM_TRY(nuem_beta_normalise(ctx, &c.beta));
-    NUEM_TRY(nuem_source_add_continuum(ctx, src, &c));
+    nuem_status s = nuem_beta_normalise(ctx, &c.beta);
+    if (!s) s = nuem_source_add_continuum(ctx, src, &c);
+    if (s) {
+      nuem_beta_free(&c.beta);
+      return s;
+    }
   }
   return NUEM_OK;
 }

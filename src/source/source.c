@@ -207,10 +207,12 @@ void nuem_source_free(nuem_source *src) {
   free(src->cov_edges);
   free(src->cov);
   free(src->cov_factor);
+  for (size_t b = 0; b < src->nbranch; b++) nuem_beta_free(&src->branch[b]);
   free(src->branch);
   nuem_interp_free(src->tab_phi);
   nuem_solar_free(src);
   free(src->lines);
+  for (size_t c = 0; c < src->ncont; c++) nuem_beta_free(&src->cont[c].beta);
   free(src->cont);
   free(src);
 }

@@ -23,12 +23,18 @@ typedef struct {
   double endpoint;  /* MeV */
   double intensity; /* fraction of decays */
   double weight;    /* intensity / (sum of intensities × shape integral) */
+  nuem_interp *pf;  /* p F(Z, W) tabulated by nuem_beta_normalise, or NULL */
 } nuem_beta_branch;
 
-/* Allowed beta spectrum dN/dE_nu (unnormalised; src/source/beta.c), and
- * b->weight = 1 / its integral. */
+/* Allowed beta spectrum dN/dE_nu (unnormalised; src/source/beta.c): from
+ * the tabulated p F(Z, W) once normalised, else computed; and its direct
+ * evaluation (what the table is checked against). nuem_beta_normalise
+ * tabulates p F and sets b->weight = 1 / the shape's integral;
+ * nuem_beta_free frees the table. */
 double nuem_beta_shape(const nuem_beta_branch *b, double Enu);
+double nuem_beta_shape_direct(const nuem_beta_branch *b, double Enu);
 nuem_status nuem_beta_normalise(nuem_context *ctx, nuem_beta_branch *b);
+void nuem_beta_free(nuem_beta_branch *b);
 
 /* An analytic continuum of one flavour (radioactive and pidar sources):
  * flux [/cm2/s] times a shape normalised to 1 on [0, e_max]. */
