@@ -272,7 +272,7 @@ const nuem_model_options *nuem_analysis_options(const nuem_analysis *a);
 const nuem_model *nuem_analysis_model(const nuem_analysis *a);
 
 /* The table of `nuem fit`: one row, columns best, lo_68, hi_68 (the POI in
- * its reported unit), minus2lnL, ndf and the five nuisances (in sigma);
+ * its reported unit), minus2lnL, ndf and the nuisances of nuem_nuisance_name (in sigma);
  * notes poi, data, nuisances and, if one sits at its bound, warning. */
 nuem_status nuem_fit_table(nuem_context *ctx, const nuem_config *cfg, const nuem_analysis *a,
                            nuem_result *out);
