@@ -156,6 +156,16 @@ static void variations_match_fresh_chains(void **state) {
   nuem_config_free(cfg);
 }
 
+/* The spectrum and analysis model of cfg; returns the flux plans built. */
+static size_t model_of(const nuem_config *cfg, nuem_spectrum **sp, nuem_model_options *opt,
+                       nuem_model **m) {
+  size_t before = plans();
+  assert_int_equal(nuem_spectrum_new(ctx, cfg, sp), NUEM_OK);
+  assert_int_equal(nuem_model_options_from_config(ctx, cfg, opt), NUEM_OK);
+  assert_int_equal(nuem_model_new(ctx, *sp, opt, NULL, m), NUEM_OK);
+  return plans() - before;
+}
+
 /* An analysis model with every detector nuisance on builds its templates
  * on the one flux plan of its spectrum. */
 static void model_with_nuisances_builds_one_plan(void **state) {
@@ -165,11 +175,7 @@ static void model_with_nuisances_builds_one_plan(void **state) {
   nuem_spectrum *sp;
   nuem_model_options opt;
   nuem_model *m;
-  size_t before = plans();
-  assert_int_equal(nuem_spectrum_new(ctx, cfg, &sp), NUEM_OK);
-  assert_int_equal(nuem_model_options_from_config(ctx, cfg, &opt), NUEM_OK);
-  assert_int_equal(nuem_model_new(ctx, sp, &opt, NULL, &m), NUEM_OK);
-  assert_int_equal(plans() - before, 1);
+  assert_int_equal(model_of(cfg, &sp, &opt, &m), 1);
   nuem_model_free(m);
   nuem_spectrum_free(sp);
   nuem_config_free(cfg);
@@ -188,11 +194,7 @@ static void flux_shape_nuisance_templates(void **state) {
   nuem_spectrum *sp;
   nuem_model_options opt;
   nuem_model *m;
-  size_t before = plans();
-  assert_int_equal(nuem_spectrum_new(ctx, cfg, &sp), NUEM_OK);
-  assert_int_equal(nuem_model_options_from_config(ctx, cfg, &opt), NUEM_OK);
-  assert_int_equal(nuem_model_new(ctx, sp, &opt, NULL, &m), NUEM_OK);
-  assert_int_equal(plans() - before, 2);
+  assert_int_equal(model_of(cfg, &sp, &opt, &m), 2);
   assert_true(nuem_model_shape_share(m) > 0 && nuem_model_shape_share(m) <= 1);
   nuem_model_options plain = opt;
   plain.flux_from_spectrum = 0;

@@ -126,17 +126,24 @@ nuem_detector_change nuem_detector_unchanged(void) {
   return (nuem_detector_change){NAN, NAN, NULL, 0};
 }
 
-nuem_status nuem_spectrum_new(nuem_context *ctx, const nuem_config *cfg, nuem_spectrum **out) {
-  nuem_chain *chain = NULL;
-  NUEM_TRY(chain_build(ctx, cfg, &chain));
-  nuem_spectrum base = {.chain = chain};
-  nuem_status s = nuem_spectrum_vary(ctx, &base, cfg, NULL, out);
+/* A spectrum that owns chain c (freed on failure), with detector keys cfg
+ * and the detector change (NULL: none). */
+static nuem_status spectrum_owning(nuem_context *ctx, nuem_chain *c, const nuem_config *cfg,
+                                   const nuem_detector_change *change, nuem_spectrum **out) {
+  nuem_spectrum base = {.chain = c};
+  nuem_status s = nuem_spectrum_vary(ctx, &base, cfg, change, out);
   if (s) {
-    chain_free(chain);
+    chain_free(c);
     return s;
   }
   (*out)->owns_chain = 1;
   return NUEM_OK;
+}
+
+nuem_status nuem_spectrum_new(nuem_context *ctx, const nuem_config *cfg, nuem_spectrum **out) {
+  nuem_chain *chain = NULL;
+  NUEM_TRY(chain_build(ctx, cfg, &chain));
+  return spectrum_owning(ctx, chain, cfg, NULL, out);
 }
 
 nuem_status nuem_spectrum_vary(nuem_context *ctx, const nuem_spectrum *base,
@@ -169,17 +176,12 @@ nuem_status nuem_spectrum_vary_halo(nuem_context *ctx, const nuem_spectrum *base
   if (!s) s = nuem_error_trace(ctx, nuem_halo_line_shape(ctx, &c->halo, &c->line), "source");
   if (!s) s = nuem_error_trace(ctx, nuem_sterile_moment_from_config(ctx, cfg, c->halo.mass, &mu_sa,
                                                                     &c->coupling_given), "physics");
-  if (!s) {
-    c->in.mu = mu_sa;
-    nuem_spectrum tmp = {.chain = c};
-    s = nuem_spectrum_vary(ctx, &tmp, cfg, NULL, out);
-  }
   if (s) {
     free(c);
     return s;
   }
-  (*out)->owns_chain = 1;
-  return NUEM_OK;
+  c->in.mu = mu_sa;
+  return spectrum_owning(ctx, c, cfg, NULL, out);
 }
 
 /* source.type's channels planned anew for the reshaped source. */
@@ -212,16 +214,11 @@ nuem_status nuem_spectrum_vary_flux(nuem_context *ctx, const nuem_spectrum *base
   nuem_status s = nuem_source_reshaped(ctx, base->chain->src, shape, amplitude, &c->src);
   if (s) c->src = NULL;
   if (!s) s = replan(ctx, base->cfg, c);
-  if (!s) {
-    nuem_spectrum tmp = {.chain = c, .cfg = base->cfg};
-    s = nuem_spectrum_vary(ctx, &tmp, NULL, change, out);
-  }
   if (s) {
     chain_free(c);
     return s;
   }
-  (*out)->owns_chain = 1;
-  return NUEM_OK;
+  return spectrum_owning(ctx, c, base->cfg, change, out);
 }
 
 void nuem_spectrum_free(nuem_spectrum *sp) {
