@@ -86,8 +86,9 @@ static void factors_at_nodes(const nuem_source *src, const nuem_flux_kernel *ker
 }
 
 /* H = P G P with G_kl = sum_n kern F_nk F_nl / phi_n / N, P = 1 - g^ g^T. */
-static void shape_metric(const double *F, const double *phi, const double *kern, size_t nn,
-                         size_t nf, const double *g, double N, gsl_matrix *H) {
+static nuem_status shape_metric(nuem_context *ctx, const double *F, const double *phi,
+                                const double *kern, size_t nn, size_t nf, const double *g,
+                                double N, gsl_matrix *H) {
   gsl_matrix_set_zero(H);
   for (size_t n = 0; n < nn; n++) {
     if (!(phi[n] > 0)) continue;
@@ -100,10 +101,10 @@ static void shape_metric(const double *F, const double *phi, const double *kern,
   }
   double g2 = 0;
   for (size_t k = 0; k < nf; k++) g2 += g[k] * g[k];
-  if (!(g2 > 0)) return;
+  if (!(g2 > 0)) return NUEM_OK;
   /* P G P = G - gh (gh^T G) - (G gh) gh^T + gh (gh^T G gh) gh^T, gh = g/|g| */
   double *Gg = calloc(nf, sizeof *Gg), gGg = 0;
-  if (!Gg) return;
+  if (!Gg) return nuem_error(ctx, NUEM_ENOMEM, "out of memory for the flux shape");
   for (size_t k = 0; k < nf; k++) {
     for (size_t l = 0; l < nf; l++) Gg[k] += gsl_matrix_get(H, k, l) * g[l];
     Gg[k] /= sqrt(g2);
@@ -115,6 +116,7 @@ static void shape_metric(const double *F, const double *phi, const double *kern,
       *gsl_matrix_ptr(H, k, l) += -gk * Gg[l] - Gg[k] * gl + gk * gGg * gl;
     }
   free(Gg);
+  return NUEM_OK;
 }
 
 /* The leading eigenvector u of H (into u), its share of the trace. */
@@ -191,7 +193,7 @@ nuem_status nuem_source_flux_shape(nuem_context *ctx, const nuem_source *src,
     for (size_t k = 0; k < nf; k++) g2 += g[k] * g[k];
     *norm = sqrt(g2) / N;
   }
-  if (!s) shape_metric(F, phi, kern, q.n, nf, g, N, H);
+  if (!s) s = shape_metric(ctx, F, phi, kern, q.n, nf, g, N, H);
   if (!s) s = leading_mode(ctx, H, u, share);
   if (!s) s = shape_interp(ctx, &q, F, phi, u, nf, shape);
   free(F);
