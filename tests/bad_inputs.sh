@@ -214,6 +214,8 @@ bad 2 "data row 2: the fractions sum to 1.1" flux --set "source.cycle=$DATA/cycl
 bad 2 "the reactor is OFF (power 0) over the whole cycle" flux --set "source.cycle=$DATA/cycle_all_off.dat"
 good 0 "" flux --set "source.cycle=$DATA/cycle_linear.dat"
 bad 2 "leave out analysis.flux_uncertainty" limit "$DATA/texono_like.dat" "$EX/texono2007.ini" --set analysis.method=wilks --set analysis.flux_model=spectrum --set analysis.flux_uncertainty=0.03
+bad 2 "nominal|profiled" sensitivity --set analysis.sensitivity_toys=maybe
+bad 2 "published for reactor sources only" sensitivity --set detector.bins=1keV:3keV:2 --set analysis.flux_model=spectrum --set source.type=table --set "source.file=$DATA/flux_box.dat"
 bad 2 "source.low_energy = perisse-2023" limit "$DATA/texono_like.dat" "$EX/texono2007.ini" --set analysis.method=wilks --set analysis.flux_model=spectrum --set source.low_energy=vogel-engel --set source.high_energy=vogel-engel
 bad 2 "the covariance is not positive semi-definite" flux --set "source.band_covariance=$DATA/cov_not_psd.dat"
 good 0 "" flux --set "source.band_covariance=$DATA/cov_ok.dat"

@@ -11,6 +11,19 @@ static int teardown(void **state) { nuem_context_free(ctx); return 0; }
 
 static nuem_source *make_source(const char *const *sets) { return test_source(ctx, sets); }
 
+/* The source of the default config with assignments a and b (b may be
+ * NULL) must fail with status `want` and a message containing `needle`. */
+static void expect_source_error(const char *a, const char *b, nuem_status want,
+                                const char *needle) {
+  nuem_config *cfg = test_config(ctx, (const char *[]){a, b, NULL});
+  nuem_source *src = NULL;
+  nuem_status s = nuem_source_init(ctx, cfg, &src);
+  if (s != want || !strstr(nuem_context_error(ctx), needle))
+    fail_msg("%s %s: status %d, message '%s'", a, b ? b : "", s, nuem_context_error(ctx));
+  nuem_source_free(src);
+  nuem_config_free(cfg);
+}
+
 static void huber_mueller_at_4_mev(void **state) {
   /* docs/validation.md, V10 (from the Huber 2011 / Mueller 2011 coefficients) */
   nuem_source *src = make_source(NULL);
@@ -407,12 +420,7 @@ static void band_covariance(void **state) {
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
     char set[512];
     snprintf(set, sizeof set, "source.band_covariance=%s/%s", NUEM_TEST_DATA, bad[i].file);
-    nuem_config *cfg = test_config(ctx, (const char *[]){set, NULL});
-    nuem_source *s2 = NULL;
-    nuem_status s = nuem_source_init(ctx, cfg, &s2);
-    if (s != bad[i].want || !strstr(nuem_context_error(ctx), bad[i].needle))
-      fail_msg("%s: status %d, message '%s'", bad[i].file, s, nuem_context_error(ctx));
-    nuem_config_free(cfg);
+    expect_source_error(set, NULL, bad[i].want, bad[i].needle);
   }
 }
 
@@ -653,14 +661,8 @@ static void bad_fuel(void **state) {
       {"source.cores=2.9 GW @ 28 m cycle:" NUEM_TEST_DATA "/cycle_nonincreasing.dat", NULL,
        NUEM_EPARSE, "must increase strictly"},
   };
-  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-    nuem_config *cfg = test_config(ctx, (const char *[]){cases[i].set, cases[i].also, NULL});
-    nuem_source *src = NULL;
-    nuem_status s = nuem_source_init(ctx, cfg, &src);
-    if (s != cases[i].want || !strstr(nuem_context_error(ctx), cases[i].needle))
-      fail_msg("%s: status %d, message '%s'", cases[i].set, s, nuem_context_error(ctx));
-    nuem_config_free(cfg);
-  }
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+    expect_source_error(cases[i].set, cases[i].also, cases[i].want, cases[i].needle);
 }
 
 static void total_flux_normalisation(void **state) {
@@ -694,12 +696,7 @@ static void bad_table_sources(void **state) {
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     char set[512];
     snprintf(set, sizeof set, "source.file=%s/%s", NUEM_TEST_DATA, cases[i].file);
-    nuem_config *cfg = test_config(ctx, (const char *[]){"source.type=table", set, NULL});
-    nuem_source *src = NULL;
-    nuem_status s = nuem_source_init(ctx, cfg, &src);
-    if (s != cases[i].want || !strstr(nuem_context_error(ctx), cases[i].needle))
-      fail_msg("%s: status %d, message '%s'", cases[i].file, s, nuem_context_error(ctx));
-    nuem_config_free(cfg);
+    expect_source_error("source.type=table", set, cases[i].want, cases[i].needle);
   }
   nuem_config *cfg = test_config(ctx, (const char *[]){"source.type=table", NULL});
   nuem_source *src;

@@ -171,11 +171,7 @@ nuem_status nuem_source_flux_shape(nuem_context *ctx, const nuem_source *src,
   *shape = NULL;
   *share = *norm = NAN;
   size_t nf = nuem_band_nfactors(src);
-  if (!nf)
-    return nuem_error(ctx, NUEM_ECONFIG, "the spectrum uncertainty is published for reactor "
-                      "sources only, with source.low_energy = perisse-2023 below 2 MeV or "
-                      "source.high_energy = huber-mueller above (docs/physics.md, \"Reactor "
-                      "spectrum uncertainties\")");
+  if (!nf) return nuem_band_missing(ctx);
   nodes q = {0};
   NUEM_TRY(nodes_build(ctx, src, &q));
   double *F = malloc(q.n * nf * sizeof *F), *phi = malloc(q.n * sizeof *phi);

@@ -437,16 +437,20 @@ static nuem_status covariance_relative(nuem_context *ctx, const nuem_source *src
   return s;
 }
 
+nuem_status nuem_band_missing(nuem_context *ctx) {
+  return nuem_error(ctx, NUEM_ECONFIG, "the spectrum uncertainty is published for reactor "
+                    "sources only, with source.low_energy = perisse-2023 below 2 MeV or "
+                    "source.high_energy = huber-mueller or mueller above, or a "
+                    "source.band_covariance (docs/physics.md, \"Reactor spectrum "
+                    "uncertainties\")");
+}
+
 nuem_status nuem_source_flux_band_relative(nuem_context *ctx, const nuem_source *src,
                                            int power, double *rel) {
   *rel = NAN;
   if (src && src->type == NUEM_SOURCE_REACTOR && src->ncov)
     return covariance_relative(ctx, src, power, rel);
-  if (!band_known(src, 1.0) && !band_known(src, 3.0))
-    return nuem_error(ctx, NUEM_ECONFIG, "the spectrum uncertainty is published for reactor "
-                      "sources only, with source.low_energy = perisse-2023 below 2 MeV or "
-                      "source.high_energy = huber-mueller or mueller above (docs/physics.md, "
-                      "\"Reactor spectrum uncertainties\")");
+  if (!band_known(src, 1.0) && !band_known(src, 3.0)) return nuem_band_missing(ctx);
   gsl_integration_workspace *ws = gsl_integration_workspace_alloc(NUEM_QUAD_LIMIT);
   if (!ws) return NUEM_ENOMEM;
   double lo_end = fmin(LOW_HIGH_BOUNDARY, src->e_max), total, shift, var = 0;

@@ -112,6 +112,8 @@ double nuem_reactor_flux_components(const nuem_source *src, double E,
 size_t nuem_band_nfactors(const nuem_source *src);
 double nuem_band_factor(const nuem_source *src, size_t k, double E);
 size_t nuem_band_breaks(const nuem_source *src, double *out, size_t cap);
+/* The error for a source without a band (names the models that have one). */
+nuem_status nuem_band_missing(nuem_context *ctx);
 
 /* Parse the compiled-in table data/<name>. */
 nuem_status nuem_source_data(nuem_context *ctx, const char *name, nuem_table *t);
